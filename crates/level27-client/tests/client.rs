@@ -1,0 +1,686 @@
+//! The client against an in-process fake API: what the provider relies on, one behaviour per test.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use level27_client::{Client, Config, Error, FieldError, RetryPolicy, PAGE_SIZE};
+use serde_json::{json, Value};
+use support::{FakeServer, Reply};
+
+const KEY: &str = "k3y-0123456789abcdef-s3cr3t";
+
+fn config(base_url: String) -> Config {
+    Config {
+        base_url,
+        api_key: KEY.to_string(),
+        request_timeout: Duration::from_secs(5),
+        max_retries: 3,
+        requests_per_second: None,
+        user_agent: "level27-client-tests".to_string(),
+    }
+}
+
+/// Back-off in milliseconds so retry tests stay fast; `Retry-After` is still honoured up to 60 s.
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(4),
+        max_retry_after: Duration::from_secs(60),
+    }
+}
+
+fn client_with(config: Config) -> Client {
+    Client::with_retry_policy(config, fast_retries()).unwrap()
+}
+
+fn client(server: &FakeServer) -> Client {
+    client_with(config(server.base_url()))
+}
+
+fn items(n: usize) -> Vec<Value> {
+    (0..n)
+        .map(|i| json!({"id": i + 1, "name": format!("team-{i}")}))
+        .collect()
+}
+
+/// A list endpoint over `all` that honours limit/offset, returns at most `cap` items a page and
+/// optionally a `total`.
+fn list_handler(
+    all: Vec<Value>,
+    cap: usize,
+    with_total: bool,
+) -> impl Fn(&support::Request, usize) -> Reply + Send + Sync + 'static {
+    move |req, _| {
+        let limit = req.query_usize("limit").unwrap_or(5).min(cap);
+        let offset = req.query_usize("offset").unwrap_or(0);
+        let page: Vec<Value> = all.iter().skip(offset).take(limit).cloned().collect();
+        let mut body = json!({ "teams": page });
+        if with_total {
+            body["total"] = json!(all.len());
+        }
+        Reply::Json(200, body)
+    }
+}
+
+fn pages_requested(server: &FakeServer) -> Vec<(usize, usize)> {
+    server
+        .requests()
+        .iter()
+        .map(|r| {
+            (
+                r.query_usize("limit").unwrap(),
+                r.query_usize("offset").unwrap(),
+            )
+        })
+        .collect()
+}
+
+// ---- headers and envelopes ----
+
+#[tokio::test]
+async fn sends_raw_api_key_and_json_headers() {
+    let server = FakeServer::start(|req, _| match req.method.as_str() {
+        "GET" => Reply::Json(200, json!({"organisation": {"id": 12}})),
+        _ => Reply::Json(201, json!({"team": {"id": 7, "name": "ops"}})),
+    })
+    .await;
+    // A trailing slash on the base URL is tolerated.
+    let client = client_with(config(format!("{}/", server.base_url())));
+
+    let org = client.get("/organisations/12").await.unwrap();
+    assert_eq!(org, json!({"organisation": {"id": 12}}));
+    let team = client
+        .post("/teams", &json!({"name": "ops"}))
+        .await
+        .unwrap();
+    assert_eq!(team["team"]["id"], 7);
+
+    let reqs = server.requests();
+    let get = &reqs[0];
+    assert_eq!(get.target, "/v1/organisations/12");
+    assert_eq!(
+        get.header("authorization"),
+        Some(KEY),
+        "raw key, no Bearer prefix"
+    );
+    assert_eq!(get.header("accept"), Some("application/json"));
+    assert_eq!(get.header("user-agent"), Some("level27-client-tests"));
+    assert_eq!(
+        get.header("content-type"),
+        None,
+        "no Content-Type without a body"
+    );
+
+    let post = &reqs[1];
+    assert_eq!(post.target, "/v1/teams");
+    assert_eq!(post.header("authorization"), Some(KEY));
+    assert_eq!(post.header("content-type"), Some("application/json"));
+    assert_eq!(post.json(), json!({"name": "ops"}));
+}
+
+#[tokio::test]
+async fn updates_and_deletes_accept_no_content() {
+    let server = FakeServer::start(|req, _| match req.method.as_str() {
+        "DELETE" => Reply::Json(200, json!({"success": true})),
+        _ => Reply::Raw(204, vec![], String::new()),
+    })
+    .await;
+    let client = client(&server);
+    client.put("/teams/7", &json!({"name": "a"})).await.unwrap();
+    client
+        .patch("/teams/7", &json!({"name": "b"}))
+        .await
+        .unwrap();
+    client.delete("/teams/7").await.unwrap();
+    // A POST answered with 204 gives Null rather than an error.
+    assert_eq!(
+        client
+            .post("/teams/7/actions", &json!({"type": "x"}))
+            .await
+            .unwrap(),
+        Value::Null
+    );
+    let methods: Vec<_> = server.requests().iter().map(|r| r.method.clone()).collect();
+    assert_eq!(methods, ["PUT", "PATCH", "DELETE", "POST"]);
+    assert_eq!(server.requests()[1].json(), json!({"name": "b"}));
+}
+
+#[tokio::test]
+async fn success_with_a_non_json_body_is_invalid_response() {
+    let server = FakeServer::start(|_, _| Reply::Raw(200, vec![], "<html>hi</html>".into())).await;
+    let err = client(&server).get("/teams/1").await.unwrap_err();
+    assert!(matches!(err, Error::InvalidResponse { .. }), "{err:?}");
+    assert_eq!(server.hits(), 1);
+}
+
+// ---- paging ----
+
+#[tokio::test]
+async fn list_of_23_is_one_request_with_explicit_limit_and_offset() {
+    let server = FakeServer::start(list_handler(items(23), 1000, false)).await;
+    let query = [("filter", "ops".to_string()), ("limit", "5".to_string())];
+    let got = client(&server)
+        .list("/teams", "teams", &query)
+        .await
+        .unwrap();
+    assert_eq!(got, items(23));
+    assert_eq!(pages_requested(&server), [(PAGE_SIZE, 0)]);
+    // The caller's own parameters go along; its `limit` does not override paging.
+    let req = &server.requests()[0];
+    assert_eq!(req.query("filter").as_deref(), Some("ops"));
+    assert_eq!(req.target.matches("limit=").count(), 1);
+}
+
+#[tokio::test]
+async fn list_pages_through_everything() {
+    let server = FakeServer::start(list_handler(items(250), 1000, false)).await;
+    let got = client(&server).list("/teams", "teams", &[]).await.unwrap();
+    assert_eq!(got, items(250));
+    assert_eq!(pages_requested(&server), [(100, 0), (100, 100), (100, 200)]);
+}
+
+#[tokio::test]
+async fn list_of_an_exact_multiple_ends_on_an_empty_page() {
+    let server = FakeServer::start(list_handler(items(200), 1000, false)).await;
+    let got = client(&server).list("/teams", "teams", &[]).await.unwrap();
+    assert_eq!(got.len(), 200);
+    assert_eq!(pages_requested(&server), [(100, 0), (100, 100), (100, 200)]);
+}
+
+#[tokio::test]
+async fn list_of_nothing() {
+    let server = FakeServer::start(|_, _| Reply::Json(200, json!({"teams": []}))).await;
+    assert!(client(&server)
+        .list("/teams", "teams", &[])
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
+async fn list_loop_with_a_server_capping_pages_at_5() {
+    // The paging loop, driven at the page size the server caps at.
+    let server = FakeServer::start(list_handler(items(23), 5, false)).await;
+    let got = client(&server)
+        .list_with_page_size("/teams", "teams", &[], 5)
+        .await
+        .unwrap();
+    assert_eq!(got, items(23));
+    assert_eq!(
+        pages_requested(&server),
+        [(5, 0), (5, 5), (5, 10), (5, 15), (5, 20)]
+    );
+}
+
+#[tokio::test]
+async fn list_follows_total_when_the_server_caps_pages_below_the_limit() {
+    let server = FakeServer::start(list_handler(items(23), 5, true)).await;
+    let got = client(&server).list("/teams", "teams", &[]).await.unwrap();
+    assert_eq!(got, items(23));
+    assert_eq!(
+        pages_requested(&server),
+        [(100, 0), (100, 5), (100, 10), (100, 15), (100, 20)]
+    );
+}
+
+#[tokio::test]
+async fn list_without_the_plural_key_is_invalid_response() {
+    let server = FakeServer::start(|_, _| Reply::Json(200, json!({"team": {"id": 1}}))).await;
+    let err = client(&server)
+        .list("/teams", "teams", &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidResponse { .. }), "{err:?}");
+    assert!(err.to_string().contains("\"teams\""), "{err}");
+}
+
+#[tokio::test]
+async fn list_fails_instead_of_looping_when_offset_is_ignored() {
+    let all = items(100);
+    let server = FakeServer::start(move |_, _| Reply::Json(200, json!({ "teams": all }))).await;
+    let err = client(&server)
+        .list("/teams", "teams", &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidResponse { .. }), "{err:?}");
+    assert_eq!(server.hits(), 2);
+}
+
+// ---- error mapping ----
+
+#[tokio::test]
+async fn validation_errors_are_parsed_into_fields() {
+    let server = FakeServer::start(|_, _| {
+        Reply::Json(
+            400,
+            json!({"organisation": {"errors": {
+                "errors": ["This organisation with the same tax number already exists in our database."],
+                "children": {
+                    "name": {},
+                    "taxNumber": {"errors": ["Invalid tax number."]},
+                    "billing": {"children": {"address": {"children": {"zip": {"errors": ["Bad zip."]}}}}}
+                }
+            }}}),
+        )
+    })
+    .await;
+    let err = client(&server)
+        .post("/organisations", &json!({"name": "x"}))
+        .await
+        .unwrap_err();
+    let Error::Validation(v) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(v.status, 400);
+    assert_eq!(v.entity.as_deref(), Some("organisation"));
+    assert_eq!(
+        v.global,
+        ["This organisation with the same tax number already exists in our database."]
+    );
+    assert_eq!(
+        v.fields,
+        [
+            FieldError {
+                path: vec!["taxNumber".into()],
+                message: "Invalid tax number.".into()
+            },
+            FieldError {
+                path: vec!["billing".into(), "address".into(), "zip".into()],
+                message: "Bad zip.".into()
+            },
+        ]
+    );
+    assert!(
+        err.to_string().contains("taxNumber: Invalid tax number."),
+        "{err}"
+    );
+    assert_eq!(server.hits(), 1, "a 400 is not retried");
+}
+
+#[tokio::test]
+async fn other_400_bodies_become_global_messages() {
+    let server = FakeServer::start(|_, i| match i {
+        0 => Reply::Json(400, json!({"code": 400, "message": "Bad request"})),
+        _ => Reply::Raw(400, vec![], "something broke".into()),
+    })
+    .await;
+    let client = client(&server);
+    let Error::Validation(v) = client.get("/teams/x").await.unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(v.global, ["Bad request"]);
+    let Error::Validation(v) = client.get("/teams/x").await.unwrap_err() else {
+        panic!()
+    };
+    assert_eq!(v.global, ["something broke"]);
+    assert!(v.fields.is_empty());
+}
+
+#[tokio::test]
+async fn not_found() {
+    let server = FakeServer::start(|_, _| {
+        Reply::Json(404, json!({"code": 404, "message": "Team not found"}))
+    })
+    .await;
+    let err = client(&server).get("/teams/9").await.unwrap_err();
+    assert!(err.is_not_found());
+    assert_eq!(
+        err.to_string(),
+        "GET /teams/9: 404 not found: Team not found"
+    );
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
+async fn unauthorized_forbidden_and_the_role_500() {
+    let server = FakeServer::start(|req, _| match req.path() {
+        "/v1/a" => Reply::Json(401, json!({"message": "Bad credentials"})),
+        "/v1/b" => Reply::Json(403, json!({"message": "no access to this app"})),
+        "/v1/c" => Reply::Json(
+            500,
+            json!({"message": "Response when a user does not have a proper role to access a controller"}),
+        ),
+        _ => Reply::Json(500, json!({"message": "database down"})),
+    })
+    .await;
+    let client = client(&server);
+
+    let err = client.get("/a").await.unwrap_err();
+    assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
+    assert!(err.to_string().contains("LEVEL27_API_KEY"), "{err}");
+
+    let err = client.get("/b").await.unwrap_err();
+    assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
+
+    let err = client.get("/c").await.unwrap_err();
+    assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
+    assert!(err.to_string().contains("missing role"), "{err}");
+
+    let err = client.get("/d").await.unwrap_err();
+    assert!(matches!(err, Error::Status { status: 500, .. }), "{err:?}");
+    // None of these is retried.
+    assert_eq!(server.hits(), 4);
+}
+
+// ---- retries ----
+
+#[tokio::test]
+async fn retry_after_of_a_429_is_honoured() {
+    let server = FakeServer::start(|_, i| match i {
+        0 => Reply::Raw(429, vec![("Retry-After".into(), "1".into())], "{}".into()),
+        _ => Reply::Json(200, json!({"team": {"id": 1}})),
+    })
+    .await;
+    let started = Instant::now();
+    let got = client(&server).get("/teams/1").await.unwrap();
+    assert_eq!(got["team"]["id"], 1);
+    assert_eq!(server.hits(), 2);
+    // The back-off alone would be about a millisecond.
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn retry_after_is_capped() {
+    let server = FakeServer::start(|_, i| match i {
+        0 => Reply::Raw(
+            429,
+            vec![("Retry-After".into(), "3600".into())],
+            "{}".into(),
+        ),
+        _ => Reply::Json(200, json!({})),
+    })
+    .await;
+    let policy = RetryPolicy {
+        max_retry_after: Duration::from_millis(20),
+        ..fast_retries()
+    };
+    let client = Client::with_retry_policy(config(server.base_url()), policy).unwrap();
+    tokio::time::timeout(Duration::from_secs(30), client.get("/x"))
+        .await
+        .expect("an hour-long Retry-After must be capped")
+        .unwrap();
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn get_retries_503_502_504_and_dropped_connections() {
+    let server = FakeServer::start(|_, i| match i {
+        0 => Reply::Json(503, json!({"message": "maintenance"})),
+        1 => Reply::Raw(502, vec![], "<html>bad gateway</html>".into()),
+        2 => Reply::Drop,
+        _ => Reply::Json(200, json!({"app": {"id": 3}})),
+    })
+    .await;
+    let got = client(&server).get("/apps/3").await.unwrap();
+    assert_eq!(got["app"]["id"], 3);
+    assert_eq!(server.hits(), 4);
+}
+
+#[tokio::test]
+async fn max_retries_bounds_the_attempts() {
+    for max_retries in [0u32, 2] {
+        let server = FakeServer::start(|_, _| Reply::Json(503, json!({"message": "busy"}))).await;
+        let client = client_with(Config {
+            max_retries,
+            ..config(server.base_url())
+        });
+        let err = client.get("/apps").await.unwrap_err();
+        assert!(matches!(err, Error::Status { status: 503, .. }), "{err:?}");
+        assert_eq!(server.hits(), max_retries as usize + 1);
+    }
+}
+
+#[tokio::test]
+async fn get_timeouts_are_retried_then_reported_as_transport() {
+    let server = FakeServer::start(|_, _| Reply::Hang).await;
+    let client = client_with(Config {
+        request_timeout: Duration::from_millis(200),
+        max_retries: 1,
+        ..config(server.base_url())
+    });
+    let err = client.get("/apps").await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(err.to_string().contains("timed out"), "{err}");
+    assert_eq!(server.hits(), 2);
+}
+
+#[tokio::test]
+async fn post_with_a_dropped_connection_is_outcome_unknown_and_not_retried() {
+    let server = FakeServer::start(|_, _| Reply::Drop).await;
+    let err = client(&server)
+        .post("/apps", &json!({"name": "a"}))
+        .await
+        .unwrap_err();
+    assert!(err.is_outcome_unknown(), "{err:?}");
+    assert!(
+        err.to_string().starts_with("POST /apps: outcome unknown"),
+        "{err}"
+    );
+    assert_eq!(server.hits(), 1);
+}
+
+#[tokio::test]
+async fn post_gateway_errors_and_timeouts_are_outcome_unknown_and_not_retried() {
+    for reply in [502u16, 504, 0] {
+        let server = FakeServer::start(move |_, _| match reply {
+            0 => Reply::Hang,
+            status => Reply::Json(status, json!({"message": "gateway"})),
+        })
+        .await;
+        let client = client_with(Config {
+            request_timeout: Duration::from_millis(300),
+            ..config(server.base_url())
+        });
+        let err = client
+            .post("/apps", &json!({"name": "a"}))
+            .await
+            .unwrap_err();
+        assert!(err.is_outcome_unknown(), "{reply}: {err:?}");
+        assert_eq!(server.hits(), 1, "{reply}");
+    }
+}
+
+#[tokio::test]
+async fn post_429_and_503_are_retried() {
+    let server = FakeServer::start(|_, i| match i {
+        0 => Reply::Raw(429, vec![("Retry-After".into(), "0".into())], "{}".into()),
+        1 => Reply::Json(503, json!({"message": "maintenance"})),
+        _ => Reply::Json(201, json!({"app": {"id": 5}})),
+    })
+    .await;
+    let got = client(&server)
+        .post("/apps", &json!({"name": "a"}))
+        .await
+        .unwrap();
+    assert_eq!(got["app"]["id"], 5);
+    assert_eq!(server.hits(), 3);
+    // Every attempt carried the same body.
+    assert!(server
+        .requests()
+        .iter()
+        .all(|r| r.json() == json!({"name": "a"})));
+}
+
+#[tokio::test]
+async fn post_that_cannot_connect_is_a_transport_error_not_an_unknown_outcome() {
+    // A port nobody listens on: the connection is refused, so nothing was processed.
+    let addr = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let client = client_with(Config {
+        max_retries: 2,
+        ..config(format!("http://{addr}/v1"))
+    });
+    let err = client
+        .post("/apps", &json!({"name": "a"}))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(err.to_string().contains("3 attempts"), "{err}");
+}
+
+#[tokio::test]
+async fn delete_after_an_unknown_outcome_treats_404_as_gone() {
+    let server = FakeServer::start(|_, i| match i {
+        0 => Reply::Raw(502, vec![], String::new()),
+        1 => Reply::Drop,
+        _ => Reply::Json(404, json!({"message": "App not found"})),
+    })
+    .await;
+    client(&server).delete("/apps/5").await.unwrap();
+    assert_eq!(server.hits(), 3);
+}
+
+#[tokio::test]
+async fn delete_of_a_missing_object_is_not_found() {
+    let server = FakeServer::start(|_, i| match i {
+        // A 503 is answered without processing, so the later 404 is a real "never existed".
+        0 => Reply::Json(503, json!({})),
+        _ => Reply::Json(404, json!({"message": "App not found"})),
+    })
+    .await;
+    let err = client(&server).delete("/apps/5").await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
+}
+
+// ---- rate limit ----
+
+#[tokio::test]
+async fn rate_limit_is_shared_by_clones_and_covers_retries() {
+    let server = FakeServer::start(|_, _| Reply::Json(200, json!({}))).await;
+    let a = client_with(Config {
+        requests_per_second: Some(20.0),
+        ..config(server.base_url())
+    });
+    let b = a.clone();
+    let started = Instant::now();
+    let (ra, rb) = tokio::join!(
+        async {
+            for _ in 0..3 {
+                a.get("/x").await?;
+            }
+            Ok::<_, Error>(())
+        },
+        async {
+            for _ in 0..3 {
+                b.get("/y").await?;
+            }
+            Ok::<_, Error>(())
+        }
+    );
+    ra.unwrap();
+    rb.unwrap();
+    // 6 requests at 20/s: at least 5 intervals of 50 ms. Unlimited, they take a few milliseconds.
+    assert!(
+        started.elapsed() >= Duration::from_millis(250),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.hits(), 6);
+
+    // Retries are attempts too and wait for their slot.
+    let server = FakeServer::start(|_, i| match i {
+        0 | 1 => Reply::Json(503, json!({})),
+        _ => Reply::Json(200, json!({})),
+    })
+    .await;
+    let c = client_with(Config {
+        requests_per_second: Some(10.0),
+        ..config(server.base_url())
+    });
+    let started = Instant::now();
+    c.get("/x").await.unwrap();
+    assert_eq!(server.hits(), 3);
+    assert!(
+        started.elapsed() >= Duration::from_millis(200),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+// ---- secrets ----
+
+#[tokio::test]
+async fn the_api_key_never_appears_in_errors_even_when_the_server_echoes_it() {
+    let server = FakeServer::start(|req, _| {
+        let echoed = format!("token {} is wrong", req.header("authorization").unwrap_or(""));
+        let status = req.path().trim_start_matches("/v1/").parse::<u16>().unwrap_or(200);
+        match status {
+            400 => Reply::Json(
+                400,
+                json!({"app": {"errors": {"errors": [echoed.clone()], "children": {"name": {"errors": [echoed]}}}}}),
+            ),
+            999 => Reply::Raw(400, vec![], echoed),
+            200 => Reply::Raw(200, vec![], echoed),
+            s => Reply::Json(s, json!({ "message": echoed })),
+        }
+    })
+    .await;
+    let client = client(&server);
+    let mut errors = Vec::new();
+    for status in [400u16, 999, 401, 403, 404, 500, 503, 502, 418, 200] {
+        errors.push(client.get(&format!("/{status}")).await.unwrap_err());
+    }
+    errors.push(client.post("/502", &json!({})).await.unwrap_err());
+    assert!(errors.iter().any(|e| e.is_outcome_unknown()));
+    for e in &errors {
+        let shown = format!("{e} {e:?}");
+        assert!(!shown.contains(KEY), "key leaked: {shown}");
+    }
+    // The scrubbed message is still there, so the user sees what the server said.
+    assert!(
+        errors[3].to_string().contains("token <redacted> is wrong"),
+        "{}",
+        errors[3]
+    );
+}
+
+#[test]
+fn config_debug_and_config_errors_hide_the_key() {
+    let cfg = config("http://127.0.0.1:1/v1".into());
+    let shown = format!("{cfg:?}");
+    assert!(!shown.contains(KEY), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+
+    let bad_key = format!("{KEY}\n");
+    let err = Client::new(Config {
+        api_key: bad_key,
+        ..cfg.clone()
+    })
+    .unwrap_err();
+    assert!(matches!(err, Error::Config(_)));
+    assert!(!format!("{err} {err:?}").contains(KEY));
+
+    for base_url in ["not a url", "ftp://example.com/v1"] {
+        let err = Client::new(Config {
+            base_url: base_url.into(),
+            ..cfg.clone()
+        })
+        .unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{base_url}");
+    }
+    let err = Client::new(Config {
+        api_key: " ".into(),
+        ..cfg.clone()
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("LEVEL27_API_KEY"), "{err}");
+    let err = Client::new(Config {
+        requests_per_second: Some(f64::NAN),
+        ..cfg.clone()
+    })
+    .unwrap_err();
+    assert!(matches!(err, Error::Config(_)));
+    assert!(Client::new(Config {
+        requests_per_second: Some(0.0),
+        ..cfg
+    })
+    .is_ok());
+}

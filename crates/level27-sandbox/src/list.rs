@@ -1,0 +1,190 @@
+//! The list query parameters every list endpoint shares: `limit`, `offset`, `orderBy`,
+//! `orderType` and `filter`.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::error::ApiError;
+
+/// Seed: every list documents `limit: (integer - default: 5)`.
+pub(crate) const DEFAULT_LIMIT: usize = 5;
+/// Seed: no maximum is documented. Larger values are capped (not rejected), so a client asking
+/// for "everything" still gets pages it can continue with `offset`.
+pub(crate) const MAX_LIMIT: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ListQuery {
+    pub(crate) limit: usize,
+    pub(crate) offset: usize,
+    order_by: Option<String>,
+    descending: bool,
+    filter: Option<String>,
+}
+
+impl ListQuery {
+    /// Reads the shared parameters. `sortable` lists the fields `orderBy` accepts. Other
+    /// parameters (`tag`, family-specific ones) are left to the caller.
+    pub(crate) fn parse(
+        params: &HashMap<String, String>,
+        sortable: &[&str],
+    ) -> Result<Self, ApiError> {
+        let number = |name: &str, default: usize| -> Result<usize, ApiError> {
+            match params.get(name).map(|v| v.trim()) {
+                None | Some("") => Ok(default),
+                Some(v) => v.parse::<usize>().map_err(|_| {
+                    ApiError::BadRequest(format!(
+                        "Query parameter \"{name}\" must be a non-negative integer, got \"{v}\""
+                    ))
+                }),
+            }
+        };
+        let limit = number("limit", DEFAULT_LIMIT)?.min(MAX_LIMIT);
+        let offset = number("offset", 0)?;
+        let order_by = match params.get("orderBy").map(|v| v.trim()) {
+            None | Some("") => None,
+            Some(field) if sortable.contains(&field) => Some(field.to_string()),
+            // Seed: `orderBy` is never described; an unknown field is rejected rather than
+            // ignored so that a client bug shows up in tests.
+            Some(field) => {
+                return Err(ApiError::BadRequest(format!(
+                    "Query parameter \"orderBy\" cannot be \"{field}\"; use one of: {}",
+                    sortable.join(", ")
+                )))
+            }
+        };
+        let descending = match params.get("orderType").map(|v| v.trim()) {
+            None | Some("") => false,
+            Some(v) if v.eq_ignore_ascii_case("asc") => false,
+            Some(v) if v.eq_ignore_ascii_case("desc") => true,
+            Some(v) => {
+                return Err(ApiError::BadRequest(format!(
+                    "Query parameter \"orderType\" must be ASC or DESC, got \"{v}\""
+                )))
+            }
+        };
+        // Seed: `filter` is never described. The sandbox matches it as a case-insensitive
+        // substring of the object's `name`.
+        let filter = params
+            .get("filter")
+            .map(|v| v.trim().to_lowercase())
+            .filter(|v| !v.is_empty());
+        Ok(ListQuery {
+            limit,
+            offset,
+            order_by,
+            descending,
+            filter,
+        })
+    }
+
+    /// Filters, orders (by `orderBy`, then id; ascending id by default) and pages rendered
+    /// objects.
+    pub(crate) fn apply(&self, mut items: Vec<Value>) -> Vec<Value> {
+        if let Some(needle) = &self.filter {
+            items.retain(|item| {
+                item.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|name| name.to_lowercase().contains(needle))
+            });
+        }
+        let field = self.order_by.as_deref().unwrap_or("id");
+        items.sort_by(|a, b| {
+            let ordering =
+                compare(a.get(field), b.get(field)).then_with(|| compare(a.get("id"), b.get("id")));
+            if self.descending {
+                ordering.reverse()
+            } else {
+                ordering
+            }
+        });
+        items
+            .into_iter()
+            .skip(self.offset)
+            .take(self.limit)
+            .collect()
+    }
+}
+
+/// Orders JSON scalars: null first, then booleans, numbers, strings (case-insensitively).
+fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
+    fn rank(v: Option<&Value>) -> u8 {
+        match v {
+            None | Some(Value::Null) => 0,
+            Some(Value::Bool(_)) => 1,
+            Some(Value::Number(_)) => 2,
+            Some(Value::String(_)) => 3,
+            Some(_) => 4,
+        }
+    }
+    match (a, b) {
+        (Some(Value::Bool(x)), Some(Value::Bool(y))) => x.cmp(y),
+        (Some(Value::Number(x)), Some(Value::Number(y))) => {
+            let (x, y) = (x.as_f64().unwrap_or(0.0), y.as_f64().unwrap_or(0.0));
+            x.total_cmp(&y)
+        }
+        (Some(Value::String(x)), Some(Value::String(y))) => x
+            .to_lowercase()
+            .cmp(&y.to_lowercase())
+            .then_with(|| x.cmp(y)),
+        _ => rank(a).cmp(&rank(b)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn items() -> Vec<Value> {
+        (1..=8)
+            .rev()
+            .map(|i| json!({"id": i, "name": format!("Item {}", 9 - i)}))
+            .collect()
+    }
+
+    fn ids(v: &[Value]) -> Vec<i64> {
+        v.iter().filter_map(|i| i["id"].as_i64()).collect()
+    }
+
+    #[test]
+    fn defaults_page_five_by_id() {
+        let q = ListQuery::parse(&params(&[]), &["id", "name"]).expect("parse");
+        assert_eq!(ids(&q.apply(items())), vec![1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn offset_order_and_filter() {
+        let q = ListQuery::parse(
+            &params(&[
+                ("limit", "3"),
+                ("offset", "1"),
+                ("orderBy", "name"),
+                ("orderType", "desc"),
+            ]),
+            &["id", "name"],
+        )
+        .expect("parse");
+        // Names are "Item 1" (id 8) … "Item 8" (id 1); descending by name skips "Item 8".
+        assert_eq!(ids(&q.apply(items())), vec![2, 3, 4]);
+        let q = ListQuery::parse(&params(&[("filter", "ITEM 3")]), &["id"]).expect("parse");
+        assert_eq!(ids(&q.apply(items())), vec![6]);
+    }
+
+    #[test]
+    fn limits_are_capped_and_bad_values_rejected() {
+        let q = ListQuery::parse(&params(&[("limit", "5000")]), &["id"]).expect("parse");
+        assert_eq!(q.limit, MAX_LIMIT);
+        assert!(ListQuery::parse(&params(&[("limit", "-1")]), &["id"]).is_err());
+        assert!(ListQuery::parse(&params(&[("orderBy", "secret")]), &["id"]).is_err());
+        assert!(ListQuery::parse(&params(&[("orderType", "up")]), &["id"]).is_err());
+    }
+}

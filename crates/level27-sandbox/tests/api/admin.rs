@@ -1,0 +1,123 @@
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::common::Sandbox;
+
+#[tokio::test]
+async fn missing_or_wrong_key_is_401_everywhere() {
+    let sandbox = Sandbox::new();
+    for key in [None, Some("wrong"), Some("Bearer sandbox")] {
+        for (method, path) in [
+            ("GET", "/v1/organisations"),
+            ("POST", "/v1/organisations"),
+            ("GET", "/v1/nothing-here"),
+            ("GET", "/_sandbox/requests"),
+            ("POST", "/_sandbox/reset"),
+            ("POST", "/_sandbox/reset-counters"),
+        ] {
+            let reply = sandbox
+                .call_as(key, method, path, None)
+                .await
+                .expect("response");
+            assert_eq!(
+                reply.status,
+                StatusCode::UNAUTHORIZED,
+                "{key:?} {method} {path}"
+            );
+            assert_eq!(reply.body["code"], 401);
+            assert!(reply.body["message"].is_string());
+        }
+    }
+    // Nothing was created by the rejected POST.
+    let list = sandbox.call("GET", "/v1/organisations", None).await;
+    assert_eq!(list.body, json!({"organisations": []}));
+}
+
+#[tokio::test]
+async fn another_key_can_be_configured() {
+    let sandbox = Sandbox::with(level27_sandbox::Config {
+        api_key: "s3cret".into(),
+        ..Default::default()
+    });
+    let denied = sandbox
+        .call_as(Some("sandbox"), "GET", "/v1/organisations", None)
+        .await;
+    assert_eq!(denied.expect("response").status, StatusCode::UNAUTHORIZED);
+    let allowed = sandbox
+        .call_as(Some("s3cret"), "GET", "/v1/organisations", None)
+        .await;
+    assert_eq!(allowed.expect("response").status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn unknown_paths_are_404_json() {
+    let sandbox = Sandbox::new();
+    let reply = sandbox.call("GET", "/v1/nothing-here", None).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(reply.body["code"], 404);
+    // Only `/v1` serves the API.
+    assert_eq!(
+        sandbox.call("GET", "/organisations", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn requests_are_counted_per_route_template() {
+    let sandbox = Sandbox::new();
+    let org = sandbox.organisation("Counted").await;
+    sandbox
+        .call("GET", &format!("/v1/organisations/{org}"), None)
+        .await;
+    sandbox
+        .call("GET", &format!("/v1/organisations/{org}"), None)
+        .await;
+    sandbox
+        .call("GET", "/v1/organisations/1/teams/2", None)
+        .await;
+    sandbox
+        .call_as(None, "GET", "/v1/organisations", None)
+        .await
+        .expect("401");
+    let counts = sandbox.call("GET", "/_sandbox/requests", None).await;
+    assert_eq!(counts.status, StatusCode::OK);
+    assert_eq!(
+        counts.body,
+        json!({
+            "requests": {
+                "GET /v1/organisations": 1,
+                "GET /v1/organisations/{organisationId}": 2,
+                "GET /v1/organisations/{organisationId}/teams/{teamId}": 1,
+                "POST /v1/organisations": 1
+            },
+            "total": 5,
+            "faults": {"429": 0, "503": 0, "dropBeforeProcessing": 0, "dropAfterProcessing": 0}
+        })
+    );
+    let cleared = sandbox.call("POST", "/_sandbox/reset-counters", None).await;
+    assert_eq!(cleared.status, StatusCode::NO_CONTENT);
+    let counts = sandbox.call("GET", "/_sandbox/requests", None).await;
+    assert_eq!(counts.body["total"], 0);
+    // Counters were cleared, data was not.
+    assert_eq!(
+        sandbox
+            .call("GET", &format!("/v1/organisations/{org}"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn reset_clears_data_and_counters_but_never_reuses_ids() {
+    let sandbox = Sandbox::new();
+    let first = sandbox.organisation("Before").await;
+    let reset = sandbox.call("POST", "/_sandbox/reset", None).await;
+    assert_eq!(reset.status, StatusCode::NO_CONTENT);
+    let list = sandbox.call("GET", "/v1/organisations", None).await;
+    assert_eq!(list.body, json!({"organisations": []}));
+    let second = sandbox.organisation("After").await;
+    assert!(second > first);
+    let counts = sandbox.call("GET", "/_sandbox/requests", None).await;
+    assert_eq!(counts.body["total"], 2, "{:?}", counts.body);
+}

@@ -1,0 +1,8 @@
+//! Sandbox semantics, driven in-process (router `oneshot`) and over real loopback sockets.
+
+mod admin;
+mod common;
+mod faults;
+mod organisations;
+mod server;
+mod teams;

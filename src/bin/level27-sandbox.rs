@@ -1,0 +1,3 @@
+fn main() {
+    level27_sandbox::main_entry();
+}

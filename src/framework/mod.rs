@@ -1,0 +1,21 @@
+//! The provider engine shared by every resource and data source: values and their codecs,
+//! schema declarations, plan rules, validators, diagnostics, timeouts and the lifecycle.
+
+pub mod codec;
+pub mod datasource;
+pub mod diag;
+pub mod errors;
+pub mod mapping;
+pub mod plan;
+pub mod resource;
+pub mod schema;
+pub mod timeouts;
+pub mod validate;
+pub mod value;
+pub mod wait;
+
+pub use datasource::DataSource;
+pub use diag::{AttrPath, Diagnostic, Diagnostics};
+pub use resource::{Ctx, Endpoint, Resource, ResourceSpec, UpdateVerb};
+pub use schema::{Attribute, Block, Schema};
+pub use value::{Object, Type, Value};

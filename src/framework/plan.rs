@@ -1,0 +1,143 @@
+//! Plan rules, derived from the schema declarations:
+//! - on create, computed attributes the configuration leaves out are unknown (or their default);
+//! - on update they keep their prior value, unless declared `changes_on_update` and something
+//!   the user sets has changed;
+//! - a changed `requires_replace` attribute turns the update into a replacement;
+//! - write-only attributes are never planned into state.
+
+use super::diag::AttrPath;
+use super::schema::{Block, Mode};
+use super::value::{Object, Value};
+
+pub struct Plan {
+    pub planned: Object,
+    pub requires_replace: Vec<AttrPath>,
+}
+
+/// Plans the top-level attributes of `block`. `proposed` is Terraform's proposed new state (the
+/// configuration merged with the prior state for computed attributes); nested blocks such as
+/// `timeouts` are taken from it as they are.
+pub fn plan(block: &Block, prior: Option<&Object>, proposed: &Object, config: &Object) -> Plan {
+    let mut planned = proposed.clone();
+    let mut requires_replace = Vec::new();
+
+    let user_changed = prior.is_some_and(|prior| {
+        block.attributes.iter().any(|a| {
+            a.mode.is_configurable()
+                && !a.write_only
+                && get(config, a.name) != &Value::Null
+                && get(config, a.name) != get(prior, a.name)
+        })
+    });
+
+    for a in &block.attributes {
+        let configured = get(config, a.name);
+        let value = if a.write_only {
+            Value::Null
+        } else if a.mode.is_computed() && configured.is_null() {
+            match (prior, &a.default) {
+                (_, Some(default)) => default.clone(),
+                (None, None) => Value::Unknown,
+                (Some(_), None) if a.changes_on_update && user_changed => Value::Unknown,
+                (Some(p), None) => get(p, a.name).clone(),
+            }
+        } else {
+            configured.clone()
+        };
+        if a.requires_replace && a.mode != Mode::Computed {
+            if let Some(p) = prior {
+                let old = get(p, a.name);
+                if &value != old && !(old.is_null() && a.mode.is_computed()) {
+                    requires_replace.push(AttrPath::attr(a.name));
+                }
+            }
+        }
+        planned.insert(a.name.to_string(), value);
+    }
+    Plan {
+        planned,
+        requires_replace,
+    }
+}
+
+fn get<'a>(o: &'a Object, name: &str) -> &'a Value {
+    o.get(name).unwrap_or(&Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::schema::Attribute;
+
+    fn block() -> Block {
+        Block {
+            attributes: vec![
+                Attribute::number("id").computed(),
+                Attribute::number("parent_id").required().requires_replace(),
+                Attribute::string("name").required(),
+                Attribute::string("status").computed().changes_on_update(),
+                Attribute::bool("admin").default(Value::Bool(false)),
+                Attribute::string("password").write_only(),
+                Attribute::string("note").optional_computed(),
+            ],
+            ..Block::default()
+        }
+    }
+
+    fn obj(pairs: &[(&str, Value)]) -> Object {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    #[test]
+    fn create_marks_computed_unknown_and_applies_defaults() {
+        let config = obj(&[
+            ("parent_id", Value::int(1)),
+            ("name", Value::string("a")),
+            ("password", Value::string("s3cret")),
+        ]);
+        let p = plan(&block(), None, &config, &config);
+        assert_eq!(p.planned["id"], Value::Unknown);
+        assert_eq!(p.planned["status"], Value::Unknown);
+        assert_eq!(p.planned["note"], Value::Unknown);
+        assert_eq!(p.planned["admin"], Value::Bool(false));
+        assert_eq!(p.planned["password"], Value::Null, "write-only never planned into state");
+        assert!(p.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn update_keeps_computed_values_and_unknowns_only_volatile_ones() {
+        let prior = obj(&[
+            ("id", Value::int(7)),
+            ("parent_id", Value::int(1)),
+            ("name", Value::string("a")),
+            ("status", Value::string("ok")),
+            ("admin", Value::Bool(false)),
+            ("note", Value::string("from api")),
+        ]);
+        let config = obj(&[("parent_id", Value::int(1)), ("name", Value::string("b"))]);
+        let mut proposed = config.clone();
+        proposed.insert("id".into(), Value::int(7));
+        proposed.insert("status".into(), Value::string("ok"));
+        proposed.insert("note".into(), Value::string("from api"));
+        let p = plan(&block(), Some(&prior), &proposed, &config);
+        assert_eq!(p.planned["id"], Value::int(7));
+        assert_eq!(p.planned["note"], Value::string("from api"));
+        assert_eq!(p.planned["status"], Value::Unknown);
+        assert!(p.requires_replace.is_empty());
+
+        // Nothing changed: the plan equals the prior state exactly (an empty plan).
+        let same = obj(&[("parent_id", Value::int(1)), ("name", Value::string("a"))]);
+        let p = plan(&block(), Some(&prior), &prior, &same);
+        assert_eq!(p.planned, prior);
+    }
+
+    #[test]
+    fn changing_a_replace_attribute_requires_replacement_even_when_unknown() {
+        let prior = obj(&[("id", Value::int(7)), ("parent_id", Value::int(1)), ("name", Value::string("a"))]);
+        for new_parent in [Value::int(2), Value::Unknown] {
+            let config = obj(&[("parent_id", new_parent.clone()), ("name", Value::string("a"))]);
+            let p = plan(&block(), Some(&prior), &config, &config);
+            assert_eq!(p.requires_replace, vec![AttrPath::attr("parent_id")]);
+        }
+    }
+}

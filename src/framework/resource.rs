@@ -1,0 +1,417 @@
+//! The shared resource lifecycle. A resource module supplies a `ResourceSpec` (attributes with
+//! their API fields, the API paths, the import id shape); this engine does validation, planning,
+//! create with read-back, drift-aware read, diff-aware update, delete, waits, import and the
+//! reconciliation of a create whose outcome is unknown.
+
+use super::diag::{AttrPath, Diagnostic, Diagnostics};
+use super::errors::translate;
+use super::mapping::{lookup, request_body, state_from_api};
+use super::plan::{plan, Plan};
+use super::schema::{Attribute, Block, Mode, NestedBlock, Nesting, Schema};
+use super::timeouts::{self, Operation};
+use super::validate::Validator;
+use super::value::{Object, Type, Value};
+use super::wait::{wait_for_status, StatusRule, WaitError};
+use level27_client::{Client, Error as ApiError};
+use serde_json::Value as Json;
+use tokio_util::sync::CancellationToken;
+
+/// How the API updates an object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpdateVerb {
+    /// PUT with every sendable field (the API resets what is left out).
+    Put,
+    /// PATCH with only the changed fields.
+    Patch,
+    /// No update endpoint: every configurable attribute must require replacement.
+    None,
+}
+
+/// Where an object lives in the API. Paths hold `{attribute}` placeholders filled from state.
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    pub collection: &'static str,
+    pub item: &'static str,
+    /// Envelope key of one object (`team`) and of a list (`teams`).
+    pub singular: &'static str,
+    pub plural: &'static str,
+    pub update: UpdateVerb,
+}
+
+#[derive(Clone)]
+pub struct ResourceSpec {
+    pub type_name: &'static str,
+    pub description: &'static str,
+    pub version: i64,
+    pub attributes: Vec<Attribute>,
+    pub endpoint: Endpoint,
+    /// Attributes making up the import id, joined by `/` (e.g. `organisation_id`, `id`).
+    pub import_id: &'static [&'static str],
+    /// Attributes that identify a new object among its siblings, used to find out whether a
+    /// create whose response was lost did happen (so it is never blindly repeated).
+    pub natural_key: &'static [&'static str],
+    /// For asynchronous objects: the status to wait for. Adds a `timeouts` block.
+    pub status: Option<StatusRule>,
+}
+
+/// What every operation needs: the configured API client and Terraform's stop signal.
+pub struct Ctx<'a> {
+    pub client: &'a Client,
+    pub stop: &'a CancellationToken,
+}
+
+/// A resource type ready to serve: its spec and the schema derived from it.
+pub struct Resource {
+    pub spec: ResourceSpec,
+    pub schema: Schema,
+    pub ty: Type,
+}
+
+impl Resource {
+    pub fn new(spec: ResourceSpec) -> Resource {
+        let mut blocks = Vec::new();
+        if spec.status.is_some() {
+            blocks.push(timeouts::block(&[Operation::Create, Operation::Update, Operation::Delete]));
+        }
+        let schema = Schema {
+            version: spec.version,
+            block: Block {
+                attributes: spec.attributes.clone(),
+                blocks,
+                description: spec.description,
+                deprecated: None,
+            },
+        };
+        let ty = schema.block.value_type();
+        Resource { spec, schema, ty }
+    }
+
+    fn block(&self) -> &Block {
+        &self.schema.block
+    }
+
+    fn action(&self, verb: &str) -> String {
+        format!("{verb} {}", self.spec.type_name)
+    }
+
+    /// Plan-time validation of the configuration; makes no API call.
+    pub fn validate(&self, config: &Object) -> Diagnostics {
+        let mut diags = validate_attributes(self.block(), config);
+        for b in &self.block().blocks {
+            if let Some(Value::Object(inner)) = config.get(b.name) {
+                for d in validate_attributes(&b.block, inner).0 {
+                    let path = d.path.clone().map(|p| AttrPath::attr(b.name).then(p.to_string()));
+                    diags.push(Diagnostic { path, ..d });
+                }
+            }
+        }
+        diags
+    }
+
+    pub fn plan(&self, prior: Option<&Object>, proposed: &Object, config: &Object) -> Plan {
+        plan(self.block(), prior, proposed, config)
+    }
+
+    pub async fn create(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Object, Diagnostics> {
+        let collection = self.path(self.spec.endpoint.collection, planned)?;
+        let body = Json::Object(request_body(self.block(), planned, None, false));
+        let response = match cancellable(ctx, ctx.client.post(&collection, &body)).await? {
+            Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
+            Err(e) if e.is_outcome_unknown() && !self.spec.natural_key.is_empty() => {
+                tracing::warn!(resource = self.spec.type_name, "create outcome unknown; looking the object up before deciding");
+                self.reconcile_create(ctx, &collection, &body, planned, e).await?
+            }
+            Err(e) => return Err(translate(&e, &self.action("create"), Some(self.block()))),
+        };
+        let mut state = state_from_api(self.block(), &response, planned);
+        if state.get("id").is_none_or(|v| v.is_null()) {
+            return Err(Diagnostic::error(
+                format!("Failed to {}", self.action("create")),
+                "The Level27 API answered the create without an object id.",
+            )
+            .into());
+        }
+        if let Some(rule) = &self.spec.status {
+            let item = self.path(self.spec.endpoint.item, &state)?;
+            let obj = self.wait(ctx, rule, &item, timeouts::get(planned, Operation::Create), "create").await?;
+            state = state_from_api(self.block(), &obj, &state);
+        }
+        Ok(state)
+    }
+
+    /// After a create whose response was lost: adopt the object if it was created, create it once
+    /// more if it certainly was not.
+    async fn reconcile_create(&self, ctx: &Ctx<'_>, collection: &str, body: &Json, planned: &Object, first: ApiError) -> Result<Json, Diagnostics> {
+        let fail = |e: &ApiError| translate(e, &self.action("create"), Some(self.block()));
+        let mut last = first;
+        for _ in 0..3 {
+            if let Some(found) = self.find_by_natural_key(ctx, collection, planned).await? {
+                return Ok(found);
+            }
+            match cancellable(ctx, ctx.client.post(collection, body)).await? {
+                Ok(r) => return Ok(unwrap_envelope(&r, self.spec.endpoint.singular).clone()),
+                Err(e) if e.is_outcome_unknown() => last = e,
+                Err(e) => return Err(fail(&e)),
+            }
+        }
+        Err(fail(&last))
+    }
+
+    async fn find_by_natural_key(&self, ctx: &Ctx<'_>, collection: &str, planned: &Object) -> Result<Option<Json>, Diagnostics> {
+        let keys: Vec<(&Attribute, &Value)> = self
+            .spec
+            .natural_key
+            .iter()
+            .filter_map(|k| Some((self.block().attribute(k)?, planned.get(*k)?)))
+            .collect();
+        let filter = keys.first().and_then(|(_, v)| v.as_str()).map(str::to_string);
+        let query: Vec<(&str, String)> = filter.into_iter().map(|f| ("filter", f)).collect();
+        let items = cancellable(ctx, ctx.client.list(collection, self.spec.endpoint.plural, &query))
+            .await?
+            .map_err(|e| translate(&e, &self.action("look up"), Some(self.block())))?;
+        // The newest match: a lost create is the most recent object with these keys.
+        Ok(items
+            .into_iter()
+            .filter(|item| {
+                keys.iter().all(|(a, v)| {
+                    let got = state_from_api(&Block { attributes: vec![(*a).clone()], ..Block::default() }, item, &Object::new());
+                    got.get(a.name) == Some(*v)
+                })
+            })
+            .max_by_key(|item| lookup(item, "id").as_i64().unwrap_or_default()))
+    }
+
+    /// Reads the object; `None` when it no longer exists (drift: Terraform plans to create it).
+    pub async fn read(&self, ctx: &Ctx<'_>, state: &Object) -> Result<Option<Object>, Diagnostics> {
+        let item = self.path(self.spec.endpoint.item, state)?;
+        match cancellable(ctx, ctx.client.get(&item)).await? {
+            Ok(r) => Ok(Some(state_from_api(self.block(), unwrap_envelope(&r, self.spec.endpoint.singular), state))),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(translate(&e, &self.action("read"), Some(self.block()))),
+        }
+    }
+
+    pub async fn update(&self, ctx: &Ctx<'_>, prior: &Object, planned: &Object) -> Result<Object, Diagnostics> {
+        let item = self.path(self.spec.endpoint.item, prior)?;
+        let verb = self.spec.endpoint.update;
+        let body = request_body(self.block(), planned, Some(prior), verb == UpdateVerb::Patch);
+        let changed_sendable = self
+            .block()
+            .attributes
+            .iter()
+            .any(|a| a.api.send.is_some() && !a.api.create_only && prior.get(a.name) != planned.get(a.name));
+        if changed_sendable || self.block().attributes.iter().any(|a| a.write_only && planned.get(a.name).is_some_and(|v| !v.is_null())) {
+            let body = Json::Object(body);
+            let result = match verb {
+                UpdateVerb::Put => cancellable(ctx, ctx.client.put(&item, &body)).await?,
+                UpdateVerb::Patch => cancellable(ctx, ctx.client.patch(&item, &body)).await?,
+                UpdateVerb::None => Ok(()),
+            };
+            result.map_err(|e| translate(&e, &self.action("update"), Some(self.block())))?;
+        } else {
+            // Only provider-side settings (such as timeouts) changed: nothing to send.
+            let mut state = planned.clone();
+            for a in &self.block().attributes {
+                if planned.get(a.name).is_some_and(Value::is_unknown) {
+                    state.insert(a.name.to_string(), prior.get(a.name).cloned().unwrap_or_default());
+                }
+            }
+            return Ok(state);
+        }
+        let obj = match &self.spec.status {
+            Some(rule) => self.wait(ctx, rule, &item, timeouts::get(planned, Operation::Update), "update").await?,
+            None => {
+                let r = cancellable(ctx, ctx.client.get(&item))
+                    .await?
+                    .map_err(|e| translate(&e, &self.action("read back"), Some(self.block())))?;
+                unwrap_envelope(&r, self.spec.endpoint.singular).clone()
+            }
+        };
+        Ok(state_from_api(self.block(), &obj, planned))
+    }
+
+    pub async fn delete(&self, ctx: &Ctx<'_>, prior: &Object) -> Result<(), Diagnostics> {
+        let item = self.path(self.spec.endpoint.item, prior)?;
+        match cancellable(ctx, ctx.client.delete(&item)).await? {
+            Ok(()) => {}
+            // Already gone: the goal of a delete is reached.
+            Err(e) if e.is_not_found() => return Ok(()),
+            Err(e) => return Err(translate(&e, &self.action("delete"), Some(self.block()))),
+        }
+        if self.spec.status.is_some() {
+            let rule = StatusRule { field: "status", ready: &[] };
+            self.wait(ctx, &rule, &item, timeouts::get(prior, Operation::Delete), "delete").await.map(|_| ())?;
+        }
+        Ok(())
+    }
+
+    /// Turns an import id into a state holding the ids; Terraform then reads the object (and
+    /// reports a clear error when it does not exist).
+    pub fn import(&self, id: &str) -> Result<Object, Diagnostics> {
+        let shape = self.spec.import_id.iter().map(|p| format!("<{p}>")).collect::<Vec<_>>().join("/");
+        let parts: Vec<&str> = id.split('/').collect();
+        let bad = |why: String| -> Diagnostics {
+            Diagnostic::error(format!("Invalid import id for {}", self.spec.type_name), format!("Expected an id of the form {shape}; {why}.")).into()
+        };
+        if parts.len() != self.spec.import_id.len() {
+            return Err(bad(format!("got {id:?}")));
+        }
+        let mut state: Object = self.block().attributes.iter().map(|a| (a.name.to_string(), Value::Null)).collect();
+        for (name, part) in self.spec.import_id.iter().zip(parts) {
+            let attr = self.block().attribute(name).ok_or_else(|| bad(format!("unknown attribute {name}")))?;
+            let v = match attr.ty {
+                Type::Number => match part.parse::<i64>() {
+                    Ok(n) if n > 0 => Value::int(n),
+                    _ => return Err(bad(format!("{name} must be a positive whole number, got {part:?}"))),
+                },
+                _ if part.is_empty() => return Err(bad(format!("{name} is empty"))),
+                _ => Value::string(part),
+            };
+            state.insert(name.to_string(), v);
+        }
+        Ok(state)
+    }
+
+    async fn wait(&self, ctx: &Ctx<'_>, rule: &StatusRule, item: &str, timeout: std::time::Duration, verb: &str) -> Result<Json, Diagnostics> {
+        let last = std::sync::Mutex::new(Json::Null);
+        let result = wait_for_status(rule, timeout, ctx.stop, || {
+            let fut = ctx.client.get(item);
+            let last = &last;
+            async move {
+                match fut.await {
+                    Ok(r) => {
+                        let obj = unwrap_envelope(&r, self.spec.endpoint.singular).clone();
+                        let status = lookup(&obj, rule.field).as_str().unwrap_or_default().to_string();
+                        if let Ok(mut l) = last.lock() {
+                            *l = obj;
+                        }
+                        Ok(Some(status))
+                    }
+                    Err(e) if e.is_not_found() => Ok(None),
+                    Err(e) => Err(e),
+                }
+            }
+        })
+        .await;
+        let what = format!("{} {}", self.spec.type_name, item);
+        match result {
+            Ok(_) => Ok(last.into_inner().unwrap_or_default()),
+            Err(WaitError::Failed(s)) => Err(Diagnostic::error(format!("{what} failed"), format!("While waiting to {verb}, the object reached status {s:?}.")).into()),
+            Err(WaitError::TimedOut { last_status, after }) => Err(Diagnostic::error(
+                format!("Timed out waiting for {what}"),
+                format!("Still in status {last_status:?} after {after:?}. Raise `timeouts.{verb}` if the platform is slow."),
+            )
+            .into()),
+            Err(WaitError::Cancelled) => Err(cancelled()),
+            Err(WaitError::Fetch(e)) => Err(translate(&e, &self.action(verb), Some(self.block()))),
+        }
+    }
+
+    fn path(&self, template: &str, state: &Object) -> Result<String, Diagnostics> {
+        render_path(template, state).map_err(|name| {
+            Diagnostic::error(format!("Missing {name}"), format!("{} needs {name} to address the object in the API.", self.spec.type_name)).into()
+        })
+    }
+}
+
+/// Fills `{attribute}` placeholders from the state. Ids are whole numbers; strings are
+/// percent-encoded so a name can never change the path.
+pub fn render_path(template: &str, state: &Object) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('}').map(|e| start + e).ok_or_else(|| template.to_string())?;
+        let name = &rest[start + 1..end];
+        match state.get(name) {
+            Some(Value::Number(n)) => out.push_str(&n.to_string()),
+            Some(Value::String(s)) if !s.is_empty() => {
+                for b in s.bytes() {
+                    if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                        out.push(b as char);
+                    } else {
+                        out.push_str(&format!("%{b:02X}"));
+                    }
+                }
+            }
+            _ => return Err(name.to_string()),
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// `{"team": {...}}` → the object; tolerates an unwrapped object.
+pub fn unwrap_envelope<'a>(v: &'a Json, key: &str) -> &'a Json {
+    v.get(key).unwrap_or(v)
+}
+
+pub fn validate_attributes(block: &Block, config: &Object) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    for a in &block.attributes {
+        let v = config.get(a.name).unwrap_or(&Value::Null);
+        for check in &a.validators {
+            if let Err(msg) = check.check(v) {
+                diags.push(Diagnostic::error(format!("Invalid {}", a.name), format!("{} {msg}.", a.name)).at(AttrPath::attr(a.name)));
+            }
+        }
+    }
+    diags
+}
+
+pub fn cancelled() -> Diagnostics {
+    Diagnostic::error("Operation cancelled", "Terraform asked the provider to stop (interrupt); the operation was abandoned.").into()
+}
+
+/// Runs an API call unless Terraform asks the provider to stop first.
+async fn cancellable<T>(ctx: &Ctx<'_>, fut: impl std::future::Future<Output = T>) -> Result<T, Diagnostics> {
+    tokio::select! {
+        r = fut => Ok(r),
+        _ = ctx.stop.cancelled() => Err(cancelled()),
+    }
+}
+
+/// A block attribute declaration for data sources and nested blocks built from resource ones.
+pub fn nested(name: &'static str, nesting: Nesting, block: Block) -> NestedBlock {
+    NestedBlock { name, nesting, block, max_items: if nesting == Nesting::Single { 1 } else { 0 } }
+}
+
+/// Re-declares a resource attribute for a data source: everything computed, except the lookup
+/// keys (optional) and the parents in the path (required, as in the resource).
+pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
+    let mut d = a.clone();
+    d.validators.clear();
+    d.default = None;
+    d.requires_replace = false;
+    d.changes_on_update = false;
+    if lookup_keys.contains(&a.name) {
+        d.mode = Mode::OptionalComputed;
+        d.validators = a.validators.clone();
+    } else if a.mode == Mode::Required && a.api.read.is_none() {
+        d.mode = Mode::Required;
+        d.validators = a.validators.clone();
+    } else {
+        d.mode = Mode::Computed;
+    }
+    d
+}
+
+pub fn no_validators() -> Vec<Validator> {
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_rendered_from_state_and_encoded() {
+        let s: Object = [("organisation_id".to_string(), Value::int(12)), ("id".to_string(), Value::int(5)), ("name".to_string(), Value::string("a/b c"))]
+            .into_iter()
+            .collect();
+        assert_eq!(render_path("/organisations/{organisation_id}/teams/{id}", &s).unwrap(), "/organisations/12/teams/5");
+        assert_eq!(render_path("/x/{name}", &s).unwrap(), "/x/a%2Fb%20c");
+        assert_eq!(render_path("/x/{missing}", &s), Err("missing".to_string()));
+    }
+}

@@ -1,0 +1,233 @@
+//! Schema declarations. A resource module declares each attribute once: its Terraform name and
+//! type, how it is set (required/optional/computed), its validators and plan rules, and the API
+//! field it is sent as and read back from. The engine derives behaviour from these declarations.
+
+use super::validate::Validator;
+use super::value::{Type, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Required,
+    Optional,
+    Computed,
+    /// Optional; when the configuration leaves it out the provider (or the API) decides the value.
+    OptionalComputed,
+}
+
+impl Mode {
+    pub fn is_computed(self) -> bool {
+        matches!(self, Mode::Computed | Mode::OptionalComputed)
+    }
+
+    pub fn is_configurable(self) -> bool {
+        !matches!(self, Mode::Computed)
+    }
+}
+
+/// Where an attribute lives in the API.
+#[derive(Clone, Debug, Default)]
+pub struct ApiField {
+    /// The request-body key it is sent as (create and update).
+    pub send: Option<&'static str>,
+    /// A dotted path in the API object it is read back from (`"country.id"`). Attributes without
+    /// one keep the value they had (e.g. ids that only appear in the URL).
+    pub read: Option<&'static str>,
+    /// Sent only on create (the API ignores or rejects it on update).
+    pub create_only: bool,
+}
+
+#[derive(Clone)]
+pub struct Attribute {
+    pub name: &'static str,
+    pub ty: Type,
+    pub mode: Mode,
+    pub description: &'static str,
+    pub sensitive: bool,
+    /// Never stored in state (Terraform 1.11+); the value only reaches the API.
+    pub write_only: bool,
+    pub deprecated: Option<&'static str>,
+    pub validators: Vec<Validator>,
+    /// A change cannot be made in place: the plan shows a replacement.
+    pub requires_replace: bool,
+    /// The value used when the configuration leaves the attribute out.
+    pub default: Option<Value>,
+    /// A computed value the API may change on any update (unknown in an update plan instead of
+    /// kept from the prior state).
+    pub changes_on_update: bool,
+    pub api: ApiField,
+}
+
+impl Attribute {
+    pub fn new(name: &'static str, ty: Type) -> Attribute {
+        Attribute {
+            name,
+            ty,
+            mode: Mode::Optional,
+            description: "",
+            sensitive: false,
+            write_only: false,
+            deprecated: None,
+            validators: Vec::new(),
+            requires_replace: false,
+            default: None,
+            changes_on_update: false,
+            api: ApiField::default(),
+        }
+    }
+
+    pub fn string(name: &'static str) -> Attribute {
+        Attribute::new(name, Type::String)
+    }
+
+    pub fn number(name: &'static str) -> Attribute {
+        Attribute::new(name, Type::Number)
+    }
+
+    pub fn bool(name: &'static str) -> Attribute {
+        Attribute::new(name, Type::Bool)
+    }
+
+    pub fn required(mut self) -> Self {
+        self.mode = Mode::Required;
+        self
+    }
+
+    pub fn optional(mut self) -> Self {
+        self.mode = Mode::Optional;
+        self
+    }
+
+    pub fn computed(mut self) -> Self {
+        self.mode = Mode::Computed;
+        self
+    }
+
+    pub fn optional_computed(mut self) -> Self {
+        self.mode = Mode::OptionalComputed;
+        self
+    }
+
+    /// Markdown description shown in docs and by language servers.
+    pub fn describe(mut self, text: &'static str) -> Self {
+        self.description = text;
+        self
+    }
+
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    pub fn write_only(mut self) -> Self {
+        self.write_only = true;
+        self.sensitive = true;
+        self
+    }
+
+    pub fn deprecated(mut self, message: &'static str) -> Self {
+        self.deprecated = Some(message);
+        self
+    }
+
+    pub fn validate(mut self, v: Validator) -> Self {
+        self.validators.push(v);
+        self
+    }
+
+    pub fn requires_replace(mut self) -> Self {
+        self.requires_replace = true;
+        self
+    }
+
+    /// A default makes the attribute optional+computed: the plan shows the value that will be used.
+    pub fn default(mut self, v: Value) -> Self {
+        self.default = Some(v);
+        self.mode = Mode::OptionalComputed;
+        self
+    }
+
+    pub fn changes_on_update(mut self) -> Self {
+        self.changes_on_update = true;
+        self
+    }
+
+    /// Sent as and read back from the same API field.
+    pub fn api(mut self, field: &'static str) -> Self {
+        self.api.send = Some(field);
+        self.api.read = Some(field);
+        self
+    }
+
+    /// Sent as this request field (nothing is read back unless `read_from` is also given).
+    pub fn send_as(mut self, field: &'static str) -> Self {
+        self.api.send = Some(field);
+        self
+    }
+
+    /// Read back from this dotted path of the API object.
+    pub fn read_from(mut self, path: &'static str) -> Self {
+        self.api.read = Some(path);
+        self
+    }
+
+    pub fn create_only(mut self) -> Self {
+        self.api.create_only = true;
+        self
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nesting {
+    Single,
+    List,
+}
+
+#[derive(Clone)]
+pub struct NestedBlock {
+    pub name: &'static str,
+    pub nesting: Nesting,
+    pub block: Block,
+    pub max_items: i64,
+}
+
+#[derive(Clone, Default)]
+pub struct Block {
+    pub attributes: Vec<Attribute>,
+    pub blocks: Vec<NestedBlock>,
+    pub description: &'static str,
+    pub deprecated: Option<&'static str>,
+}
+
+impl Block {
+    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
+    /// The object type of values of this block.
+    pub fn value_type(&self) -> Type {
+        let mut attrs: Vec<(String, Type)> = self
+            .attributes
+            .iter()
+            .map(|a| (a.name.to_string(), a.ty.clone()))
+            .collect();
+        for b in &self.blocks {
+            let t = b.block.value_type();
+            attrs.push((
+                b.name.to_string(),
+                match b.nesting {
+                    Nesting::Single => t,
+                    Nesting::List => Type::List(Box::new(t)),
+                },
+            ));
+        }
+        attrs.sort_by(|a, b| a.0.cmp(&b.0));
+        Type::Object(attrs)
+    }
+}
+
+/// A versioned schema; the version drives state upgrades.
+#[derive(Clone)]
+pub struct Schema {
+    pub version: i64,
+    pub block: Block,
+}

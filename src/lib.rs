@@ -1,0 +1,11 @@
+//! terraform-provider-level27: a Terraform provider for the Level27 hosting control-panel API.
+//!
+//! Layers: `plugin` (Terraform's plugin protocol) → `framework` (the shared engine) →
+//! `resources` / `data_sources` (one declarative module per API object), which talk to the API
+//! through the `level27-client` crate.
+
+pub mod data_sources;
+pub mod framework;
+pub mod plugin;
+pub mod provider;
+pub mod resources;

@@ -1,0 +1,508 @@
+//! The tfplugin6 `Provider` gRPC service: decodes requests, calls the provider and the engine,
+//! encodes responses. Errors always travel as diagnostics (Terraform shows gRPC status errors as
+//! opaque messages).
+
+use crate::framework::codec::{decode_json, decode_msgpack, encode_msgpack};
+use crate::framework::diag::{PathStep, Severity};
+use crate::framework::schema::{Attribute, Block, Mode, Nesting, Schema};
+use crate::framework::{Ctx, Diagnostic, Diagnostics, Object, Type, Value};
+use crate::provider::Provider;
+use magma_protocol::tfplugin6 as pb;
+use std::sync::{Arc, OnceLock};
+use tonic::{Request, Response, Status};
+
+pub struct ProviderService {
+    provider: Arc<Provider>,
+    schema: OnceLock<pb::get_provider_schema::Response>,
+}
+
+impl ProviderService {
+    pub fn new(provider: Arc<Provider>) -> ProviderService {
+        ProviderService { provider, schema: OnceLock::new() }
+    }
+}
+
+type R<T> = Result<Response<T>, Status>;
+
+fn ok<T>(t: T) -> R<T> {
+    Ok(Response::new(t))
+}
+
+fn decode(dv: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, Diagnostics> {
+    let Some(dv) = dv else { return Ok(Value::Null) };
+    let r = if !dv.msgpack.is_empty() {
+        decode_msgpack(&dv.msgpack, ty)
+    } else if !dv.json.is_empty() {
+        decode_json(&dv.json, ty)
+    } else {
+        return Ok(Value::Null);
+    };
+    r.map_err(|e| Diagnostic::error("Invalid value from Terraform", format!("The provider could not decode a value: {e}.")).into())
+}
+
+fn decode_object(dv: Option<&pb::DynamicValue>, ty: &Type) -> Result<Option<Object>, Diagnostics> {
+    match decode(dv, ty)? {
+        Value::Object(o) => Ok(Some(o)),
+        Value::Null => Ok(None),
+        other => Err(Diagnostic::error("Invalid value from Terraform", format!("Expected an object, got {}.", other.display())).into()),
+    }
+}
+
+fn encode(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
+    Some(pb::DynamicValue { msgpack: encode_msgpack(v, ty), json: Vec::new() })
+}
+
+fn encode_object(o: Option<Object>, ty: &Type) -> Option<pb::DynamicValue> {
+    encode(&o.map(Value::Object).unwrap_or(Value::Null), ty)
+}
+
+pub fn diagnostics(d: Diagnostics) -> Vec<pb::Diagnostic> {
+    d.0.into_iter()
+        .map(|d| pb::Diagnostic {
+            severity: match d.severity {
+                Severity::Error => pb::diagnostic::Severity::Error as i32,
+                Severity::Warning => pb::diagnostic::Severity::Warning as i32,
+            },
+            summary: d.summary,
+            detail: d.detail,
+            attribute: d.path.map(|p| pb::AttributePath {
+                steps: p
+                    .0
+                    .into_iter()
+                    .map(|s| pb::attribute_path::Step {
+                        selector: Some(match s {
+                            PathStep::Attr(a) => pb::attribute_path::step::Selector::AttributeName(a),
+                            PathStep::Key(k) => pb::attribute_path::step::Selector::ElementKeyString(k),
+                            PathStep::Index(i) => pb::attribute_path::step::Selector::ElementKeyInt(i),
+                        }),
+                    })
+                    .collect(),
+            }),
+        })
+        .collect()
+}
+
+fn unknown_type(kind: &str, name: &str) -> Diagnostics {
+    Diagnostic::error(format!("Unknown {kind} type"), format!("This provider has no {kind} named {name:?}.")).into()
+}
+
+const MARKDOWN: i32 = pb::StringKind::Markdown as i32;
+
+fn schema_attribute(a: &Attribute) -> pb::schema::Attribute {
+    pb::schema::Attribute {
+        name: a.name.to_string(),
+        r#type: a.ty.to_json().to_string().into_bytes(),
+        nested_type: None,
+        description: a.description.to_string(),
+        required: a.mode == Mode::Required,
+        optional: matches!(a.mode, Mode::Optional | Mode::OptionalComputed),
+        computed: a.mode.is_computed(),
+        sensitive: a.sensitive,
+        description_kind: MARKDOWN,
+        deprecated: a.deprecated.is_some(),
+        write_only: a.write_only,
+        deprecation_message: a.deprecated.unwrap_or_default().to_string(),
+    }
+}
+
+fn schema_block(b: &Block) -> pb::schema::Block {
+    pb::schema::Block {
+        version: 0,
+        attributes: b.attributes.iter().map(schema_attribute).collect(),
+        block_types: b
+            .blocks
+            .iter()
+            .map(|nb| pb::schema::NestedBlock {
+                type_name: nb.name.to_string(),
+                block: Some(schema_block(&nb.block)),
+                nesting: match nb.nesting {
+                    Nesting::Single => pb::schema::nested_block::NestingMode::Single as i32,
+                    Nesting::List => pb::schema::nested_block::NestingMode::List as i32,
+                },
+                min_items: 0,
+                max_items: nb.max_items,
+            })
+            .collect(),
+        description: b.description.to_string(),
+        description_kind: MARKDOWN,
+        deprecated: b.deprecated.is_some(),
+        deprecation_message: b.deprecated.unwrap_or_default().to_string(),
+    }
+}
+
+pub fn proto_schema(s: &Schema) -> pb::Schema {
+    pb::Schema { version: s.version, block: Some(schema_block(&s.block)) }
+}
+
+impl ProviderService {
+    fn ctx_client(&self) -> Result<level27_client::Client, Diagnostics> {
+        self.provider.client()
+    }
+
+    async fn plan(&self, req: pb::plan_resource_change::Request) -> Result<pb::plan_resource_change::Response, Diagnostics> {
+        let res = self.provider.resources.get(req.type_name.as_str()).ok_or_else(|| unknown_type("resource", &req.type_name))?;
+        let proposed = decode_object(req.proposed_new_state.as_ref(), &res.ty)?;
+        let Some(proposed) = proposed else {
+            // Destroy: nothing to plan.
+            return Ok(pb::plan_resource_change::Response { planned_state: req.proposed_new_state, planned_private: req.prior_private, ..Default::default() });
+        };
+        let prior = decode_object(req.prior_state.as_ref(), &res.ty)?;
+        let config = decode_object(req.config.as_ref(), &res.ty)?.unwrap_or_default();
+        let p = res.plan(prior.as_ref(), &proposed, &config);
+        let mut diags = res.validate(&config);
+        diags.0.retain(|d| d.severity == Severity::Error);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(pb::plan_resource_change::Response {
+            planned_state: encode(&Value::Object(p.planned), &res.ty),
+            requires_replace: diagnostics_paths(p.requires_replace),
+            planned_private: req.prior_private,
+            ..Default::default()
+        })
+    }
+
+    async fn apply(&self, req: pb::apply_resource_change::Request) -> pb::apply_resource_change::Response {
+        let mut resp = pb::apply_resource_change::Response { new_state: req.prior_state.clone(), private: req.planned_private.clone(), ..Default::default() };
+        let res = match self.provider.resources.get(req.type_name.as_str()) {
+            Some(r) => r,
+            None => {
+                resp.diagnostics = diagnostics(unknown_type("resource", &req.type_name));
+                return resp;
+            }
+        };
+        let decoded = decode_object(req.prior_state.as_ref(), &res.ty).and_then(|prior| Ok((prior, decode_object(req.planned_state.as_ref(), &res.ty)?)));
+        let (prior, planned) = match decoded {
+            Ok(v) => v,
+            Err(d) => {
+                resp.diagnostics = diagnostics(d);
+                return resp;
+            }
+        };
+        let client = match self.ctx_client() {
+            Ok(c) => c,
+            Err(d) => {
+                resp.diagnostics = diagnostics(d);
+                return resp;
+            }
+        };
+        let ctx = Ctx { client: &client, stop: &self.provider.stop };
+        let (state, diags) = match (prior, planned) {
+            (None, Some(planned)) => match res.create(&ctx, &planned).await {
+                Ok(s) => (Some(s), Diagnostics::default()),
+                Err(d) => (None, d),
+            },
+            (Some(prior), Some(planned)) => match res.update(&ctx, &prior, &planned).await {
+                Ok(s) => (Some(s), Diagnostics::default()),
+                // The update failed: the object is as it was.
+                Err(d) => (Some(prior), d),
+            },
+            (Some(prior), None) => match res.delete(&ctx, &prior).await {
+                Ok(()) => (None, Diagnostics::default()),
+                Err(d) => (Some(prior), d),
+            },
+            (None, None) => (None, Diagnostics::default()),
+        };
+        resp.new_state = encode_object(state, &res.ty);
+        resp.diagnostics = diagnostics(diags);
+        resp
+    }
+}
+
+fn diagnostics_paths(paths: Vec<crate::framework::AttrPath>) -> Vec<pb::AttributePath> {
+    paths
+        .into_iter()
+        .map(|p| pb::AttributePath {
+            steps: p
+                .0
+                .into_iter()
+                .map(|s| pb::attribute_path::Step {
+                    selector: Some(match s {
+                        PathStep::Attr(a) => pb::attribute_path::step::Selector::AttributeName(a),
+                        PathStep::Key(k) => pb::attribute_path::step::Selector::ElementKeyString(k),
+                        PathStep::Index(i) => pb::attribute_path::step::Selector::ElementKeyInt(i),
+                    }),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[tonic::async_trait]
+impl pb::provider_server::Provider for ProviderService {
+    async fn get_metadata(&self, _: Request<pb::get_metadata::Request>) -> R<pb::get_metadata::Response> {
+        ok(pb::get_metadata::Response {
+            server_capabilities: Some(capabilities()),
+            resources: self.provider.resources.keys().map(|k| pb::get_metadata::ResourceMetadata { type_name: k.to_string() }).collect(),
+            data_sources: self.provider.data_sources.keys().map(|k| pb::get_metadata::DataSourceMetadata { type_name: k.to_string() }).collect(),
+            ..Default::default()
+        })
+    }
+
+    async fn get_provider_schema(&self, _: Request<pb::get_provider_schema::Request>) -> R<pb::get_provider_schema::Response> {
+        let schema = self.schema.get_or_init(|| pb::get_provider_schema::Response {
+            provider: Some(proto_schema(&self.provider.schema)),
+            resource_schemas: self.provider.resources.iter().map(|(k, r)| (k.to_string(), proto_schema(&r.schema))).collect(),
+            data_source_schemas: self.provider.data_sources.iter().map(|(k, d)| (k.to_string(), proto_schema(&d.schema))).collect(),
+            server_capabilities: Some(capabilities()),
+            ..Default::default()
+        });
+        ok(schema.clone())
+    }
+
+    async fn validate_provider_config(&self, req: Request<pb::validate_provider_config::Request>) -> R<pb::validate_provider_config::Response> {
+        let req = req.into_inner();
+        let diags = match decode_object(req.config.as_ref(), &self.provider.config_type) {
+            Ok(c) => self.provider.validate_config(&c.unwrap_or_default()),
+            Err(d) => d,
+        };
+        ok(pb::validate_provider_config::Response { diagnostics: diagnostics(diags) })
+    }
+
+    async fn validate_resource_config(&self, req: Request<pb::validate_resource_config::Request>) -> R<pb::validate_resource_config::Response> {
+        let req = req.into_inner();
+        let diags = match self.provider.resources.get(req.type_name.as_str()) {
+            None => unknown_type("resource", &req.type_name),
+            Some(res) => match decode_object(req.config.as_ref(), &res.ty) {
+                Ok(c) => res.validate(&c.unwrap_or_default()),
+                Err(d) => d,
+            },
+        };
+        ok(pb::validate_resource_config::Response { diagnostics: diagnostics(diags) })
+    }
+
+    async fn validate_data_resource_config(&self, req: Request<pb::validate_data_resource_config::Request>) -> R<pb::validate_data_resource_config::Response> {
+        let req = req.into_inner();
+        let diags = match self.provider.data_sources.get(req.type_name.as_str()) {
+            None => unknown_type("data source", &req.type_name),
+            Some(ds) => match decode_object(req.config.as_ref(), &ds.ty) {
+                // Lookup keys may still be unknown here; the full check runs when reading.
+                Ok(c) => {
+                    let c = c.unwrap_or_default();
+                    if c.values().any(Value::is_unknown) {
+                        crate::framework::resource::validate_attributes(&ds.schema.block, &c)
+                    } else {
+                        ds.validate(&c)
+                    }
+                }
+                Err(d) => d,
+            },
+        };
+        ok(pb::validate_data_resource_config::Response { diagnostics: diagnostics(diags) })
+    }
+
+    async fn upgrade_resource_state(&self, req: Request<pb::upgrade_resource_state::Request>) -> R<pb::upgrade_resource_state::Response> {
+        let req = req.into_inner();
+        let result = (|| {
+            let res = self.provider.resources.get(req.type_name.as_str()).ok_or_else(|| unknown_type("resource", &req.type_name))?;
+            if req.version > res.schema.version {
+                return Err(Diagnostics::from(Diagnostic::error(
+                    "State from a newer provider",
+                    format!("The state of this {} was written by a newer provider (schema version {}); upgrade the provider.", req.type_name, req.version),
+                )));
+            }
+            let raw = req.raw_state.as_ref().map(|r| r.json.as_slice()).unwrap_or_default();
+            if raw.is_empty() {
+                return Ok(encode(&Value::Null, &res.ty));
+            }
+            // Schema version 0 is the only one so far; later versions add their steps here.
+            let v = decode_json(raw, &res.ty).map_err(|e| Diagnostics::from(Diagnostic::error("Cannot read the stored state", e.to_string())))?;
+            Ok(encode(&v, &res.ty))
+        })();
+        ok(match result {
+            Ok(state) => pb::upgrade_resource_state::Response { upgraded_state: state, diagnostics: Vec::new() },
+            Err(d) => pb::upgrade_resource_state::Response { upgraded_state: None, diagnostics: diagnostics(d) },
+        })
+    }
+
+    async fn get_resource_identity_schemas(&self, _: Request<pb::get_resource_identity_schemas::Request>) -> R<pb::get_resource_identity_schemas::Response> {
+        ok(Default::default())
+    }
+
+    async fn upgrade_resource_identity(&self, _: Request<pb::upgrade_resource_identity::Request>) -> R<pb::upgrade_resource_identity::Response> {
+        Err(Status::unimplemented("resource identity is not supported"))
+    }
+
+    async fn configure_provider(&self, req: Request<pb::configure_provider::Request>) -> R<pb::configure_provider::Response> {
+        let req = req.into_inner();
+        let diags = match decode_object(req.config.as_ref(), &self.provider.config_type) {
+            Ok(c) => self.provider.configure(&c.unwrap_or_default(), &req.terraform_version),
+            Err(d) => d,
+        };
+        ok(pb::configure_provider::Response { diagnostics: diagnostics(diags) })
+    }
+
+    async fn read_resource(&self, req: Request<pb::read_resource::Request>) -> R<pb::read_resource::Response> {
+        let req = req.into_inner();
+        let result = async {
+            let res = self.provider.resources.get(req.type_name.as_str()).ok_or_else(|| unknown_type("resource", &req.type_name))?;
+            let Some(state) = decode_object(req.current_state.as_ref(), &res.ty)? else {
+                return Ok(encode(&Value::Null, &res.ty));
+            };
+            let client = self.ctx_client()?;
+            let ctx = Ctx { client: &client, stop: &self.provider.stop };
+            let new = res.read(&ctx, &state).await?;
+            if new.is_none() {
+                tracing::info!(resource = %req.type_name, "object no longer exists; removing it from state");
+            }
+            Ok::<_, Diagnostics>(encode_object(new, &res.ty))
+        }
+        .await;
+        ok(match result {
+            Ok(new_state) => pb::read_resource::Response { new_state, private: req.private, ..Default::default() },
+            Err(d) => pb::read_resource::Response { new_state: req.current_state, diagnostics: diagnostics(d), private: req.private, ..Default::default() },
+        })
+    }
+
+    async fn plan_resource_change(&self, req: Request<pb::plan_resource_change::Request>) -> R<pb::plan_resource_change::Response> {
+        ok(self.plan(req.into_inner()).await.unwrap_or_else(|d| pb::plan_resource_change::Response { diagnostics: diagnostics(d), ..Default::default() }))
+    }
+
+    async fn apply_resource_change(&self, req: Request<pb::apply_resource_change::Request>) -> R<pb::apply_resource_change::Response> {
+        ok(self.apply(req.into_inner()).await)
+    }
+
+    async fn import_resource_state(&self, req: Request<pb::import_resource_state::Request>) -> R<pb::import_resource_state::Response> {
+        let req = req.into_inner();
+        let result = self
+            .provider
+            .resources
+            .get(req.type_name.as_str())
+            .ok_or_else(|| unknown_type("resource", &req.type_name))
+            .and_then(|res| Ok((res, res.import(&req.id)?)));
+        ok(match result {
+            Ok((res, state)) => pb::import_resource_state::Response {
+                imported_resources: vec![pb::import_resource_state::ImportedResource {
+                    type_name: req.type_name.clone(),
+                    state: encode_object(Some(state), &res.ty),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+            Err(d) => pb::import_resource_state::Response { diagnostics: diagnostics(d), ..Default::default() },
+        })
+    }
+
+    async fn move_resource_state(&self, _: Request<pb::move_resource_state::Request>) -> R<pb::move_resource_state::Response> {
+        ok(pb::move_resource_state::Response {
+            diagnostics: diagnostics(Diagnostic::error("Moving state is not supported", "level27 resources cannot be moved from other resource types.").into()),
+            ..Default::default()
+        })
+    }
+
+    async fn read_data_source(&self, req: Request<pb::read_data_source::Request>) -> R<pb::read_data_source::Response> {
+        let req = req.into_inner();
+        let result = async {
+            let ds = self.provider.data_sources.get(req.type_name.as_str()).ok_or_else(|| unknown_type("data source", &req.type_name))?;
+            let config = decode_object(req.config.as_ref(), &ds.ty)?.unwrap_or_default();
+            let client = self.ctx_client()?;
+            let ctx = Ctx { client: &client, stop: &self.provider.stop };
+            let state = ds.read(&ctx, &config).await?;
+            Ok::<_, Diagnostics>(encode_object(Some(state), &ds.ty))
+        }
+        .await;
+        ok(match result {
+            Ok(state) => pb::read_data_source::Response { state, ..Default::default() },
+            Err(d) => pb::read_data_source::Response { diagnostics: diagnostics(d), ..Default::default() },
+        })
+    }
+
+    async fn generate_resource_config(&self, _: Request<pb::generate_resource_config::Request>) -> R<pb::generate_resource_config::Response> {
+        Err(Status::unimplemented("GenerateResourceConfig"))
+    }
+
+    async fn validate_ephemeral_resource_config(&self, req: Request<pb::validate_ephemeral_resource_config::Request>) -> R<pb::validate_ephemeral_resource_config::Response> {
+        ok(pb::validate_ephemeral_resource_config::Response { diagnostics: diagnostics(unknown_type("ephemeral resource", &req.into_inner().type_name)) })
+    }
+
+    async fn open_ephemeral_resource(&self, _: Request<pb::open_ephemeral_resource::Request>) -> R<pb::open_ephemeral_resource::Response> {
+        Err(Status::unimplemented("no ephemeral resources"))
+    }
+
+    async fn renew_ephemeral_resource(&self, _: Request<pb::renew_ephemeral_resource::Request>) -> R<pb::renew_ephemeral_resource::Response> {
+        Err(Status::unimplemented("no ephemeral resources"))
+    }
+
+    async fn close_ephemeral_resource(&self, _: Request<pb::close_ephemeral_resource::Request>) -> R<pb::close_ephemeral_resource::Response> {
+        Err(Status::unimplemented("no ephemeral resources"))
+    }
+
+    type ListResourceStream = tokio_stream::Empty<Result<pb::list_resource::Event, Status>>;
+
+    async fn list_resource(&self, _: Request<pb::list_resource::Request>) -> R<Self::ListResourceStream> {
+        Err(Status::unimplemented("list resources are not supported"))
+    }
+
+    async fn validate_list_resource_config(&self, _: Request<pb::validate_list_resource_config::Request>) -> R<pb::validate_list_resource_config::Response> {
+        Err(Status::unimplemented("list resources are not supported"))
+    }
+
+    async fn get_functions(&self, _: Request<pb::get_functions::Request>) -> R<pb::get_functions::Response> {
+        ok(Default::default())
+    }
+
+    async fn call_function(&self, _: Request<pb::call_function::Request>) -> R<pb::call_function::Response> {
+        Err(Status::unimplemented("no functions"))
+    }
+
+    async fn validate_state_store_config(&self, _: Request<pb::validate_state_store::Request>) -> R<pb::validate_state_store::Response> {
+        Err(Status::unimplemented("no state stores"))
+    }
+
+    async fn configure_state_store(&self, _: Request<pb::configure_state_store::Request>) -> R<pb::configure_state_store::Response> {
+        Err(Status::unimplemented("no state stores"))
+    }
+
+    type ReadStateBytesStream = tokio_stream::Empty<Result<pb::read_state_bytes::Response, Status>>;
+
+    async fn read_state_bytes(&self, _: Request<pb::read_state_bytes::Request>) -> R<Self::ReadStateBytesStream> {
+        Err(Status::unimplemented("no state stores"))
+    }
+
+    async fn write_state_bytes(&self, _: Request<tonic::Streaming<pb::write_state_bytes::RequestChunk>>) -> R<pb::write_state_bytes::Response> {
+        Err(Status::unimplemented("no state stores"))
+    }
+
+    async fn lock_state(&self, _: Request<pb::lock_state::Request>) -> R<pb::lock_state::Response> {
+        Err(Status::unimplemented("no state stores"))
+    }
+
+    async fn unlock_state(&self, _: Request<pb::unlock_state::Request>) -> R<pb::unlock_state::Response> {
+        Err(Status::unimplemented("no state stores"))
+    }
+
+    async fn get_states(&self, _: Request<pb::get_states::Request>) -> R<pb::get_states::Response> {
+        Err(Status::unimplemented("no state stores"))
+    }
+
+    async fn delete_state(&self, _: Request<pb::delete_state::Request>) -> R<pb::delete_state::Response> {
+        Err(Status::unimplemented("no state stores"))
+    }
+
+    async fn plan_action(&self, _: Request<pb::plan_action::Request>) -> R<pb::plan_action::Response> {
+        Err(Status::unimplemented("no actions"))
+    }
+
+    type InvokeActionStream = tokio_stream::Empty<Result<pb::invoke_action::Event, Status>>;
+
+    async fn invoke_action(&self, _: Request<pb::invoke_action::Request>) -> R<Self::InvokeActionStream> {
+        Err(Status::unimplemented("no actions"))
+    }
+
+    async fn validate_action_config(&self, _: Request<pb::validate_action_config::Request>) -> R<pb::validate_action_config::Response> {
+        Err(Status::unimplemented("no actions"))
+    }
+
+    async fn stop_provider(&self, _: Request<pb::stop_provider::Request>) -> R<pb::stop_provider::Response> {
+        tracing::info!("StopProvider: cancelling in-flight operations");
+        self.provider.stop.cancel();
+        ok(pb::stop_provider::Response { error: String::new() })
+    }
+}
+
+fn capabilities() -> pb::ServerCapabilities {
+    pb::ServerCapabilities { plan_destroy: true, get_provider_schema_optional: true, move_resource_state: false, generate_resource_config: false }
+}
+
+#[allow(dead_code)]
+fn _assert_block(_: &Block) {}

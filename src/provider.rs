@@ -1,0 +1,176 @@
+//! The provider: its configuration schema, the API client it configures, and the list of
+//! resources and data sources it serves.
+
+use crate::data_sources;
+use crate::framework::validate::{duration, int_between, parse_duration, Validator};
+use crate::framework::{AttrPath, Attribute, Block, Ctx, DataSource, Diagnostic, Diagnostics, Object, Resource, Schema, Type, Value};
+use crate::resources;
+use level27_client::{Client, Config};
+use std::collections::BTreeMap;
+use std::sync::RwLock;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+pub const DEFAULT_API_URL: &str = "https://api.level27.eu/v1";
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub struct Provider {
+    pub schema: Schema,
+    pub config_type: Type,
+    pub resources: BTreeMap<&'static str, Resource>,
+    pub data_sources: BTreeMap<&'static str, DataSource>,
+    client: RwLock<Option<Client>>,
+    /// Cancelled by StopProvider: in-flight waits and API calls return at once.
+    pub stop: CancellationToken,
+}
+
+impl Default for Provider {
+    fn default() -> Self {
+        Provider::new()
+    }
+}
+
+impl Provider {
+    pub fn new() -> Provider {
+        let resources = [resources::organisation::spec(), resources::team::spec()]
+            .into_iter()
+            .map(|s| (s.type_name, Resource::new(s)))
+            .collect();
+        let data_sources = data_sources::all().into_iter().map(|d| (d.type_name, d)).collect();
+        let schema = provider_schema();
+        let config_type = schema.block.value_type();
+        Provider { schema, config_type, resources, data_sources, client: RwLock::new(None), stop: CancellationToken::new() }
+    }
+
+    pub fn validate_config(&self, config: &Object) -> Diagnostics {
+        crate::framework::resource::validate_attributes(&self.schema.block, config)
+    }
+
+    /// Builds the API client. Makes no request: a bad key shows up, clearly worded, on the first
+    /// call, and a plan with nothing to refresh stays offline.
+    pub fn configure(&self, config: &Object, terraform_version: &str) -> Diagnostics {
+        let mut diags = self.validate_config(config);
+        let setting = |name: &str, env: &str| -> Result<Option<String>, Diagnostic> {
+            match config.get(name) {
+                Some(Value::Unknown) => Err(Diagnostic::error(
+                    format!("Unknown provider argument {name}"),
+                    format!("{name} depends on a value known only after apply; the provider must be configured with known values."),
+                )
+                .at(AttrPath::attr(name))),
+                Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+                _ => Ok(std::env::var(env).ok().filter(|s| !s.is_empty())),
+            }
+        };
+        let api_url = match setting("api_url", "LEVEL27_API_URL") {
+            Ok(v) => v.unwrap_or_else(|| DEFAULT_API_URL.to_string()),
+            Err(d) => {
+                diags.push(d);
+                String::new()
+            }
+        };
+        if !diags.has_errors() && !(api_url.starts_with("https://") || api_url.starts_with("http://")) {
+            diags.push(Diagnostic::error("Invalid api_url", format!("api_url must start with https:// (or http:// for a local sandbox), got {api_url:?}.")).at(AttrPath::attr("api_url")));
+        }
+        let api_key = match setting("api_key", "LEVEL27_API_KEY") {
+            Ok(Some(k)) => k,
+            Ok(None) => {
+                diags.push(
+                    Diagnostic::error(
+                        "Missing Level27 API key",
+                        "Set the provider's api_key argument or the LEVEL27_API_KEY environment variable to an API key of your Level27 account.",
+                    )
+                    .at(AttrPath::attr("api_key")),
+                );
+                String::new()
+            }
+            Err(d) => {
+                diags.push(d);
+                String::new()
+            }
+        };
+        if diags.has_errors() {
+            return diags;
+        }
+        let request_timeout = config
+            .get("request_timeout")
+            .and_then(Value::as_str)
+            .and_then(|s| parse_duration(s).ok())
+            .unwrap_or(Duration::from_secs(60));
+        let max_retries = config.get("max_retries").and_then(Value::as_i64).unwrap_or(5).clamp(0, 100) as u32;
+        let requests_per_second = match config.get("requests_per_second") {
+            Some(Value::Number(n)) if n.as_f64() > 0.0 => Some(n.as_f64()),
+            _ => None,
+        };
+        let tf = if terraform_version.is_empty() { "unknown" } else { terraform_version };
+        let cfg = Config {
+            base_url: api_url,
+            api_key,
+            request_timeout,
+            max_retries,
+            requests_per_second,
+            user_agent: format!("terraform-provider-level27/{VERSION} (+https://registry.terraform.io/providers/level27/level27) Terraform/{tf}"),
+        };
+        match Client::new(cfg) {
+            Ok(c) => {
+                if let Ok(mut slot) = self.client.write() {
+                    *slot = Some(c);
+                }
+            }
+            Err(e) => diags.push(Diagnostic::error("Cannot configure the Level27 client", e.to_string())),
+        }
+        diags
+    }
+
+    /// The context for an operation, or an error when the provider was not configured.
+    pub fn with_ctx<T>(&self, f: impl FnOnce(Ctx<'_>) -> T) -> Result<T, Diagnostics> {
+        let client = self.client.read().ok().and_then(|c| c.clone());
+        match client {
+            Some(client) => Ok(f(Ctx { client: &client, stop: &self.stop })),
+            None => Err(Diagnostic::error("Provider not configured", "The level27 provider was used before it was configured.").into()),
+        }
+    }
+
+    pub fn client(&self) -> Result<Client, Diagnostics> {
+        self.client
+            .read()
+            .ok()
+            .and_then(|c| c.clone())
+            .ok_or_else(|| Diagnostic::error("Provider not configured", "The level27 provider was used before it was configured.").into())
+    }
+}
+
+fn provider_schema() -> Schema {
+    let rps = Validator::new("a number of requests per second, 0 for no limit", |v| match v {
+        Value::Number(n) if n.as_f64() >= 0.0 && n.as_f64().is_finite() => Ok(()),
+        _ => Err(format!("must be a number of requests per second (0 for no limit), got {}", v.display())),
+    });
+    Schema {
+        version: 0,
+        block: Block {
+            attributes: vec![
+                Attribute::string("api_url")
+                    .optional()
+                    .describe("Base URL of the Level27 API. Defaults to `LEVEL27_API_URL`, then `https://api.level27.eu/v1`. Point it at `level27-sandbox` to test modules offline."),
+                Attribute::string("api_key")
+                    .optional()
+                    .sensitive()
+                    .describe("Level27 API key. Defaults to the `LEVEL27_API_KEY` environment variable. Never logged."),
+                Attribute::string("request_timeout")
+                    .optional()
+                    .validate(duration())
+                    .describe("Timeout of one HTTP request, as a duration (`30s`, `2m`). Default `60s`."),
+                Attribute::number("max_retries")
+                    .optional()
+                    .validate(int_between(0, 100))
+                    .describe("How often a request is retried after 429, 502, 503, 504 or a connection failure. Default 5."),
+                Attribute::number("requests_per_second")
+                    .optional()
+                    .validate(rps)
+                    .describe("Client-side limit on API requests per second, shared by all concurrent operations. Default 0: no limit."),
+            ],
+            blocks: Vec::new(),
+            description: "The Level27 provider manages organisations, teams, apps, domains and servers of the Level27 hosting platform.",
+            deprecated: None,
+        },
+    }
+}

@@ -1,0 +1,59 @@
+//! `level27_organisation`: `/organisations` (seed L573–L1245).
+//!
+//! Seed: organisations are synchronous (no `status` field). PATCH is documented as "Update an
+//! organisation's field" while marking name/taxNumber required; we PATCH only the changed
+//! fields and the sandbox accepts partial bodies. No field is documented as non-editable, so
+//! every attribute updates in place.
+
+use crate::framework::validate::{country_code, length, not_blank, positive_id};
+use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
+
+pub fn spec() -> ResourceSpec {
+    ResourceSpec {
+        type_name: "level27_organisation",
+        description: "A Level27 organisation: the customer account that owns teams, apps, domains and servers.",
+        version: 0,
+        attributes: vec![
+            Attribute::number("id").computed().read_from("id").describe("The organisation's id."),
+            Attribute::string("name")
+                .required()
+                .api("name")
+                .validate(not_blank())
+                .validate(length(1, 255))
+                .describe("The organisation's name."),
+            Attribute::string("tax_number")
+                .required()
+                .api("taxNumber")
+                .validate(not_blank())
+                .describe("The VAT or tax number, e.g. `BE0123456789`."),
+            Attribute::string("street").optional().api("street").describe("Street of the address."),
+            Attribute::string("house_number").optional().api("houseNumber").describe("House number."),
+            Attribute::string("zip").optional().api("zip").describe("Postal code."),
+            Attribute::string("city").optional().api("city").describe("City."),
+            Attribute::string("country")
+                .optional()
+                .send_as("country")
+                .read_from("country.id")
+                .validate(country_code())
+                .describe("Country as an ISO 3166-1 alpha-2 code, e.g. `BE`."),
+            Attribute::number("reseller_organisation_id")
+                .optional()
+                .send_as("resellerOrganisation")
+                .read_from("resellerOrganisation.id")
+                .validate(positive_id())
+                .describe("The id of the reseller organisation this organisation is billed through."),
+        ],
+        endpoint: Endpoint {
+            collection: "/organisations",
+            item: "/organisations/{id}",
+            singular: "organisation",
+            plural: "organisations",
+            update: UpdateVerb::Patch,
+        },
+        import_id: &["id"],
+        // Seed: tax numbers are unique ("This organisation with the same tax number already
+        // exists", L6214), so name + tax number identify a lost create.
+        natural_key: &["name", "tax_number"],
+        status: None,
+    }
+}

@@ -1,0 +1,41 @@
+//! `level27_team`: `/organisations/{organisationId}/teams` (seed L3610–L3830).
+//!
+//! Seed: the create/update body marks `organisation` required while its own example omits it;
+//! we send it (it equals the path's id). There is no PATCH: updates are PUT with the current
+//! values. Teams cannot move between organisations, so `organisation_id` forces replacement.
+
+use crate::framework::validate::{length, not_blank, positive_id};
+use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
+
+pub fn spec() -> ResourceSpec {
+    ResourceSpec {
+        type_name: "level27_team",
+        description: "A team inside a Level27 organisation, used to share apps, domains and systems with users.",
+        version: 0,
+        attributes: vec![
+            Attribute::number("id").computed().read_from("id").describe("The team's id."),
+            Attribute::number("organisation_id")
+                .required()
+                .send_as("organisation")
+                .requires_replace()
+                .validate(positive_id())
+                .describe("The organisation the team belongs to. Changing it replaces the team."),
+            Attribute::string("name")
+                .required()
+                .api("name")
+                .validate(not_blank())
+                .validate(length(1, 255))
+                .describe("The team's name."),
+        ],
+        endpoint: Endpoint {
+            collection: "/organisations/{organisation_id}/teams",
+            item: "/organisations/{organisation_id}/teams/{id}",
+            singular: "team",
+            plural: "teams",
+            update: UpdateVerb::Put,
+        },
+        import_id: &["organisation_id", "id"],
+        natural_key: &["name"],
+        status: None,
+    }
+}

@@ -1,0 +1,138 @@
+//! Data sources `level27_organisation` and `level27_team`: lookups by name and by id return the
+//! objects the resources created, past the API's default page of 5; a name that matches nothing
+//! is an error naming it. The provider is configured through `api_url` / `api_key` arguments here
+//! (no `LEVEL27_*` environment).
+
+mod common;
+
+use common::*;
+
+fn config(sb: &Sandbox) -> String {
+    format!(
+        r#"{REQUIRED_PROVIDERS}
+provider "level27" {{
+  api_url             = "{url}"
+  api_key             = "{key}"
+  request_timeout     = "30s"
+  max_retries         = 5
+  requests_per_second = 0
+}}
+
+resource "level27_organisation" "acme" {{
+  name       = "Data e2e"
+  tax_number = "BE0999999999"
+  city       = "Gent"
+  country    = "BE"
+}}
+
+# Six teams first, then "ops": the lookup by name has to page past the API's default limit of 5.
+resource "level27_team" "filler" {{
+  count           = 6
+  organisation_id = level27_organisation.acme.id
+  name            = "filler-${{count.index}}"
+}}
+
+resource "level27_team" "ops" {{
+  organisation_id = level27_organisation.acme.id
+  name            = "ops"
+  depends_on      = [level27_team.filler]
+}}
+
+data "level27_organisation" "by_name" {{
+  name       = "Data e2e"
+  depends_on = [level27_organisation.acme]
+}}
+
+data "level27_organisation" "by_id" {{
+  id = level27_organisation.acme.id
+}}
+
+data "level27_team" "by_name" {{
+  organisation_id = level27_organisation.acme.id
+  name            = "ops"
+  depends_on      = [level27_team.ops]
+}}
+
+data "level27_team" "by_id" {{
+  organisation_id = level27_organisation.acme.id
+  id              = level27_team.ops.id
+}}
+
+output "org_id" {{ value = level27_organisation.acme.id }}
+output "team_id" {{ value = level27_team.ops.id }}
+output "org_by_name_id" {{ value = data.level27_organisation.by_name.id }}
+output "org_by_name_city" {{ value = data.level27_organisation.by_name.city }}
+output "org_by_name_country" {{ value = data.level27_organisation.by_name.country }}
+output "org_by_name_tax" {{ value = data.level27_organisation.by_name.tax_number }}
+output "org_by_id_name" {{ value = data.level27_organisation.by_id.name }}
+output "team_by_name_id" {{ value = data.level27_team.by_name.id }}
+output "team_by_id_name" {{ value = data.level27_team.by_id.name }}
+"#,
+        url = sb.api_url(),
+        key = sb.key,
+    )
+}
+
+#[test]
+fn data_sources_find_by_name_and_id() {
+    let sb = Sandbox::start();
+    // Six organisations created out of band first, so "Data e2e" is on the second page.
+    for i in 0..6 {
+        sb.create_organisation(&format!("Other org {i}"), &format!("BE00000001{i}"));
+    }
+
+    let mut tf = Tf::new("data", &sb);
+    tf.set_env("LEVEL27_API_URL", None)
+        .set_env("LEVEL27_API_KEY", None);
+    tf.write_main(&config(&sb));
+    tf.apply();
+
+    let org_id = tf.id_of("level27_organisation.acme");
+    let team_id = tf.id_of("level27_team.ops");
+    let out = tf.outputs();
+    assert_eq!(as_i64(&out["org_id"]), Some(org_id), "{out}");
+    assert_eq!(as_i64(&out["org_by_name_id"]), Some(org_id), "{out}");
+    assert_eq!(out["org_by_name_city"], "Gent", "{out}");
+    assert_eq!(out["org_by_name_country"], "BE", "{out}");
+    assert_eq!(out["org_by_name_tax"], "BE0999999999", "{out}");
+    assert_eq!(out["org_by_id_name"], "Data e2e", "{out}");
+    assert_eq!(as_i64(&out["team_id"]), Some(team_id), "{out}");
+    assert_eq!(as_i64(&out["team_by_name_id"]), Some(team_id), "{out}");
+    assert_eq!(out["team_by_id_name"], "ops", "{out}");
+
+    // Ids in data source state are numbers too.
+    let ds = tf.attrs("data.level27_team.by_name");
+    assert!(ds["id"].is_number(), "{ds}");
+    assert_eq!(ds["organisation_id"].as_i64(), Some(org_id), "{ds}");
+
+    // The data sources add no change to the next plan.
+    tf.assert_plan_empty("after apply with data sources");
+
+    // A name that matches nothing is an error that names it.
+    let missing = tf.fresh("data-missing");
+    missing.write_main(&format!(
+        r#"{REQUIRED_PROVIDERS}
+provider "level27" {{
+  api_url = "{url}"
+  api_key = "{key}"
+}}
+
+data "level27_organisation" "nope" {{
+  name = "No such organisation"
+}}
+"#,
+        url = sb.api_url(),
+        key = sb.key,
+    ));
+    missing
+        .run(&["plan"])
+        .assert_failed()
+        .assert_contains("No such organisation");
+
+    tf.destroy();
+    assert_eq!(
+        sb.organisations().len(),
+        6,
+        "only the out-of-band organisations are left"
+    );
+}

@@ -1,0 +1,62 @@
+//! Every directory under `examples/` applies against a sandbox, plans empty afterwards, and
+//! destroys cleanly. The quickstart's data sources find what its resources created.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+fn example_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", root.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir() && p.join("main.tf").exists())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn examples_apply_and_plan_clean() {
+    let dirs = example_dirs();
+    assert!(
+        dirs.iter().any(|d| d.ends_with("quickstart")),
+        "examples/quickstart is missing"
+    );
+    for dir in dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let sb = Sandbox::start();
+        let tf = Tf::new(&name, &sb);
+        for entry in fs::read_dir(&dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.extension().is_some_and(|e| e == "tf" || e == "tfvars") {
+                tf.write(
+                    p.file_name().unwrap().to_str().unwrap(),
+                    &fs::read_to_string(&p).unwrap(),
+                );
+            }
+        }
+        tf.apply();
+        tf.assert_plan_empty(&format!("examples/{name} after apply"));
+
+        if name == "quickstart" {
+            let out = tf.outputs();
+            let org = as_i64(&out["organisation_id"]).expect("organisation_id output");
+            assert_eq!(as_i64(&out["organisation_found_by_name"]), Some(org), "{out}");
+            let ops = as_i64(&out["team_ids"]["ops"]).expect("team_ids.ops output");
+            assert_eq!(as_i64(&out["team_found_by_name"]), Some(ops), "{out}");
+            let teams = sb.teams(org);
+            assert_eq!(teams.len(), 2, "two teams: {teams:?}");
+        }
+
+        tf.destroy();
+        let left = sb.organisations();
+        assert!(
+            left.is_empty(),
+            "examples/{name}: organisations left after destroy: {left:?}"
+        );
+    }
+}

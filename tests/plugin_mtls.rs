@@ -1,0 +1,447 @@
+//! The provider as a go-plugin server, started by hand the way Terraform starts it: the handshake
+//! line, AutoMTLS that requires exactly the client certificate passed in `PLUGIN_CLIENT_CERT`, and
+//! the refusal to run without Terraform's magic cookie.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use common::*;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// A self-signed certificate like Terraform's AutoMTLS one (CA:TRUE, SAN localhost), on P-256.
+struct ClientCert {
+    der: Vec<u8>,
+    key_pkcs8: Vec<u8>,
+}
+
+impl ClientCert {
+    fn generate() -> ClientCert {
+        use rcgen::{
+            BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+            KeyUsagePurpose,
+        };
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("P-256 key");
+        let mut params = CertificateParams::new(vec!["localhost".to_string()]).expect("params");
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.key_usages = vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::KeyEncipherment,
+            KeyUsagePurpose::KeyAgreement,
+            KeyUsagePurpose::KeyCertSign,
+        ];
+        params.extended_key_usages = vec![
+            ExtendedKeyUsagePurpose::ClientAuth,
+            ExtendedKeyUsagePurpose::ServerAuth,
+        ];
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, "HashiCorp");
+        params.distinguished_name.push(DnType::CommonName, "localhost");
+        let cert = params.self_signed(&key).expect("self-signed certificate");
+        ClientCert {
+            der: cert.der().to_vec(),
+            key_pkcs8: key.serialize_der(),
+        }
+    }
+
+    fn pem(&self) -> String {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&self.der);
+        let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
+        for chunk in b64.as_bytes().chunks(64) {
+            pem.push_str(std::str::from_utf8(chunk).unwrap());
+            pem.push('\n');
+        }
+        pem.push_str("-----END CERTIFICATE-----\n");
+        pem
+    }
+}
+
+/// A provider process serving the plugin protocol; killed on drop.
+struct Plugin {
+    child: Child,
+    network: String,
+    address: String,
+    server_cert: Vec<u8>,
+    startup: Duration,
+}
+
+impl Plugin {
+    fn start(client: &ClientCert) -> Plugin {
+        let start = Instant::now();
+        let mut child = Command::new(PROVIDER_BIN)
+            .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE)
+            .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+            .env("PLUGIN_MIN_PORT", "10000")
+            .env("PLUGIN_MAX_PORT", "25000")
+            .env("PLUGIN_CLIENT_CERT", client.pem())
+            .env_remove("PLUGIN_UNIX_SOCKET_DIR")
+            .env_remove("TF_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the provider");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let _ = tx.send(lines.next());
+            for _ in lines {}
+        });
+        let line = match rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(Some(Ok(l))) => l,
+            other => {
+                let _ = child.kill();
+                panic!("no handshake line from the provider: {other:?}");
+            }
+        };
+        let startup = start.elapsed();
+        eprintln!("handshake line after {startup:.1?}: {line}");
+        let parts: Vec<&str> = line.trim().split('|').collect();
+        assert_eq!(parts.len(), 6, "handshake line has 6 fields: {line:?}");
+        assert_eq!(parts[0], "1", "core protocol version: {line:?}");
+        assert_eq!(parts[1], "6", "plugin protocol version: {line:?}");
+        assert!(
+            parts[2] == "tcp" || parts[2] == "unix",
+            "network: {line:?}"
+        );
+        assert_eq!(parts[4], "grpc", "protocol: {line:?}");
+        if parts[2] == "tcp" {
+            let port: u16 = parts[3]
+                .rsplit(':')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or_else(|| panic!("no port in {line:?}"));
+            assert!(
+                (10000..=25000).contains(&port),
+                "port {port} outside PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT"
+            );
+            assert!(
+                parts[3].starts_with("127.0.0.1:"),
+                "the plugin listens on loopback only: {line:?}"
+            );
+        }
+        let server_cert = base64::engine::GeneralPurpose::new(
+            &base64::alphabet::STANDARD,
+            base64::engine::GeneralPurposeConfig::new()
+                .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+        )
+        .decode(parts[5])
+        .expect("the server certificate is base64 DER");
+        assert!(!server_cert.is_empty(), "AutoMTLS needs a server certificate");
+        Plugin {
+            child,
+            network: parts[2].to_string(),
+            address: parts[3].to_string(),
+            server_cert,
+            startup,
+        }
+    }
+}
+
+impl Drop for Plugin {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Trusts exactly the server certificate from the handshake line (and checks its signature).
+#[derive(Debug)]
+struct PinnedServer {
+    cert: Vec<u8>,
+    crypto: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for PinnedServer {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if end_entity.as_ref() == self.cert.as_slice() {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::General(
+                "server certificate differs from the handshake line's".into(),
+            ))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.crypto.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.crypto.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.crypto
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+fn client_config(server_cert: &[u8], client: Option<&ClientCert>) -> Arc<ClientConfig> {
+    let crypto = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ClientConfig::builder_with_provider(crypto.clone())
+        .with_safe_default_protocol_versions()
+        .expect("protocol versions")
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(PinnedServer {
+            cert: server_cert.to_vec(),
+            crypto,
+        }));
+    let mut cfg = match client {
+        Some(c) => builder
+            .with_client_auth_cert(
+                vec![CertificateDer::from(c.der.clone())],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(c.key_pkcs8.clone())),
+            )
+            .expect("client certificate"),
+        None => builder.with_no_client_auth(),
+    };
+    cfg.alpn_protocols = vec![b"h2".to_vec()];
+    Arc::new(cfg)
+}
+
+/// What happened on one connection.
+#[derive(Debug)]
+enum Outcome {
+    /// The TLS handshake failed.
+    HandshakeFailed(String),
+    /// The handshake completed (client side) but the server then refused: error or EOF on read.
+    RefusedAfterHandshake(String),
+    /// The server answered the HTTP/2 preface with its SETTINGS frame: served.
+    Served { alpn: Option<Vec<u8>> },
+    /// Something else came back.
+    Other(Vec<u8>),
+}
+
+/// HTTP/2 client preface followed by an empty SETTINGS frame.
+fn h2_preface() -> Vec<u8> {
+    let mut v = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+    v.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 0, 0]);
+    v
+}
+
+/// Sends the HTTP/2 preface and reads the first frame header back.
+async fn talk_h2<S: AsyncRead + AsyncWrite + Unpin>(s: &mut S) -> Result<[u8; 9], String> {
+    s.write_all(&h2_preface())
+        .await
+        .map_err(|e| format!("write: {e}"))?;
+    s.flush().await.map_err(|e| format!("flush: {e}"))?;
+    let mut head = [0u8; 9];
+    match tokio::time::timeout(Duration::from_secs(10), s.read_exact(&mut head)).await {
+        Err(_) => Err("no answer within 10 s".into()),
+        Ok(Err(e)) => Err(format!("read: {e}")),
+        Ok(Ok(_)) => Ok(head),
+    }
+}
+
+async fn connect_tls<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
+    cfg: Arc<ClientConfig>,
+) -> Outcome {
+    let connector = tokio_rustls::TlsConnector::from(cfg);
+    let name = ServerName::try_from("localhost").unwrap();
+    let mut tls = match tokio::time::timeout(
+        Duration::from_secs(10),
+        connector.connect(name, stream),
+    )
+    .await
+    {
+        Err(_) => return Outcome::HandshakeFailed("timed out".into()),
+        Ok(Err(e)) => return Outcome::HandshakeFailed(e.to_string()),
+        Ok(Ok(t)) => t,
+    };
+    let alpn = tls.get_ref().1.alpn_protocol().map(<[u8]>::to_vec);
+    match talk_h2(&mut tls).await {
+        Err(e) => Outcome::RefusedAfterHandshake(e),
+        Ok(head) if head[3] == 4 => Outcome::Served { alpn },
+        Ok(head) => Outcome::Other(head.to_vec()),
+    }
+}
+
+async fn probe(plugin: &Plugin, cfg: Option<Arc<ClientConfig>>) -> Outcome {
+    match plugin.network.as_str() {
+        "tcp" => {
+            let s = tokio::net::TcpStream::connect(&plugin.address)
+                .await
+                .expect("connect to the plugin");
+            match cfg {
+                Some(cfg) => connect_tls(s, cfg).await,
+                None => plain(s).await,
+            }
+        }
+        _ => {
+            let s = tokio::net::UnixStream::connect(&plugin.address)
+                .await
+                .expect("connect to the plugin socket");
+            match cfg {
+                Some(cfg) => connect_tls(s, cfg).await,
+                None => plain(s).await,
+            }
+        }
+    }
+}
+
+/// HTTP/2 in clear text, no TLS at all.
+async fn plain<S: AsyncRead + AsyncWrite + Unpin>(mut s: S) -> Outcome {
+    match talk_h2(&mut s).await {
+        Err(e) => Outcome::RefusedAfterHandshake(e),
+        Ok(head) if head[3] == 4 && head[0] == 0 => Outcome::Served { alpn: None },
+        Ok(head) => Outcome::Other(head.to_vec()),
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn plugin_requires_the_pinned_client_certificate() {
+    let terraform_cert = ClientCert::generate();
+    let other_cert = ClientCert::generate();
+    let plugin = Plugin::start(&terraform_cert);
+    assert!(
+        plugin.startup < Duration::from_secs(5),
+        "startup took {:?}",
+        plugin.startup
+    );
+    let rt = runtime();
+
+    // The pinned certificate: TLS completes with ALPN h2 and the server speaks HTTP/2.
+    let ok = rt.block_on(probe(
+        &plugin,
+        Some(client_config(&plugin.server_cert, Some(&terraform_cert))),
+    ));
+    match &ok {
+        Outcome::Served { alpn } => assert_eq!(
+            alpn.as_deref(),
+            Some(&b"h2"[..]),
+            "ALPN must negotiate h2"
+        ),
+        other => panic!("a connection with the pinned client certificate was not served: {other:?}"),
+    }
+
+    // No client certificate: refused.
+    let none = rt.block_on(probe(
+        &plugin,
+        Some(client_config(&plugin.server_cert, None)),
+    ));
+    assert!(
+        matches!(
+            none,
+            Outcome::HandshakeFailed(_) | Outcome::RefusedAfterHandshake(_)
+        ),
+        "a connection without a client certificate was not refused: {none:?}"
+    );
+    eprintln!("no client certificate: {none:?}");
+
+    // Another certificate of the same shape: refused.
+    let other = rt.block_on(probe(
+        &plugin,
+        Some(client_config(&plugin.server_cert, Some(&other_cert))),
+    ));
+    assert!(
+        matches!(
+            other,
+            Outcome::HandshakeFailed(_) | Outcome::RefusedAfterHandshake(_)
+        ),
+        "a connection with a different client certificate was not refused: {other:?}"
+    );
+    eprintln!("another client certificate: {other:?}");
+
+    // Clear-text HTTP/2: not served.
+    let plain = rt.block_on(probe(&plugin, None));
+    assert!(
+        !matches!(plain, Outcome::Served { .. }),
+        "a clear-text connection was served"
+    );
+
+    // The server is still healthy after the refusals.
+    let again = rt.block_on(probe(
+        &plugin,
+        Some(client_config(&plugin.server_cert, Some(&terraform_cert))),
+    ));
+    assert!(
+        matches!(again, Outcome::Served { .. }),
+        "the pinned certificate is no longer served after refused connections: {again:?}"
+    );
+}
+
+#[test]
+fn plugin_without_magic_cookie_refuses_to_run() {
+    let mut cmd = Command::new(PROVIDER_BIN);
+    cmd.env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env("PLUGIN_MIN_PORT", "10000")
+        .env("PLUGIN_MAX_PORT", "25000");
+    let out = run_with_timeout(
+        cmd,
+        "terraform-provider-level27 (no magic cookie)".into(),
+        Duration::from_secs(10),
+    );
+    assert_ne!(out.code, 0, "exit code must be non-zero:\n{}", out.dump());
+    assert!(
+        !out.stdout.trim().is_empty() || !out.stderr.trim().is_empty(),
+        "it must say why it refuses:\n{}",
+        out.dump()
+    );
+    assert!(
+        !out.stdout.contains("|grpc|"),
+        "it must not serve without the cookie:\n{}",
+        out.dump()
+    );
+
+    // A wrong cookie is no better.
+    let mut cmd = Command::new(PROVIDER_BIN);
+    cmd.env("TF_PLUGIN_MAGIC_COOKIE", "not-the-cookie")
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6");
+    let out = run_with_timeout(
+        cmd,
+        "terraform-provider-level27 (wrong magic cookie)".into(),
+        Duration::from_secs(10),
+    );
+    assert_ne!(out.code, 0, "exit code must be non-zero:\n{}", out.dump());
+    assert!(!out.stdout.contains("|grpc|"), "{}", out.dump());
+}

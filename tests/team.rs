@@ -1,0 +1,191 @@
+//! `level27_team` end to end: create, empty plan, in-place rename, replacement when
+//! `organisation_id` changes, import (`<organisation_id>/<team_id>`, CLI and `import {}` block
+//! with generated configuration), drift (out-of-band edit and delete), destroy.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+/// Two organisations and one team in the organisation `org` ("a" or "b").
+fn config(org: &str, team_name: &str) -> String {
+    format!(
+        r#"{header}
+resource "level27_organisation" "a" {{
+  name       = "Team e2e A"
+  tax_number = "BE0000000001"
+}}
+
+resource "level27_organisation" "b" {{
+  name       = "Team e2e B"
+  tax_number = "BE0000000002"
+}}
+
+resource "level27_team" "ops" {{
+  organisation_id = level27_organisation.{org}.id
+  name            = "{team_name}"
+}}
+"#,
+        header = header()
+    )
+}
+
+/// Only the team, in a literal organisation (for import into a fresh state).
+fn team_only(org_id: i64, team_name: &str) -> String {
+    format!(
+        r#"{header}
+resource "level27_team" "ops" {{
+  organisation_id = {org_id}
+  name            = "{team_name}"
+}}
+"#,
+        header = header()
+    )
+}
+
+#[track_caller]
+fn assert_team_state(tf: &Tf, org: i64, name: &str) -> i64 {
+    let a = tf.attrs("level27_team.ops");
+    assert!(a["id"].is_number(), "team id must be a number in state: {a}");
+    assert!(
+        a["organisation_id"].is_number(),
+        "organisation_id must be a number in state: {a}"
+    );
+    assert_eq!(a["organisation_id"].as_i64(), Some(org), "{a}");
+    assert_eq!(a["name"], name, "{a}");
+    a["id"].as_i64().unwrap()
+}
+
+#[track_caller]
+fn assert_team_in_api(sb: &Sandbox, org: i64, id: i64, name: &str) {
+    let t = sb
+        .team(org, id)
+        .unwrap_or_else(|| panic!("team {org}/{id} is not in the sandbox"));
+    assert_eq!(t["name"], name, "{t}");
+}
+
+#[test]
+fn team_lifecycle() {
+    let sb = Sandbox::start();
+    let tf = Tf::new("team", &sb);
+
+    // Create.
+    tf.write_main(&config("a", "ops"));
+    tf.apply()
+        .assert_contains("3 added, 0 changed, 0 destroyed");
+    let org_a = tf.id_of("level27_organisation.a");
+    let org_b = tf.id_of("level27_organisation.b");
+    let id = assert_team_state(&tf, org_a, "ops");
+    assert_team_in_api(&sb, org_a, id, "ops");
+    assert_eq!(sb.teams(org_a).len(), 1);
+    assert!(sb.teams(org_b).is_empty());
+    tf.assert_plan_empty("after create");
+
+    // In-place rename.
+    tf.write_main(&config("a", "operations"));
+    let plan = tf.assert_plan_changes("after renaming");
+    plan.assert_contains("update in-place");
+    plan.assert_contains("\"ops\" -> \"operations\"");
+    plan.assert_contains("0 to add, 1 to change, 0 to destroy");
+    plan.assert_not_contains("must be replaced");
+    tf.apply()
+        .assert_contains("0 added, 1 changed, 0 destroyed");
+    assert_eq!(assert_team_state(&tf, org_a, "operations"), id, "id kept on rename");
+    assert_team_in_api(&sb, org_a, id, "operations");
+    tf.assert_plan_empty("after rename");
+
+    // Moving the team to another organisation replaces it.
+    tf.write_main(&config("b", "operations"));
+    let plan = tf.assert_plan_changes("after changing organisation_id");
+    plan.assert_contains("must be replaced");
+    plan.assert_contains("# forces replacement");
+    plan.assert_contains("1 to add, 0 to change, 1 to destroy");
+    let forced = plan
+        .stdout
+        .lines()
+        .find(|l| l.contains("# forces replacement"))
+        .unwrap_or_default();
+    assert!(
+        forced.contains("organisation_id"),
+        "the attribute forcing replacement must be organisation_id: {forced:?}\n{}",
+        plan.dump()
+    );
+    tf.apply()
+        .assert_contains("1 added, 0 changed, 1 destroyed");
+    let moved = assert_team_state(&tf, org_b, "operations");
+    assert_team_in_api(&sb, org_b, moved, "operations");
+    assert!(sb.teams(org_a).is_empty(), "the old team is deleted");
+    assert_eq!(sb.teams(org_b).len(), 1);
+    tf.assert_plan_empty("after replacement");
+
+    // `terraform import` with `<organisation_id>/<team_id>` into a fresh state.
+    let imp = tf.fresh("team-import");
+    imp.write_main(&team_only(org_b, "operations"));
+    imp.run(&["import", "level27_team.ops", &format!("{org_b}/{moved}")])
+        .assert_ok()
+        .assert_contains("Import successful");
+    assert_eq!(assert_team_state(&imp, org_b, "operations"), moved);
+    imp.assert_plan_empty("after terraform import");
+
+    // A malformed import id is refused with a message naming the expected shape.
+    let bad = tf.fresh("team-import-bad");
+    bad.write_main(&team_only(org_b, "operations"));
+    let out = bad
+        .run(&["import", "level27_team.ops", &moved.to_string()])
+        .assert_failed();
+    out.assert_contains("organisation_id");
+    assert!(!bad.in_state("level27_team.ops"));
+
+    if tf.terraform.has_import_blocks() {
+        let gen = tf.fresh("team-generate");
+        gen.write_main(&format!(
+            "{}\nimport {{\n  to = level27_team.ops\n  id = \"{org_b}/{moved}\"\n}}\n",
+            header()
+        ));
+        gen.run(&["plan", "-generate-config-out=generated.tf"])
+            .assert_ok();
+        let hcl = gen.read("generated.tf");
+        for needle in [
+            "resource \"level27_team\" \"ops\"",
+            "\"operations\"",
+            &org_b.to_string(),
+        ] {
+            assert!(hcl.contains(needle), "generated.tf lacks {needle}:\n{hcl}");
+        }
+        gen.plan()
+            .assert_contains("1 to import, 0 to add, 0 to change, 0 to destroy");
+        gen.apply()
+            .assert_contains("1 imported, 0 added, 0 changed, 0 destroyed");
+        assert_eq!(assert_team_state(&gen, org_b, "operations"), moved);
+        gen.assert_plan_empty("after import block with generated config");
+    }
+
+    // Out-of-band rename: an in-place update back to the configuration.
+    sb.put_ok(
+        &format!("/v1/organisations/{org_b}/teams/{moved}"),
+        json!({"name": "renamed-in-panel", "organisation": org_b}),
+    );
+    assert_team_in_api(&sb, org_b, moved, "renamed-in-panel");
+    let plan = tf.assert_plan_changes("after an out-of-band rename");
+    plan.assert_contains("update in-place");
+    plan.assert_contains("\"renamed-in-panel\" -> \"operations\"");
+    plan.assert_contains("0 to add, 1 to change, 0 to destroy");
+    tf.apply();
+    assert_team_in_api(&sb, org_b, moved, "operations");
+
+    // Out-of-band delete: a create.
+    sb.delete_ok(&format!("/v1/organisations/{org_b}/teams/{moved}"));
+    let plan = tf.assert_plan_changes("after an out-of-band delete");
+    plan.assert_contains("level27_team.ops will be created");
+    plan.assert_contains("1 to add, 0 to change, 0 to destroy");
+    tf.apply();
+    let again = assert_team_state(&tf, org_b, "operations");
+    assert_team_in_api(&sb, org_b, again, "operations");
+    assert_eq!(sb.teams(org_b).len(), 1);
+
+    // Destroy leaves no team and no organisation.
+    tf.destroy().assert_contains("3 destroyed");
+    assert!(sb.team(org_b, again).is_none());
+    let left = sb.organisations();
+    assert!(left.is_empty(), "organisations left after destroy: {left:?}");
+}
