@@ -7,7 +7,11 @@ use std::sync::Arc;
 fn main() {
     plugin::log::init();
     // Two worker threads: plenty for the I/O-bound work of a provider process, and cheap to start.
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cannot start the async runtime: {e}");

@@ -3,7 +3,9 @@
 
 use crate::data_sources;
 use crate::framework::validate::{duration, int_between, parse_duration, Validator};
-use crate::framework::{AttrPath, Attribute, Block, Ctx, DataSource, Diagnostic, Diagnostics, Object, Resource, Schema, Type, Value};
+use crate::framework::{
+    AttrPath, Attribute, Block, DataSource, Diagnostic, Diagnostics, Object, Resource, Schema, Type, Value,
+};
 use crate::resources;
 use level27_client::{Client, Config};
 use std::collections::BTreeMap;
@@ -39,7 +41,14 @@ impl Provider {
         let data_sources = data_sources::all().into_iter().map(|d| (d.type_name, d)).collect();
         let schema = provider_schema();
         let config_type = schema.block.value_type();
-        Provider { schema, config_type, resources, data_sources, client: RwLock::new(None), stop: CancellationToken::new() }
+        Provider {
+            schema,
+            config_type,
+            resources,
+            data_sources,
+            client: RwLock::new(None),
+            stop: CancellationToken::new(),
+        }
     }
 
     pub fn validate_config(&self, config: &Object) -> Diagnostics {
@@ -68,8 +77,15 @@ impl Provider {
                 String::new()
             }
         };
-        if !diags.has_errors() && !(api_url.starts_with("https://") || api_url.starts_with("http://")) {
-            diags.push(Diagnostic::error("Invalid api_url", format!("api_url must start with https:// (or http:// for a local sandbox), got {api_url:?}.")).at(AttrPath::attr("api_url")));
+        let scheme_ok = api_url.starts_with("https://") || api_url.starts_with("http://");
+        if !diags.has_errors() && !scheme_ok {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid api_url",
+                    format!("api_url must start with https:// (or http:// for a local sandbox), got {api_url:?}."),
+                )
+                .at(AttrPath::attr("api_url")),
+            );
         }
         let api_key = match setting("api_key", "LEVEL27_API_KEY") {
             Ok(Some(k)) => k,
@@ -96,12 +112,20 @@ impl Provider {
             .and_then(Value::as_str)
             .and_then(|s| parse_duration(s).ok())
             .unwrap_or(Duration::from_secs(60));
-        let max_retries = config.get("max_retries").and_then(Value::as_i64).unwrap_or(5).clamp(0, 100) as u32;
+        let max_retries = config
+            .get("max_retries")
+            .and_then(Value::as_i64)
+            .unwrap_or(5)
+            .clamp(0, 100) as u32;
         let requests_per_second = match config.get("requests_per_second") {
             Some(Value::Number(n)) if n.as_f64() > 0.0 => Some(n.as_f64()),
             _ => None,
         };
-        let tf = if terraform_version.is_empty() { "unknown" } else { terraform_version };
+        let tf = if terraform_version.is_empty() {
+            "unknown"
+        } else {
+            terraform_version
+        };
         let cfg = Config {
             base_url: api_url,
             api_key,
@@ -121,28 +145,24 @@ impl Provider {
         diags
     }
 
-    /// The context for an operation, or an error when the provider was not configured.
-    pub fn with_ctx<T>(&self, f: impl FnOnce(Ctx<'_>) -> T) -> Result<T, Diagnostics> {
-        let client = self.client.read().ok().and_then(|c| c.clone());
-        match client {
-            Some(client) => Ok(f(Ctx { client: &client, stop: &self.stop })),
-            None => Err(Diagnostic::error("Provider not configured", "The level27 provider was used before it was configured.").into()),
-        }
-    }
-
     pub fn client(&self) -> Result<Client, Diagnostics> {
-        self.client
-            .read()
-            .ok()
-            .and_then(|c| c.clone())
-            .ok_or_else(|| Diagnostic::error("Provider not configured", "The level27 provider was used before it was configured.").into())
+        self.client.read().ok().and_then(|c| c.clone()).ok_or_else(|| {
+            Diagnostic::error(
+                "Provider not configured",
+                "The level27 provider was used before it was configured.",
+            )
+            .into()
+        })
     }
 }
 
 fn provider_schema() -> Schema {
     let rps = Validator::new("a number of requests per second, 0 for no limit", |v| match v {
         Value::Number(n) if n.as_f64() >= 0.0 && n.as_f64().is_finite() => Ok(()),
-        _ => Err(format!("must be a number of requests per second (0 for no limit), got {}", v.display())),
+        _ => Err(format!(
+            "must be a number of requests per second (0 for no limit), got {}",
+            v.display()
+        )),
     });
     Schema {
         version: 0,

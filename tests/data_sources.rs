@@ -82,8 +82,7 @@ fn data_sources_find_by_name_and_id() {
     }
 
     let mut tf = Tf::new("data", &sb);
-    tf.set_env("LEVEL27_API_URL", None)
-        .set_env("LEVEL27_API_KEY", None);
+    tf.set_env("LEVEL27_API_URL", None).set_env("LEVEL27_API_KEY", None);
     tf.write_main(&config(&sb));
     tf.apply();
 

@@ -78,8 +78,7 @@ fn scenario(terraform: Terraform) {
     plan.assert_contains("~ city");
     plan.assert_contains("0 to add, 1 to change, 0 to destroy");
     plan.assert_not_contains("must be replaced");
-    tf.apply()
-        .assert_contains("0 added, 1 changed, 0 destroyed");
+    tf.apply().assert_contains("0 added, 1 changed, 0 destroyed");
     assert_eq!(assert_org_state(&tf, "Antwerpen"), id, "id kept on update");
     assert_org_in_api(&sb, id, "Antwerpen");
     tf.assert_plan_empty("after update");
@@ -107,8 +106,7 @@ fn scenario(terraform: Terraform) {
             "{}\nimport {{\n  to = level27_organisation.acme\n  id = \"{id}\"\n}}\n",
             header()
         ));
-        gen.run(&["plan", "-generate-config-out=generated.tf"])
-            .assert_ok();
+        gen.run(&["plan", "-generate-config-out=generated.tf"]).assert_ok();
         let hcl = gen.read("generated.tf");
         for needle in [
             "resource \"level27_organisation\" \"acme\"",
@@ -149,8 +147,7 @@ fn scenario(terraform: Terraform) {
     assert_org_in_api(&sb, new_id, "Antwerpen");
 
     // Destroy leaves the sandbox empty.
-    tf.destroy()
-        .assert_contains("1 destroyed");
+    tf.destroy().assert_contains("1 destroyed");
     let left = sb.organisations();
     assert!(left.is_empty(), "organisations left after destroy: {left:?}");
 }

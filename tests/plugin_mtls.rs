@@ -28,8 +28,7 @@ struct ClientCert {
 impl ClientCert {
     fn generate() -> ClientCert {
         use rcgen::{
-            BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-            KeyUsagePurpose,
+            BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
         };
         let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("P-256 key");
         let mut params = CertificateParams::new(vec!["localhost".to_string()]).expect("params");
@@ -40,13 +39,8 @@ impl ClientCert {
             KeyUsagePurpose::KeyAgreement,
             KeyUsagePurpose::KeyCertSign,
         ];
-        params.extended_key_usages = vec![
-            ExtendedKeyUsagePurpose::ClientAuth,
-            ExtendedKeyUsagePurpose::ServerAuth,
-        ];
-        params
-            .distinguished_name
-            .push(DnType::OrganizationName, "HashiCorp");
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth, ExtendedKeyUsagePurpose::ServerAuth];
+        params.distinguished_name.push(DnType::OrganizationName, "HashiCorp");
         params.distinguished_name.push(DnType::CommonName, "localhost");
         let cert = params.self_signed(&key).expect("self-signed certificate");
         ClientCert {
@@ -112,10 +106,7 @@ impl Plugin {
         assert_eq!(parts.len(), 6, "handshake line has 6 fields: {line:?}");
         assert_eq!(parts[0], "1", "core protocol version: {line:?}");
         assert_eq!(parts[1], "6", "plugin protocol version: {line:?}");
-        assert!(
-            parts[2] == "tcp" || parts[2] == "unix",
-            "network: {line:?}"
-        );
+        assert!(parts[2] == "tcp" || parts[2] == "unix", "network: {line:?}");
         assert_eq!(parts[4], "grpc", "protocol: {line:?}");
         if parts[2] == "tcp" {
             let port: u16 = parts[3]
@@ -188,12 +179,7 @@ impl ServerCertVerifier for PinnedServer {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.crypto.signature_verification_algorithms,
-        )
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.crypto.signature_verification_algorithms)
     }
 
     fn verify_tls13_signature(
@@ -202,18 +188,11 @@ impl ServerCertVerifier for PinnedServer {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.crypto.signature_verification_algorithms,
-        )
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.crypto.signature_verification_algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.crypto
-            .signature_verification_algorithms
-            .supported_schemes()
+        self.crypto.signature_verification_algorithms.supported_schemes()
     }
 }
 
@@ -253,6 +232,20 @@ enum Outcome {
     Other(Vec<u8>),
 }
 
+impl Outcome {
+    fn describe(&self) -> String {
+        match self {
+            Outcome::HandshakeFailed(e) => format!("TLS handshake failed: {e}"),
+            Outcome::RefusedAfterHandshake(e) => format!("refused after the handshake: {e}"),
+            Outcome::Served { alpn } => format!(
+                "served over HTTP/2 (ALPN {:?})",
+                alpn.as_deref().map(String::from_utf8_lossy)
+            ),
+            Outcome::Other(bytes) => format!("unexpected answer {bytes:02x?}"),
+        }
+    }
+}
+
 /// HTTP/2 client preface followed by an empty SETTINGS frame.
 fn h2_preface() -> Vec<u8> {
     let mut v = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
@@ -262,9 +255,7 @@ fn h2_preface() -> Vec<u8> {
 
 /// Sends the HTTP/2 preface and reads the first frame header back.
 async fn talk_h2<S: AsyncRead + AsyncWrite + Unpin>(s: &mut S) -> Result<[u8; 9], String> {
-    s.write_all(&h2_preface())
-        .await
-        .map_err(|e| format!("write: {e}"))?;
+    s.write_all(&h2_preface()).await.map_err(|e| format!("write: {e}"))?;
     s.flush().await.map_err(|e| format!("flush: {e}"))?;
     let mut head = [0u8; 9];
     match tokio::time::timeout(Duration::from_secs(10), s.read_exact(&mut head)).await {
@@ -274,18 +265,10 @@ async fn talk_h2<S: AsyncRead + AsyncWrite + Unpin>(s: &mut S) -> Result<[u8; 9]
     }
 }
 
-async fn connect_tls<S: AsyncRead + AsyncWrite + Unpin>(
-    stream: S,
-    cfg: Arc<ClientConfig>,
-) -> Outcome {
+async fn connect_tls<S: AsyncRead + AsyncWrite + Unpin>(stream: S, cfg: Arc<ClientConfig>) -> Outcome {
     let connector = tokio_rustls::TlsConnector::from(cfg);
     let name = ServerName::try_from("localhost").unwrap();
-    let mut tls = match tokio::time::timeout(
-        Duration::from_secs(10),
-        connector.connect(name, stream),
-    )
-    .await
-    {
+    let mut tls = match tokio::time::timeout(Duration::from_secs(10), connector.connect(name, stream)).await {
         Err(_) => return Outcome::HandshakeFailed("timed out".into()),
         Ok(Err(e)) => return Outcome::HandshakeFailed(e.to_string()),
         Ok(Ok(t)) => t,
@@ -355,27 +338,21 @@ fn plugin_requires_the_pinned_client_certificate() {
         Some(client_config(&plugin.server_cert, Some(&terraform_cert))),
     ));
     match &ok {
-        Outcome::Served { alpn } => assert_eq!(
-            alpn.as_deref(),
-            Some(&b"h2"[..]),
-            "ALPN must negotiate h2"
+        Outcome::Served { alpn } => assert_eq!(alpn.as_deref(), Some(&b"h2"[..]), "ALPN must negotiate h2"),
+        other => panic!(
+            "a connection with the pinned client certificate was not served: {}",
+            other.describe()
         ),
-        other => panic!("a connection with the pinned client certificate was not served: {other:?}"),
     }
 
     // No client certificate: refused.
-    let none = rt.block_on(probe(
-        &plugin,
-        Some(client_config(&plugin.server_cert, None)),
-    ));
+    let none = rt.block_on(probe(&plugin, Some(client_config(&plugin.server_cert, None))));
     assert!(
-        matches!(
-            none,
-            Outcome::HandshakeFailed(_) | Outcome::RefusedAfterHandshake(_)
-        ),
-        "a connection without a client certificate was not refused: {none:?}"
+        matches!(none, Outcome::HandshakeFailed(_) | Outcome::RefusedAfterHandshake(_)),
+        "a connection without a client certificate was not refused: {}",
+        none.describe()
     );
-    eprintln!("no client certificate: {none:?}");
+    eprintln!("no client certificate: {}", none.describe());
 
     // Another certificate of the same shape: refused.
     let other = rt.block_on(probe(
@@ -383,13 +360,11 @@ fn plugin_requires_the_pinned_client_certificate() {
         Some(client_config(&plugin.server_cert, Some(&other_cert))),
     ));
     assert!(
-        matches!(
-            other,
-            Outcome::HandshakeFailed(_) | Outcome::RefusedAfterHandshake(_)
-        ),
-        "a connection with a different client certificate was not refused: {other:?}"
+        matches!(other, Outcome::HandshakeFailed(_) | Outcome::RefusedAfterHandshake(_)),
+        "a connection with a different client certificate was not refused: {}",
+        other.describe()
     );
-    eprintln!("another client certificate: {other:?}");
+    eprintln!("another client certificate: {}", other.describe());
 
     // Clear-text HTTP/2: not served.
     let plain = rt.block_on(probe(&plugin, None));
@@ -397,6 +372,7 @@ fn plugin_requires_the_pinned_client_certificate() {
         !matches!(plain, Outcome::Served { .. }),
         "a clear-text connection was served"
     );
+    eprintln!("clear text: {}", plain.describe());
 
     // The server is still healthy after the refusals.
     let again = rt.block_on(probe(
@@ -405,7 +381,8 @@ fn plugin_requires_the_pinned_client_certificate() {
     ));
     assert!(
         matches!(again, Outcome::Served { .. }),
-        "the pinned certificate is no longer served after refused connections: {again:?}"
+        "the pinned certificate is no longer served after refused connections: {}",
+        again.describe()
     );
 }
 

@@ -30,8 +30,7 @@ resource "level27_team" "t" {{
 }}
 "#
     ));
-    tf.apply()
-        .assert_contains("51 added, 0 changed, 0 destroyed");
+    tf.apply().assert_contains("51 added, 0 changed, 0 destroyed");
 
     let org = tf.id_of("level27_organisation.flaky");
     let in_state = tf.instances("level27_team.t");

@@ -71,8 +71,7 @@ fn team_lifecycle() {
 
     // Create.
     tf.write_main(&config("a", "ops"));
-    tf.apply()
-        .assert_contains("3 added, 0 changed, 0 destroyed");
+    tf.apply().assert_contains("3 added, 0 changed, 0 destroyed");
     let org_a = tf.id_of("level27_organisation.a");
     let org_b = tf.id_of("level27_organisation.b");
     let id = assert_team_state(&tf, org_a, "ops");
@@ -88,8 +87,7 @@ fn team_lifecycle() {
     plan.assert_contains("\"ops\" -> \"operations\"");
     plan.assert_contains("0 to add, 1 to change, 0 to destroy");
     plan.assert_not_contains("must be replaced");
-    tf.apply()
-        .assert_contains("0 added, 1 changed, 0 destroyed");
+    tf.apply().assert_contains("0 added, 1 changed, 0 destroyed");
     assert_eq!(assert_team_state(&tf, org_a, "operations"), id, "id kept on rename");
     assert_team_in_api(&sb, org_a, id, "operations");
     tf.assert_plan_empty("after rename");
@@ -110,8 +108,7 @@ fn team_lifecycle() {
         "the attribute forcing replacement must be organisation_id: {forced:?}\n{}",
         plan.dump()
     );
-    tf.apply()
-        .assert_contains("1 added, 0 changed, 1 destroyed");
+    tf.apply().assert_contains("1 added, 0 changed, 1 destroyed");
     let moved = assert_team_state(&tf, org_b, "operations");
     assert_team_in_api(&sb, org_b, moved, "operations");
     assert!(sb.teams(org_a).is_empty(), "the old team is deleted");
@@ -142,8 +139,7 @@ fn team_lifecycle() {
             "{}\nimport {{\n  to = level27_team.ops\n  id = \"{org_b}/{moved}\"\n}}\n",
             header()
         ));
-        gen.run(&["plan", "-generate-config-out=generated.tf"])
-            .assert_ok();
+        gen.run(&["plan", "-generate-config-out=generated.tf"]).assert_ok();
         let hcl = gen.read("generated.tf");
         for needle in [
             "resource \"level27_team\" \"ops\"",

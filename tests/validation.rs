@@ -61,12 +61,7 @@ resource "level27_team" "empty_team_name" {{
         "the country error must say what is allowed (an ISO 3166-1 alpha-2 code): {country}"
     );
     expect_error_at(&out, &config, "name            = \"\"");
-    assert_eq!(
-        sb.api_requests(),
-        0,
-        "requests reached the sandbox: {}",
-        sb.requests()
-    );
+    assert_eq!(sb.api_requests(), 0, "requests reached the sandbox: {}", sb.requests());
 
     // Terraform's own schema checks: an unknown argument, a missing required one.
     let config = format!(
@@ -89,12 +84,7 @@ resource "level27_team" "missing_organisation" {{
     assert!(unknown.contains("Unsupported argument"), "{unknown}");
     out.assert_contains("Missing required argument");
     out.assert_contains("organisation_id");
-    assert_eq!(
-        sb.api_requests(),
-        0,
-        "requests reached the sandbox: {}",
-        sb.requests()
-    );
+    assert_eq!(sb.api_requests(), 0, "requests reached the sandbox: {}", sb.requests());
 
     // The counter does count: one request of our own shows up.
     sb.organisations();

@@ -114,7 +114,10 @@ impl<'a> Reader<'a> {
             Type::String => self.str().map(Value::String),
             Type::List(et) => {
                 let n = self.array_len()?;
-                (0..n).map(|_| self.value(et)).collect::<Result<_, _>>().map(Value::List)
+                (0..n)
+                    .map(|_| self.value(et))
+                    .collect::<Result<_, _>>()
+                    .map(Value::List)
             }
             Type::Set(et) => {
                 let n = self.array_len()?;
@@ -128,7 +131,10 @@ impl<'a> Reader<'a> {
                         ts.len()
                     )));
                 }
-                ts.iter().map(|t| self.value(t)).collect::<Result<_, _>>().map(Value::Tuple)
+                ts.iter()
+                    .map(|t| self.value(t))
+                    .collect::<Result<_, _>>()
+                    .map(Value::Tuple)
             }
             Type::Map(et) => {
                 let n = self.map_len()?;
@@ -150,7 +156,8 @@ impl<'a> Reader<'a> {
                         }
                         // An attribute this schema does not know: skip it rather than fail.
                         None => {
-                            self.value(&Type::Dynamic).or_else(|_| self.skip().map(|_| Value::Null))?;
+                            self.value(&Type::Dynamic)
+                                .or_else(|_| self.skip().map(|_| Value::Null))?;
                         }
                     }
                 }
@@ -166,8 +173,8 @@ impl<'a> Reader<'a> {
                     return Err(CodecError::Invalid("dynamic value must be a pair".into()));
                 }
                 let tj = self.bytes_or_str()?;
-                let tv: serde_json::Value = serde_json::from_slice(&tj)
-                    .map_err(|e| CodecError::Invalid(format!("dynamic type: {e}")))?;
+                let tv: serde_json::Value =
+                    serde_json::from_slice(&tj).map_err(|e| CodecError::Invalid(format!("dynamic type: {e}")))?;
                 let t = Type::from_json(&tv).map_err(CodecError::Invalid)?;
                 let v = self.value(&t)?;
                 Ok(Value::Dynamic(Box::new((t, v))))
@@ -446,8 +453,7 @@ fn write_map_len(out: &mut Vec<u8>, n: usize) {
 // JSON (Terraform's state JSON, used by UpgradeResourceState)
 
 pub fn decode_json(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
-    let j: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| CodecError::Invalid(e.to_string()))?;
+    let j: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| CodecError::Invalid(e.to_string()))?;
     from_json(&j, ty)
 }
 
@@ -459,18 +465,15 @@ pub fn from_json(j: &serde_json::Value, ty: &Type) -> Result<Value, CodecError> 
     Ok(match (ty, j) {
         (Type::Bool, J::Bool(b)) => Value::Bool(*b),
         (Type::Number, J::Number(n)) => Value::Number(json_number(n)?),
-        (Type::Number, J::String(s)) => {
-            Value::Number(Number::parse(s).ok_or_else(|| CodecError::Number(s.clone()))?)
-        }
+        (Type::Number, J::String(s)) => Value::Number(Number::parse(s).ok_or_else(|| CodecError::Number(s.clone()))?),
         (Type::String, J::String(s)) => Value::String(s.clone()),
-        (Type::List(et), J::Array(a)) => {
-            Value::List(a.iter().map(|x| from_json(x, et)).collect::<Result<_, _>>()?)
-        }
-        (Type::Set(et), J::Array(a)) => {
-            Value::Set(a.iter().map(|x| from_json(x, et)).collect::<Result<_, _>>()?)
-        }
+        (Type::List(et), J::Array(a)) => Value::List(a.iter().map(|x| from_json(x, et)).collect::<Result<_, _>>()?),
+        (Type::Set(et), J::Array(a)) => Value::Set(a.iter().map(|x| from_json(x, et)).collect::<Result<_, _>>()?),
         (Type::Tuple(ts), J::Array(a)) if ts.len() == a.len() => Value::Tuple(
-            a.iter().zip(ts).map(|(x, t)| from_json(x, t)).collect::<Result<_, _>>()?,
+            a.iter()
+                .zip(ts)
+                .map(|(x, t)| from_json(x, t))
+                .collect::<Result<_, _>>()?,
         ),
         (Type::Map(et), J::Object(o)) => Value::Map(
             o.iter()
@@ -480,7 +483,12 @@ pub fn from_json(j: &serde_json::Value, ty: &Type) -> Result<Value, CodecError> 
         (Type::Object(attrs), J::Object(o)) => Value::Object(
             attrs
                 .iter()
-                .map(|(k, t)| Ok((k.clone(), o.get(k).map(|x| from_json(x, t)).transpose()?.unwrap_or(Value::Null))))
+                .map(|(k, t)| {
+                    Ok((
+                        k.clone(),
+                        o.get(k).map(|x| from_json(x, t)).transpose()?.unwrap_or(Value::Null),
+                    ))
+                })
                 .collect::<Result<_, CodecError>>()?,
         ),
         (Type::Dynamic, J::Object(o)) if o.contains_key("type") && o.contains_key("value") => {
@@ -513,7 +521,10 @@ mod tests {
             ("tags".into(), Type::Set(Box::new(Type::String))),
             ("meta".into(), Type::Map(Box::new(Type::Bool))),
             ("pair".into(), Type::Tuple(vec![Type::Number, Type::String])),
-            ("list".into(), Type::List(Box::new(Type::Object(vec![("x".into(), Type::Number)])))),
+            (
+                "list".into(),
+                Type::List(Box::new(Type::Object(vec![("x".into(), Type::Number)]))),
+            ),
         ])
     }
 
@@ -526,10 +537,15 @@ mod tests {
             "meta".into(),
             Value::Map([("k".to_string(), Value::Bool(true))].into_iter().collect()),
         );
-        m.insert("pair".into(), Value::Tuple(vec![Value::Number(Number::Float(1.5)), Value::Null]));
+        m.insert(
+            "pair".into(),
+            Value::Tuple(vec![Value::Number(Number::Float(1.5)), Value::Null]),
+        );
         m.insert(
             "list".into(),
-            Value::List(vec![Value::Object([("x".to_string(), Value::int(300))].into_iter().collect())]),
+            Value::List(vec![Value::Object(
+                [("x".to_string(), Value::int(300))].into_iter().collect(),
+            )]),
         );
         Value::Object(m)
     }
@@ -545,10 +561,15 @@ mod tests {
     fn unknown_is_written_as_ext0_and_refined_unknowns_are_read() {
         assert_eq!(encode_msgpack(&Value::Unknown, &Type::String), vec![0xd4, 0, 0]);
         // Terraform 1.11: ext8 type 0 carrying {1: false, 2: "prefix-"} for "prefix-${other.id}".
-        let refined = [0xc7, 0x0c, 0x00, 0x82, 0x01, 0xc2, 0x02, 0xa7, b'p', b'r', b'e', b'f', b'i', b'x', b'-'];
+        let refined = [
+            0xc7, 0x0c, 0x00, 0x82, 0x01, 0xc2, 0x02, 0xa7, b'p', b'r', b'e', b'f', b'i', b'x', b'-',
+        ];
         assert_eq!(decode_msgpack(&refined, &Type::String).unwrap(), Value::Unknown);
         // fixext1 with a non-zero payload is unknown as well.
-        assert_eq!(decode_msgpack(&[0xd4, 0x00, 0x07], &Type::Number).unwrap(), Value::Unknown);
+        assert_eq!(
+            decode_msgpack(&[0xd4, 0x00, 0x07], &Type::Number).unwrap(),
+            Value::Unknown
+        );
     }
 
     #[test]
@@ -560,12 +581,22 @@ mod tests {
             (vec![0xcd, 0x01, 0x00], Number::Int(256)),
             (vec![0xce, 0, 1, 0, 0], Number::Int(65536)),
             (vec![0xd0, 0x80], Number::Int(-128)),
-            (vec![0xd3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe], Number::Int(-2)),
-            (vec![0xcb, 0x40, 0x09, 0x21, 0xfb, 0x54, 0x44, 0x2d, 0x18], Number::Float(std::f64::consts::PI)),
+            (
+                vec![0xd3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe],
+                Number::Int(-2),
+            ),
+            (
+                vec![0xcb, 0x40, 0x09, 0x21, 0xfb, 0x54, 0x44, 0x2d, 0x18],
+                Number::Float(std::f64::consts::PI),
+            ),
             (vec![0xa2, b'4', b'2'], Number::Int(42)),
         ];
         for (bytes, n) in cases {
-            assert_eq!(decode_msgpack(&bytes, &Type::Number).unwrap(), Value::Number(n), "{bytes:x?}");
+            assert_eq!(
+                decode_msgpack(&bytes, &Type::Number).unwrap(),
+                Value::Number(n),
+                "{bytes:x?}"
+            );
         }
         for i in [0, 127, 128, -32, -33, 255, 70_000, -70_000, i64::MAX, i64::MIN] {
             let b = encode_msgpack(&Value::int(i), &Type::Number);
@@ -576,7 +607,9 @@ mod tests {
     #[test]
     fn objects_fill_missing_attributes_with_null_and_skip_unknown_ones() {
         // {"name": "a", "extra": [1]} decoded as object{id, name}
-        let bytes = [0x82, 0xa4, b'n', b'a', b'm', b'e', 0xa1, b'a', 0xa5, b'e', b'x', b't', b'r', b'a', 0x91, 0x01];
+        let bytes = [
+            0x82, 0xa4, b'n', b'a', b'm', b'e', 0xa1, b'a', 0xa5, b'e', b'x', b't', b'r', b'a', 0x91, 0x01,
+        ];
         let ty = Type::Object(vec![("id".into(), Type::Number), ("name".into(), Type::String)]);
         let v = decode_msgpack(&bytes, &ty).unwrap();
         let o = v.as_object().unwrap();
@@ -586,7 +619,10 @@ mod tests {
 
     #[test]
     fn dynamic_values_carry_their_type() {
-        let v = Value::Dynamic(Box::new((Type::List(Box::new(Type::String)), Value::List(vec![Value::string("z")]))));
+        let v = Value::Dynamic(Box::new((
+            Type::List(Box::new(Type::String)),
+            Value::List(vec![Value::string("z")]),
+        )));
         let b = encode_msgpack(&v, &Type::Dynamic);
         assert_eq!(decode_msgpack(&b, &Type::Dynamic).unwrap(), v);
     }

@@ -27,13 +27,30 @@ impl DataSource {
             .filter(|a| !a.write_only)
             .map(|a| data_source_attribute(a, &lookup_keys))
             .collect();
-        let schema = Schema { version: 0, block: Block { attributes, blocks: Vec::new(), description, deprecated: None } };
+        let schema = Schema {
+            version: 0,
+            block: Block {
+                attributes,
+                blocks: Vec::new(),
+                description,
+                deprecated: None,
+            },
+        };
         let ty = schema.block.value_type();
-        DataSource { type_name: spec.type_name, schema, ty, spec, keys }
+        DataSource {
+            type_name: spec.type_name,
+            schema,
+            ty,
+            spec,
+            keys,
+        }
     }
 
     fn key_description(&self) -> String {
-        std::iter::once("id").chain(self.keys.iter().copied()).collect::<Vec<_>>().join(" or ")
+        std::iter::once("id")
+            .chain(self.keys.iter().copied())
+            .collect::<Vec<_>>()
+            .join(" or ")
     }
 
     pub fn validate(&self, config: &Object) -> Diagnostics {
@@ -45,12 +62,19 @@ impl DataSource {
         if set.is_empty() {
             diags.push(Diagnostic::error(
                 "Missing lookup argument",
-                format!("data.{} needs {} to find the object.", self.type_name, self.key_description()),
+                format!(
+                    "data.{} needs {} to find the object.",
+                    self.type_name,
+                    self.key_description()
+                ),
             ));
         } else if set.len() > 1 && set.contains(&"id") {
             diags.push(
-                Diagnostic::error("Conflicting lookup arguments", format!("Set either id or {}, not both.", self.keys.join("/")))
-                    .at(AttrPath::attr("id")),
+                Diagnostic::error(
+                    "Conflicting lookup arguments",
+                    format!("Set either id or {}, not both.", self.keys.join("/")),
+                )
+                .at(AttrPath::attr("id")),
             );
         }
         diags
@@ -64,9 +88,19 @@ impl DataSource {
         let block = &self.schema.block;
         let action = format!("read data.{}", self.type_name);
         let not_found = |what: String| -> Diagnostics {
-            Diagnostic::error(format!("No {} found", self.type_name), format!("No object matches {what}.")).into()
+            Diagnostic::error(
+                format!("No {} found", self.type_name),
+                format!("No object matches {what}."),
+            )
+            .into()
         };
-        let path_err = |name: String| -> Diagnostics { Diagnostic::error(format!("Missing {name}"), format!("data.{} needs {name}.", self.type_name)).into() };
+        let path_err = |name: String| -> Diagnostics {
+            Diagnostic::error(
+                format!("Missing {name}"),
+                format!("data.{} needs {name}.", self.type_name),
+            )
+            .into()
+        };
 
         let object = if config.get("id").is_some_and(|v| !v.is_null()) {
             let item = render_path(self.spec.endpoint.item, config).map_err(path_err)?;
@@ -77,10 +111,18 @@ impl DataSource {
             }
         } else {
             let collection = render_path(self.spec.endpoint.collection, config).map_err(path_err)?;
-            let wanted: Vec<(&str, &Value)> = self.keys.iter().filter_map(|k| Some((*k, config.get(*k).filter(|v| !v.is_null())?))).collect();
+            let wanted: Vec<(&str, &Value)> = self
+                .keys
+                .iter()
+                .filter_map(|k| Some((*k, config.get(*k).filter(|v| !v.is_null())?)))
+                .collect();
             let filter = wanted.first().and_then(|(_, v)| v.as_str()).map(str::to_string);
             let query: Vec<(&str, String)> = filter.into_iter().map(|f| ("filter", f)).collect();
-            let items = ctx.client.list(&collection, self.spec.endpoint.plural, &query).await.map_err(|e| translate(&e, &action, Some(block)))?;
+            let items = ctx
+                .client
+                .list(&collection, self.spec.endpoint.plural, &query)
+                .await
+                .map_err(|e| translate(&e, &action, Some(block)))?;
             let mut matches: Vec<_> = items
                 .into_iter()
                 .filter(|item| {
@@ -88,7 +130,11 @@ impl DataSource {
                     wanted.iter().all(|(k, v)| s.get(*k) == Some(*v))
                 })
                 .collect();
-            let what = wanted.iter().map(|(k, v)| format!("{k} = {}", v.display())).collect::<Vec<_>>().join(", ");
+            let what = wanted
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", v.display()))
+                .collect::<Vec<_>>()
+                .join(", ");
             match matches.len() {
                 0 => return Err(not_found(what)),
                 1 => matches.remove(0),
@@ -96,7 +142,11 @@ impl DataSource {
                     let ids: Vec<String> = matches.iter().map(|m| lookup(m, "id").to_string()).collect();
                     return Err(Diagnostic::error(
                         format!("{n} objects match"),
-                        format!("{n} {} objects match {what} (ids {}); use id to pick one.", self.type_name, ids.join(", ")),
+                        format!(
+                            "{n} {} objects match {what} (ids {}); use id to pick one.",
+                            self.type_name,
+                            ids.join(", ")
+                        ),
                     )
                     .into());
                 }

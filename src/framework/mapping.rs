@@ -133,7 +133,10 @@ mod tests {
                 Attribute::number("parent_id").required().send_as("organisation"),
                 Attribute::string("name").required().api("name"),
                 Attribute::string("city").optional().api("city"),
-                Attribute::string("country").optional().send_as("country").read_from("country.id"),
+                Attribute::string("country")
+                    .optional()
+                    .send_as("country")
+                    .read_from("country.id"),
                 Attribute::number("reseller_id").optional().api("reseller"),
                 Attribute::number("disk").computed().read_from("disk"),
                 Attribute::string("secret").write_only().send_as("pass"),
@@ -166,12 +169,29 @@ mod tests {
 
     #[test]
     fn bodies_for_create_put_and_patch() {
-        let prior = obj(&[("id", Value::int(1)), ("parent_id", Value::int(9)), ("name", Value::string("a")), ("city", Value::string("Gent"))]);
-        let planned = obj(&[("id", Value::int(1)), ("parent_id", Value::int(9)), ("name", Value::string("b")), ("city", Value::Null), ("secret", Value::string("s"))]);
+        let prior = obj(&[
+            ("id", Value::int(1)),
+            ("parent_id", Value::int(9)),
+            ("name", Value::string("a")),
+            ("city", Value::string("Gent")),
+        ]);
+        let planned = obj(&[
+            ("id", Value::int(1)),
+            ("parent_id", Value::int(9)),
+            ("name", Value::string("b")),
+            ("city", Value::Null),
+            ("secret", Value::string("s")),
+        ]);
         let create = request_body(&block(), &planned, None, false);
-        assert_eq!(Json::Object(create), json!({"organisation": 9, "name": "b", "pass": "s"}));
+        assert_eq!(
+            Json::Object(create),
+            json!({"organisation": 9, "name": "b", "pass": "s"})
+        );
         let put = request_body(&block(), &planned, Some(&prior), false);
-        assert_eq!(Json::Object(put), json!({"organisation": 9, "name": "b", "city": null, "country": null, "reseller": null, "pass": "s"}));
+        assert_eq!(
+            Json::Object(put),
+            json!({"organisation": 9, "name": "b", "city": null, "country": null, "reseller": null, "pass": "s"})
+        );
         let patch = request_body(&block(), &planned, Some(&prior), true);
         assert_eq!(Json::Object(patch), json!({"name": "b", "city": null, "pass": "s"}));
     }

@@ -100,7 +100,11 @@ mod tests {
         assert_eq!(p.planned["status"], Value::Unknown);
         assert_eq!(p.planned["note"], Value::Unknown);
         assert_eq!(p.planned["admin"], Value::Bool(false));
-        assert_eq!(p.planned["password"], Value::Null, "write-only never planned into state");
+        assert_eq!(
+            p.planned["password"],
+            Value::Null,
+            "write-only never planned into state"
+        );
         assert!(p.requires_replace.is_empty());
     }
 
@@ -113,6 +117,7 @@ mod tests {
             ("status", Value::string("ok")),
             ("admin", Value::Bool(false)),
             ("note", Value::string("from api")),
+            ("password", Value::Null),
         ]);
         let config = obj(&[("parent_id", Value::int(1)), ("name", Value::string("b"))]);
         let mut proposed = config.clone();
@@ -133,7 +138,11 @@ mod tests {
 
     #[test]
     fn changing_a_replace_attribute_requires_replacement_even_when_unknown() {
-        let prior = obj(&[("id", Value::int(7)), ("parent_id", Value::int(1)), ("name", Value::string("a"))]);
+        let prior = obj(&[
+            ("id", Value::int(7)),
+            ("parent_id", Value::int(1)),
+            ("name", Value::string("a")),
+        ]);
         for new_parent in [Value::int(2), Value::Unknown] {
             let config = obj(&[("parent_id", new_parent.clone()), ("name", Value::string("a"))]);
             let p = plan(&block(), Some(&prior), &config, &config);

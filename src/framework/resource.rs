@@ -52,7 +52,13 @@ pub struct ResourceSpec {
     pub natural_key: &'static [&'static str],
     /// For asynchronous objects: the status to wait for. Adds a `timeouts` block.
     pub status: Option<StatusRule>,
+    /// `state_upgraders[v]` turns the stored JSON state of schema version `v` into version
+    /// `v + 1`; `version` must equal their number.
+    pub state_upgraders: &'static [StateUpgrader],
 }
+
+/// One step of a state upgrade, on Terraform's JSON form of the stored state.
+pub type StateUpgrader = fn(serde_json::Map<String, Json>) -> Result<serde_json::Map<String, Json>, String>;
 
 /// What every operation needs: the configured API client and Terraform's stop signal.
 pub struct Ctx<'a> {
@@ -71,7 +77,11 @@ impl Resource {
     pub fn new(spec: ResourceSpec) -> Resource {
         let mut blocks = Vec::new();
         if spec.status.is_some() {
-            blocks.push(timeouts::block(&[Operation::Create, Operation::Update, Operation::Delete]));
+            blocks.push(timeouts::block(&[
+                Operation::Create,
+                Operation::Update,
+                Operation::Delete,
+            ]));
         }
         let schema = Schema {
             version: spec.version,
@@ -92,6 +102,32 @@ impl Resource {
 
     fn action(&self, verb: &str) -> String {
         format!("{verb} {}", self.spec.type_name)
+    }
+
+    /// Upgrades a state stored under schema `version` (Terraform's JSON form) to the current one.
+    pub fn upgrade_state(&self, version: i64, raw_json: &[u8]) -> Result<Value, Diagnostics> {
+        let fail = |why: String| -> Diagnostics {
+            Diagnostic::error(
+                format!("Cannot upgrade the stored state of {}", self.spec.type_name),
+                why,
+            )
+            .into()
+        };
+        if version > self.schema.version || version < 0 {
+            return Err(fail(format!(
+                "It was written with schema version {version}, newer than this provider's {}; upgrade the provider.",
+                self.schema.version
+            )));
+        }
+        if raw_json.is_empty() {
+            return Ok(Value::Null);
+        }
+        let mut state: serde_json::Map<String, Json> = serde_json::from_slice(raw_json)
+            .map_err(|e| fail(format!("The stored state is not a JSON object: {e}.")))?;
+        for (v, step) in self.spec.state_upgraders.iter().enumerate().skip(version as usize) {
+            state = step(state).map_err(|e| fail(format!("Upgrading from schema version {v}: {e}.")))?;
+        }
+        super::codec::from_json(&Json::Object(state), &self.ty).map_err(|e| fail(e.to_string()))
     }
 
     /// Plan-time validation of the configuration; makes no API call.
@@ -118,7 +154,10 @@ impl Resource {
         let response = match cancellable(ctx, ctx.client.post(&collection, &body)).await? {
             Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
             Err(e) if e.is_outcome_unknown() && !self.spec.natural_key.is_empty() => {
-                tracing::warn!(resource = self.spec.type_name, "create outcome unknown; looking the object up before deciding");
+                tracing::warn!(
+                    resource = self.spec.type_name,
+                    "create outcome unknown; looking the object up before deciding"
+                );
                 self.reconcile_create(ctx, &collection, &body, planned, e).await?
             }
             Err(e) => return Err(translate(&e, &self.action("create"), Some(self.block()))),
@@ -133,7 +172,9 @@ impl Resource {
         }
         if let Some(rule) = &self.spec.status {
             let item = self.path(self.spec.endpoint.item, &state)?;
-            let obj = self.wait(ctx, rule, &item, timeouts::get(planned, Operation::Create), "create").await?;
+            let obj = self
+                .wait(ctx, rule, &item, timeouts::get(planned, Operation::Create), "create")
+                .await?;
             state = state_from_api(self.block(), &obj, &state);
         }
         Ok(state)
@@ -141,7 +182,14 @@ impl Resource {
 
     /// After a create whose response was lost: adopt the object if it was created, create it once
     /// more if it certainly was not.
-    async fn reconcile_create(&self, ctx: &Ctx<'_>, collection: &str, body: &Json, planned: &Object, first: ApiError) -> Result<Json, Diagnostics> {
+    async fn reconcile_create(
+        &self,
+        ctx: &Ctx<'_>,
+        collection: &str,
+        body: &Json,
+        planned: &Object,
+        first: ApiError,
+    ) -> Result<Json, Diagnostics> {
         let fail = |e: &ApiError| translate(e, &self.action("create"), Some(self.block()));
         let mut last = first;
         for _ in 0..3 {
@@ -157,7 +205,12 @@ impl Resource {
         Err(fail(&last))
     }
 
-    async fn find_by_natural_key(&self, ctx: &Ctx<'_>, collection: &str, planned: &Object) -> Result<Option<Json>, Diagnostics> {
+    async fn find_by_natural_key(
+        &self,
+        ctx: &Ctx<'_>,
+        collection: &str,
+        planned: &Object,
+    ) -> Result<Option<Json>, Diagnostics> {
         let keys: Vec<(&Attribute, &Value)> = self
             .spec
             .natural_key
@@ -174,7 +227,14 @@ impl Resource {
             .into_iter()
             .filter(|item| {
                 keys.iter().all(|(a, v)| {
-                    let got = state_from_api(&Block { attributes: vec![(*a).clone()], ..Block::default() }, item, &Object::new());
+                    let got = state_from_api(
+                        &Block {
+                            attributes: vec![(*a).clone()],
+                            ..Block::default()
+                        },
+                        item,
+                        &Object::new(),
+                    );
                     got.get(a.name) == Some(*v)
                 })
             })
@@ -185,7 +245,11 @@ impl Resource {
     pub async fn read(&self, ctx: &Ctx<'_>, state: &Object) -> Result<Option<Object>, Diagnostics> {
         let item = self.path(self.spec.endpoint.item, state)?;
         match cancellable(ctx, ctx.client.get(&item)).await? {
-            Ok(r) => Ok(Some(state_from_api(self.block(), unwrap_envelope(&r, self.spec.endpoint.singular), state))),
+            Ok(r) => Ok(Some(state_from_api(
+                self.block(),
+                unwrap_envelope(&r, self.spec.endpoint.singular),
+                state,
+            ))),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(translate(&e, &self.action("read"), Some(self.block()))),
         }
@@ -200,7 +264,13 @@ impl Resource {
             .attributes
             .iter()
             .any(|a| a.api.send.is_some() && !a.api.create_only && prior.get(a.name) != planned.get(a.name));
-        if changed_sendable || self.block().attributes.iter().any(|a| a.write_only && planned.get(a.name).is_some_and(|v| !v.is_null())) {
+        if changed_sendable
+            || self
+                .block()
+                .attributes
+                .iter()
+                .any(|a| a.write_only && planned.get(a.name).is_some_and(|v| !v.is_null()))
+        {
             let body = Json::Object(body);
             let result = match verb {
                 UpdateVerb::Put => cancellable(ctx, ctx.client.put(&item, &body)).await?,
@@ -219,7 +289,10 @@ impl Resource {
             return Ok(state);
         }
         let obj = match &self.spec.status {
-            Some(rule) => self.wait(ctx, rule, &item, timeouts::get(planned, Operation::Update), "update").await?,
+            Some(rule) => {
+                self.wait(ctx, rule, &item, timeouts::get(planned, Operation::Update), "update")
+                    .await?
+            }
             None => {
                 let r = cancellable(ctx, ctx.client.get(&item))
                     .await?
@@ -239,8 +312,13 @@ impl Resource {
             Err(e) => return Err(translate(&e, &self.action("delete"), Some(self.block()))),
         }
         if self.spec.status.is_some() {
-            let rule = StatusRule { field: "status", ready: &[] };
-            self.wait(ctx, &rule, &item, timeouts::get(prior, Operation::Delete), "delete").await.map(|_| ())?;
+            let rule = StatusRule {
+                field: "status",
+                ready: &[],
+            };
+            self.wait(ctx, &rule, &item, timeouts::get(prior, Operation::Delete), "delete")
+                .await
+                .map(|_| ())?;
         }
         Ok(())
     }
@@ -248,17 +326,35 @@ impl Resource {
     /// Turns an import id into a state holding the ids; Terraform then reads the object (and
     /// reports a clear error when it does not exist).
     pub fn import(&self, id: &str) -> Result<Object, Diagnostics> {
-        let shape = self.spec.import_id.iter().map(|p| format!("<{p}>")).collect::<Vec<_>>().join("/");
+        let shape = self
+            .spec
+            .import_id
+            .iter()
+            .map(|p| format!("<{p}>"))
+            .collect::<Vec<_>>()
+            .join("/");
         let parts: Vec<&str> = id.split('/').collect();
         let bad = |why: String| -> Diagnostics {
-            Diagnostic::error(format!("Invalid import id for {}", self.spec.type_name), format!("Expected an id of the form {shape}; {why}.")).into()
+            Diagnostic::error(
+                format!("Invalid import id for {}", self.spec.type_name),
+                format!("Expected an id of the form {shape}; {why}."),
+            )
+            .into()
         };
         if parts.len() != self.spec.import_id.len() {
             return Err(bad(format!("got {id:?}")));
         }
-        let mut state: Object = self.block().attributes.iter().map(|a| (a.name.to_string(), Value::Null)).collect();
+        let mut state: Object = self
+            .block()
+            .attributes
+            .iter()
+            .map(|a| (a.name.to_string(), Value::Null))
+            .collect();
         for (name, part) in self.spec.import_id.iter().zip(parts) {
-            let attr = self.block().attribute(name).ok_or_else(|| bad(format!("unknown attribute {name}")))?;
+            let attr = self
+                .block()
+                .attribute(name)
+                .ok_or_else(|| bad(format!("unknown attribute {name}")))?;
             let v = match attr.ty {
                 Type::Number => match part.parse::<i64>() {
                     Ok(n) if n > 0 => Value::int(n),
@@ -272,7 +368,14 @@ impl Resource {
         Ok(state)
     }
 
-    async fn wait(&self, ctx: &Ctx<'_>, rule: &StatusRule, item: &str, timeout: std::time::Duration, verb: &str) -> Result<Json, Diagnostics> {
+    async fn wait(
+        &self,
+        ctx: &Ctx<'_>,
+        rule: &StatusRule,
+        item: &str,
+        timeout: std::time::Duration,
+        verb: &str,
+    ) -> Result<Json, Diagnostics> {
         let last = std::sync::Mutex::new(Json::Null);
         let result = wait_for_status(rule, timeout, ctx.stop, || {
             let fut = ctx.client.get(item);
@@ -296,10 +399,16 @@ impl Resource {
         let what = format!("{} {}", self.spec.type_name, item);
         match result {
             Ok(_) => Ok(last.into_inner().unwrap_or_default()),
-            Err(WaitError::Failed(s)) => Err(Diagnostic::error(format!("{what} failed"), format!("While waiting to {verb}, the object reached status {s:?}.")).into()),
+            Err(WaitError::Failed(s)) => Err(Diagnostic::error(
+                format!("{what} failed"),
+                format!("While waiting to {verb}, the object reached status {s:?}."),
+            )
+            .into()),
             Err(WaitError::TimedOut { last_status, after }) => Err(Diagnostic::error(
                 format!("Timed out waiting for {what}"),
-                format!("Still in status {last_status:?} after {after:?}. Raise `timeouts.{verb}` if the platform is slow."),
+                format!(
+                    "Still in status {last_status:?} after {after:?}. Raise `timeouts.{verb}` if the platform is slow."
+                ),
             )
             .into()),
             Err(WaitError::Cancelled) => Err(cancelled()),
@@ -309,7 +418,11 @@ impl Resource {
 
     fn path(&self, template: &str, state: &Object) -> Result<String, Diagnostics> {
         render_path(template, state).map_err(|name| {
-            Diagnostic::error(format!("Missing {name}"), format!("{} needs {name} to address the object in the API.", self.spec.type_name)).into()
+            Diagnostic::error(
+                format!("Missing {name}"),
+                format!("{} needs {name} to address the object in the API.", self.spec.type_name),
+            )
+            .into()
         })
     }
 }
@@ -321,7 +434,10 @@ pub fn render_path(template: &str, state: &Object) -> Result<String, String> {
     let mut rest = template;
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
-        let end = rest[start..].find('}').map(|e| start + e).ok_or_else(|| template.to_string())?;
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .ok_or_else(|| template.to_string())?;
         let name = &rest[start + 1..end];
         match state.get(name) {
             Some(Value::Number(n)) => out.push_str(&n.to_string()),
@@ -353,7 +469,10 @@ pub fn validate_attributes(block: &Block, config: &Object) -> Diagnostics {
         let v = config.get(a.name).unwrap_or(&Value::Null);
         for check in &a.validators {
             if let Err(msg) = check.check(v) {
-                diags.push(Diagnostic::error(format!("Invalid {}", a.name), format!("{} {msg}.", a.name)).at(AttrPath::attr(a.name)));
+                diags.push(
+                    Diagnostic::error(format!("Invalid {}", a.name), format!("{} {msg}.", a.name))
+                        .at(AttrPath::attr(a.name)),
+                );
             }
         }
     }
@@ -361,7 +480,11 @@ pub fn validate_attributes(block: &Block, config: &Object) -> Diagnostics {
 }
 
 pub fn cancelled() -> Diagnostics {
-    Diagnostic::error("Operation cancelled", "Terraform asked the provider to stop (interrupt); the operation was abandoned.").into()
+    Diagnostic::error(
+        "Operation cancelled",
+        "Terraform asked the provider to stop (interrupt); the operation was abandoned.",
+    )
+    .into()
 }
 
 /// Runs an API call unless Terraform asks the provider to stop first.
@@ -374,7 +497,12 @@ async fn cancellable<T>(ctx: &Ctx<'_>, fut: impl std::future::Future<Output = T>
 
 /// A block attribute declaration for data sources and nested blocks built from resource ones.
 pub fn nested(name: &'static str, nesting: Nesting, block: Block) -> NestedBlock {
-    NestedBlock { name, nesting, block, max_items: if nesting == Nesting::Single { 1 } else { 0 } }
+    NestedBlock {
+        name,
+        nesting,
+        block,
+        max_items: if nesting == Nesting::Single { 1 } else { 0 },
+    }
 }
 
 /// Re-declares a resource attribute for a data source: everything computed, except the lookup
@@ -405,12 +533,52 @@ pub fn no_validators() -> Vec<Validator> {
 mod tests {
     use super::*;
 
+    fn rename_title_to_name(mut s: serde_json::Map<String, Json>) -> Result<serde_json::Map<String, Json>, String> {
+        let title = s.remove("title").ok_or("no title")?;
+        s.insert("name".into(), title);
+        Ok(s)
+    }
+
+    fn versioned() -> Resource {
+        let mut spec = crate::resources::team::spec();
+        spec.version = 1;
+        spec.state_upgraders = &[rename_title_to_name];
+        Resource::new(spec)
+    }
+
+    #[test]
+    fn state_is_upgraded_step_by_step_to_the_current_schema() {
+        let r = versioned();
+        let v = r
+            .upgrade_state(0, br#"{"id": 5, "organisation_id": 9, "title": "ops"}"#)
+            .unwrap();
+        let o = v.as_object().unwrap();
+        assert_eq!(o["name"], Value::string("ops"));
+        assert_eq!(o["id"], Value::int(5));
+        // Already current: decoded as is.
+        let v = r
+            .upgrade_state(1, br#"{"id": 5, "organisation_id": 9, "name": "x"}"#)
+            .unwrap();
+        assert_eq!(v.as_object().unwrap()["name"], Value::string("x"));
+        // From the future, or broken: a diagnostic, not a panic.
+        assert!(r.upgrade_state(2, b"{}").is_err());
+        assert!(r.upgrade_state(0, br#"{"id": 5}"#).is_err());
+        assert!(r.upgrade_state(1, b"[1]").is_err());
+    }
+
     #[test]
     fn paths_are_rendered_from_state_and_encoded() {
-        let s: Object = [("organisation_id".to_string(), Value::int(12)), ("id".to_string(), Value::int(5)), ("name".to_string(), Value::string("a/b c"))]
-            .into_iter()
-            .collect();
-        assert_eq!(render_path("/organisations/{organisation_id}/teams/{id}", &s).unwrap(), "/organisations/12/teams/5");
+        let s: Object = [
+            ("organisation_id".to_string(), Value::int(12)),
+            ("id".to_string(), Value::int(5)),
+            ("name".to_string(), Value::string("a/b c")),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            render_path("/organisations/{organisation_id}/teams/{id}", &s).unwrap(),
+            "/organisations/12/teams/5"
+        );
         assert_eq!(render_path("/x/{name}", &s).unwrap(), "/x/a%2Fb%20c");
         assert_eq!(render_path("/x/{missing}", &s), Err("missing".to_string()));
     }

@@ -76,6 +76,9 @@ mod tests {
         s.insert("timeouts".into(), Value::Object(t));
         assert_eq!(get(&s, Operation::Create), Duration::from_secs(90));
         assert_eq!(get(&s, Operation::Delete), Operation::Delete.default_timeout());
-        assert_eq!(get(&Object::new(), Operation::Update), Operation::Update.default_timeout());
+        assert_eq!(
+            get(&Object::new(), Operation::Update),
+            Operation::Update.default_timeout()
+        );
     }
 }

@@ -34,22 +34,19 @@ impl Validator {
 
 /// A string of `min..=max` characters (Unicode scalar values).
 pub fn length(min: usize, max: usize) -> Validator {
-    Validator::new(
-        format!("between {min} and {max} characters"),
-        move |v| match v.as_str() {
+    Validator::new(format!("between {min} and {max} characters"), move |v| {
+        match v.as_str() {
             Some(s) => {
                 let n = s.chars().count();
                 if n < min || n > max {
-                    Err(format!(
-                        "must be between {min} and {max} characters long, got {n}"
-                    ))
+                    Err(format!("must be between {min} and {max} characters long, got {n}"))
                 } else {
                     Ok(())
                 }
             }
             None => Err("must be a string".into()),
-        },
-    )
+        }
+    })
 }
 
 /// A string with at least one non-blank character.
@@ -62,35 +59,28 @@ pub fn not_blank() -> Validator {
 }
 
 pub fn one_of(allowed: &'static [&'static str]) -> Validator {
-    Validator::new(format!("one of {}", allowed.join(", ")), move |v| {
-        match v.as_str() {
-            Some(s) if allowed.contains(&s) => Ok(()),
-            Some(s) => Err(format!(
-                "must be one of {}, got {s:?}",
-                allowed
-                    .iter()
-                    .map(|a| format!("{a:?}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-            None => Err("must be a string".into()),
-        }
+    Validator::new(format!("one of {}", allowed.join(", ")), move |v| match v.as_str() {
+        Some(s) if allowed.contains(&s) => Ok(()),
+        Some(s) => Err(format!(
+            "must be one of {}, got {s:?}",
+            allowed.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
+        )),
+        None => Err("must be a string".into()),
     })
 }
 
 /// A whole number within `min..=max`.
 pub fn int_between(min: i64, max: i64) -> Validator {
-    Validator::new(
-        format!("a whole number from {min} to {max}"),
-        move |v| match v.as_i64() {
+    Validator::new(format!("a whole number from {min} to {max}"), move |v| {
+        match v.as_i64() {
             Some(i) if (min..=max).contains(&i) => Ok(()),
             Some(i) => Err(format!("must be between {min} and {max}, got {i}")),
             None => Err(format!(
                 "must be a whole number between {min} and {max}, got {}",
                 v.display()
             )),
-        },
-    )
+        }
+    })
 }
 
 /// A positive whole number (API object ids).
@@ -116,9 +106,7 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     let mut total = 0f64;
     let mut rest = s;
     while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .ok_or_else(bad)?;
+        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(bad)?;
         if num_len == 0 {
             return Err(bad());
         }
@@ -142,22 +130,19 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 
 /// ISO 3166-1 alpha-2 country codes, as the API's `country` field takes them.
 pub fn country_code() -> Validator {
-    Validator::new(
-        "an ISO 3166-1 alpha-2 country code such as BE or NL",
-        |v| match v.as_str() {
+    Validator::new("an ISO 3166-1 alpha-2 country code such as BE or NL", |v| {
+        match v.as_str() {
             Some(s) if s.len() == 2 && COUNTRIES.split(' ').any(|c| c == s) => Ok(()),
-            Some(s) if s.len() == 2 && COUNTRIES.split(' ').any(|c| c.eq_ignore_ascii_case(s)) => {
-                Err(format!(
-                    "must be an upper-case ISO 3166-1 alpha-2 country code: use {:?}",
-                    s.to_ascii_uppercase()
-                ))
-            }
+            Some(s) if s.len() == 2 && COUNTRIES.split(' ').any(|c| c.eq_ignore_ascii_case(s)) => Err(format!(
+                "must be an upper-case ISO 3166-1 alpha-2 country code: use {:?}",
+                s.to_ascii_uppercase()
+            )),
             Some(s) => Err(format!(
                 "must be an ISO 3166-1 alpha-2 country code such as \"BE\", \"NL\" or \"FR\", got {s:?}"
             )),
             None => Err("must be a string".into()),
-        },
-    )
+        }
+    })
 }
 
 const COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
@@ -194,7 +179,13 @@ mod tests {
         assert!(not_blank().check(&Value::string("  ")).is_err());
         assert!(not_blank().check(&Value::string("a")).is_ok());
         assert!(length(1, 3).check(&Value::string("abcd")).is_err());
-        assert!(int_between(1, 10).check(&Value::int(11)).unwrap_err().contains("between 1 and 10"));
-        assert!(one_of(&["a", "b"]).check(&Value::string("c")).unwrap_err().contains("\"a\", \"b\""));
+        assert!(int_between(1, 10)
+            .check(&Value::int(11))
+            .unwrap_err()
+            .contains("between 1 and 10"));
+        assert!(one_of(&["a", "b"])
+            .check(&Value::string("c"))
+            .unwrap_err()
+            .contains("\"a\", \"b\""));
     }
 }

@@ -2,7 +2,8 @@
 //! user's `timeouts` and cancelled by Terraform's StopProvider.
 
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 /// How a resource's `status` field is interpreted.
@@ -24,7 +25,10 @@ impl StatusRule {
 pub enum WaitError<E> {
     /// The object reached a failed status.
     Failed(String),
-    TimedOut { last_status: String, after: Duration },
+    TimedOut {
+        last_status: String,
+        after: Duration,
+    },
     Cancelled,
     Fetch(E),
 }
@@ -83,15 +87,21 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
 
-    const RULE: StatusRule = StatusRule { field: "status", ready: &["ok"] };
+    type Fetch = Box<dyn FnMut() -> std::future::Ready<Result<Option<String>, ()>>>;
 
-    fn sequence(statuses: &'static [&'static str]) -> (Arc<AtomicUsize>, impl FnMut() -> std::future::Ready<Result<Option<String>, ()>>) {
+    const RULE: StatusRule = StatusRule {
+        field: "status",
+        ready: &["ok"],
+    };
+
+    fn sequence(statuses: &'static [&'static str]) -> (Arc<AtomicUsize>, Fetch) {
         let calls = Arc::new(AtomicUsize::new(0));
         let c = calls.clone();
-        (calls, move || {
+        let fetch: Fetch = Box::new(move || {
             let i = c.fetch_add(1, Ordering::SeqCst);
             std::future::ready(Ok(Some(statuses[i.min(statuses.len() - 1)].to_string())))
-        })
+        });
+        (calls, fetch)
     }
 
     #[tokio::test(start_paused = true)]

@@ -12,7 +12,9 @@ mod generated {
     tonic::include_proto!("plugin.GRPCController");
 }
 
-pub use generated::g_r_p_c_controller_server::{GRPCController as GrpcController, GRPCControllerServer as GrpcControllerServer};
+pub use generated::g_r_p_c_controller_server::{
+    GRPCController as GrpcController, GRPCControllerServer as GrpcControllerServer,
+};
 
 pub struct Controller {
     pub shutdown: Arc<Notify>,

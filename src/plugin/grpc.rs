@@ -18,12 +18,16 @@ pub struct ProviderService {
 
 impl ProviderService {
     pub fn new(provider: Arc<Provider>) -> ProviderService {
-        ProviderService { provider, schema: OnceLock::new() }
+        ProviderService {
+            provider,
+            schema: OnceLock::new(),
+        }
     }
 }
 
 type R<T> = Result<Response<T>, Status>;
 
+#[allow(clippy::result_large_err)] // the generated trait fixes this return type
 fn ok<T>(t: T) -> R<T> {
     Ok(Response::new(t))
 }
@@ -37,19 +41,32 @@ fn decode(dv: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, Diagnostics
     } else {
         return Ok(Value::Null);
     };
-    r.map_err(|e| Diagnostic::error("Invalid value from Terraform", format!("The provider could not decode a value: {e}.")).into())
+    r.map_err(|e| {
+        Diagnostic::error(
+            "Invalid value from Terraform",
+            format!("The provider could not decode a value: {e}."),
+        )
+        .into()
+    })
 }
 
 fn decode_object(dv: Option<&pb::DynamicValue>, ty: &Type) -> Result<Option<Object>, Diagnostics> {
     match decode(dv, ty)? {
         Value::Object(o) => Ok(Some(o)),
         Value::Null => Ok(None),
-        other => Err(Diagnostic::error("Invalid value from Terraform", format!("Expected an object, got {}.", other.display())).into()),
+        other => Err(Diagnostic::error(
+            "Invalid value from Terraform",
+            format!("Expected an object, got {}.", other.display()),
+        )
+        .into()),
     }
 }
 
 fn encode(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue { msgpack: encode_msgpack(v, ty), json: Vec::new() })
+    Some(pb::DynamicValue {
+        msgpack: encode_msgpack(v, ty),
+        json: Vec::new(),
+    })
 }
 
 fn encode_object(o: Option<Object>, ty: &Type) -> Option<pb::DynamicValue> {
@@ -83,7 +100,11 @@ pub fn diagnostics(d: Diagnostics) -> Vec<pb::Diagnostic> {
 }
 
 fn unknown_type(kind: &str, name: &str) -> Diagnostics {
-    Diagnostic::error(format!("Unknown {kind} type"), format!("This provider has no {kind} named {name:?}.")).into()
+    Diagnostic::error(
+        format!("Unknown {kind} type"),
+        format!("This provider has no {kind} named {name:?}."),
+    )
+    .into()
 }
 
 const MARKDOWN: i32 = pb::StringKind::Markdown as i32;
@@ -131,7 +152,10 @@ fn schema_block(b: &Block) -> pb::schema::Block {
 }
 
 pub fn proto_schema(s: &Schema) -> pb::Schema {
-    pb::Schema { version: s.version, block: Some(schema_block(&s.block)) }
+    pb::Schema {
+        version: s.version,
+        block: Some(schema_block(&s.block)),
+    }
 }
 
 impl ProviderService {
@@ -139,12 +163,23 @@ impl ProviderService {
         self.provider.client()
     }
 
-    async fn plan(&self, req: pb::plan_resource_change::Request) -> Result<pb::plan_resource_change::Response, Diagnostics> {
-        let res = self.provider.resources.get(req.type_name.as_str()).ok_or_else(|| unknown_type("resource", &req.type_name))?;
+    async fn plan(
+        &self,
+        req: pb::plan_resource_change::Request,
+    ) -> Result<pb::plan_resource_change::Response, Diagnostics> {
+        let res = self
+            .provider
+            .resources
+            .get(req.type_name.as_str())
+            .ok_or_else(|| unknown_type("resource", &req.type_name))?;
         let proposed = decode_object(req.proposed_new_state.as_ref(), &res.ty)?;
         let Some(proposed) = proposed else {
             // Destroy: nothing to plan.
-            return Ok(pb::plan_resource_change::Response { planned_state: req.proposed_new_state, planned_private: req.prior_private, ..Default::default() });
+            return Ok(pb::plan_resource_change::Response {
+                planned_state: req.proposed_new_state,
+                planned_private: req.prior_private,
+                ..Default::default()
+            });
         };
         let prior = decode_object(req.prior_state.as_ref(), &res.ty)?;
         let config = decode_object(req.config.as_ref(), &res.ty)?.unwrap_or_default();
@@ -163,7 +198,11 @@ impl ProviderService {
     }
 
     async fn apply(&self, req: pb::apply_resource_change::Request) -> pb::apply_resource_change::Response {
-        let mut resp = pb::apply_resource_change::Response { new_state: req.prior_state.clone(), private: req.planned_private.clone(), ..Default::default() };
+        let mut resp = pb::apply_resource_change::Response {
+            new_state: req.prior_state.clone(),
+            private: req.planned_private.clone(),
+            ..Default::default()
+        };
         let res = match self.provider.resources.get(req.type_name.as_str()) {
             Some(r) => r,
             None => {
@@ -171,7 +210,8 @@ impl ProviderService {
                 return resp;
             }
         };
-        let decoded = decode_object(req.prior_state.as_ref(), &res.ty).and_then(|prior| Ok((prior, decode_object(req.planned_state.as_ref(), &res.ty)?)));
+        let decoded = decode_object(req.prior_state.as_ref(), &res.ty)
+            .and_then(|prior| Ok((prior, decode_object(req.planned_state.as_ref(), &res.ty)?)));
         let (prior, planned) = match decoded {
             Ok(v) => v,
             Err(d) => {
@@ -186,7 +226,10 @@ impl ProviderService {
                 return resp;
             }
         };
-        let ctx = Ctx { client: &client, stop: &self.provider.stop };
+        let ctx = Ctx {
+            client: &client,
+            stop: &self.provider.stop,
+        };
         let (state, diags) = match (prior, planned) {
             (None, Some(planned)) => match res.create(&ctx, &planned).await {
                 Ok(s) => (Some(s), Diagnostics::default()),
@@ -233,33 +276,68 @@ impl pb::provider_server::Provider for ProviderService {
     async fn get_metadata(&self, _: Request<pb::get_metadata::Request>) -> R<pb::get_metadata::Response> {
         ok(pb::get_metadata::Response {
             server_capabilities: Some(capabilities()),
-            resources: self.provider.resources.keys().map(|k| pb::get_metadata::ResourceMetadata { type_name: k.to_string() }).collect(),
-            data_sources: self.provider.data_sources.keys().map(|k| pb::get_metadata::DataSourceMetadata { type_name: k.to_string() }).collect(),
+            resources: self
+                .provider
+                .resources
+                .keys()
+                .map(|k| pb::get_metadata::ResourceMetadata {
+                    type_name: k.to_string(),
+                })
+                .collect(),
+            data_sources: self
+                .provider
+                .data_sources
+                .keys()
+                .map(|k| pb::get_metadata::DataSourceMetadata {
+                    type_name: k.to_string(),
+                })
+                .collect(),
             ..Default::default()
         })
     }
 
-    async fn get_provider_schema(&self, _: Request<pb::get_provider_schema::Request>) -> R<pb::get_provider_schema::Response> {
+    async fn get_provider_schema(
+        &self,
+        _: Request<pb::get_provider_schema::Request>,
+    ) -> R<pb::get_provider_schema::Response> {
         let schema = self.schema.get_or_init(|| pb::get_provider_schema::Response {
             provider: Some(proto_schema(&self.provider.schema)),
-            resource_schemas: self.provider.resources.iter().map(|(k, r)| (k.to_string(), proto_schema(&r.schema))).collect(),
-            data_source_schemas: self.provider.data_sources.iter().map(|(k, d)| (k.to_string(), proto_schema(&d.schema))).collect(),
+            resource_schemas: self
+                .provider
+                .resources
+                .iter()
+                .map(|(k, r)| (k.to_string(), proto_schema(&r.schema)))
+                .collect(),
+            data_source_schemas: self
+                .provider
+                .data_sources
+                .iter()
+                .map(|(k, d)| (k.to_string(), proto_schema(&d.schema)))
+                .collect(),
             server_capabilities: Some(capabilities()),
             ..Default::default()
         });
         ok(schema.clone())
     }
 
-    async fn validate_provider_config(&self, req: Request<pb::validate_provider_config::Request>) -> R<pb::validate_provider_config::Response> {
+    async fn validate_provider_config(
+        &self,
+        req: Request<pb::validate_provider_config::Request>,
+    ) -> R<pb::validate_provider_config::Response> {
         let req = req.into_inner();
         let diags = match decode_object(req.config.as_ref(), &self.provider.config_type) {
             Ok(c) => self.provider.validate_config(&c.unwrap_or_default()),
             Err(d) => d,
         };
-        ok(pb::validate_provider_config::Response { diagnostics: diagnostics(diags) })
+        ok(pb::validate_provider_config::Response {
+            diagnostics: diagnostics(diags),
+        })
     }
 
-    async fn validate_resource_config(&self, req: Request<pb::validate_resource_config::Request>) -> R<pb::validate_resource_config::Response> {
+    async fn validate_resource_config(
+        &self,
+        req: Request<pb::validate_resource_config::Request>,
+    ) -> R<pb::validate_resource_config::Response> {
         let req = req.into_inner();
         let diags = match self.provider.resources.get(req.type_name.as_str()) {
             None => unknown_type("resource", &req.type_name),
@@ -268,10 +346,15 @@ impl pb::provider_server::Provider for ProviderService {
                 Err(d) => d,
             },
         };
-        ok(pb::validate_resource_config::Response { diagnostics: diagnostics(diags) })
+        ok(pb::validate_resource_config::Response {
+            diagnostics: diagnostics(diags),
+        })
     }
 
-    async fn validate_data_resource_config(&self, req: Request<pb::validate_data_resource_config::Request>) -> R<pb::validate_data_resource_config::Response> {
+    async fn validate_data_resource_config(
+        &self,
+        req: Request<pb::validate_data_resource_config::Request>,
+    ) -> R<pb::validate_data_resource_config::Response> {
         let req = req.into_inner();
         let diags = match self.provider.data_sources.get(req.type_name.as_str()) {
             None => unknown_type("data source", &req.type_name),
@@ -288,59 +371,81 @@ impl pb::provider_server::Provider for ProviderService {
                 Err(d) => d,
             },
         };
-        ok(pb::validate_data_resource_config::Response { diagnostics: diagnostics(diags) })
-    }
-
-    async fn upgrade_resource_state(&self, req: Request<pb::upgrade_resource_state::Request>) -> R<pb::upgrade_resource_state::Response> {
-        let req = req.into_inner();
-        let result = (|| {
-            let res = self.provider.resources.get(req.type_name.as_str()).ok_or_else(|| unknown_type("resource", &req.type_name))?;
-            if req.version > res.schema.version {
-                return Err(Diagnostics::from(Diagnostic::error(
-                    "State from a newer provider",
-                    format!("The state of this {} was written by a newer provider (schema version {}); upgrade the provider.", req.type_name, req.version),
-                )));
-            }
-            let raw = req.raw_state.as_ref().map(|r| r.json.as_slice()).unwrap_or_default();
-            if raw.is_empty() {
-                return Ok(encode(&Value::Null, &res.ty));
-            }
-            // Schema version 0 is the only one so far; later versions add their steps here.
-            let v = decode_json(raw, &res.ty).map_err(|e| Diagnostics::from(Diagnostic::error("Cannot read the stored state", e.to_string())))?;
-            Ok(encode(&v, &res.ty))
-        })();
-        ok(match result {
-            Ok(state) => pb::upgrade_resource_state::Response { upgraded_state: state, diagnostics: Vec::new() },
-            Err(d) => pb::upgrade_resource_state::Response { upgraded_state: None, diagnostics: diagnostics(d) },
+        ok(pb::validate_data_resource_config::Response {
+            diagnostics: diagnostics(diags),
         })
     }
 
-    async fn get_resource_identity_schemas(&self, _: Request<pb::get_resource_identity_schemas::Request>) -> R<pb::get_resource_identity_schemas::Response> {
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<pb::upgrade_resource_state::Request>,
+    ) -> R<pb::upgrade_resource_state::Response> {
+        let req = req.into_inner();
+        let result = self
+            .provider
+            .resources
+            .get(req.type_name.as_str())
+            .ok_or_else(|| unknown_type("resource", &req.type_name))
+            .and_then(|res| {
+                let raw = req.raw_state.as_ref().map(|r| r.json.as_slice()).unwrap_or_default();
+                Ok(encode(&res.upgrade_state(req.version, raw)?, &res.ty))
+            });
+        ok(match result {
+            Ok(state) => pb::upgrade_resource_state::Response {
+                upgraded_state: state,
+                diagnostics: Vec::new(),
+            },
+            Err(d) => pb::upgrade_resource_state::Response {
+                upgraded_state: None,
+                diagnostics: diagnostics(d),
+            },
+        })
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> R<pb::get_resource_identity_schemas::Response> {
         ok(Default::default())
     }
 
-    async fn upgrade_resource_identity(&self, _: Request<pb::upgrade_resource_identity::Request>) -> R<pb::upgrade_resource_identity::Response> {
+    async fn upgrade_resource_identity(
+        &self,
+        _: Request<pb::upgrade_resource_identity::Request>,
+    ) -> R<pb::upgrade_resource_identity::Response> {
         Err(Status::unimplemented("resource identity is not supported"))
     }
 
-    async fn configure_provider(&self, req: Request<pb::configure_provider::Request>) -> R<pb::configure_provider::Response> {
+    async fn configure_provider(
+        &self,
+        req: Request<pb::configure_provider::Request>,
+    ) -> R<pb::configure_provider::Response> {
         let req = req.into_inner();
         let diags = match decode_object(req.config.as_ref(), &self.provider.config_type) {
             Ok(c) => self.provider.configure(&c.unwrap_or_default(), &req.terraform_version),
             Err(d) => d,
         };
-        ok(pb::configure_provider::Response { diagnostics: diagnostics(diags) })
+        ok(pb::configure_provider::Response {
+            diagnostics: diagnostics(diags),
+        })
     }
 
     async fn read_resource(&self, req: Request<pb::read_resource::Request>) -> R<pb::read_resource::Response> {
         let req = req.into_inner();
         let result = async {
-            let res = self.provider.resources.get(req.type_name.as_str()).ok_or_else(|| unknown_type("resource", &req.type_name))?;
+            let res = self
+                .provider
+                .resources
+                .get(req.type_name.as_str())
+                .ok_or_else(|| unknown_type("resource", &req.type_name))?;
             let Some(state) = decode_object(req.current_state.as_ref(), &res.ty)? else {
                 return Ok(encode(&Value::Null, &res.ty));
             };
             let client = self.ctx_client()?;
-            let ctx = Ctx { client: &client, stop: &self.provider.stop };
+            let ctx = Ctx {
+                client: &client,
+                stop: &self.provider.stop,
+            };
             let new = res.read(&ctx, &state).await?;
             if new.is_none() {
                 tracing::info!(resource = %req.type_name, "object no longer exists; removing it from state");
@@ -349,20 +454,44 @@ impl pb::provider_server::Provider for ProviderService {
         }
         .await;
         ok(match result {
-            Ok(new_state) => pb::read_resource::Response { new_state, private: req.private, ..Default::default() },
-            Err(d) => pb::read_resource::Response { new_state: req.current_state, diagnostics: diagnostics(d), private: req.private, ..Default::default() },
+            Ok(new_state) => pb::read_resource::Response {
+                new_state,
+                private: req.private,
+                ..Default::default()
+            },
+            Err(d) => pb::read_resource::Response {
+                new_state: req.current_state,
+                diagnostics: diagnostics(d),
+                private: req.private,
+                ..Default::default()
+            },
         })
     }
 
-    async fn plan_resource_change(&self, req: Request<pb::plan_resource_change::Request>) -> R<pb::plan_resource_change::Response> {
-        ok(self.plan(req.into_inner()).await.unwrap_or_else(|d| pb::plan_resource_change::Response { diagnostics: diagnostics(d), ..Default::default() }))
+    async fn plan_resource_change(
+        &self,
+        req: Request<pb::plan_resource_change::Request>,
+    ) -> R<pb::plan_resource_change::Response> {
+        ok(self
+            .plan(req.into_inner())
+            .await
+            .unwrap_or_else(|d| pb::plan_resource_change::Response {
+                diagnostics: diagnostics(d),
+                ..Default::default()
+            }))
     }
 
-    async fn apply_resource_change(&self, req: Request<pb::apply_resource_change::Request>) -> R<pb::apply_resource_change::Response> {
+    async fn apply_resource_change(
+        &self,
+        req: Request<pb::apply_resource_change::Request>,
+    ) -> R<pb::apply_resource_change::Response> {
         ok(self.apply(req.into_inner()).await)
     }
 
-    async fn import_resource_state(&self, req: Request<pb::import_resource_state::Request>) -> R<pb::import_resource_state::Response> {
+    async fn import_resource_state(
+        &self,
+        req: Request<pb::import_resource_state::Request>,
+    ) -> R<pb::import_resource_state::Response> {
         let req = req.into_inner();
         let result = self
             .provider
@@ -379,13 +508,25 @@ impl pb::provider_server::Provider for ProviderService {
                 }],
                 ..Default::default()
             },
-            Err(d) => pb::import_resource_state::Response { diagnostics: diagnostics(d), ..Default::default() },
+            Err(d) => pb::import_resource_state::Response {
+                diagnostics: diagnostics(d),
+                ..Default::default()
+            },
         })
     }
 
-    async fn move_resource_state(&self, _: Request<pb::move_resource_state::Request>) -> R<pb::move_resource_state::Response> {
+    async fn move_resource_state(
+        &self,
+        _: Request<pb::move_resource_state::Request>,
+    ) -> R<pb::move_resource_state::Response> {
         ok(pb::move_resource_state::Response {
-            diagnostics: diagnostics(Diagnostic::error("Moving state is not supported", "level27 resources cannot be moved from other resource types.").into()),
+            diagnostics: diagnostics(
+                Diagnostic::error(
+                    "Moving state is not supported",
+                    "level27 resources cannot be moved from other resource types.",
+                )
+                .into(),
+            ),
             ..Default::default()
         })
     }
@@ -393,37 +534,67 @@ impl pb::provider_server::Provider for ProviderService {
     async fn read_data_source(&self, req: Request<pb::read_data_source::Request>) -> R<pb::read_data_source::Response> {
         let req = req.into_inner();
         let result = async {
-            let ds = self.provider.data_sources.get(req.type_name.as_str()).ok_or_else(|| unknown_type("data source", &req.type_name))?;
+            let ds = self
+                .provider
+                .data_sources
+                .get(req.type_name.as_str())
+                .ok_or_else(|| unknown_type("data source", &req.type_name))?;
             let config = decode_object(req.config.as_ref(), &ds.ty)?.unwrap_or_default();
             let client = self.ctx_client()?;
-            let ctx = Ctx { client: &client, stop: &self.provider.stop };
+            let ctx = Ctx {
+                client: &client,
+                stop: &self.provider.stop,
+            };
             let state = ds.read(&ctx, &config).await?;
             Ok::<_, Diagnostics>(encode_object(Some(state), &ds.ty))
         }
         .await;
         ok(match result {
-            Ok(state) => pb::read_data_source::Response { state, ..Default::default() },
-            Err(d) => pb::read_data_source::Response { diagnostics: diagnostics(d), ..Default::default() },
+            Ok(state) => pb::read_data_source::Response {
+                state,
+                ..Default::default()
+            },
+            Err(d) => pb::read_data_source::Response {
+                diagnostics: diagnostics(d),
+                ..Default::default()
+            },
         })
     }
 
-    async fn generate_resource_config(&self, _: Request<pb::generate_resource_config::Request>) -> R<pb::generate_resource_config::Response> {
+    async fn generate_resource_config(
+        &self,
+        _: Request<pb::generate_resource_config::Request>,
+    ) -> R<pb::generate_resource_config::Response> {
         Err(Status::unimplemented("GenerateResourceConfig"))
     }
 
-    async fn validate_ephemeral_resource_config(&self, req: Request<pb::validate_ephemeral_resource_config::Request>) -> R<pb::validate_ephemeral_resource_config::Response> {
-        ok(pb::validate_ephemeral_resource_config::Response { diagnostics: diagnostics(unknown_type("ephemeral resource", &req.into_inner().type_name)) })
+    async fn validate_ephemeral_resource_config(
+        &self,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> R<pb::validate_ephemeral_resource_config::Response> {
+        ok(pb::validate_ephemeral_resource_config::Response {
+            diagnostics: diagnostics(unknown_type("ephemeral resource", &req.into_inner().type_name)),
+        })
     }
 
-    async fn open_ephemeral_resource(&self, _: Request<pb::open_ephemeral_resource::Request>) -> R<pb::open_ephemeral_resource::Response> {
+    async fn open_ephemeral_resource(
+        &self,
+        _: Request<pb::open_ephemeral_resource::Request>,
+    ) -> R<pb::open_ephemeral_resource::Response> {
         Err(Status::unimplemented("no ephemeral resources"))
     }
 
-    async fn renew_ephemeral_resource(&self, _: Request<pb::renew_ephemeral_resource::Request>) -> R<pb::renew_ephemeral_resource::Response> {
+    async fn renew_ephemeral_resource(
+        &self,
+        _: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> R<pb::renew_ephemeral_resource::Response> {
         Err(Status::unimplemented("no ephemeral resources"))
     }
 
-    async fn close_ephemeral_resource(&self, _: Request<pb::close_ephemeral_resource::Request>) -> R<pb::close_ephemeral_resource::Response> {
+    async fn close_ephemeral_resource(
+        &self,
+        _: Request<pb::close_ephemeral_resource::Request>,
+    ) -> R<pb::close_ephemeral_resource::Response> {
         Err(Status::unimplemented("no ephemeral resources"))
     }
 
@@ -433,7 +604,10 @@ impl pb::provider_server::Provider for ProviderService {
         Err(Status::unimplemented("list resources are not supported"))
     }
 
-    async fn validate_list_resource_config(&self, _: Request<pb::validate_list_resource_config::Request>) -> R<pb::validate_list_resource_config::Response> {
+    async fn validate_list_resource_config(
+        &self,
+        _: Request<pb::validate_list_resource_config::Request>,
+    ) -> R<pb::validate_list_resource_config::Response> {
         Err(Status::unimplemented("list resources are not supported"))
     }
 
@@ -445,11 +619,17 @@ impl pb::provider_server::Provider for ProviderService {
         Err(Status::unimplemented("no functions"))
     }
 
-    async fn validate_state_store_config(&self, _: Request<pb::validate_state_store::Request>) -> R<pb::validate_state_store::Response> {
+    async fn validate_state_store_config(
+        &self,
+        _: Request<pb::validate_state_store::Request>,
+    ) -> R<pb::validate_state_store::Response> {
         Err(Status::unimplemented("no state stores"))
     }
 
-    async fn configure_state_store(&self, _: Request<pb::configure_state_store::Request>) -> R<pb::configure_state_store::Response> {
+    async fn configure_state_store(
+        &self,
+        _: Request<pb::configure_state_store::Request>,
+    ) -> R<pb::configure_state_store::Response> {
         Err(Status::unimplemented("no state stores"))
     }
 
@@ -459,7 +639,10 @@ impl pb::provider_server::Provider for ProviderService {
         Err(Status::unimplemented("no state stores"))
     }
 
-    async fn write_state_bytes(&self, _: Request<tonic::Streaming<pb::write_state_bytes::RequestChunk>>) -> R<pb::write_state_bytes::Response> {
+    async fn write_state_bytes(
+        &self,
+        _: Request<tonic::Streaming<pb::write_state_bytes::RequestChunk>>,
+    ) -> R<pb::write_state_bytes::Response> {
         Err(Status::unimplemented("no state stores"))
     }
 
@@ -489,7 +672,10 @@ impl pb::provider_server::Provider for ProviderService {
         Err(Status::unimplemented("no actions"))
     }
 
-    async fn validate_action_config(&self, _: Request<pb::validate_action_config::Request>) -> R<pb::validate_action_config::Response> {
+    async fn validate_action_config(
+        &self,
+        _: Request<pb::validate_action_config::Request>,
+    ) -> R<pb::validate_action_config::Response> {
         Err(Status::unimplemented("no actions"))
     }
 
@@ -501,8 +687,10 @@ impl pb::provider_server::Provider for ProviderService {
 }
 
 fn capabilities() -> pb::ServerCapabilities {
-    pb::ServerCapabilities { plan_destroy: true, get_provider_schema_optional: true, move_resource_state: false, generate_resource_config: false }
+    pb::ServerCapabilities {
+        plan_destroy: true,
+        get_provider_schema_optional: true,
+        move_resource_state: false,
+        generate_resource_config: false,
+    }
 }
-
-#[allow(dead_code)]
-fn _assert_block(_: &Block) {}

@@ -11,7 +11,9 @@ use tracing_subscriber::prelude::*;
 
 /// The level Terraform asked for, if any.
 pub fn level_from_env() -> Option<Level> {
-    let raw = std::env::var("TF_LOG_PROVIDER").or_else(|_| std::env::var("TF_LOG")).ok()?;
+    let raw = std::env::var("TF_LOG_PROVIDER")
+        .or_else(|_| std::env::var("TF_LOG"))
+        .ok()?;
     match raw.trim().to_ascii_lowercase().as_str() {
         "trace" | "json" => Some(Level::TRACE),
         "debug" => Some(Level::DEBUG),
@@ -37,13 +39,17 @@ struct HclogLayer {
 
 impl<S: Subscriber> Layer<S> for HclogLayer {
     fn enabled(&self, metadata: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
-        *metadata.level() <= self.max
+        // Our own events at the level asked for; the HTTP/2 and TLS libraries only when something
+        // goes wrong (their debug output is frame-by-frame noise).
+        let max = if metadata.target().starts_with("level27") {
+            self.max
+        } else {
+            self.max.min(Level::WARN)
+        };
+        *metadata.level() <= max
     }
 
     fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
-        if *event.metadata().level() > self.max {
-            return;
-        }
         let line = format_event(event);
         let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }
@@ -87,7 +93,8 @@ impl Visit for JsonVisitor {
         if field.name() == "message" {
             let _ = write!(self.message, "{value:?}");
         } else {
-            self.fields.push((field.name().to_string(), format!("{value:?}").into()));
+            self.fields
+                .push((field.name().to_string(), format!("{value:?}").into()));
         }
     }
 
@@ -114,11 +121,19 @@ impl Visit for JsonVisitor {
 
 /// hclog's JSON time format, `2006-01-02T15:04:05.000000Z07:00`, in UTC.
 fn timestamp() -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     let secs = now.as_secs() as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:06}Z", rem / 3600, rem % 3600 / 60, rem % 60, now.subsec_micros())
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:06}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        now.subsec_micros()
+    )
 }
 
 /// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).

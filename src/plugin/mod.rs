@@ -23,7 +23,9 @@ const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a2
 pub enum ServeError {
     #[error("This binary is a plugin. These are not meant to be executed directly.\nPlease execute the program that consumes these plugins, which will\nload any plugins automatically")]
     NotAPluginHost,
-    #[error("Terraform asked for plugin protocol versions {0:?}; this provider speaks protocol 6 (Terraform 1.0 or later)")]
+    #[error(
+        "Terraform asked for plugin protocol versions {0:?}; this provider speaks protocol 6 (Terraform 1.0 or later)"
+    )]
     Protocol(String),
     #[error("PLUGIN_CLIENT_CERT is not set: refusing to serve without mutual TLS")]
     NoClientCert,
@@ -51,9 +53,16 @@ pub async fn serve(provider: Arc<Provider>) -> Result<(), ServeError> {
 
     let incoming = accept_tls(listener, tokio_rustls::TlsAcceptor::from(tls.config.clone()));
     let shutdown = Arc::new(Notify::new());
-    let ctrl = controller::Controller { shutdown: shutdown.clone() };
+    let ctrl = controller::Controller {
+        shutdown: shutdown.clone(),
+    };
     let server = tonic::transport::Server::builder()
-        .add_service(magma_protocol::tfplugin6::provider_server::ProviderServer::new(grpc::ProviderService::new(provider.clone())).max_decoding_message_size(256 << 20))
+        .add_service(
+            magma_protocol::tfplugin6::provider_server::ProviderServer::new(grpc::ProviderService::new(
+                provider.clone(),
+            ))
+            .max_decoding_message_size(256 << 20),
+        )
         .add_service(controller::GrpcControllerServer::new(ctrl));
 
     {
@@ -96,7 +105,12 @@ async fn listen() -> std::io::Result<TcpListener> {
 
 /// Accepts connections, sets TCP_NODELAY and completes the TLS handshake off the accept loop;
 /// connections failing client authentication never reach gRPC.
-fn accept_tls(listener: TcpListener, acceptor: tokio_rustls::TlsAcceptor) -> tokio_stream::wrappers::ReceiverStream<Result<tokio_rustls::server::TlsStream<tokio::net::TcpStream>, std::io::Error>> {
+fn accept_tls(
+    listener: TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+) -> tokio_stream::wrappers::ReceiverStream<
+    Result<tokio_rustls::server::TlsStream<tokio::net::TcpStream>, std::io::Error>,
+> {
     let (tx, rx) = tokio::sync::mpsc::channel(16);
     tokio::spawn(async move {
         loop {

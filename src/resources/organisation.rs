@@ -14,7 +14,10 @@ pub fn spec() -> ResourceSpec {
         description: "A Level27 organisation: the customer account that owns teams, apps, domains and servers.",
         version: 0,
         attributes: vec![
-            Attribute::number("id").computed().read_from("id").describe("The organisation's id."),
+            Attribute::number("id")
+                .computed()
+                .read_from("id")
+                .describe("The organisation's id."),
             Attribute::string("name")
                 .required()
                 .api("name")
@@ -26,8 +29,14 @@ pub fn spec() -> ResourceSpec {
                 .api("taxNumber")
                 .validate(not_blank())
                 .describe("The VAT or tax number, e.g. `BE0123456789`."),
-            Attribute::string("street").optional().api("street").describe("Street of the address."),
-            Attribute::string("house_number").optional().api("houseNumber").describe("House number."),
+            Attribute::string("street")
+                .optional()
+                .api("street")
+                .describe("Street of the address."),
+            Attribute::string("house_number")
+                .optional()
+                .api("houseNumber")
+                .describe("House number."),
             Attribute::string("zip").optional().api("zip").describe("Postal code."),
             Attribute::string("city").optional().api("city").describe("City."),
             Attribute::string("country")
@@ -55,5 +64,6 @@ pub fn spec() -> ResourceSpec {
         // exists", L6214), so name + tax number identify a lost create.
         natural_key: &["name", "tax_number"],
         status: None,
+        state_upgraders: &[],
     }
 }

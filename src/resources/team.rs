@@ -13,7 +13,10 @@ pub fn spec() -> ResourceSpec {
         description: "A team inside a Level27 organisation, used to share apps, domains and systems with users.",
         version: 0,
         attributes: vec![
-            Attribute::number("id").computed().read_from("id").describe("The team's id."),
+            Attribute::number("id")
+                .computed()
+                .read_from("id")
+                .describe("The team's id."),
             Attribute::number("organisation_id")
                 .required()
                 .send_as("organisation")
@@ -37,5 +40,6 @@ pub fn spec() -> ResourceSpec {
         import_id: &["organisation_id", "id"],
         natural_key: &["name"],
         status: None,
+        state_upgraders: &[],
     }
 }

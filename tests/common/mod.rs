@@ -111,9 +111,7 @@ impl Terraform {
             .next()
             .and_then(|l| l.trim().strip_prefix("Terraform v"))
             .and_then(parse_version)
-            .unwrap_or_else(|| {
-                panic!("cannot read the version of {}: {text}", path.display())
-            });
+            .unwrap_or_else(|| panic!("cannot read the version of {}: {text}", path.display()));
         Terraform { path, version }
     }
 
@@ -131,9 +129,7 @@ fn parse_version(s: &str) -> Option<(u64, u64, u64)> {
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
+    std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -230,13 +226,9 @@ impl Output {
 
 /// Runs `cmd` to completion, killing it after `timeout`.
 pub fn run_with_timeout(mut cmd: Command, label: String, timeout: Duration) -> Output {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let start = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start `{label}`: {e}"));
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start `{label}`: {e}"));
     let out_reader = spawn_reader(child.stdout.take().unwrap());
     let err_reader = spawn_reader(child.stderr.take().unwrap());
     let status: ExitStatus = loop {
@@ -248,9 +240,7 @@ pub fn run_with_timeout(mut cmd: Command, label: String, timeout: Duration) -> O
             let _ = child.wait();
             let stdout = out_reader.join().unwrap_or_default();
             let stderr = err_reader.join().unwrap_or_default();
-            panic!(
-                "`{label}` did not finish within {timeout:?}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}"
-            );
+            panic!("`{label}` did not finish within {timeout:?}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}");
         }
         thread::sleep(Duration::from_millis(20));
     };
@@ -425,10 +415,7 @@ impl Sandbox {
     #[track_caller]
     pub fn post_ok(&self, path: &str, body: Value) -> Value {
         let (st, v) = self.request("POST", path, Some(body.clone()));
-        assert!(
-            st == 200 || st == 201,
-            "POST {path} {body} -> {st}: {v}"
-        );
+        assert!(st == 200 || st == 201, "POST {path} {body} -> {st}: {v}");
         v
     }
     #[track_caller]
@@ -497,10 +484,7 @@ impl Sandbox {
 
     /// Creates an organisation out of band; returns its id.
     pub fn create_organisation(&self, name: &str, tax_number: &str) -> i64 {
-        let v = self.post_ok(
-            "/v1/organisations",
-            json!({"name": name, "taxNumber": tax_number}),
-        );
+        let v = self.post_ok("/v1/organisations", json!({"name": name, "taxNumber": tax_number}));
         v["organisation"]["id"]
             .as_i64()
             .unwrap_or_else(|| panic!("no organisation.id in {v}"))
@@ -560,10 +544,7 @@ impl Drop for Sandbox {
         if thread::panicking() {
             let log = self.log();
             let tail: Vec<&str> = log.lines().rev().take(60).collect();
-            eprintln!(
-                "--- last lines of the sandbox log ({}) ---",
-                self.base
-            );
+            eprintln!("--- last lines of the sandbox log ({}) ---", self.base);
             for l in tail.into_iter().rev() {
                 eprintln!("{l}");
             }
@@ -749,11 +730,7 @@ impl Tf {
     #[track_caller]
     pub fn assert_plan_empty(&self, when: &str) -> Output {
         let out = self.plan();
-        assert_eq!(
-            out.code, 0,
-            "{when}: expected an empty plan (exit 0):\n{}",
-            out.dump()
-        );
+        assert_eq!(out.code, 0, "{when}: expected an empty plan (exit 0):\n{}", out.dump());
         out
     }
 
@@ -762,7 +739,8 @@ impl Tf {
     pub fn assert_plan_changes(&self, when: &str) -> Output {
         let out = self.plan();
         assert_eq!(
-            out.code, 2,
+            out.code,
+            2,
             "{when}: expected a plan with changes (exit 2):\n{}",
             out.dump()
         );

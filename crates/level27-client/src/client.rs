@@ -36,6 +36,8 @@ struct Inner {
     /// Kept only to scrub it from anything a server echoes back.
     api_key: String,
     max_retries: u32,
+    /// Only for messages; reqwest enforces it.
+    request_timeout: Duration,
     retry: RetryPolicy,
     limiter: Option<RateLimiter>,
 }
@@ -129,9 +131,7 @@ impl Client {
         // Keeps it out of reqwest's and hyper's own debug output.
         auth.set_sensitive(true);
         if config.request_timeout.is_zero() {
-            return Err(Error::Config(
-                "request_timeout must be greater than zero".to_string(),
-            ));
+            return Err(Error::Config("request_timeout must be greater than zero".to_string()));
         }
         let limiter = RateLimiter::from_rate(config.requests_per_second).map_err(Error::Config)?;
 
@@ -145,10 +145,7 @@ impl Client {
             .timeout(config.request_timeout)
             // Shorter than the whole-attempt timeout so that a slow connect surfaces as a connect
             // error: a POST that never connected is known not to have been processed and may be retried.
-            .connect_timeout(
-                (config.request_timeout / 2)
-                    .clamp(Duration::from_millis(1), Duration::from_secs(10)),
-            )
+            .connect_timeout((config.request_timeout / 2).clamp(Duration::from_millis(1), Duration::from_secs(10)))
             .tcp_nodelay(true)
             .pool_idle_timeout(Duration::from_secs(60))
             // A redirected POST would silently become a GET; surface 3xx as an error instead.
@@ -162,6 +159,7 @@ impl Client {
                 base_url,
                 api_key: config.api_key,
                 max_retries: config.max_retries,
+                request_timeout: config.request_timeout,
                 retry,
                 limiter,
             }),
@@ -180,14 +178,8 @@ impl Client {
 
     /// Every item of a list endpoint: pages with explicit `limit`/`offset` (the API defaults to 5
     /// items) and returns the items under `plural_key`. `limit`/`offset` in `query` are ignored.
-    pub async fn list(
-        &self,
-        path: &str,
-        plural_key: &str,
-        query: &[(&str, String)],
-    ) -> Result<Vec<Value>, Error> {
-        self.list_with_page_size(path, plural_key, query, PAGE_SIZE)
-            .await
+    pub async fn list(&self, path: &str, plural_key: &str, query: &[(&str, String)]) -> Result<Vec<Value>, Error> {
+        self.list_with_page_size(path, plural_key, query, PAGE_SIZE).await
     }
 
     /// [`Client::list`] with another page size, for an endpoint known to cap its pages lower.
@@ -215,9 +207,7 @@ impl Client {
             params.truncate(fixed);
             params.push(("limit", page_size.to_string()));
             params.push(("offset", items.len().to_string()));
-            let mut page = self
-                .execute(Verb::Get, path, &params, None, Want::Json)
-                .await?;
+            let mut page = self.execute(Verb::Get, path, &params, None, Want::Json).await?;
             let invalid = |message: String| Error::InvalidResponse {
                 method: "GET".to_string(),
                 path: path.to_string(),
@@ -226,8 +216,9 @@ impl Client {
             let total = page.get("total").and_then(total_as_u64);
             let page_items = match page.get_mut(plural_key).map(Value::take) {
                 Some(Value::Array(a)) => a,
-                // PHP encodes an empty array as `{}` when it was built as a map.
+                // PHP encodes an empty array as `{}` when it was built as a map; some lists say null.
                 Some(Value::Object(o)) if o.is_empty() => Vec::new(),
+                Some(Value::Null) => Vec::new(),
                 Some(other) => {
                     return Err(invalid(format!(
                         "\"{plural_key}\" is {} instead of a list",
@@ -242,10 +233,9 @@ impl Client {
             }
             // A server that ignores `offset` would return the first page forever.
             let first = page_items.first().map(identity);
-            if n >= page_size && first.is_some() && first == previous_first {
+            if first.is_some() && first == previous_first {
                 return Err(invalid(
-                    "the server returned the same page twice; it seems to ignore offset"
-                        .to_string(),
+                    "the server returned the same page twice; it seems to ignore offset".to_string(),
                 ));
             }
             previous_first = first;
@@ -262,8 +252,7 @@ impl Client {
     ///
     /// Never repeated when its outcome is unknown: see [`Error::OutcomeUnknown`].
     pub async fn post(&self, path: &str, body: &Value) -> Result<Value, Error> {
-        self.execute(Verb::Post, path, &[], Some(body), Want::JsonOrNull)
-            .await
+        self.execute(Verb::Post, path, &[], Some(body), Want::JsonOrNull).await
     }
 
     /// PUT a JSON body; the API answers 204.
@@ -412,8 +401,9 @@ impl Client {
                 return decode_success(verb, path, status, &bytes, want);
             }
             match status {
-                // 429 and 503 are answered without processing the request (the API's rate limiter and
-                // maintenance mode, and the sandbox's injected faults), so even a POST may be repeated.
+                // Seed: silent on 429/503. Choice: both are answered without processing the request
+                // (rate limiter, maintenance mode, the sandbox's injected faults), so even a POST is
+                // repeated. The sandbox must keep that promise.
                 429 | 503 if !last => {
                     let why = format!("status {status}");
                     self.pause(verb, path, attempt, retry_after, &why).await;
@@ -431,10 +421,7 @@ impl Client {
                     self.pause(verb, path, attempt, retry_after, &why).await;
                 }
                 404 if verb == Verb::Delete && maybe_processed => {
-                    debug!(
-                        path,
-                        "level27 DELETE: 404 after an unknown outcome, the object is gone"
-                    );
+                    debug!(path, "level27 DELETE: 404 after an unknown outcome, the object is gone");
                     return Ok(Value::Null);
                 }
                 _ => return Err(status_error(verb, path, status, &bytes, attempt)),
@@ -443,14 +430,7 @@ impl Client {
     }
 
     /// Sleeps before the next attempt: the server's `Retry-After` (capped) when given, else back-off.
-    async fn pause(
-        &self,
-        verb: Verb,
-        path: &str,
-        attempt: u32,
-        retry_after: Option<Duration>,
-        why: &str,
-    ) {
+    async fn pause(&self, verb: Verb, path: &str, attempt: u32, retry_after: Option<Duration>, why: &str) {
         let policy = &self.inner.retry;
         let delay = match retry_after {
             Some(d) => d.min(policy.max_retry_after),
@@ -477,11 +457,7 @@ fn outcome_unknown(method: String, path: String, message: String) -> Error {
 }
 
 fn transport(method: String, path: String, message: String) -> Error {
-    Error::Transport {
-        method,
-        path,
-        message,
-    }
+    Error::Transport { method, path, message }
 }
 
 fn attempts_note(message: String, attempts: u32) -> String {
@@ -496,43 +472,26 @@ fn elapsed_ms(started: Instant) -> u64 {
     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
-/// The error and its causes in one line, without the URL (the caller's path is already in the error).
+/// The failure in a few words: its innermost cause (the outer layers only say "client error"), and no
+/// URL (the caller's path is already in the error).
 fn describe(e: &reqwest::Error, inner: &Inner) -> String {
     use std::error::Error as _;
-    let mut out = String::new();
-    if e.is_timeout() {
-        out.push_str("timed out");
+    let mut innermost: Option<&dyn std::error::Error> = e.source();
+    while let Some(next) = innermost.and_then(|s| s.source()) {
+        innermost = Some(next);
     }
-    let mut source: Option<&dyn std::error::Error> = e.source();
-    let mut last = String::new();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !text.is_empty() && text != last && !last.contains(&text) {
-            if !out.is_empty() {
-                out.push_str(": ");
-            }
-            out.push_str(&text);
-        }
-        last = text;
-        source = s.source();
-    }
-    if out.is_empty() {
-        out = if e.is_connect() {
-            "could not connect".to_string()
-        } else {
-            "connection error".to_string()
-        };
-    }
-    crate::error::scrub_str(out, &inner.api_key)
+    let cause = innermost.map_or_else(|| e.to_string(), |s| s.to_string());
+    let text = if e.is_connect() {
+        format!("could not connect: {cause}")
+    } else if e.is_timeout() {
+        format!("no complete answer within {:?}", inner.request_timeout)
+    } else {
+        cause
+    };
+    crate::error::scrub_str(text, &inner.api_key)
 }
 
-fn decode_success(
-    verb: Verb,
-    path: &str,
-    status: u16,
-    bytes: &[u8],
-    want: Want,
-) -> Result<Value, Error> {
+fn decode_success(verb: Verb, path: &str, status: u16, bytes: &[u8], want: Want) -> Result<Value, Error> {
     let empty = bytes.iter().all(u8::is_ascii_whitespace);
     match want {
         Want::Nothing => Ok(Value::Null),
@@ -575,6 +534,8 @@ fn status_error(verb: Verb, path: &str, status: u16, bytes: &[u8], attempts: u32
         },
         _ => {
             let message = body_message(status, bytes);
+            // Seed: a missing role is documented as 500 "user does not have a proper role to access a
+            // controller"; it is an access problem, not a server fault, so it maps to Forbidden.
             if status == 500 && mentions_role(&message) {
                 Error::Forbidden {
                     method,

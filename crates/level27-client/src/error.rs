@@ -97,11 +97,7 @@ impl Error {
         }
         let s = |text: String| scrub_str(text, secret);
         match self {
-            Error::NotFound {
-                method,
-                path,
-                message,
-            } => Error::NotFound {
+            Error::NotFound { method, path, message } => Error::NotFound {
                 method,
                 path: s(path),
                 message: s(message),
@@ -119,14 +115,8 @@ impl Error {
                     })
                     .collect(),
             }),
-            Error::Unauthorized { message } => Error::Unauthorized {
-                message: s(message),
-            },
-            Error::Forbidden {
-                method,
-                path,
-                message,
-            } => Error::Forbidden {
+            Error::Unauthorized { message } => Error::Unauthorized { message: s(message) },
+            Error::Forbidden { method, path, message } => Error::Forbidden {
                 method,
                 path: s(path),
                 message: s(message),
@@ -142,29 +132,17 @@ impl Error {
                 status,
                 message: s(message),
             },
-            Error::Transport {
-                method,
-                path,
-                message,
-            } => Error::Transport {
+            Error::Transport { method, path, message } => Error::Transport {
                 method,
                 path: s(path),
                 message: s(message),
             },
-            Error::OutcomeUnknown {
-                method,
-                path,
-                message,
-            } => Error::OutcomeUnknown {
+            Error::OutcomeUnknown { method, path, message } => Error::OutcomeUnknown {
                 method,
                 path: s(path),
                 message: s(message),
             },
-            Error::InvalidResponse {
-                method,
-                path,
-                message,
-            } => Error::InvalidResponse {
+            Error::InvalidResponse { method, path, message } => Error::InvalidResponse {
                 method,
                 path: s(path),
                 message: s(message),
@@ -235,14 +213,13 @@ impl ValidationErrors {
         if let Ok(Value::Object(root)) = serde_json::from_slice::<Value>(body) {
             parse_form_body(&root, &mut out);
             if out.global.is_empty() && out.fields.is_empty() {
-                out.global
-                    .push(message_from_object(&root).unwrap_or_else(|| {
-                        Value::Object(root.clone())
-                            .to_string()
-                            .chars()
-                            .take(MAX_QUOTED_BODY)
-                            .collect()
-                    }));
+                out.global.push(message_from_object(&root).unwrap_or_else(|| {
+                    Value::Object(root.clone())
+                        .to_string()
+                        .chars()
+                        .take(MAX_QUOTED_BODY)
+                        .collect()
+                }));
             }
         } else {
             out.global.push(body_message(status, body));
@@ -404,10 +381,7 @@ mod tests {
             v.global,
             vec!["This organisation with the same tax number already exists in our database."]
         );
-        assert_eq!(
-            v.fields,
-            vec![fe(&["invitation", "email"], "Duplicate email")]
-        );
+        assert_eq!(v.fields, vec![fe(&["invitation", "email"], "Duplicate email")]);
     }
 
     #[test]
@@ -460,10 +434,7 @@ mod tests {
             body_message(404, br#"{"code":404,"message":"App not found"}"#),
             "App not found"
         );
-        assert_eq!(
-            body_message(502, b"<html>bad gateway</html>"),
-            "Bad Gateway"
-        );
+        assert_eq!(body_message(502, b"<html>bad gateway</html>"), "Bad Gateway");
         let long = "x".repeat(1000);
         let m = body_message(500, long.as_bytes());
         assert_eq!(m.chars().count(), MAX_QUOTED_BODY + 1);

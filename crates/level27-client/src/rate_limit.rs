@@ -74,9 +74,7 @@ mod tests {
         assert!(RateLimiter::from_rate(None).unwrap().is_none());
         assert!(RateLimiter::from_rate(Some(0.0)).unwrap().is_none());
         assert!(RateLimiter::from_rate(Some(-3.0)).unwrap().is_none());
-        assert!(RateLimiter::from_rate(Some(f64::INFINITY))
-            .unwrap()
-            .is_none());
+        assert!(RateLimiter::from_rate(Some(f64::INFINITY)).unwrap().is_none());
         assert!(RateLimiter::from_rate(Some(f64::NAN)).is_err());
         assert!(RateLimiter::from_rate(Some(1e-9)).is_err());
         let l = RateLimiter::from_rate(Some(4.0)).unwrap().unwrap();

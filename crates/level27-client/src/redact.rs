@@ -15,15 +15,7 @@ pub fn is_secret_key(key: &str) -> bool {
         .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
         .flat_map(char::to_lowercase)
         .collect();
-    const EXACT: &[&str] = &[
-        "pass",
-        "pwd",
-        "auth",
-        "authorization",
-        "cookie",
-        "otp",
-        "pin",
-    ];
+    const EXACT: &[&str] = &["pass", "pwd", "auth", "authorization", "cookie", "otp", "pin"];
     const CONTAINS: &[&str] = &[
         "password",
         "passwd",
@@ -146,15 +138,7 @@ mod tests {
         ] {
             assert!(is_secret_key(k), "{k} should be secret");
         }
-        for k in [
-            "name",
-            "id",
-            "publicKey",
-            "keys",
-            "status",
-            "organisation",
-            "compass",
-        ] {
+        for k in ["name", "id", "publicKey", "keys", "status", "organisation", "compass"] {
             assert!(!is_secret_key(k), "{k} should not be secret");
         }
     }
@@ -167,10 +151,7 @@ mod tests {
             secret: "abcd1234",
         }
         .to_string();
-        assert_eq!(
-            shown,
-            r#"{"message":"bad header <redacted>","password":"<redacted>"}"#
-        );
+        assert_eq!(shown, r#"{"message":"bad header <redacted>","password":"<redacted>"}"#);
         let shown = RedactedBody {
             body: b"plain abcd1234",
             secret: "abcd1234",

@@ -44,11 +44,7 @@ impl Subscriber for Capture {
     }
     fn record_follows_from(&self, _: &Id, _: &Id) {}
     fn event(&self, event: &Event<'_>) {
-        let mut s = format!(
-            "{} {} ",
-            event.metadata().level(),
-            event.metadata().target()
-        );
+        let mut s = format!("{} {} ", event.metadata().level(), event.metadata().target());
         event.record(&mut Line(&mut s));
         self.0.lock().unwrap().push(s);
     }
@@ -97,10 +93,7 @@ async fn trace_logs_show_attempts_and_redacted_bodies_but_never_the_key() {
     let lines = capture.0.lock().unwrap().clone();
     let all = lines.join("\n");
     for secret in [KEY, "hunter2", "NEW-TOKEN-VALUE"] {
-        assert!(
-            !all.contains(secret),
-            "{secret} leaked into the logs:\n{all}"
-        );
+        assert!(!all.contains(secret), "{secret} leaked into the logs:\n{all}");
     }
     let attempts: Vec<_> = lines
         .iter()

@@ -52,10 +52,9 @@ impl ApiError {
         let message = match self {
             ApiError::Form(form) => return form.to_json(),
             ApiError::Unauthorized(m) => (*m).to_string(),
-            ApiError::NotFound(m)
-            | ApiError::MethodNotAllowed(m)
-            | ApiError::BadRequest(m)
-            | ApiError::Internal(m) => m.clone(),
+            ApiError::NotFound(m) | ApiError::MethodNotAllowed(m) | ApiError::BadRequest(m) | ApiError::Internal(m) => {
+                m.clone()
+            }
         };
         json!({ "code": self.status().as_u16(), "message": message })
     }
@@ -71,10 +70,9 @@ impl IntoResponse for ApiError {
 pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     let mut response = (status, bytes).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
 
@@ -141,25 +139,13 @@ impl FormErrors {
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
     #[error("cannot read data file {path}: {source}")]
-    ReadData {
-        path: String,
-        source: std::io::Error,
-    },
+    ReadData { path: String, source: std::io::Error },
     #[error("data file {path} is not valid sandbox state: {source}")]
-    ParseData {
-        path: String,
-        source: serde_json::Error,
-    },
+    ParseData { path: String, source: serde_json::Error },
     #[error("cannot write data file {path}: {source}")]
-    WriteData {
-        path: String,
-        source: std::io::Error,
-    },
+    WriteData { path: String, source: std::io::Error },
     #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: String,
-        source: std::io::Error,
-    },
+    Bind { addr: String, source: std::io::Error },
     #[error("invalid option: {0}")]
     Config(String),
     #[error("server error: {0}")]
@@ -181,9 +167,6 @@ mod tests {
             }}}})
         );
         errors.global(EXTRA_FIELDS);
-        assert_eq!(
-            errors.to_json()["team"]["errors"]["errors"],
-            json!([EXTRA_FIELDS])
-        );
+        assert_eq!(errors.to_json()["team"]["errors"]["errors"], json!([EXTRA_FIELDS]));
     }
 }

@@ -87,10 +87,9 @@ impl Faults {
                     StatusCode::TOO_MANY_REQUESTS,
                     &json!({"code": 429, "message": "Too Many Requests"}),
                 );
-                response.headers_mut().insert(
-                    header::RETRY_AFTER,
-                    HeaderValue::from(self.retry_after_secs),
-                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(self.retry_after_secs));
                 response
             }
             Fault::Unavailable => json_response(

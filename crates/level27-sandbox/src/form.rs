@@ -15,9 +15,7 @@ pub(crate) fn json_object(body: &Bytes) -> Result<Map<String, Value>, ApiError> 
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
         // Seed: malformed bodies are not documented; FOSRest's body listener answers this.
-        Ok(_) | Err(_) => Err(ApiError::BadRequest(
-            "Invalid json message received".to_string(),
-        )),
+        Ok(_) | Err(_) => Err(ApiError::BadRequest("Invalid json message received".to_string())),
     }
 }
 
@@ -28,11 +26,7 @@ pub(crate) struct Form<'a> {
 
 impl<'a> Form<'a> {
     /// A form with the given fields over `body`; any other key is a global error.
-    pub(crate) fn new(
-        entity: &'static str,
-        fields: &[&'static str],
-        body: &'a Map<String, Value>,
-    ) -> Self {
+    pub(crate) fn new(entity: &'static str, fields: &[&'static str], body: &'a Map<String, Value>) -> Self {
         let mut errors = FormErrors::new(entity, fields);
         if body.keys().any(|key| !fields.contains(&key.as_str())) {
             errors.global(EXTRA_FIELDS);
@@ -201,9 +195,6 @@ mod tests {
     fn malformed_json_is_rejected_and_empty_body_is_empty_form() {
         assert!(json_object(&Bytes::from_static(b"{")).is_err());
         assert!(json_object(&Bytes::from_static(b"[1]")).is_err());
-        assert_eq!(
-            json_object(&Bytes::from_static(b"  ")).ok(),
-            Some(Map::new())
-        );
+        assert_eq!(json_object(&Bytes::from_static(b"  ")).ok(), Some(Map::new()));
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! The API lives under `/v1` exactly as `https://api.level27.eu/v1` does; the contract is the
 //! seed `shared/seeds/003_…`. Each API family has its own module (`organisations`, `teams`, …)
-//! that declares its routes; `/_sandbox/…` ([`admin`]) serves tests.
+//! that declares its routes; `/_sandbox/…` (module `admin`) serves tests.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), level27_sandbox::SandboxError> {
@@ -172,10 +172,7 @@ pub fn router(config: Config) -> Result<Router, SandboxError> {
         .method_not_allowed_fallback(gate::method_not_allowed)
         .fallback(gate::no_route)
         .layer(axum::middleware::from_fn_with_state(app.clone(), gate::api));
-    let admin = admin::routes().layer(axum::middleware::from_fn_with_state(
-        app.clone(),
-        gate::admin,
-    ));
+    let admin = admin::routes().layer(axum::middleware::from_fn_with_state(app.clone(), gate::admin));
     Ok(api
         .merge(admin)
         .layer(axum::middleware::from_fn(gate::log))
@@ -286,12 +283,10 @@ fn announce(out: &mut impl Write, addr: SocketAddr) -> std::io::Result<()> {
 }
 
 async fn bind(listen: &str) -> Result<TcpListener, SandboxError> {
-    TcpListener::bind(listen)
-        .await
-        .map_err(|source| SandboxError::Bind {
-            addr: listen.to_string(),
-            source,
-        })
+    TcpListener::bind(listen).await.map_err(|source| SandboxError::Bind {
+        addr: listen.to_string(),
+        source,
+    })
 }
 
 fn local_addr(listener: &TcpListener, listen: &str) -> Result<SocketAddr, SandboxError> {

@@ -26,10 +26,7 @@ pub(crate) struct ListQuery {
 impl ListQuery {
     /// Reads the shared parameters. `sortable` lists the fields `orderBy` accepts. Other
     /// parameters (`tag`, family-specific ones) are left to the caller.
-    pub(crate) fn parse(
-        params: &HashMap<String, String>,
-        sortable: &[&str],
-    ) -> Result<Self, ApiError> {
+    pub(crate) fn parse(params: &HashMap<String, String>, sortable: &[&str]) -> Result<Self, ApiError> {
         let number = |name: &str, default: usize| -> Result<usize, ApiError> {
             match params.get(name).map(|v| v.trim()) {
                 None | Some("") => Ok(default),
@@ -91,19 +88,14 @@ impl ListQuery {
         }
         let field = self.order_by.as_deref().unwrap_or("id");
         items.sort_by(|a, b| {
-            let ordering =
-                compare(a.get(field), b.get(field)).then_with(|| compare(a.get("id"), b.get("id")));
+            let ordering = compare(a.get(field), b.get(field)).then_with(|| compare(a.get("id"), b.get("id")));
             if self.descending {
                 ordering.reverse()
             } else {
                 ordering
             }
         });
-        items
-            .into_iter()
-            .skip(self.offset)
-            .take(self.limit)
-            .collect()
+        items.into_iter().skip(self.offset).take(self.limit).collect()
     }
 }
 
@@ -124,10 +116,9 @@ fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
             let (x, y) = (x.as_f64().unwrap_or(0.0), y.as_f64().unwrap_or(0.0));
             x.total_cmp(&y)
         }
-        (Some(Value::String(x)), Some(Value::String(y))) => x
-            .to_lowercase()
-            .cmp(&y.to_lowercase())
-            .then_with(|| x.cmp(y)),
+        (Some(Value::String(x)), Some(Value::String(y))) => {
+            x.to_lowercase().cmp(&y.to_lowercase()).then_with(|| x.cmp(y))
+        }
         _ => rank(a).cmp(&rank(b)),
     }
 }
@@ -138,10 +129,7 @@ mod tests {
     use serde_json::json;
 
     fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     fn items() -> Vec<Value> {

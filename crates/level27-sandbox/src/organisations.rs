@@ -177,12 +177,10 @@ impl Default for Organisation {
 }
 
 pub(crate) fn routes() -> Router<Shared> {
-    Router::new()
-        .route("/v1/organisations", get(list).post(create))
-        .route(
-            "/v1/organisations/{organisationId}",
-            get(show).put(replace).patch(patch).delete(remove),
-        )
+    Router::new().route("/v1/organisations", get(list).post(create)).route(
+        "/v1/organisations/{organisationId}",
+        get(show).put(replace).patch(patch).delete(remove),
+    )
 }
 
 /// Resolves a path id to an existing organisation id, or the seed's 404.
@@ -200,13 +198,9 @@ async fn list(
 ) -> Result<Json<Value>, ApiError> {
     // Seed: `tag` is listed but organisations carry no tags here; it is accepted and ignored.
     let query = ListQuery::parse(&params, SORTABLE)?;
-    let items = app.store.read(|data| {
-        Ok(data
-            .organisations
-            .values()
-            .map(|org| render(org, data))
-            .collect())
-    })?;
+    let items = app
+        .store
+        .read(|data| Ok(data.organisations.values().map(|org| render(org, data)).collect()))?;
     Ok(Json(json!({ "organisations": query.apply(items) })))
 }
 
@@ -218,10 +212,7 @@ async fn show(State(app): State<Shared>, Path(id): Path<String>) -> Result<Json<
     Ok(Json(json!({ ENTITY: body })))
 }
 
-async fn create(
-    State(app): State<Shared>,
-    body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+async fn create(State(app): State<Shared>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = json_object(&body)?;
     let created = app.store.write(|data| {
         let mut org = Organisation {
@@ -242,11 +233,7 @@ async fn create(
 
 /// PUT: a full replacement of the editable fields; what the body leaves out goes back to its
 /// default (except `nextInvoiceRun`, which the server schedules and so keeps).
-async fn replace(
-    State(app): State<Shared>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<StatusCode, ApiError> {
+async fn replace(State(app): State<Shared>, Path(id): Path<String>, body: Bytes) -> Result<StatusCode, ApiError> {
     update(app, id, body, Mode::Full).await
 }
 
@@ -254,11 +241,7 @@ async fn replace(
 /// name and taxNumber required. The sandbox applies partial semantics: only the fields present
 /// change, each present field is validated (a present `name: ""` is still blank), and an empty
 /// body changes nothing.
-async fn patch(
-    State(app): State<Shared>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<StatusCode, ApiError> {
+async fn patch(State(app): State<Shared>, Path(id): Path<String>, body: Bytes) -> Result<StatusCode, ApiError> {
     update(app, id, body, Mode::Partial).await
 }
 
@@ -397,9 +380,7 @@ fn apply(form: &mut Form, org: &mut Organisation, fields: &[&str], mode: Mode, d
                 }
             }
             "documentInterval" => {
-                org.document_interval = form
-                    .text(field)
-                    .unwrap_or_else(|| defaults.document_interval.clone());
+                org.document_interval = form.text(field).unwrap_or_else(|| defaults.document_interval.clone());
             }
             "source1" => org.source1 = form.text(field),
             "source2" => org.source2 = form.text(field),
@@ -409,9 +390,7 @@ fn apply(form: &mut Form, org: &mut Organisation, fields: &[&str], mode: Mode, d
                 }
             }
             "pricegroup" => {
-                org.pricegroup = form
-                    .text(field)
-                    .unwrap_or_else(|| defaults.pricegroup.clone());
+                org.pricegroup = form.text(field).unwrap_or_else(|| defaults.pricegroup.clone());
             }
             "updateEntitiesOnly" => {
                 if let Ok(v) = form.boolean(field) {
@@ -424,9 +403,7 @@ fn apply(form: &mut Form, org: &mut Organisation, fields: &[&str], mode: Mode, d
                 }
             }
             "parentOrganisation" => {
-                org.parent_organisation = form
-                    .text(field)
-                    .unwrap_or_else(|| defaults.parent_organisation.clone());
+                org.parent_organisation = form.text(field).unwrap_or_else(|| defaults.parent_organisation.clone());
             }
             "externalId" => org.external_id = form.text(field),
             // Seed: typed "string" but the example sends `true` and responses show a boolean.
@@ -501,10 +478,7 @@ pub(crate) fn render(org: &Organisation, data: &Data) -> Value {
     put("city", json!(org.city));
     put("country", json!(country));
     put("resellerKickback", json!(org.reseller_kickback));
-    put(
-        "defaultResellerKickback",
-        json!(org.default_reseller_kickback),
-    );
+    put("defaultResellerKickback", json!(org.default_reseller_kickback));
     put("pdfInvoice", json!(org.pdf_invoice));
     put("peppolInvoicing", json!(false));
     put("discount", json!("0"));
@@ -523,11 +497,7 @@ pub(crate) fn render(org: &Organisation, data: &Data) -> Value {
 fn first_of_next_month(now: u64) -> u64 {
     let days = now / 86_400;
     let (year, month) = civil_year_month(days);
-    let (year, month) = if month == 12 {
-        (year + 1, 1)
-    } else {
-        (year, month + 1)
-    };
+    let (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
     days_from_civil(year, month) * 86_400
 }
 

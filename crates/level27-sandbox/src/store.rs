@@ -79,10 +79,7 @@ pub(crate) struct Store {
 impl Store {
     /// Opens the store, loading `data_file` when it exists and creating it otherwise (so that an
     /// unwritable location fails at startup, not on the first request).
-    pub(crate) fn open(
-        data_file: Option<PathBuf>,
-        async_duration: Duration,
-    ) -> Result<Self, SandboxError> {
+    pub(crate) fn open(data_file: Option<PathBuf>, async_duration: Duration) -> Result<Self, SandboxError> {
         let mut state = match &data_file {
             Some(path) => load(path)?,
             None => State::default(),
@@ -108,19 +105,13 @@ impl Store {
     }
 
     /// Runs a read-only operation.
-    pub(crate) fn read<R>(
-        &self,
-        f: impl FnOnce(&State) -> Result<R, ApiError>,
-    ) -> Result<R, ApiError> {
+    pub(crate) fn read<R>(&self, f: impl FnOnce(&State) -> Result<R, ApiError>) -> Result<R, ApiError> {
         f(&self.lock())
     }
 
     /// Runs a mutation and, when it succeeds, writes the data file before answering, so that an
     /// acknowledged change survives any later stop.
-    pub(crate) fn write<R>(
-        &self,
-        f: impl FnOnce(&mut State) -> Result<R, ApiError>,
-    ) -> Result<R, ApiError> {
+    pub(crate) fn write<R>(&self, f: impl FnOnce(&mut State) -> Result<R, ApiError>) -> Result<R, ApiError> {
         let mut state = self.lock();
         let result = f(&mut state)?;
         self.persist(&state)?;
@@ -142,9 +133,8 @@ impl Store {
 
     fn persist(&self, state: &State) -> Result<(), ApiError> {
         match &self.data_file {
-            Some(path) => save(path, state).map_err(|e| {
-                ApiError::Internal(format!("sandbox could not write {}: {e}", path.display()))
-            }),
+            Some(path) => save(path, state)
+                .map_err(|e| ApiError::Internal(format!("sandbox could not write {}: {e}", path.display()))),
             None => Ok(()),
         }
     }

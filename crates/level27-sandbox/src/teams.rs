@@ -36,10 +36,7 @@ pub(crate) struct Team {
 
 pub(crate) fn routes() -> Router<Shared> {
     Router::new()
-        .route(
-            "/v1/organisations/{organisationId}/teams",
-            get(list).post(create),
-        )
+        .route("/v1/organisations/{organisationId}/teams", get(list).post(create))
         .route(
             "/v1/organisations/{organisationId}/teams/{teamId}",
             get(show).put(replace).delete(remove),

@@ -79,9 +79,7 @@ impl Drop for FakeServer {
 #[allow(dead_code)]
 impl FakeServer {
     /// Starts a server; `handler` gets each request and its 0-based index among all requests.
-    pub async fn start(
-        handler: impl Fn(&Request, usize) -> Reply + Send + Sync + 'static,
-    ) -> FakeServer {
+    pub async fn start(handler: impl Fn(&Request, usize) -> Reply + Send + Sync + 'static) -> FakeServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let log = Arc::new(Mutex::new(Vec::new()));
@@ -173,9 +171,7 @@ async fn serve(stream: TcpStream, handler: Arc<Handler>, log: Arc<Mutex<Vec<Requ
         }
         head.push_str("\r\n");
         let stream = reader.get_mut();
-        if stream.write_all(head.as_bytes()).await.is_err()
-            || stream.write_all(body.as_bytes()).await.is_err()
-        {
+        if stream.write_all(head.as_bytes()).await.is_err() || stream.write_all(body.as_bytes()).await.is_err() {
             return;
         }
     }

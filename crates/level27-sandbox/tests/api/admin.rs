@@ -15,15 +15,8 @@ async fn missing_or_wrong_key_is_401_everywhere() {
             ("POST", "/_sandbox/reset"),
             ("POST", "/_sandbox/reset-counters"),
         ] {
-            let reply = sandbox
-                .call_as(key, method, path, None)
-                .await
-                .expect("response");
-            assert_eq!(
-                reply.status,
-                StatusCode::UNAUTHORIZED,
-                "{key:?} {method} {path}"
-            );
+            let reply = sandbox.call_as(key, method, path, None).await.expect("response");
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{key:?} {method} {path}");
             assert_eq!(reply.body["code"], 401);
             assert!(reply.body["message"].is_string());
         }
@@ -39,13 +32,9 @@ async fn another_key_can_be_configured() {
         api_key: "s3cret".into(),
         ..Default::default()
     });
-    let denied = sandbox
-        .call_as(Some("sandbox"), "GET", "/v1/organisations", None)
-        .await;
+    let denied = sandbox.call_as(Some("sandbox"), "GET", "/v1/organisations", None).await;
     assert_eq!(denied.expect("response").status, StatusCode::UNAUTHORIZED);
-    let allowed = sandbox
-        .call_as(Some("s3cret"), "GET", "/v1/organisations", None)
-        .await;
+    let allowed = sandbox.call_as(Some("s3cret"), "GET", "/v1/organisations", None).await;
     assert_eq!(allowed.expect("response").status, StatusCode::OK);
 }
 
@@ -66,15 +55,9 @@ async fn unknown_paths_are_404_json() {
 async fn requests_are_counted_per_route_template() {
     let sandbox = Sandbox::new();
     let org = sandbox.organisation("Counted").await;
-    sandbox
-        .call("GET", &format!("/v1/organisations/{org}"), None)
-        .await;
-    sandbox
-        .call("GET", &format!("/v1/organisations/{org}"), None)
-        .await;
-    sandbox
-        .call("GET", "/v1/organisations/1/teams/2", None)
-        .await;
+    sandbox.call("GET", &format!("/v1/organisations/{org}"), None).await;
+    sandbox.call("GET", &format!("/v1/organisations/{org}"), None).await;
+    sandbox.call("GET", "/v1/organisations/1/teams/2", None).await;
     sandbox
         .call_as(None, "GET", "/v1/organisations", None)
         .await

@@ -128,11 +128,7 @@ pub async fn raw_http(
 /// The status code and body of a raw HTTP/1.1 response (bodies here have a Content-Length).
 pub fn parse_http(bytes: &[u8]) -> (u16, String) {
     let text = String::from_utf8_lossy(bytes);
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     let body = text
         .split_once("\r\n\r\n")
         .map(|(_, b)| b.to_string())

@@ -51,9 +51,7 @@ async fn with_fail_rate_one_every_api_request_fails() {
     assert!(before > 0 && after > 0, "{faults}");
     assert_eq!(counts.body["total"], after);
     let state = sandbox.call("GET", "/_sandbox/state", None).await;
-    let created = state.body["organisations"]
-        .as_object()
-        .map_or(0, |m| m.len());
+    let created = state.body["organisations"].as_object().map_or(0, |m| m.len());
     assert_eq!(created as u64, after);
 }
 
@@ -61,10 +59,7 @@ async fn with_fail_rate_one_every_api_request_fails() {
 async fn retry_after_zero_is_allowed() {
     let sandbox = failing(0);
     for _ in 0..30 {
-        if let Ok(reply) = sandbox
-            .call_as(Some(KEY), "GET", "/v1/organisations", None)
-            .await
-        {
+        if let Ok(reply) = sandbox.call_as(Some(KEY), "GET", "/v1/organisations", None).await {
             if reply.status == StatusCode::TOO_MANY_REQUESTS {
                 assert_eq!(reply.headers["retry-after"], "0");
                 return;

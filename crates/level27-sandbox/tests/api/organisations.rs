@@ -46,15 +46,8 @@ async fn create_returns_201_with_the_full_object() {
     assert_eq!(org["users"], json!([]));
     assert_eq!(org["discount"], "0");
     assert_eq!(org["parentOrganisation"], "level27");
-    assert!(org["nextInvoiceRun"]
-        .as_str()
-        .is_some_and(|s| s.parse::<u64>().is_ok()));
-    let keys: Vec<&str> = org
-        .as_object()
-        .expect("object")
-        .keys()
-        .map(String::as_str)
-        .collect();
+    assert!(org["nextInvoiceRun"].as_str().is_some_and(|s| s.parse::<u64>().is_ok()));
+    let keys: Vec<&str> = org.as_object().expect("object").keys().map(String::as_str).collect();
     assert_eq!(
         keys,
         [
@@ -94,9 +87,7 @@ async fn create_returns_201_with_the_full_object() {
     );
     // GET returns the same object.
     let id = org["id"].as_u64().expect("id");
-    let got = sandbox
-        .call("GET", &format!("/v1/organisations/{id}"), None)
-        .await;
+    let got = sandbox.call("GET", &format!("/v1/organisations/{id}"), None).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(&got.body["organisation"], org);
 }
@@ -105,19 +96,8 @@ async fn create_returns_201_with_the_full_object() {
 async fn unset_address_fields_are_null_and_country_null() {
     let sandbox = Sandbox::new();
     let id = sandbox.organisation("Bare").await;
-    let org = sandbox
-        .call("GET", &format!("/v1/organisations/{id}"), None)
-        .await
-        .body["organisation"]
-        .clone();
-    for field in [
-        "street",
-        "houseNumber",
-        "zip",
-        "city",
-        "country",
-        "externalId",
-    ] {
+    let org = sandbox.call("GET", &format!("/v1/organisations/{id}"), None).await.body["organisation"].clone();
+    for field in ["street", "houseNumber", "zip", "city", "country", "externalId"] {
         assert_eq!(org[field], json!(null), "{field}");
     }
 }
@@ -125,9 +105,7 @@ async fn unset_address_fields_are_null_and_country_null() {
 #[tokio::test]
 async fn missing_required_fields_give_the_symfony_form_body() {
     let sandbox = Sandbox::new();
-    let reply = sandbox
-        .call("POST", "/v1/organisations", Some(json!({})))
-        .await;
+    let reply = sandbox.call("POST", "/v1/organisations", Some(json!({}))).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     let mut children = serde_json::Map::new();
     for field in CREATE_CHILDREN {
@@ -135,10 +113,7 @@ async fn missing_required_fields_give_the_symfony_form_body() {
     }
     children["name"] = json!({"errors": ["This value should not be blank."]});
     children["taxNumber"] = json!({"errors": ["This value should not be blank."]});
-    assert_eq!(
-        reply.body,
-        json!({"organisation": {"errors": {"children": children}}})
-    );
+    assert_eq!(reply.body, json!({"organisation": {"errors": {"children": children}}}));
     // A failed create consumed no id and created nothing.
     let list = sandbox.call("GET", "/v1/organisations", None).await;
     assert_eq!(list.body, json!({"organisations": []}));
@@ -159,15 +134,9 @@ async fn extra_fields_and_bad_values_are_reported() {
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     let errors = &reply.body["organisation"]["errors"];
-    assert_eq!(
-        errors["errors"],
-        json!(["This form should not contain extra fields."])
-    );
+    assert_eq!(errors["errors"], json!(["This form should not contain extra fields."]));
     let children = &errors["children"];
-    assert_eq!(
-        children["country"],
-        json!({"errors": ["This value is not valid."]})
-    );
+    assert_eq!(children["country"], json!({"errors": ["This value is not valid."]}));
     assert_eq!(
         children["resellerOrganisation"],
         json!({"errors": ["This value is not valid."]})
@@ -176,10 +145,7 @@ async fn extra_fields_and_bad_values_are_reported() {
         children["externalInfoRequired"],
         json!({"errors": ["The selected choice is invalid."]})
     );
-    assert_eq!(
-        children["required2fa"],
-        json!({"errors": ["This value is not valid."]})
-    );
+    assert_eq!(children["required2fa"], json!({"errors": ["This value is not valid."]}));
     assert_eq!(children["name"], json!({}));
     // Blank strings are blank.
     let reply = sandbox
@@ -198,9 +164,7 @@ async fn extra_fields_and_bad_values_are_reported() {
 #[tokio::test]
 async fn malformed_json_is_a_400() {
     let sandbox = Sandbox::new();
-    let reply = sandbox
-        .call("POST", "/v1/organisations", Some(json!([1, 2])))
-        .await;
+    let reply = sandbox.call("POST", "/v1/organisations", Some(json!([1, 2]))).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(reply.body["code"], 400);
 }
@@ -210,14 +174,10 @@ async fn unknown_ids_are_404() {
     let sandbox = Sandbox::new();
     for path in ["/v1/organisations/999999", "/v1/organisations/abc"] {
         for method in ["GET", "PUT", "PATCH", "DELETE"] {
-            let body = (method == "PUT" || method == "PATCH")
-                .then(|| json!({"name": "a", "taxNumber": "b"}));
+            let body = (method == "PUT" || method == "PATCH").then(|| json!({"name": "a", "taxNumber": "b"}));
             let reply = sandbox.call(method, path, body).await;
             assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {path}");
-            assert_eq!(
-                reply.body,
-                json!({"code": 404, "message": "Organisation is not found"})
-            );
+            assert_eq!(reply.body, json!({"code": 404, "message": "Organisation is not found"}));
         }
     }
 }
@@ -226,9 +186,7 @@ async fn unknown_ids_are_404() {
 async fn list_pages_by_five_filters_and_orders() {
     let sandbox = Sandbox::new();
     let mut ids = Vec::new();
-    for name in [
-        "delta", "Alpha", "charlie", "bravo", "echo", "foxtrot", "alphabet",
-    ] {
+    for name in ["delta", "Alpha", "charlie", "bravo", "echo", "foxtrot", "alphabet"] {
         ids.push(sandbox.organisation(name).await);
     }
     let names = |v: &serde_json::Value| -> Vec<String> {
@@ -249,25 +207,17 @@ async fn list_pages_by_five_filters_and_orders() {
         .filter_map(|o| o["id"].as_u64())
         .collect();
     assert_eq!(page_ids, ids[..5]);
-    let rest = sandbox
-        .call("GET", "/v1/organisations?limit=5&offset=5", None)
-        .await;
+    let rest = sandbox.call("GET", "/v1/organisations?limit=5&offset=5", None).await;
     assert_eq!(names(&rest.body), ["foxtrot", "alphabet"]);
     let filtered = sandbox
         .call("GET", "/v1/organisations?filter=ALPHA&limit=100", None)
         .await;
     assert_eq!(names(&filtered.body), ["Alpha", "alphabet"]);
     let ordered = sandbox
-        .call(
-            "GET",
-            "/v1/organisations?orderBy=name&orderType=DESC&limit=3",
-            None,
-        )
+        .call("GET", "/v1/organisations?orderBy=name&orderType=DESC&limit=3", None)
         .await;
     assert_eq!(names(&ordered.body), ["foxtrot", "echo", "delta"]);
-    let bad = sandbox
-        .call("GET", "/v1/organisations?limit=ten", None)
-        .await;
+    let bad = sandbox.call("GET", "/v1/organisations?limit=ten", None).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
@@ -299,19 +249,11 @@ async fn put_replaces_and_resets_omitted_fields() {
     assert_eq!(org["country"], json!(null));
     assert_eq!(org["mustPayTax"], false);
     // PUT requires name and taxNumber.
-    let bad = sandbox
-        .call("PUT", &path, Some(json!({"street": "only"})))
-        .await;
+    let bad = sandbox.call("PUT", &path, Some(json!({"street": "only"}))).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let children = &bad.body["organisation"]["errors"]["children"];
-    assert_eq!(
-        children["name"],
-        json!({"errors": ["This value should not be blank."]})
-    );
-    assert!(
-        children.get("information").is_some(),
-        "every update field is listed"
-    );
+    assert_eq!(children["name"], json!({"errors": ["This value should not be blank."]}));
+    assert!(children.get("information").is_some(), "every update field is listed");
     // A rejected update changes nothing.
     let org = sandbox.call("GET", &path, None).await.body["organisation"].clone();
     assert_eq!(org["street"], "S");
@@ -342,18 +284,12 @@ async fn patch_changes_only_present_fields() {
         sandbox.call("PATCH", &path, Some(json!({}))).await.status,
         StatusCode::NO_CONTENT
     );
-    let blank = sandbox
-        .call("PATCH", &path, Some(json!({"name": ""})))
-        .await;
+    let blank = sandbox.call("PATCH", &path, Some(json!({"name": ""}))).await;
     assert_eq!(blank.status, StatusCode::BAD_REQUEST);
     // Seed alias: `defaultAgreement` is `defaultAgreements`.
     let agreements = json!({"Level27\\AppBundle\\Entity\\App": 83});
     let patch = sandbox
-        .call(
-            "PATCH",
-            &path,
-            Some(json!({"defaultAgreement": agreements})),
-        )
+        .call("PATCH", &path, Some(json!({"defaultAgreement": agreements})))
         .await;
     assert_eq!(patch.status, StatusCode::NO_CONTENT);
     let org = sandbox.call("GET", &path, None).await.body["organisation"].clone();
@@ -382,13 +318,8 @@ async fn reseller_is_rendered_and_cleared_when_deleted() {
         .await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     assert!(deleted.raw.is_empty());
-    let org = sandbox
-        .call("GET", &format!("/v1/organisations/{client}"), None)
-        .await;
-    assert_eq!(
-        org.body["organisation"]["resellerOrganisation"],
-        json!(null)
-    );
+    let org = sandbox.call("GET", &format!("/v1/organisations/{client}"), None).await;
+    assert_eq!(org.body["organisation"]["resellerOrganisation"], json!(null));
     assert_eq!(
         sandbox
             .call("GET", &format!("/v1/organisations/{reseller}"), None)
@@ -410,17 +341,11 @@ async fn delete_removes_the_organisations_teams() {
         )
         .await;
     let team = team.body["team"]["id"].as_u64().expect("team id");
-    sandbox
-        .call("DELETE", &format!("/v1/organisations/{org}"), None)
-        .await;
+    sandbox.call("DELETE", &format!("/v1/organisations/{org}"), None).await;
     let state = sandbox.call("GET", "/_sandbox/state", None).await;
     assert_eq!(state.body["teams"], json!({}));
     let got = sandbox
-        .call(
-            "GET",
-            &format!("/v1/organisations/{org}/teams/{team}"),
-            None,
-        )
+        .call("GET", &format!("/v1/organisations/{org}/teams/{team}"), None)
         .await;
     assert_eq!(got.status, StatusCode::NOT_FOUND);
 }

@@ -25,11 +25,7 @@ async fn dropped_connections_send_nothing_over_the_socket() {
             Ok(bytes) if bytes.is_empty() => drops += 1,
             Ok(bytes) => {
                 let (status, _) = parse_http(&bytes);
-                assert!(
-                    status == 429 || status == 503,
-                    "{}",
-                    String::from_utf8_lossy(&bytes)
-                );
+                assert!(status == 429 || status == 503, "{}", String::from_utf8_lossy(&bytes));
                 if status == 429 {
                     let text = String::from_utf8_lossy(&bytes).to_lowercase();
                     assert!(text.contains("\r\nretry-after: 1\r\n"), "{text}");
@@ -77,17 +73,10 @@ async fn state_survives_a_restart_with_a_data_file() {
     assert_eq!(parse_http(&bytes).0, 201);
     sandbox.shutdown().await.expect("shutdown");
 
-    let sandbox = level27_sandbox::start(config, "127.0.0.1:0")
+    let sandbox = level27_sandbox::start(config, "127.0.0.1:0").await.expect("restart");
+    let bytes = raw_http(sandbox.addr(), "GET", &format!("/v1/organisations/{org_id}"), None)
         .await
-        .expect("restart");
-    let bytes = raw_http(
-        sandbox.addr(),
-        "GET",
-        &format!("/v1/organisations/{org_id}"),
-        None,
-    )
-    .await
-    .expect("get");
+        .expect("get");
     let (status, body) = parse_http(&bytes);
     assert_eq!(status, 200);
     let again: Value = serde_json::from_str(&body).expect("json");
@@ -120,7 +109,7 @@ async fn state_survives_a_restart_with_a_data_file() {
 async fn latency_is_added_to_api_requests_only() {
     let sandbox = level27_sandbox::start(
         Config {
-            latency: Duration::from_millis(150),
+            latency: Duration::from_millis(400),
             ..Config::default()
         },
         "127.0.0.1:0",
@@ -132,12 +121,12 @@ async fn latency_is_added_to_api_requests_only() {
         .await
         .expect("get");
     assert_eq!(parse_http(&bytes).0, 200);
-    assert!(started.elapsed() >= Duration::from_millis(150));
+    assert!(started.elapsed() >= Duration::from_millis(400));
     let started = Instant::now();
     let bytes = raw_http(sandbox.addr(), "GET", "/_sandbox/requests", None)
         .await
         .expect("admin");
     assert_eq!(parse_http(&bytes).0, 200);
-    assert!(started.elapsed() < Duration::from_millis(150));
+    assert!(started.elapsed() < Duration::from_millis(400));
     sandbox.shutdown().await.expect("shutdown");
 }

@@ -9,11 +9,7 @@ async fn create_get_and_list_teams() {
     let org = sandbox.organisation("Org").await;
     let teams = format!("/v1/organisations/{org}/teams");
     let reply = sandbox
-        .call(
-            "POST",
-            &teams,
-            Some(json!({"name": "ops", "adminOnly": true})),
-        )
+        .call("POST", &teams, Some(json!({"name": "ops", "adminOnly": true})))
         .await;
     assert_eq!(reply.status, StatusCode::CREATED);
     let team = &reply.body["team"];
@@ -31,11 +27,7 @@ async fn create_get_and_list_teams() {
     assert_eq!(&got.body["team"], team);
     // `organisation` may be given when it is the path's.
     let second = sandbox
-        .call(
-            "POST",
-            &teams,
-            Some(json!({"name": "dev", "organisation": org})),
-        )
+        .call("POST", &teams, Some(json!({"name": "dev", "organisation": org})))
         .await;
     assert_eq!(second.status, StatusCode::CREATED);
     assert_eq!(second.body["team"]["adminOnly"], false);
@@ -45,9 +37,7 @@ async fn create_get_and_list_teams() {
     assert_eq!(items.len(), 2);
     assert!(items.iter().all(|t| t.get("teamEntities").is_none()));
     assert_eq!(items[0]["name"], "ops");
-    let filtered = sandbox
-        .call("GET", &format!("{teams}?filter=DE"), None)
-        .await;
+    let filtered = sandbox.call("GET", &format!("{teams}?filter=DE"), None).await;
     assert_eq!(filtered.body["teams"].as_array().map(Vec::len), Some(1));
 }
 
@@ -58,11 +48,7 @@ async fn team_validation_errors() {
     let other = sandbox.organisation("Other").await;
     let teams = format!("/v1/organisations/{org}/teams");
     let reply = sandbox
-        .call(
-            "POST",
-            &teams,
-            Some(json!({"organisation": other, "color": "red"})),
-        )
+        .call("POST", &teams, Some(json!({"organisation": other, "color": "red"})))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(
@@ -92,38 +78,21 @@ async fn teams_are_scoped_to_their_organisation() {
         .await;
     let team = reply.body["team"]["id"].as_u64().expect("id");
     let wrong = sandbox
-        .call(
-            "GET",
-            &format!("/v1/organisations/{other}/teams/{team}"),
-            None,
-        )
+        .call("GET", &format!("/v1/organisations/{other}/teams/{team}"), None)
         .await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND);
-    assert_eq!(
-        wrong.body,
-        json!({"code": 404, "message": "Team is not found"})
-    );
+    assert_eq!(wrong.body, json!({"code": 404, "message": "Team is not found"}));
     let no_org = sandbox
-        .call(
-            "GET",
-            &format!("/v1/organisations/999999/teams/{team}"),
-            None,
-        )
+        .call("GET", &format!("/v1/organisations/999999/teams/{team}"), None)
         .await;
     assert_eq!(
         no_org.body,
         json!({"code": 404, "message": "Organisation is not found"})
     );
-    let list = sandbox
-        .call("GET", "/v1/organisations/999999/teams", None)
-        .await;
+    let list = sandbox.call("GET", "/v1/organisations/999999/teams", None).await;
     assert_eq!(list.status, StatusCode::NOT_FOUND);
     let create = sandbox
-        .call(
-            "POST",
-            "/v1/organisations/999999/teams",
-            Some(json!({"name": "t"})),
-        )
+        .call("POST", "/v1/organisations/999999/teams", Some(json!({"name": "t"})))
         .await;
     assert_eq!(create.status, StatusCode::NOT_FOUND);
     let other_list = sandbox
@@ -145,27 +114,18 @@ async fn put_replaces_patch_is_not_allowed_delete_removes() {
         .await;
     let id = reply.body["team"]["id"].as_u64().expect("id");
     let path = format!("/v1/organisations/{org}/teams/{id}");
-    let put = sandbox
-        .call("PUT", &path, Some(json!({"name": "renamed"})))
-        .await;
+    let put = sandbox.call("PUT", &path, Some(json!({"name": "renamed"}))).await;
     assert_eq!(put.status, StatusCode::NO_CONTENT);
     assert!(put.raw.is_empty());
     let team = sandbox.call("GET", &path, None).await.body["team"].clone();
     assert_eq!(team["name"], "renamed");
     assert_eq!(team["adminOnly"], false, "PUT resets an omitted adminOnly");
-    let bad = sandbox
-        .call("PUT", &path, Some(json!({"adminOnly": true})))
-        .await;
+    let bad = sandbox.call("PUT", &path, Some(json!({"adminOnly": true}))).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    let patch = sandbox
-        .call("PATCH", &path, Some(json!({"name": "x"})))
-        .await;
+    let patch = sandbox.call("PATCH", &path, Some(json!({"name": "x"}))).await;
     assert_eq!(patch.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(patch.body["code"], 405);
     let delete = sandbox.call("DELETE", &path, None).await;
     assert_eq!(delete.status, StatusCode::NO_CONTENT);
-    assert_eq!(
-        sandbox.call("DELETE", &path, None).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(sandbox.call("DELETE", &path, None).await.status, StatusCode::NOT_FOUND);
 }
