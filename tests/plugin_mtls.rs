@@ -236,7 +236,7 @@ impl Outcome {
     fn describe(&self) -> String {
         match self {
             Outcome::HandshakeFailed(e) => format!("TLS handshake failed: {e}"),
-            Outcome::RefusedAfterHandshake(e) => format!("refused after the handshake: {e}"),
+            Outcome::RefusedAfterHandshake(e) => format!("refused: {e}"),
             Outcome::Served { alpn } => format!(
                 "served over HTTP/2 (ALPN {:?})",
                 alpn.as_deref().map(String::from_utf8_lossy)

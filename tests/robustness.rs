@@ -60,3 +60,39 @@ resource "level27_team" "t" {{
     tf.destroy().assert_contains("51 destroyed");
     assert!(sb.organisations().is_empty(), "organisations left after destroy");
 }
+
+/// `requests_per_second` is one budget shared by all of Terraform's parallel calls: an apply of an
+/// organisation and 9 teams (created 9 at a time) at 5 requests per second takes at least
+/// (10 - 1) / 5 = 1.8 s, where it takes a fraction of that without the limit.
+#[test]
+fn request_rate_is_shared_by_parallel_creates() {
+    let sb = Sandbox::start();
+    let tf = Tf::new("rate", &sb);
+    tf.write_main(&format!(
+        r#"{REQUIRED_PROVIDERS}
+provider "level27" {{
+  requests_per_second = 5
+}}
+
+resource "level27_organisation" "rate" {{
+  name       = "Rate e2e"
+  tax_number = "BE0666666666"
+}}
+
+resource "level27_team" "t" {{
+  count           = 9
+  organisation_id = level27_organisation.rate.id
+  name            = "team-${{count.index}}"
+}}
+"#
+    ));
+    let out = tf.apply();
+    let requests = sb.api_requests();
+    assert!(requests >= 10, "{}", sb.requests());
+    assert!(
+        out.elapsed >= std::time::Duration::from_millis(1700),
+        "{requests} requests at 5 per second took only {:?}",
+        out.elapsed
+    );
+    assert_eq!(sb.teams(tf.id_of("level27_organisation.rate")).len(), 9);
+}

@@ -7,9 +7,8 @@ use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::mapping::{lookup, request_body, state_from_api};
 use super::plan::{plan, Plan};
-use super::schema::{Attribute, Block, Mode, NestedBlock, Nesting, Schema};
+use super::schema::{Attribute, Block, Mode, Schema};
 use super::timeouts::{self, Operation};
-use super::validate::Validator;
 use super::value::{Object, Type, Value};
 use super::wait::{wait_for_status, StatusRule, WaitError};
 use level27_client::{Client, Error as ApiError};
@@ -495,16 +494,6 @@ async fn cancellable<T>(ctx: &Ctx<'_>, fut: impl std::future::Future<Output = T>
     }
 }
 
-/// A block attribute declaration for data sources and nested blocks built from resource ones.
-pub fn nested(name: &'static str, nesting: Nesting, block: Block) -> NestedBlock {
-    NestedBlock {
-        name,
-        nesting,
-        block,
-        max_items: if nesting == Nesting::Single { 1 } else { 0 },
-    }
-}
-
 /// Re-declares a resource attribute for a data source: everything computed, except the lookup
 /// keys (optional) and the parents in the path (required, as in the resource).
 pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
@@ -525,9 +514,6 @@ pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
     d
 }
 
-pub fn no_validators() -> Vec<Validator> {
-    Vec::new()
-}
 
 #[cfg(test)]
 mod tests {

@@ -55,6 +55,27 @@ pub struct Attribute {
     /// kept from the prior state).
     pub changes_on_update: bool,
     pub api: ApiField,
+    /// Set for a nested attribute (protocol 6): `ty` is then derived from these attributes.
+    pub nested: Option<NestedAttributes>,
+}
+
+/// The attributes of a nested attribute and how they nest (one object, a list, set or map of them).
+#[derive(Clone)]
+pub struct NestedAttributes {
+    pub nesting: Nesting,
+    pub attributes: Vec<Attribute>,
+}
+
+impl NestedAttributes {
+    pub fn object_type(&self) -> Type {
+        let mut attrs: Vec<(String, Type)> = self
+            .attributes
+            .iter()
+            .map(|a| (a.name.to_string(), a.ty.clone()))
+            .collect();
+        attrs.sort_by(|a, b| a.0.cmp(&b.0));
+        Type::Object(attrs)
+    }
 }
 
 impl Attribute {
@@ -72,6 +93,23 @@ impl Attribute {
             default: None,
             changes_on_update: false,
             api: ApiField::default(),
+            nested: None,
+        }
+    }
+
+    /// A nested attribute: `nesting` objects made of `attributes`.
+    pub fn nested(name: &'static str, nesting: Nesting, attributes: Vec<Attribute>) -> Attribute {
+        let nested = NestedAttributes { nesting, attributes };
+        let object = nested.object_type();
+        let ty = match nesting {
+            Nesting::Single => object,
+            Nesting::List => Type::List(Box::new(object)),
+            Nesting::Set => Type::Set(Box::new(object)),
+            Nesting::Map => Type::Map(Box::new(object)),
+        };
+        Attribute {
+            nested: Some(nested),
+            ..Attribute::new(name, ty)
         }
     }
 
@@ -180,6 +218,8 @@ impl Attribute {
 pub enum Nesting {
     Single,
     List,
+    Set,
+    Map,
 }
 
 #[derive(Clone)]
@@ -217,6 +257,8 @@ impl Block {
                 match b.nesting {
                     Nesting::Single => t,
                     Nesting::List => Type::List(Box::new(t)),
+                    Nesting::Set => Type::Set(Box::new(t)),
+                    Nesting::Map => Type::Map(Box::new(t)),
                 },
             ));
         }

@@ -82,19 +82,7 @@ pub fn diagnostics(d: Diagnostics) -> Vec<pb::Diagnostic> {
             },
             summary: d.summary,
             detail: d.detail,
-            attribute: d.path.map(|p| pb::AttributePath {
-                steps: p
-                    .0
-                    .into_iter()
-                    .map(|s| pb::attribute_path::Step {
-                        selector: Some(match s {
-                            PathStep::Attr(a) => pb::attribute_path::step::Selector::AttributeName(a),
-                            PathStep::Key(k) => pb::attribute_path::step::Selector::ElementKeyString(k),
-                            PathStep::Index(i) => pb::attribute_path::step::Selector::ElementKeyInt(i),
-                        }),
-                    })
-                    .collect(),
-            }),
+            attribute: d.path.map(proto_path),
         })
         .collect()
 }
@@ -112,8 +100,22 @@ const MARKDOWN: i32 = pb::StringKind::Markdown as i32;
 fn schema_attribute(a: &Attribute) -> pb::schema::Attribute {
     pb::schema::Attribute {
         name: a.name.to_string(),
-        r#type: a.ty.to_json().to_string().into_bytes(),
-        nested_type: None,
+        // A nested attribute is described by its nested_type alone.
+        r#type: if a.nested.is_some() {
+            Vec::new()
+        } else {
+            a.ty.to_json().to_string().into_bytes()
+        },
+        nested_type: a.nested.as_ref().map(|n| pb::schema::Object {
+            attributes: n.attributes.iter().map(schema_attribute).collect(),
+            nesting: match n.nesting {
+                Nesting::Single => pb::schema::object::NestingMode::Single as i32,
+                Nesting::List => pb::schema::object::NestingMode::List as i32,
+                Nesting::Set => pb::schema::object::NestingMode::Set as i32,
+                Nesting::Map => pb::schema::object::NestingMode::Map as i32,
+            },
+            ..Default::default()
+        }),
         description: a.description.to_string(),
         required: a.mode == Mode::Required,
         optional: matches!(a.mode, Mode::Optional | Mode::OptionalComputed),
@@ -139,6 +141,8 @@ fn schema_block(b: &Block) -> pb::schema::Block {
                 nesting: match nb.nesting {
                     Nesting::Single => pb::schema::nested_block::NestingMode::Single as i32,
                     Nesting::List => pb::schema::nested_block::NestingMode::List as i32,
+                    Nesting::Set => pb::schema::nested_block::NestingMode::Set as i32,
+                    Nesting::Map => pb::schema::nested_block::NestingMode::Map as i32,
                 },
                 min_items: 0,
                 max_items: nb.max_items,
@@ -191,7 +195,7 @@ impl ProviderService {
         }
         Ok(pb::plan_resource_change::Response {
             planned_state: encode(&Value::Object(p.planned), &res.ty),
-            requires_replace: diagnostics_paths(p.requires_replace),
+            requires_replace: p.requires_replace.into_iter().map(proto_path).collect(),
             planned_private: req.prior_private,
             ..Default::default()
         })
@@ -252,23 +256,21 @@ impl ProviderService {
     }
 }
 
-fn diagnostics_paths(paths: Vec<crate::framework::AttrPath>) -> Vec<pb::AttributePath> {
-    paths
-        .into_iter()
-        .map(|p| pb::AttributePath {
-            steps: p
-                .0
-                .into_iter()
-                .map(|s| pb::attribute_path::Step {
-                    selector: Some(match s {
-                        PathStep::Attr(a) => pb::attribute_path::step::Selector::AttributeName(a),
-                        PathStep::Key(k) => pb::attribute_path::step::Selector::ElementKeyString(k),
-                        PathStep::Index(i) => pb::attribute_path::step::Selector::ElementKeyInt(i),
-                    }),
-                })
-                .collect(),
-        })
-        .collect()
+fn proto_path(p: crate::framework::AttrPath) -> pb::AttributePath {
+    use pb::attribute_path::step::Selector;
+    pb::AttributePath {
+        steps: p
+            .0
+            .into_iter()
+            .map(|s| pb::attribute_path::Step {
+                selector: Some(match s {
+                    PathStep::Attr(a) => Selector::AttributeName(a),
+                    PathStep::Key(k) => Selector::ElementKeyString(k),
+                    PathStep::Index(i) => Selector::ElementKeyInt(i),
+                }),
+            })
+            .collect(),
+    }
 }
 
 #[tonic::async_trait]
@@ -692,5 +694,68 @@ fn capabilities() -> pb::ServerCapabilities {
         get_provider_schema_optional: true,
         move_resource_state: false,
         generate_resource_config: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::schema::Nesting;
+    use crate::framework::timeouts::{self, Operation};
+
+    #[test]
+    fn schemas_carry_modes_types_nested_attributes_and_blocks() {
+        let block = Block {
+            attributes: vec![
+                Attribute::number("id").computed(),
+                Attribute::string("name").required().describe("The name."),
+                Attribute::string("password").write_only(),
+                Attribute::string("old").optional().deprecated("Use name."),
+                Attribute::nested(
+                    "networks",
+                    Nesting::List,
+                    vec![
+                        Attribute::number("id").required(),
+                        Attribute::string("ip").optional_computed(),
+                    ],
+                ),
+            ],
+            blocks: vec![timeouts::block(&[Operation::Create])],
+            description: "d",
+            deprecated: None,
+        };
+        let s = proto_schema(&Schema { version: 2, block });
+        assert_eq!(s.version, 2);
+        let b = s.block.expect("block");
+        let attr = |n: &str| b.attributes.iter().find(|a| a.name == n).expect(n).clone();
+        assert!(attr("id").computed && !attr("id").optional && !attr("id").required);
+        assert_eq!(attr("name").r#type, br#""string""#.to_vec());
+        assert!(attr("name").required);
+        assert_eq!(attr("name").description_kind, pb::StringKind::Markdown as i32);
+        assert!(attr("password").write_only && attr("password").sensitive);
+        assert!(attr("old").deprecated);
+        let nets = attr("networks");
+        assert!(nets.r#type.is_empty(), "nested attributes have no type bytes");
+        let nested = nets.nested_type.expect("nested type");
+        assert_eq!(nested.nesting, pb::schema::object::NestingMode::List as i32);
+        assert_eq!(nested.attributes.len(), 2);
+        assert_eq!(b.block_types[0].type_name, "timeouts");
+        assert_eq!(
+            b.block_types[0].nesting,
+            pb::schema::nested_block::NestingMode::Single as i32
+        );
+    }
+
+    #[test]
+    fn diagnostics_keep_their_attribute_path() {
+        let d = Diagnostic::error("bad", "worse").at(crate::framework::AttrPath::attr("timeouts").then("create"));
+        let p = diagnostics(d.into());
+        assert_eq!(p[0].severity, pb::diagnostic::Severity::Error as i32);
+        let steps = &p[0].attribute.as_ref().expect("path").steps;
+        assert_eq!(steps.len(), 2);
+        assert_eq!(
+            steps[1].selector,
+            Some(pb::attribute_path::step::Selector::AttributeName("create".into()))
+        );
     }
 }

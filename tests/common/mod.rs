@@ -665,6 +665,14 @@ impl Tf {
 
     /// Runs `terraform <args>` in the working directory (with `-no-color` after the subcommand).
     pub fn run(&self, args: &[&str]) -> Output {
+        let (cmd, label) = self.command(args);
+        let out = run_with_timeout(cmd, label, TF_TIMEOUT);
+        eprintln!("{} -> exit {} in {:.2?}", out.command, out.code, out.elapsed);
+        out
+    }
+
+    /// The `terraform <args>` command `run` would start, and a label for messages.
+    pub fn command(&self, args: &[&str]) -> (Command, String) {
         let mut cmd = Command::new(&self.terraform.path);
         cmd.current_dir(&self.dir);
         let mut full: Vec<&str> = Vec::new();
@@ -699,9 +707,7 @@ impl Tf {
             self.terraform.version.2,
             full.join(" ")
         );
-        let out = run_with_timeout(cmd, label, TF_TIMEOUT);
-        eprintln!("{} -> exit {} in {:.2?}", out.command, out.code, out.elapsed);
-        out
+        (cmd, label)
     }
 
     /// `terraform apply -auto-approve`, asserted successful.
