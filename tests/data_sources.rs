@@ -123,10 +123,14 @@ data "level27_organisation" "nope" {{
         url = sb.api_url(),
         key = sb.key,
     ));
-    missing
-        .run(&["plan"])
-        .assert_failed()
-        .assert_contains("No such organisation");
+    let out = missing.run(&["plan"]).assert_failed();
+    assert!(
+        out.error_blocks()
+            .iter()
+            .any(|b| diagnostic_message(b).contains("No such organisation")),
+        "the error must name what was looked for:\n{}",
+        out.dump()
+    );
 
     tf.destroy();
     assert_eq!(

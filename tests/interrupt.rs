@@ -1,9 +1,12 @@
-//! Ctrl-C during an apply: Terraform calls StopProvider, and the provider cancels its in-flight
-//! API request instead of waiting for a slow API to answer.
+//! Ctrl-C during an apply, as a terminal delivers it: SIGINT to Terraform's whole process group,
+//! which includes the provider processes. The provider must survive the signal (as go-plugin
+//! servers do) so that Terraform can call StopProvider, and it must then cancel its in-flight API
+//! request instead of waiting for a slow API to answer.
 
 mod common;
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
@@ -32,7 +35,11 @@ resource "level27_organisation" "slow" {{
     ));
 
     let (mut cmd, label) = tf.command(&["apply", "-auto-approve"]);
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Its own process group, like a foreground job in a terminal.
+        .process_group(0);
     let start = Instant::now();
     let mut child = cmd.spawn().expect("start terraform apply");
     let stdout = child.stdout.take().unwrap();
@@ -77,11 +84,12 @@ resource "level27_organisation" "slow" {{
     thread::sleep(Duration::from_millis(1500));
 
     let interrupted = Instant::now();
+    let group = format!("-{}", child.id());
     let st = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args(["-INT", "--", &group])
         .status()
         .expect("kill -INT");
-    assert!(st.success(), "kill -INT failed");
+    assert!(st.success(), "kill -INT -- {group} failed");
 
     let limit = Duration::from_secs(10);
     let status = loop {
@@ -95,7 +103,7 @@ resource "level27_organisation" "slow" {{
     };
     let stopped_after = interrupted.elapsed();
     if status.is_none() {
-        let _ = child.kill();
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = child.wait();
     }
     let stdout = out_thread.join().unwrap_or_default();
@@ -124,4 +132,18 @@ resource "level27_organisation" "slow" {{
         stdout.contains("Interrupt received") || stderr.contains("Interrupt received"),
         "terraform did not see the interrupt\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}"
     );
+    // The stop came through StopProvider, not from a provider killed by the signal.
+    for crash in [
+        "Plugin did not respond",
+        "plugin exited",
+        "plugin crashed",
+        "connection is unavailable",
+        "code = Unavailable",
+    ] {
+        assert!(
+            !stdout.contains(crash) && !stderr.contains(crash),
+            "the provider died on SIGINT ({crash:?}) instead of letting Terraform stop it\n\
+             --- stdout ---\n{stdout}\n--- stderr ---\n{stderr}"
+        );
+    }
 }

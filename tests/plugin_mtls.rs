@@ -422,3 +422,31 @@ fn plugin_without_magic_cookie_refuses_to_run() {
     assert_ne!(out.code, 0, "exit code must be non-zero:\n{}", out.dump());
     assert!(!out.stdout.contains("|grpc|"), "{}", out.dump());
 }
+
+/// A Ctrl-C in a terminal sends SIGINT to Terraform's whole process group, providers included.
+/// Like go-plugin servers, the provider must ignore it and keep serving, so that Terraform can stop
+/// it through StopProvider and record what was created.
+#[test]
+fn plugin_survives_sigint() {
+    let cert = ClientCert::generate();
+    let mut plugin = Plugin::start(&cert);
+    let st = Command::new("kill")
+        .args(["-INT", &plugin.child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(st.success());
+    thread::sleep(Duration::from_millis(500));
+    let exited = plugin.child.try_wait().expect("try_wait");
+    assert!(
+        exited.is_none(),
+        "the provider exited on SIGINT ({exited:?}): a Ctrl-C in a terminal would kill it under \
+         Terraform instead of letting Terraform call StopProvider"
+    );
+    let rt = runtime();
+    let after = rt.block_on(probe(&plugin, Some(client_config(&plugin.server_cert, Some(&cert)))));
+    assert!(
+        matches!(after, Outcome::Served { .. }),
+        "not serving after SIGINT: {}",
+        after.describe()
+    );
+}

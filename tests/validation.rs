@@ -53,9 +53,9 @@ resource "level27_team" "empty_team_name" {{
     tf.write_main(&config);
     let out = tf.run(&["plan"]).assert_failed();
     let empty = expect_error_at(&out, &config, "name       = \"\"");
-    assert!(empty.contains("name"), "{empty}");
+    assert!(diagnostic_message(&empty).contains("name"), "{empty}");
     let country = expect_error_at(&out, &config, "country    = \"Belgium\"");
-    let lc = country.to_lowercase();
+    let lc = diagnostic_message(&country).to_lowercase();
     assert!(
         lc.contains("iso") || lc.contains("two-letter") || lc.contains("2-letter"),
         "the country error must say what is allowed (an ISO 3166-1 alpha-2 code): {country}"

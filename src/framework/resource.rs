@@ -514,7 +514,6 @@ pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
     d
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,6 +49,18 @@ pub fn length(min: usize, max: usize) -> Validator {
     })
 }
 
+/// A string of at most `max` characters.
+pub fn max_length(max: usize) -> Validator {
+    Validator::new(format!("at most {max} characters"), move |v| match v.as_str() {
+        Some(s) if s.chars().count() > max => Err(format!(
+            "must be at most {max} characters long, got {}",
+            s.chars().count()
+        )),
+        Some(_) => Ok(()),
+        None => Err("must be a string".into()),
+    })
+}
+
 /// A string with at least one non-blank character.
 pub fn not_blank() -> Validator {
     Validator::new("not empty", |v| match v.as_str() {

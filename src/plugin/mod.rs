@@ -47,6 +47,7 @@ pub async fn serve(provider: Arc<Provider>) -> Result<(), ServeError> {
         return Err(ServeError::Protocol(versions));
     }
     let client_cert = std::env::var("PLUGIN_CLIENT_CERT").map_err(|_| ServeError::NoClientCert)?;
+    ignore_interrupts();
     let tls = tls::setup(&client_cert)?;
     let listener = listen().await.map_err(ServeError::Listen)?;
     let addr = listener.local_addr().map_err(ServeError::Listen)?;
@@ -81,6 +82,23 @@ pub async fn serve(provider: Arc<Provider>) -> Result<(), ServeError> {
         })
         .await?;
     Ok(())
+}
+
+/// A Ctrl-C in the terminal reaches every process of the group, providers included. Like
+/// go-plugin servers, swallow it: Terraform decides, and tells us through StopProvider (cancel
+/// in-flight work) and Shutdown (exit).
+fn ignore_interrupts() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::interrupt()) {
+        Ok(mut interrupts) => {
+            tokio::spawn(async move {
+                while interrupts.recv().await.is_some() {
+                    tracing::debug!("interrupt received; waiting for Terraform's StopProvider");
+                }
+            });
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot install the interrupt handler"),
+    }
 }
 
 /// A loopback port in Terraform's allowed range (PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT).

@@ -5,7 +5,7 @@
 //! fields and the sandbox accepts partial bodies. No field is documented as non-editable, so
 //! every attribute updates in place.
 
-use crate::framework::validate::{country_code, length, not_blank, positive_id};
+use crate::framework::validate::{country_code, max_length, not_blank, positive_id};
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
 
 pub fn spec() -> ResourceSpec {
@@ -22,7 +22,7 @@ pub fn spec() -> ResourceSpec {
                 .required()
                 .api("name")
                 .validate(not_blank())
-                .validate(length(1, 255))
+                .validate(max_length(255))
                 .describe("The organisation's name."),
             Attribute::string("tax_number")
                 .required()

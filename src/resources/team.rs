@@ -4,7 +4,7 @@
 //! we send it (it equals the path's id). There is no PATCH: updates are PUT with the current
 //! values. Teams cannot move between organisations, so `organisation_id` forces replacement.
 
-use crate::framework::validate::{length, not_blank, positive_id};
+use crate::framework::validate::{max_length, not_blank, positive_id};
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
 
 pub fn spec() -> ResourceSpec {
@@ -27,7 +27,7 @@ pub fn spec() -> ResourceSpec {
                 .required()
                 .api("name")
                 .validate(not_blank())
-                .validate(length(1, 255))
+                .validate(max_length(255))
                 .describe("The team's name."),
         ],
         endpoint: Endpoint {

@@ -224,6 +224,22 @@ impl Output {
     }
 }
 
+/// The text of a diagnostic block without its location and source snippet: the summary and the
+/// detail the provider wrote.
+pub fn diagnostic_message(block: &str) -> String {
+    block
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            let snippet = t
+                .split_once(':')
+                .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            !(snippet || t.starts_with("with ") || (t.starts_with("on ") && t.contains(" line ")))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Runs `cmd` to completion, killing it after `timeout`.
 pub fn run_with_timeout(mut cmd: Command, label: String, timeout: Duration) -> Output {
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -611,6 +627,7 @@ impl Tf {
             "TF_DATA_DIR",
             "TF_WORKSPACE",
             "TF_PLUGIN_CACHE_DIR",
+            "TF_REATTACH_PROVIDERS",
         ] {
             env.insert(k.to_string(), None);
         }
