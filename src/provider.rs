@@ -34,7 +34,7 @@ impl Default for Provider {
 
 impl Provider {
     pub fn new() -> Provider {
-        let resources = [resources::organisation::spec(), resources::team::spec()]
+        let resources = resources::all()
             .into_iter()
             .map(|s| (s.type_name, Resource::new(s)))
             .collect();

@@ -3,3 +3,9 @@
 
 pub mod organisation;
 pub mod team;
+
+use crate::framework::ResourceSpec;
+
+pub fn all() -> Vec<ResourceSpec> {
+    vec![organisation::spec(), team::spec()]
+}
