@@ -192,6 +192,10 @@ pub async fn serve(
         shutdown.await;
         let _ = stop_tx.send(true);
     });
+    // TCP_NODELAY: small responses go out at once instead of waiting on the client's delayed ACK.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+        let _ = tcp.set_nodelay(true);
+    });
     let server = axum::serve(listener, router).with_graceful_shutdown(async move {
         let _ = stop_rx.wait_for(|stop| *stop).await;
     });
