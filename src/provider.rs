@@ -24,6 +24,8 @@ pub struct Provider {
     client: RwLock<Option<Client>>,
     /// Cancelled by StopProvider: in-flight waits and API calls return at once.
     pub stop: CancellationToken,
+    /// Whether the running Terraform supports write-only attributes (1.11+), from ConfigureProvider.
+    pub write_only: std::sync::atomic::AtomicBool,
 }
 
 impl Default for Provider {
@@ -48,6 +50,7 @@ impl Provider {
             data_sources,
             client: RwLock::new(None),
             stop: CancellationToken::new(),
+            write_only: std::sync::atomic::AtomicBool::new(false),
         }
     }
 

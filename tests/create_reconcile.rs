@@ -110,6 +110,7 @@ async fn create_team(base_url: String) -> Object {
     let ctx = Ctx {
         client: &client,
         stop: &stop,
+        write_only: true,
     };
     let resource = Resource::new(team::spec());
     let planned: Object = [

@@ -60,6 +60,15 @@ pub fn plan(block: &Block, prior: Option<&Object>, proposed: &Object, config: &O
     }
 }
 
+/// For a Terraform that does not know write-only attributes (before 1.11) they are ordinary
+/// sensitive attributes: their configured value must be planned and kept in state, or Terraform
+/// rejects the plan as inconsistent. Copies them from `source` (config, plan or prior state).
+pub fn keep_write_only(block: &Block, source: &Object, target: &mut Object) {
+    for a in block.attributes.iter().filter(|a| a.write_only) {
+        target.insert(a.name.to_string(), get(source, a.name).clone());
+    }
+}
+
 fn get<'a>(o: &'a Object, name: &str) -> &'a Value {
     o.get(name).unwrap_or(&Value::Null)
 }
@@ -134,6 +143,20 @@ mod tests {
         let same = obj(&[("parent_id", Value::int(1)), ("name", Value::string("a"))]);
         let p = plan(&block(), Some(&prior), &prior, &same);
         assert_eq!(p.planned, prior);
+    }
+
+    #[test]
+    fn write_only_values_are_kept_for_terraform_without_write_only_support() {
+        let config = obj(&[
+            ("parent_id", Value::int(1)),
+            ("name", Value::string("a")),
+            ("password", Value::string("s")),
+        ]);
+        let mut p = plan(&block(), None, &config, &config);
+        assert_eq!(p.planned["password"], Value::Null);
+        keep_write_only(&block(), &config, &mut p.planned);
+        assert_eq!(p.planned["password"], Value::string("s"));
+        assert_eq!(p.planned["id"], Value::Unknown, "other attributes untouched");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::mapping::{lookup, request_body, state_from_api};
-use super::plan::{plan, Plan};
+use super::plan::{keep_write_only, plan, Plan};
 use super::schema::{Attribute, Block, Mode, Schema};
 use super::timeouts::{self, Operation};
 use super::value::{Object, Type, Value};
@@ -59,10 +59,12 @@ pub struct ResourceSpec {
 /// One step of a state upgrade, on Terraform's JSON form of the stored state.
 pub type StateUpgrader = fn(serde_json::Map<String, Json>) -> Result<serde_json::Map<String, Json>, String>;
 
-/// What every operation needs: the configured API client and Terraform's stop signal.
+/// What every operation needs: the configured API client, Terraform's stop signal, and whether
+/// the running Terraform supports write-only attributes (1.11+).
 pub struct Ctx<'a> {
     pub client: &'a Client,
     pub stop: &'a CancellationToken,
+    pub write_only: bool,
 }
 
 /// A resource type ready to serve: its spec and the schema derived from it.
@@ -143,8 +145,20 @@ impl Resource {
         diags
     }
 
-    pub fn plan(&self, prior: Option<&Object>, proposed: &Object, config: &Object) -> Plan {
-        plan(self.block(), prior, proposed, config)
+    pub fn plan(&self, prior: Option<&Object>, proposed: &Object, config: &Object, write_only: bool) -> Plan {
+        let mut p = plan(self.block(), prior, proposed, config);
+        if !write_only {
+            keep_write_only(self.block(), config, &mut p.planned);
+        }
+        p
+    }
+
+    /// Applies the write-only rule for Terraform versions without write-only support.
+    fn finish(&self, ctx: &Ctx<'_>, source: &Object, mut state: Object) -> Object {
+        if !ctx.write_only {
+            keep_write_only(self.block(), source, &mut state);
+        }
+        state
     }
 
     pub async fn create(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Object, Diagnostics> {
@@ -176,7 +190,7 @@ impl Resource {
                 .await?;
             state = state_from_api(self.block(), &obj, &state);
         }
-        Ok(state)
+        Ok(self.finish(ctx, planned, state))
     }
 
     /// After a create whose response was lost: adopt the object if it was created, create it once
@@ -244,10 +258,10 @@ impl Resource {
     pub async fn read(&self, ctx: &Ctx<'_>, state: &Object) -> Result<Option<Object>, Diagnostics> {
         let item = self.path(self.spec.endpoint.item, state)?;
         match cancellable(ctx, ctx.client.get(&item)).await? {
-            Ok(r) => Ok(Some(state_from_api(
-                self.block(),
-                unwrap_envelope(&r, self.spec.endpoint.singular),
+            Ok(r) => Ok(Some(self.finish(
+                ctx,
                 state,
+                state_from_api(self.block(), unwrap_envelope(&r, self.spec.endpoint.singular), state),
             ))),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(translate(&e, &self.action("read"), Some(self.block()))),
@@ -299,7 +313,7 @@ impl Resource {
                 unwrap_envelope(&r, self.spec.endpoint.singular).clone()
             }
         };
-        Ok(state_from_api(self.block(), &obj, planned))
+        Ok(self.finish(ctx, planned, state_from_api(self.block(), &obj, planned)))
     }
 
     pub async fn delete(&self, ctx: &Ctx<'_>, prior: &Object) -> Result<(), Diagnostics> {

@@ -187,7 +187,8 @@ impl ProviderService {
         };
         let prior = decode_object(req.prior_state.as_ref(), &res.ty)?;
         let config = decode_object(req.config.as_ref(), &res.ty)?.unwrap_or_default();
-        let p = res.plan(prior.as_ref(), &proposed, &config);
+        let write_only = req.client_capabilities.is_some_and(|c| c.write_only_attributes_allowed);
+        let p = res.plan(prior.as_ref(), &proposed, &config, write_only);
         let mut diags = res.validate(&config);
         diags.0.retain(|d| d.severity == Severity::Error);
         if diags.has_errors() {
@@ -233,6 +234,7 @@ impl ProviderService {
         let ctx = Ctx {
             client: &client,
             stop: &self.provider.stop,
+            write_only: self.provider.write_only.load(std::sync::atomic::Ordering::Relaxed),
         };
         let (state, diags) = match (prior, planned) {
             (None, Some(planned)) => match res.create(&ctx, &planned).await {
@@ -424,7 +426,13 @@ impl pb::provider_server::Provider for ProviderService {
     ) -> R<pb::configure_provider::Response> {
         let req = req.into_inner();
         let diags = match decode_object(req.config.as_ref(), &self.provider.config_type) {
-            Ok(c) => self.provider.configure(&c.unwrap_or_default(), &req.terraform_version),
+            Ok(c) => {
+                let write_only = req.client_capabilities.is_some_and(|c| c.write_only_attributes_allowed);
+                self.provider
+                    .write_only
+                    .store(write_only, std::sync::atomic::Ordering::Relaxed);
+                self.provider.configure(&c.unwrap_or_default(), &req.terraform_version)
+            }
             Err(d) => d,
         };
         ok(pb::configure_provider::Response {
@@ -447,6 +455,7 @@ impl pb::provider_server::Provider for ProviderService {
             let ctx = Ctx {
                 client: &client,
                 stop: &self.provider.stop,
+                write_only: self.provider.write_only.load(std::sync::atomic::Ordering::Relaxed),
             };
             let new = res.read(&ctx, &state).await?;
             if new.is_none() {
@@ -546,6 +555,7 @@ impl pb::provider_server::Provider for ProviderService {
             let ctx = Ctx {
                 client: &client,
                 stop: &self.provider.stop,
+                write_only: self.provider.write_only.load(std::sync::atomic::Ordering::Relaxed),
             };
             let state = ds.read(&ctx, &config).await?;
             Ok::<_, Diagnostics>(encode_object(Some(state), &ds.ty))
