@@ -4,7 +4,9 @@
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::mapping::{lookup, state_from_api};
-use super::resource::{data_source_attribute, render_path, unwrap_envelope, validate_attributes, Ctx, ResourceSpec};
+use super::resource::{
+    cancellable, data_source_attribute, render_path, unwrap_envelope, validate_attributes, Ctx, ResourceSpec,
+};
 use super::schema::{Block, Schema};
 use super::value::{Object, Type, Value};
 
@@ -104,7 +106,7 @@ impl DataSource {
 
         let object = if config.get("id").is_some_and(|v| !v.is_null()) {
             let item = render_path(self.spec.endpoint.item, config).map_err(path_err)?;
-            match ctx.client.get(&item).await {
+            match cancellable(ctx, ctx.client.get(&item)).await? {
                 Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
                 Err(e) if e.is_not_found() => return Err(not_found(format!("id = {}", config["id"].display()))),
                 Err(e) => return Err(translate(&e, &action, Some(block))),
@@ -118,10 +120,8 @@ impl DataSource {
                 .collect();
             let filter = wanted.first().and_then(|(_, v)| v.as_str()).map(str::to_string);
             let query: Vec<(&str, String)> = filter.into_iter().map(|f| ("filter", f)).collect();
-            let items = ctx
-                .client
-                .list(&collection, self.spec.endpoint.plural, &query)
-                .await
+            let items = cancellable(ctx, ctx.client.list(&collection, self.spec.endpoint.plural, &query))
+                .await?
                 .map_err(|e| translate(&e, &action, Some(block)))?;
             let mut matches: Vec<_> = items
                 .into_iter()

@@ -501,7 +501,7 @@ pub fn cancelled() -> Diagnostics {
 }
 
 /// Runs an API call unless Terraform asks the provider to stop first.
-async fn cancellable<T>(ctx: &Ctx<'_>, fut: impl std::future::Future<Output = T>) -> Result<T, Diagnostics> {
+pub(crate) async fn cancellable<T>(ctx: &Ctx<'_>, fut: impl std::future::Future<Output = T>) -> Result<T, Diagnostics> {
     tokio::select! {
         r = fut => Ok(r),
         _ = ctx.stop.cancelled() => Err(cancelled()),
