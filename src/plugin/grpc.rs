@@ -189,6 +189,9 @@ impl ProviderService {
         let config = decode_object(req.config.as_ref(), &res.ty)?.unwrap_or_default();
         let write_only = req.client_capabilities.is_some_and(|c| c.write_only_attributes_allowed);
         let p = res.plan(prior.as_ref(), &proposed, &config, write_only);
+        // Values still unknown during ValidateResourceConfig (e.g. `"${var.x}"` from another
+        // resource's output) may be known now; check them before anything is applied. Warnings
+        // were already reported by the validation call.
         let mut diags = res.validate(&config);
         diags.0.retain(|d| d.severity == Severity::Error);
         if diags.has_errors() {
