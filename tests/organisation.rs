@@ -76,15 +76,9 @@ fn scenario(terraform: Terraform) {
     assert_eq!(as_i64(&tf.outputs()["id"]), Some(id), "output id");
     assert_eq!(sb.organisations().len(), 1, "exactly one organisation created");
 
-    // A second plan is empty, and quick: the provider processes exit as soon as Terraform asks
-    // (GRPCController/Shutdown), where Terraform would otherwise wait 2 s for each of the 3
-    // processes of a plan before killing it.
-    let plan = tf.assert_plan_empty("after create");
-    assert!(
-        plan.elapsed < std::time::Duration::from_secs(4),
-        "a one-resource plan took {:?}",
-        plan.elapsed
-    );
+    // A second plan is empty (that the provider processes exit on Terraform's Shutdown request is
+    // checked in the trace log by tests/secrets.rs).
+    tf.assert_plan_empty("after create");
 
     // In-place update.
     tf.write_main(&config("Antwerpen"));

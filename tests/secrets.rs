@@ -1,5 +1,6 @@
 //! The api key never reaches Terraform's trace log, the plan output or the state; a missing key
-//! is an error naming `LEVEL27_API_KEY`.
+//! is an error naming `LEVEL27_API_KEY`. The trace log also shows the provider processes exiting
+//! on Terraform's Shutdown request rather than being killed.
 
 mod common;
 
@@ -51,6 +52,17 @@ fn api_key_stays_out_of_logs_and_state() {
         text.lines()
             .any(|l| l.contains("provider.terraform-provider-level27") && l.contains("/organisations")),
         "no line from the provider about its API requests in the trace log"
+    );
+    // Every provider process exits when Terraform asks (GRPCController/Shutdown): go-plugin logs
+    // "plugin failed to exit gracefully" before it kills one that does not.
+    let exits = text.lines().filter(|l| l.contains("plugin exited")).count();
+    assert!(
+        exits >= 3,
+        "expected the provider processes to exit, saw {exits} `plugin exited` lines"
+    );
+    assert!(
+        !text.contains("plugin failed to exit gracefully"),
+        "Terraform had to kill a provider process that ignored Shutdown"
     );
     let hits: Vec<&str> = text.lines().filter(|l| l.contains(SECRET)).take(5).collect();
     assert!(
