@@ -155,10 +155,7 @@ impl<'a> Reader<'a> {
                             m.insert(k, self.value(t)?);
                         }
                         // An attribute this schema does not know: skip it rather than fail.
-                        None => {
-                            self.value(&Type::Dynamic)
-                                .or_else(|_| self.skip().map(|_| Value::Null))?;
-                        }
+                        None => self.skip()?,
                     }
                 }
                 for (name, _) in attrs {
@@ -618,6 +615,18 @@ mod tests {
     }
 
     #[test]
+    fn unknown_attributes_of_any_shape_are_skipped_whole() {
+        // {"extra": [1, {"a": "b"}, 3], "name": "a"}
+        let bytes = [
+            0x82, 0xa5, b'e', b'x', b't', b'r', b'a', 0x93, 0x01, 0x81, 0xa1, b'a', 0xa1, b'b', 0x03, 0xa4, b'n', b'a',
+            b'm', b'e', 0xa1, b'a',
+        ];
+        let ty = Type::Object(vec![("name".into(), Type::String)]);
+        let v = decode_msgpack(&bytes, &ty).unwrap();
+        assert_eq!(v.as_object().unwrap()["name"], Value::string("a"));
+    }
+
+    #[test]
     fn dynamic_values_carry_their_type() {
         let v = Value::Dynamic(Box::new((
             Type::List(Box::new(Type::String)),
@@ -635,6 +644,30 @@ mod tests {
         assert!(decode_msgpack(&[0xdd, 0xff, 0xff, 0xff, 0xff], &Type::List(Box::new(Type::Bool))).is_err());
         assert!(decode_msgpack(&[0xc7, 0xff, 0x00], &Type::String).is_err());
         assert!(decode_msgpack(&[0x01, 0x02], &Type::Number).is_err());
+    }
+
+    #[test]
+    fn random_and_truncated_input_never_panics() {
+        let ty = obj_ty();
+        let valid = encode_msgpack(&sample(), &ty);
+        for cut in 0..valid.len() {
+            assert!(
+                decode_msgpack(&valid[..cut], &ty).is_err(),
+                "prefix of {cut} bytes accepted"
+            );
+        }
+        let mut rng = fastrand::Rng::with_seed(27);
+        for _ in 0..20_000 {
+            let len = rng.usize(0..40);
+            let mut bytes: Vec<u8> = (0..len).map(|_| rng.u8(..)).collect();
+            // Often start like a real object so decoding gets past the first byte.
+            if rng.bool() && !bytes.is_empty() {
+                bytes[0] = 0x80 | rng.u8(0..16);
+            }
+            for t in [&ty, &Type::Dynamic, &Type::List(Box::new(Type::Number))] {
+                let _ = decode_msgpack(&bytes, t);
+            }
+        }
     }
 
     #[test]
