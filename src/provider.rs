@@ -9,7 +9,7 @@ use crate::framework::{
 use crate::resources;
 use level27_client::{Client, Config};
 use std::collections::BTreeMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -26,6 +26,8 @@ pub struct Provider {
     pub stop: CancellationToken,
     /// Whether the running Terraform supports write-only attributes (1.11+), from ConfigureProvider.
     pub write_only: std::sync::atomic::AtomicBool,
+    /// The provider block as configured, for attributes that default to a provider argument.
+    config: RwLock<Arc<Object>>,
 }
 
 impl Default for Provider {
@@ -51,6 +53,7 @@ impl Provider {
             client: RwLock::new(None),
             stop: CancellationToken::new(),
             write_only: std::sync::atomic::AtomicBool::new(false),
+            config: RwLock::new(Arc::new(Object::new())),
         }
     }
 
@@ -137,6 +140,9 @@ impl Provider {
             requests_per_second,
             user_agent: format!("terraform-provider-level27/{VERSION} (+https://registry.terraform.io/providers/level27/level27) Terraform/{tf}"),
         };
+        if let Ok(mut slot) = self.config.write() {
+            *slot = Arc::new(config.clone());
+        }
         match Client::new(cfg) {
             Ok(c) => {
                 if let Ok(mut slot) = self.client.write() {
@@ -146,6 +152,11 @@ impl Provider {
             Err(e) => diags.push(Diagnostic::error("Cannot configure the Level27 client", e.to_string())),
         }
         diags
+    }
+
+    /// The provider block as configured (empty before ConfigureProvider).
+    pub fn config(&self) -> Arc<Object> {
+        self.config.read().map(|c| c.clone()).unwrap_or_default()
     }
 
     pub fn client(&self) -> Result<Client, Diagnostics> {
@@ -178,6 +189,10 @@ fn provider_schema() -> Schema {
                     .optional()
                     .sensitive()
                     .describe("Level27 API key. Defaults to the `LEVEL27_API_KEY` environment variable. Never logged."),
+                Attribute::number("organisation_id")
+                    .optional()
+                    .validate(crate::framework::validate::positive_id())
+                    .describe("Default organisation for resources and data sources that take an `organisation_id` and leave it out."),
                 Attribute::string("request_timeout")
                     .optional()
                     .validate(duration())

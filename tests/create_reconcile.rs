@@ -111,6 +111,7 @@ async fn create_team(base_url: String) -> Object {
         client: &client,
         stop: &stop,
         write_only: true,
+        provider_config: &Object::new(),
     };
     let resource = Resource::new(team::spec());
     let planned: Object = [

@@ -72,8 +72,8 @@ resource "level27_organisation" "unknown_argument" {{
   colour     = "red"
 }}
 
-resource "level27_team" "missing_organisation" {{
-  name = "ops"
+resource "level27_team" "missing_name" {{
+  organisation_id = 1
 }}
 "#,
         header = header()
@@ -83,7 +83,23 @@ resource "level27_team" "missing_organisation" {{
     let unknown = expect_error_at(&out, &config, "colour     = \"red\"");
     assert!(unknown.contains("Unsupported argument"), "{unknown}");
     out.assert_contains("Missing required argument");
-    out.assert_contains("organisation_id");
+    out.assert_contains("\"name\" is required");
+    assert_eq!(sb.api_requests(), 0, "requests reached the sandbox: {}", sb.requests());
+
+    // A team with no organisation_id, and none in the provider block: a plan error that says where
+    // to set it, before any request.
+    let config = format!(
+        r#"{header}
+resource "level27_team" "missing_organisation" {{
+  name = "ops"
+}}
+"#,
+        header = header()
+    );
+    tf.write_main(&config);
+    let out = tf.run(&["plan"]).assert_failed();
+    out.assert_contains("Missing organisation_id");
+    out.assert_contains("provider block");
     assert_eq!(sb.api_requests(), 0, "requests reached the sandbox: {}", sb.requests());
 
     // The counter does count: one request of our own shows up.

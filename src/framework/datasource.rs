@@ -5,7 +5,8 @@ use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::mapping::{lookup, state_from_api};
 use super::resource::{
-    cancellable, data_source_attribute, render_path, unwrap_envelope, validate_attributes, Ctx, ResourceSpec,
+    apply_provider_defaults, cancellable, data_source_attribute, render_path, unwrap_envelope, validate_attributes,
+    Ctx, ResourceSpec,
 };
 use super::schema::{Block, Schema};
 use super::value::{Object, Type, Value};
@@ -83,6 +84,9 @@ impl DataSource {
     }
 
     pub async fn read(&self, ctx: &Ctx<'_>, config: &Object) -> Result<Object, Diagnostics> {
+        let mut with_defaults = config.clone();
+        apply_provider_defaults(&self.schema.block, config, ctx.provider_config, &mut with_defaults)?;
+        let config = &with_defaults;
         let diags = self.validate(config);
         if diags.has_errors() {
             return Err(diags);

@@ -9,6 +9,7 @@ use super::diag::AttrPath;
 use super::schema::{Block, Mode};
 use super::value::{Object, Value};
 
+#[derive(Debug)]
 pub struct Plan {
     pub planned: Object,
     pub requires_replace: Vec<AttrPath>,

@@ -65,6 +65,8 @@ pub struct Ctx<'a> {
     pub client: &'a Client,
     pub stop: &'a CancellationToken,
     pub write_only: bool,
+    /// The provider's configuration, for attributes that default to a provider argument.
+    pub provider_config: &'a Object,
 }
 
 /// A resource type ready to serve: its spec and the schema derived from it.
@@ -145,12 +147,22 @@ impl Resource {
         diags
     }
 
-    pub fn plan(&self, prior: Option<&Object>, proposed: &Object, config: &Object, write_only: bool) -> Plan {
+    pub fn plan(
+        &self,
+        prior: Option<&Object>,
+        proposed: &Object,
+        config: &Object,
+        write_only: bool,
+        provider_config: &Object,
+    ) -> Result<Plan, Diagnostics> {
         let mut p = plan(self.block(), prior, proposed, config);
         if !write_only {
             keep_write_only(self.block(), config, &mut p.planned);
         }
-        p
+        if prior.is_none() {
+            apply_provider_defaults(self.block(), config, provider_config, &mut p.planned)?;
+        }
+        Ok(p)
     }
 
     /// Applies the write-only rule for Terraform versions without write-only support.
@@ -440,6 +452,44 @@ impl Resource {
     }
 }
 
+/// On create, attributes left out of the configuration take the provider argument they default
+/// to; with neither set, the plan fails naming both places. (An existing object keeps its value:
+/// changing the provider's default does not move or replace it.)
+pub fn apply_provider_defaults(
+    block: &Block,
+    config: &Object,
+    provider_config: &Object,
+    target: &mut Object,
+) -> Result<(), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    for a in &block.attributes {
+        let Some(arg) = a.provider_default else { continue };
+        if !config.get(a.name).is_none_or(Value::is_null) {
+            continue;
+        }
+        match provider_config.get(arg) {
+            Some(v) if !v.is_null() => {
+                target.insert(a.name.to_string(), v.clone());
+            }
+            _ => diags.push(
+                Diagnostic::error(
+                    format!("Missing {}", a.name),
+                    format!(
+                        "Set {} here, or set `{arg}` in the provider block to give every resource a default.",
+                        a.name
+                    ),
+                )
+                .at(AttrPath::attr(a.name)),
+            ),
+        }
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(())
+    }
+}
+
 /// Fills `{attribute}` placeholders from the state. Ids are whole numbers; strings are
 /// percent-encoded so a name can never change the path.
 pub fn render_path(template: &str, state: &Object) -> Result<String, String> {
@@ -519,8 +569,9 @@ pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
     if lookup_keys.contains(&a.name) {
         d.mode = Mode::OptionalComputed;
         d.validators = a.validators.clone();
-    } else if a.mode == Mode::Required && a.api.read.is_none() {
-        d.mode = Mode::Required;
+    } else if a.api.read.is_none() && (a.mode == Mode::Required || a.provider_default.is_some()) {
+        // A parent in the path (organisation_id): an input, as in the resource.
+        d.mode = a.mode;
         d.validators = a.validators.clone();
     } else {
         d.mode = Mode::Computed;
@@ -563,6 +614,33 @@ mod tests {
         assert!(r.upgrade_state(2, b"{}").is_err());
         assert!(r.upgrade_state(0, br#"{"id": 5}"#).is_err());
         assert!(r.upgrade_state(1, b"[1]").is_err());
+    }
+
+    #[test]
+    fn parents_default_to_the_provider_argument_on_create_only() {
+        let team = Resource::new(crate::resources::team::spec());
+        let config: Object = [
+            ("name".to_string(), Value::string("ops")),
+            ("organisation_id".to_string(), Value::Null),
+        ]
+        .into_iter()
+        .collect();
+        let provider: Object = [("organisation_id".to_string(), Value::int(42))].into_iter().collect();
+        let p = team.plan(None, &config, &config, true, &provider).unwrap();
+        assert_eq!(p.planned["organisation_id"], Value::int(42));
+
+        // Neither here nor in the provider: a plan error on the attribute.
+        let e = team.plan(None, &config, &config, true, &Object::new()).unwrap_err();
+        assert_eq!(e.0[0].path, Some(AttrPath::attr("organisation_id")));
+        assert!(e.0[0].detail.contains("provider block"), "{}", e.0[0].detail);
+
+        // An existing team keeps its organisation when the provider default changes.
+        let mut prior = config.clone();
+        prior.insert("organisation_id".into(), Value::int(7));
+        prior.insert("id".into(), Value::int(5));
+        let p = team.plan(Some(&prior), &prior, &config, true, &provider).unwrap();
+        assert_eq!(p.planned["organisation_id"], Value::int(7));
+        assert!(p.requires_replace.is_empty());
     }
 
     #[test]

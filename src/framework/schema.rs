@@ -57,6 +57,9 @@ pub struct Attribute {
     pub api: ApiField,
     /// Set for a nested attribute (protocol 6): `ty` is then derived from these attributes.
     pub nested: Option<NestedAttributes>,
+    /// The provider argument whose value is used when the configuration leaves this one out
+    /// (e.g. the provider's default `organisation_id`).
+    pub provider_default: Option<&'static str>,
 }
 
 /// The attributes of a nested attribute and how they nest (one object, a list, set or map of them).
@@ -94,6 +97,7 @@ impl Attribute {
             changes_on_update: false,
             api: ApiField::default(),
             nested: None,
+            provider_default: None,
         }
     }
 
@@ -180,6 +184,13 @@ impl Attribute {
     /// A default makes the attribute optional+computed: the plan shows the value that will be used.
     pub fn default(mut self, v: Value) -> Self {
         self.default = Some(v);
+        self.mode = Mode::OptionalComputed;
+        self
+    }
+
+    /// Optional here when the provider block sets `provider_argument`; its value is then planned.
+    pub fn provider_default(mut self, provider_argument: &'static str) -> Self {
+        self.provider_default = Some(provider_argument);
         self.mode = Mode::OptionalComputed;
         self
     }

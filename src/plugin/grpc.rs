@@ -188,7 +188,7 @@ impl ProviderService {
         let prior = decode_object(req.prior_state.as_ref(), &res.ty)?;
         let config = decode_object(req.config.as_ref(), &res.ty)?.unwrap_or_default();
         let write_only = req.client_capabilities.is_some_and(|c| c.write_only_attributes_allowed);
-        let p = res.plan(prior.as_ref(), &proposed, &config, write_only);
+        let p = res.plan(prior.as_ref(), &proposed, &config, write_only, &self.provider.config())?;
         // Values still unknown during ValidateResourceConfig (e.g. `"${var.x}"` from another
         // resource's output) may be known now; check them before anything is applied. Warnings
         // were already reported by the validation call.
@@ -234,10 +234,12 @@ impl ProviderService {
                 return resp;
             }
         };
+        let provider_config = self.provider.config();
         let ctx = Ctx {
             client: &client,
             stop: &self.provider.stop,
             write_only: self.provider.write_only.load(std::sync::atomic::Ordering::Relaxed),
+            provider_config: &provider_config,
         };
         let (state, diags) = match (prior, planned) {
             (None, Some(planned)) => match res.create(&ctx, &planned).await {
@@ -455,10 +457,12 @@ impl pb::provider_server::Provider for ProviderService {
                 return Ok(encode(&Value::Null, &res.ty));
             };
             let client = self.ctx_client()?;
+            let provider_config = self.provider.config();
             let ctx = Ctx {
                 client: &client,
                 stop: &self.provider.stop,
                 write_only: self.provider.write_only.load(std::sync::atomic::Ordering::Relaxed),
+                provider_config: &provider_config,
             };
             let new = res.read(&ctx, &state).await?;
             if new.is_none() {
@@ -555,10 +559,12 @@ impl pb::provider_server::Provider for ProviderService {
                 .ok_or_else(|| unknown_type("data source", &req.type_name))?;
             let config = decode_object(req.config.as_ref(), &ds.ty)?.unwrap_or_default();
             let client = self.ctx_client()?;
+            let provider_config = self.provider.config();
             let ctx = Ctx {
                 client: &client,
                 stop: &self.provider.stop,
                 write_only: self.provider.write_only.load(std::sync::atomic::Ordering::Relaxed),
+                provider_config: &provider_config,
             };
             let state = ds.read(&ctx, &config).await?;
             Ok::<_, Diagnostics>(encode_object(Some(state), &ds.ty))

@@ -18,11 +18,11 @@ pub fn spec() -> ResourceSpec {
                 .read_from("id")
                 .describe("The team's id."),
             Attribute::number("organisation_id")
-                .required()
+                .provider_default("organisation_id")
                 .send_as("organisation")
                 .requires_replace()
                 .validate(positive_id())
-                .describe("The organisation the team belongs to. Changing it replaces the team."),
+                .describe("The organisation the team belongs to; defaults to the provider's `organisation_id`. Changing it replaces the team."),
             Attribute::string("name")
                 .required()
                 .api("name")
