@@ -231,11 +231,6 @@ impl Value {
         }
     }
 
-    /// A null value shaped for the type: objects become an object of nulls is NOT done here; null is null.
-    pub fn null_of(_ty: &Type) -> Value {
-        Value::Null
-    }
-
     /// Short human form for diagnostics.
     pub fn display(&self) -> String {
         match self {
