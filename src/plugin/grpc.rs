@@ -27,6 +27,25 @@ impl ProviderService {
 
 type R<T> = Result<Response<T>, Status>;
 
+/// What an operation borrows its `Ctx` from.
+struct Session {
+    client: level27_client::Client,
+    stop: tokio_util::sync::CancellationToken,
+    write_only: bool,
+    provider_config: Arc<Object>,
+}
+
+impl Session {
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            client: &self.client,
+            stop: &self.stop,
+            write_only: self.write_only,
+            provider_config: &self.provider_config,
+        }
+    }
+}
+
 #[allow(clippy::result_large_err)] // the generated trait fixes this return type
 fn ok<T>(t: T) -> R<T> {
     Ok(Response::new(t))
@@ -163,8 +182,14 @@ pub fn proto_schema(s: &Schema) -> pb::Schema {
 }
 
 impl ProviderService {
-    fn ctx_client(&self) -> Result<level27_client::Client, Diagnostics> {
-        self.provider.client()
+    /// What one operation needs, taken once from the configured provider.
+    fn session(&self) -> Result<Session, Diagnostics> {
+        Ok(Session {
+            client: self.provider.client()?,
+            stop: self.provider.stop.clone(),
+            write_only: self.provider.write_only.load(std::sync::atomic::Ordering::Relaxed),
+            provider_config: self.provider.config(),
+        })
     }
 
     async fn plan(
@@ -227,20 +252,14 @@ impl ProviderService {
                 return resp;
             }
         };
-        let client = match self.ctx_client() {
-            Ok(c) => c,
+        let session = match self.session() {
+            Ok(s) => s,
             Err(d) => {
                 resp.diagnostics = diagnostics(d);
                 return resp;
             }
         };
-        let provider_config = self.provider.config();
-        let ctx = Ctx {
-            client: &client,
-            stop: &self.provider.stop,
-            write_only: self.provider.write_only.load(std::sync::atomic::Ordering::Relaxed),
-            provider_config: &provider_config,
-        };
+        let ctx = session.ctx();
         let (state, diags) = match (prior, planned) {
             (None, Some(planned)) => match res.create(&ctx, &planned).await {
                 Ok(s) => (Some(s), Diagnostics::default()),
@@ -456,14 +475,8 @@ impl pb::provider_server::Provider for ProviderService {
             let Some(state) = decode_object(req.current_state.as_ref(), &res.ty)? else {
                 return Ok(encode(&Value::Null, &res.ty));
             };
-            let client = self.ctx_client()?;
-            let provider_config = self.provider.config();
-            let ctx = Ctx {
-                client: &client,
-                stop: &self.provider.stop,
-                write_only: self.provider.write_only.load(std::sync::atomic::Ordering::Relaxed),
-                provider_config: &provider_config,
-            };
+            let session = self.session()?;
+            let ctx = session.ctx();
             let new = res.read(&ctx, &state).await?;
             if new.is_none() {
                 tracing::info!(resource = %req.type_name, "object no longer exists; removing it from state");
@@ -558,14 +571,8 @@ impl pb::provider_server::Provider for ProviderService {
                 .get(req.type_name.as_str())
                 .ok_or_else(|| unknown_type("data source", &req.type_name))?;
             let config = decode_object(req.config.as_ref(), &ds.ty)?.unwrap_or_default();
-            let client = self.ctx_client()?;
-            let provider_config = self.provider.config();
-            let ctx = Ctx {
-                client: &client,
-                stop: &self.provider.stop,
-                write_only: self.provider.write_only.load(std::sync::atomic::Ordering::Relaxed),
-                provider_config: &provider_config,
-            };
+            let session = self.session()?;
+            let ctx = session.ctx();
             let state = ds.read(&ctx, &config).await?;
             Ok::<_, Diagnostics>(encode_object(Some(state), &ds.ty))
         }
