@@ -2,7 +2,7 @@
 //! resources and data sources it serves.
 
 use crate::data_sources;
-use crate::framework::validate::{duration, int_between, parse_duration, Validator};
+use crate::framework::validate::{int_between, parse_duration, positive_duration, Validator};
 use crate::framework::{
     AttrPath, Attribute, Block, DataSource, Diagnostic, Diagnostics, Object, Resource, Schema, Type, Value,
 };
@@ -170,14 +170,23 @@ impl Provider {
     }
 }
 
+/// The slowest rate the API client accepts (one request every 1000 s); keep in step with
+/// `level27_client`'s rate limiter, which rejects anything between 0 and this.
+pub const MIN_REQUESTS_PER_SECOND: f64 = 0.001;
+
 fn provider_schema() -> Schema {
-    let rps = Validator::new("a number of requests per second, 0 for no limit", |v| match v {
-        Value::Number(n) if n.as_f64() >= 0.0 && n.as_f64().is_finite() => Ok(()),
-        _ => Err(format!(
-            "must be a number of requests per second (0 for no limit), got {}",
-            v.display()
-        )),
-    });
+    let rps = Validator::new(
+        format!("0 for no limit, or a number of requests per second of at least {MIN_REQUESTS_PER_SECOND}"),
+        |v| match v {
+            Value::Number(n) if n.as_f64() == 0.0 => Ok(()),
+            Value::Number(n) if n.as_f64() >= MIN_REQUESTS_PER_SECOND && n.as_f64().is_finite() => Ok(()),
+            _ => Err(format!(
+                "must be 0 (no limit) or a number of requests per second of at least \
+                 {MIN_REQUESTS_PER_SECOND} (one request every 1000 s), got {}",
+                v.display()
+            )),
+        },
+    );
     Schema {
         version: 0,
         block: Block {
@@ -195,7 +204,7 @@ fn provider_schema() -> Schema {
                     .describe("Default organisation for resources and data sources that take an `organisation_id` and leave it out."),
                 Attribute::string("request_timeout")
                     .optional()
-                    .validate(duration())
+                    .validate(positive_duration())
                     .describe("Timeout of one HTTP request, as a duration (`30s`, `2m`). Default `60s`."),
                 Attribute::number("max_retries")
                     .optional()
@@ -210,5 +219,78 @@ fn provider_schema() -> Schema {
             description: "The Level27 provider manages organisations, teams, apps, domains and servers of the Level27 hosting platform.",
             deprecated: None,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::value::Number;
+
+    fn config(pairs: &[(&str, Value)]) -> Object {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    /// The errors on `attr`, from validation alone (what ValidateProviderConfig reports).
+    fn errors_on(p: &Provider, c: &Object, attr: &str) -> Vec<Diagnostic> {
+        p.validate_config(c)
+            .0
+            .into_iter()
+            .filter(|d| d.path == Some(AttrPath::attr(attr)))
+            .collect()
+    }
+
+    #[test]
+    fn too_slow_request_rates_are_rejected_on_the_attribute() {
+        let p = Provider::new();
+        for bad in [Value::Number(Number::Float(0.0005)), Value::int(-1)] {
+            let c = config(&[("requests_per_second", bad.clone())]);
+            let e = errors_on(&p, &c, "requests_per_second");
+            assert_eq!(e.len(), 1, "{bad:?}: {:?}", p.validate_config(&c));
+            assert!(e[0].detail.contains("at least 0.001"), "{}", e[0].detail);
+        }
+        for ok in [Value::int(0), Value::int(5), Value::Number(Number::Float(0.001))] {
+            let c = config(&[("requests_per_second", ok.clone())]);
+            assert!(!p.validate_config(&c).has_errors(), "{ok:?}");
+        }
+    }
+
+    #[test]
+    fn zero_or_overlong_request_timeouts_are_rejected_on_the_attribute() {
+        let p = Provider::new();
+        for (bad, why) in [("0s", "longer than zero"), ("99999999999999999999h", "too long")] {
+            let c = config(&[("request_timeout", Value::string(bad))]);
+            let e = errors_on(&p, &c, "request_timeout");
+            assert_eq!(e.len(), 1, "{bad}: {:?}", p.validate_config(&c));
+            assert!(e[0].detail.contains(why), "{bad}: {}", e[0].detail);
+        }
+        assert!(!p
+            .validate_config(&config(&[("request_timeout", Value::string("30s"))]))
+            .has_errors());
+    }
+
+    #[test]
+    fn configure_reports_bad_arguments_on_the_attribute_not_as_a_client_error() {
+        let p = Provider::new();
+        let c = config(&[
+            ("api_url", Value::string("http://127.0.0.1:9")),
+            ("api_key", Value::string("k")),
+            ("request_timeout", Value::string("0s")),
+            ("requests_per_second", Value::Number(Number::Float(0.0001))),
+        ]);
+        let d = p.configure(&c, "1.12.0");
+        assert!(d.has_errors());
+        let paths: Vec<_> = d.0.iter().map(|d| d.path.clone()).collect();
+        assert!(paths.contains(&Some(AttrPath::attr("request_timeout"))), "{paths:?}");
+        assert!(
+            paths.contains(&Some(AttrPath::attr("requests_per_second"))),
+            "{paths:?}"
+        );
+        assert!(
+            d.0.iter().all(|d| d.summary != "Cannot configure the Level27 client"),
+            "{:?}",
+            d.0
+        );
+        assert!(p.client().is_err(), "no client from an invalid configuration");
     }
 }

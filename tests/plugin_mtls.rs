@@ -67,7 +67,6 @@ struct Plugin {
     network: String,
     address: String,
     server_cert: Vec<u8>,
-    startup: Duration,
 }
 
 impl Plugin {
@@ -97,11 +96,13 @@ impl Plugin {
             Ok(Some(Ok(l))) => l,
             other => {
                 let _ = child.kill();
+                // Reap it: a killed child left unwaited stays a zombie until the test binary exits.
+                let _ = child.wait();
                 panic!("no handshake line from the provider: {other:?}");
             }
         };
-        let startup = start.elapsed();
-        eprintln!("handshake line after {startup:.1?}: {line}");
+        // For the log only: startup time is measured by scripts/bench, not asserted here.
+        eprintln!("handshake line after {:.1?}: {line}", start.elapsed());
         let parts: Vec<&str> = line.trim().split('|').collect();
         assert_eq!(parts.len(), 6, "handshake line has 6 fields: {line:?}");
         assert_eq!(parts[0], "1", "core protocol version: {line:?}");
@@ -136,7 +137,6 @@ impl Plugin {
             network: parts[2].to_string(),
             address: parts[3].to_string(),
             server_cert,
-            startup,
         }
     }
 }
@@ -325,11 +325,6 @@ fn plugin_requires_the_pinned_client_certificate() {
     let terraform_cert = ClientCert::generate();
     let other_cert = ClientCert::generate();
     let plugin = Plugin::start(&terraform_cert);
-    assert!(
-        plugin.startup < Duration::from_secs(5),
-        "startup took {:?}",
-        plugin.startup
-    );
     let rt = runtime();
 
     // The pinned certificate: TLS completes with ALPN h2 and the server speaks HTTP/2.
@@ -386,41 +381,45 @@ fn plugin_requires_the_pinned_client_certificate() {
     );
 }
 
+/// go-plugin's message for a binary started without the host's magic cookie.
+const NOT_A_PLUGIN_HOST: &str = "This binary is a plugin. These are not meant to be executed directly.";
+
+/// Everything else a real start has (protocol versions, ports, a valid client certificate), so
+/// that the cookie is the only reason left to refuse.
 #[test]
 fn plugin_without_magic_cookie_refuses_to_run() {
-    let mut cmd = Command::new(PROVIDER_BIN);
-    cmd.env_remove("TF_PLUGIN_MAGIC_COOKIE")
-        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
-        .env("PLUGIN_MIN_PORT", "10000")
-        .env("PLUGIN_MAX_PORT", "25000");
-    let out = run_with_timeout(
-        cmd,
-        "terraform-provider-level27 (no magic cookie)".into(),
-        Duration::from_secs(10),
-    );
-    assert_ne!(out.code, 0, "exit code must be non-zero:\n{}", out.dump());
-    assert!(
-        !out.stdout.trim().is_empty() || !out.stderr.trim().is_empty(),
-        "it must say why it refuses:\n{}",
-        out.dump()
-    );
-    assert!(
-        !out.stdout.contains("|grpc|"),
-        "it must not serve without the cookie:\n{}",
-        out.dump()
-    );
-
-    // A wrong cookie is no better.
-    let mut cmd = Command::new(PROVIDER_BIN);
-    cmd.env("TF_PLUGIN_MAGIC_COOKIE", "not-the-cookie")
-        .env("PLUGIN_PROTOCOL_VERSIONS", "6");
-    let out = run_with_timeout(
-        cmd,
-        "terraform-provider-level27 (wrong magic cookie)".into(),
-        Duration::from_secs(10),
-    );
-    assert_ne!(out.code, 0, "exit code must be non-zero:\n{}", out.dump());
-    assert!(!out.stdout.contains("|grpc|"), "{}", out.dump());
+    let cert = ClientCert::generate();
+    for (label, cookie) in [
+        ("no magic cookie", None),
+        ("wrong magic cookie", Some("not-the-cookie")),
+    ] {
+        let mut cmd = Command::new(PROVIDER_BIN);
+        match cookie {
+            Some(c) => cmd.env("TF_PLUGIN_MAGIC_COOKIE", c),
+            None => cmd.env_remove("TF_PLUGIN_MAGIC_COOKIE"),
+        };
+        cmd.env("PLUGIN_PROTOCOL_VERSIONS", "6")
+            .env("PLUGIN_MIN_PORT", "10000")
+            .env("PLUGIN_MAX_PORT", "25000")
+            .env("PLUGIN_CLIENT_CERT", cert.pem())
+            .env_remove("TF_LOG");
+        let out = run_with_timeout(
+            cmd,
+            format!("terraform-provider-level27 ({label})"),
+            Duration::from_secs(10),
+        );
+        assert_eq!(out.code, 1, "{label}: exit code 1:\n{}", out.dump());
+        assert!(
+            out.stderr.contains(NOT_A_PLUGIN_HOST),
+            "{label}: it must say it is a plugin to be run by Terraform:\n{}",
+            out.dump()
+        );
+        assert!(
+            !out.stdout.contains("|grpc|"),
+            "{label}: it must not serve:\n{}",
+            out.dump()
+        );
+    }
 }
 
 /// A Ctrl-C in a terminal sends SIGINT to Terraform's whole process group, providers included.

@@ -1,8 +1,10 @@
 //! The wire encodings of Terraform values: msgpack (every RPC) and JSON (state being upgraded).
 //!
 //! Decoding is guided by the schema type, because msgpack arrays and maps do not say whether they
-//! are lists, sets, tuples, maps or objects. Unknown is msgpack extension type 0 with any payload
-//! (Terraform 1.11 attaches refinements to it); it is written back as `d4 00 00`.
+//! are lists, sets, tuples, maps or objects. An unknown value is a msgpack extension: type 0
+//! (`d4 00 00`) when wholly unknown, type 0x0c with a map of refinements as payload (not null, a
+//! string prefix, number or length bounds) when Terraform knows more. Any extension decodes as
+//! unknown (the refinements are dropped); unknowns are written back as `d4 00 00`.
 
 use super::value::{Number, Object, Type, Value};
 use std::collections::BTreeMap;
@@ -21,7 +23,15 @@ pub enum CodecError {
     Invalid(String),
     #[error("{0} trailing bytes after the value")]
     Trailing(usize),
+    #[error("value nested more than {0} levels deep")]
+    TooDeep(usize),
+    #[error("tuple of {got} elements for a tuple type of {expected}")]
+    TupleLength { got: usize, expected: usize },
 }
+
+/// How deep an attribute this provider does not know may nest before decoding gives up: real
+/// Terraform values are a few levels deep, and unbounded recursion would overflow the stack.
+pub const MAX_SKIP_DEPTH: usize = 64;
 
 // ---------------------------------------------------------------------------------------------
 // msgpack decoding
@@ -155,7 +165,7 @@ impl<'a> Reader<'a> {
                             m.insert(k, self.value(t)?);
                         }
                         // An attribute this schema does not know: skip it rather than fail.
-                        None => self.skip()?,
+                        None => self.skip(0)?,
                     }
                 }
                 for (name, _) in attrs {
@@ -179,7 +189,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn skip(&mut self) -> Result<(), CodecError> {
+    /// Skips one value; `depth` is how many arrays or maps enclose it.
+    fn skip(&mut self, depth: usize) -> Result<(), CodecError> {
+        if depth > MAX_SKIP_DEPTH {
+            return Err(CodecError::TooDeep(MAX_SKIP_DEPTH));
+        }
         let b = self.byte()?;
         match b {
             0x00..=0x7f | 0xe0..=0xff | 0xc0 | 0xc2 | 0xc3 => Ok(()),
@@ -203,12 +217,15 @@ impl<'a> Reader<'a> {
             0x90..=0x9f | 0xdc | 0xdd => {
                 self.pos -= 1;
                 let n = self.array_len()?;
-                (0..n).try_for_each(|_| self.skip())
+                (0..n).try_for_each(|_| self.skip(depth + 1))
             }
             0x80..=0x8f | 0xde | 0xdf => {
                 self.pos -= 1;
                 let n = self.map_len()?;
-                (0..n * 2).try_for_each(|_| self.skip())
+                (0..n).try_for_each(|_| {
+                    self.skip(depth + 1)?;
+                    self.skip(depth + 1)
+                })
             }
             0xd4..=0xd8 | 0xc7..=0xc9 => {
                 self.pos -= 1;
@@ -307,14 +324,25 @@ impl<'a> Reader<'a> {
 // msgpack encoding
 
 /// Encodes a value for the given type. Object attributes missing from the value are sent as null,
-/// so a partial object from a resource module is still a complete, valid value on the wire.
-pub fn encode_msgpack(v: &Value, ty: &Type) -> Vec<u8> {
+/// so a partial object from a resource module is still a complete, valid value on the wire. A
+/// value that cannot be written as well-formed msgpack of `ty` is an error.
+pub fn try_encode_msgpack(v: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::with_capacity(64);
-    write_value(&mut out, v, ty);
-    out
+    write_value(&mut out, v, ty)?;
+    Ok(out)
 }
 
-fn write_value(out: &mut Vec<u8>, v: &Value, ty: &Type) {
+/// `try_encode_msgpack` for callers that cannot report an error: a value that cannot be encoded
+/// (a bug in a resource module) is logged and sent as null, which Terraform reports as an
+/// inconsistent result instead of failing to parse the whole message.
+pub fn encode_msgpack(v: &Value, ty: &Type) -> Vec<u8> {
+    try_encode_msgpack(v, ty).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "cannot encode a value for Terraform; sending null");
+        vec![0xc0]
+    })
+}
+
+fn write_value(out: &mut Vec<u8>, v: &Value, ty: &Type) -> Result<(), CodecError> {
     match (v, ty) {
         (Value::Null, _) => out.push(0xc0),
         (Value::Unknown, _) => out.extend_from_slice(&[0xd4, 0, 0]),
@@ -325,40 +353,51 @@ fn write_value(out: &mut Vec<u8>, v: &Value, ty: &Type) {
             };
             out.push(0x92);
             write_str(out, &t.to_json().to_string());
-            write_value(out, &inner, &t);
+            write_value(out, &inner, &t)?;
         }
-        (Value::Dynamic(d), _) => write_value(out, &d.1, ty),
+        (Value::Dynamic(d), _) => write_value(out, &d.1, ty)?,
         (Value::Bool(b), _) => out.push(if *b { 0xc3 } else { 0xc2 }),
         (Value::Number(n), _) => write_number(out, n),
         (Value::String(s), _) => write_str(out, s),
         (Value::List(items) | Value::Set(items), Type::List(et) | Type::Set(et)) => {
             write_array_len(out, items.len());
-            items.iter().for_each(|i| write_value(out, i, et));
+            for i in items {
+                write_value(out, i, et)?;
+            }
         }
         (Value::Tuple(items) | Value::List(items), Type::Tuple(ts)) => {
+            // The array header promises one element per type: a mismatch would leave the
+            // message malformed (a length that disagrees with what follows).
+            if items.len() != ts.len() {
+                return Err(CodecError::TupleLength {
+                    got: items.len(),
+                    expected: ts.len(),
+                });
+            }
             write_array_len(out, items.len());
             for (i, t) in items.iter().zip(ts) {
-                write_value(out, i, t);
+                write_value(out, i, t)?;
             }
         }
         (Value::Map(m) | Value::Object(m), Type::Map(et)) => {
             write_map_len(out, m.len());
             for (k, v) in m {
                 write_str(out, k);
-                write_value(out, v, et);
+                write_value(out, v, et)?;
             }
         }
         (Value::Object(m) | Value::Map(m), Type::Object(attrs)) => {
             write_map_len(out, attrs.len());
             for (name, t) in attrs {
                 write_str(out, name);
-                write_value(out, m.get(name).unwrap_or(&Value::Null), t);
+                write_value(out, m.get(name).unwrap_or(&Value::Null), t)?;
             }
         }
         // A value that does not fit its type is a bug in a resource module; send null rather than
         // a malformed message Terraform would reject as a whole.
         _ => out.push(0xc0),
     }
+    Ok(())
 }
 
 fn infer_type(v: &Value) -> Type {
@@ -557,11 +596,29 @@ mod tests {
     #[test]
     fn unknown_is_written_as_ext0_and_refined_unknowns_are_read() {
         assert_eq!(encode_msgpack(&Value::Unknown, &Type::String), vec![0xd4, 0, 0]);
-        // Terraform 1.11: ext8 type 0 carrying {1: false, 2: "prefix-"} for "prefix-${other.id}".
-        let refined = [
-            0xc7, 0x0c, 0x00, 0x82, 0x01, 0xc2, 0x02, 0xa7, b'p', b'r', b'e', b'f', b'i', b'x', b'-',
+        // cty's encoding of refined unknowns: extension type 0x0c whose payload is a map of
+        // refinements. Key 1 is "is null" (false: definitely not null), 2 a string prefix, 3/4 number
+        // bounds as [bound, inclusive], 5/6 collection length bounds.
+        let mut prefixed = vec![0xc7, 0x0c, 0x0c, 0x82, 0x01, 0xc2, 0x02, 0xa7];
+        prefixed.extend_from_slice(b"prefix-");
+        assert_eq!(decode_msgpack(&prefixed, &Type::String).unwrap(), Value::Unknown);
+        let bounded = [
+            0xc7, 0x0b, 0x0c, 0x83, 0x01, 0xc2, 0x03, 0x92, 0x00, 0xc3, 0x04, 0x92, 0x0a, 0xc2,
         ];
-        assert_eq!(decode_msgpack(&refined, &Type::String).unwrap(), Value::Unknown);
+        assert_eq!(decode_msgpack(&bounded, &Type::Number).unwrap(), Value::Unknown);
+        let list = Type::List(Box::new(Type::String));
+        let sized = [0xc7, 0x07, 0x0c, 0x83, 0x01, 0xc2, 0x05, 0x01, 0x06, 0x03];
+        assert_eq!(decode_msgpack(&sized, &list).unwrap(), Value::Unknown);
+
+        // Inside an object, the refinements are consumed whole and the next attribute still reads.
+        let ty = Type::Object(vec![("id".into(), Type::Number), ("name".into(), Type::String)]);
+        let mut obj = vec![0x82, 0xa4, b'n', b'a', b'm', b'e'];
+        obj.extend_from_slice(&prefixed);
+        obj.extend_from_slice(&[0xa2, b'i', b'd', 0x07]);
+        let v = decode_msgpack(&obj, &ty).unwrap();
+        assert_eq!(v.as_object().unwrap()["name"], Value::Unknown);
+        assert_eq!(v.as_object().unwrap()["id"], Value::int(7));
+
         // fixext1 with a non-zero payload is unknown as well.
         assert_eq!(
             decode_msgpack(&[0xd4, 0x00, 0x07], &Type::Number).unwrap(),
@@ -624,6 +681,54 @@ mod tests {
         let ty = Type::Object(vec![("name".into(), Type::String)]);
         let v = decode_msgpack(&bytes, &ty).unwrap();
         assert_eq!(v.as_object().unwrap()["name"], Value::string("a"));
+    }
+
+    #[test]
+    fn deeply_nested_unknown_attributes_are_an_error_not_a_stack_overflow() {
+        let ty = Type::Object(vec![("name".into(), Type::String)]);
+        // {"extra": [[[[ … 1 … ]]]], "name": "a"}, then the same with nested maps {"k": {"k": …}}.
+        let nested = |depth: usize, open: &[u8]| {
+            let mut b = vec![0x82, 0xa5, b'e', b'x', b't', b'r', b'a'];
+            for _ in 0..depth {
+                b.extend_from_slice(open);
+            }
+            b.push(0x01);
+            b.extend_from_slice(&[0xa4, b'n', b'a', b'm', b'e', 0xa1, b'a']);
+            b
+        };
+        for open in [&[0x91][..], &[0x81, 0xa1, b'k'][..]] {
+            assert_eq!(
+                decode_msgpack(&nested(1_000_000, open), &ty),
+                Err(CodecError::TooDeep(MAX_SKIP_DEPTH))
+            );
+            // Real values, a few levels deep, are still skipped.
+            let v = decode_msgpack(&nested(MAX_SKIP_DEPTH, open), &ty).unwrap();
+            assert_eq!(v.as_object().unwrap()["name"], Value::string("a"));
+        }
+    }
+
+    #[test]
+    fn a_tuple_of_the_wrong_length_is_an_encoding_error() {
+        let ty = Type::Object(vec![("pair".into(), Type::Tuple(vec![Type::Number, Type::String]))]);
+        let short = Value::Object(
+            [("pair".to_string(), Value::Tuple(vec![Value::int(1)]))]
+                .into_iter()
+                .collect(),
+        );
+        assert_eq!(
+            try_encode_msgpack(&short, &ty),
+            Err(CodecError::TupleLength { got: 1, expected: 2 })
+        );
+        let long = Value::List(vec![Value::int(1), Value::string("a"), Value::int(3)]);
+        let tuple = Type::Tuple(vec![Type::Number, Type::String]);
+        assert!(try_encode_msgpack(&long, &tuple).is_err());
+        // What the infallible form sends instead is still well-formed msgpack.
+        let bytes = encode_msgpack(&short, &ty);
+        assert_eq!(decode_msgpack(&bytes, &ty).unwrap(), Value::Null);
+        // The right length encodes and round-trips.
+        let ok = Value::Tuple(vec![Value::int(1), Value::string("a")]);
+        let bytes = try_encode_msgpack(&ok, &tuple).unwrap();
+        assert_eq!(decode_msgpack(&bytes, &tuple).unwrap(), ok);
     }
 
     #[test]

@@ -22,15 +22,8 @@ pub fn plan(block: &Block, prior: Option<&Object>, proposed: &Object, config: &O
     let mut planned = proposed.clone();
     let mut requires_replace = Vec::new();
 
-    let user_changed = prior.is_some_and(|prior| {
-        block.attributes.iter().any(|a| {
-            a.mode.is_configurable()
-                && !a.write_only
-                && get(config, a.name) != &Value::Null
-                && get(config, a.name) != get(prior, a.name)
-        })
-    });
-
+    // First every attribute as if nothing volatile changed: what the user sets, defaults, and
+    // computed values kept from the prior state.
     for a in &block.attributes {
         let configured = get(config, a.name);
         let value = if a.write_only {
@@ -39,21 +32,41 @@ pub fn plan(block: &Block, prior: Option<&Object>, proposed: &Object, config: &O
             match (prior, &a.default) {
                 (_, Some(default)) => default.clone(),
                 (None, None) => Value::Unknown,
-                (Some(_), None) if a.changes_on_update && user_changed => Value::Unknown,
                 (Some(p), None) => get(p, a.name).clone(),
             }
         } else {
             configured.clone()
         };
+        planned.insert(a.name.to_string(), value);
+    }
+
+    // "Something the user sets has changed" compares the planned values with the prior ones, not
+    // the configuration: removing an optional attribute (config null, prior set) is a change too.
+    let user_changed = prior.is_some_and(|prior| {
+        block
+            .attributes
+            .iter()
+            .any(|a| a.mode.is_configurable() && !a.write_only && get(&planned, a.name) != get(prior, a.name))
+    });
+
+    for a in &block.attributes {
+        if user_changed
+            && a.changes_on_update
+            && a.mode.is_computed()
+            && !a.write_only
+            && a.default.is_none()
+            && get(config, a.name).is_null()
+        {
+            planned.insert(a.name.to_string(), Value::Unknown);
+        }
         if a.requires_replace && a.mode != Mode::Computed {
             if let Some(p) = prior {
                 let old = get(p, a.name);
-                if &value != old && !(old.is_null() && a.mode.is_computed()) {
+                if get(&planned, a.name) != old && !(old.is_null() && a.mode.is_computed()) {
                     requires_replace.push(AttrPath::attr(a.name));
                 }
             }
         }
-        planned.insert(a.name.to_string(), value);
     }
     Plan {
         planned,
@@ -144,6 +157,43 @@ mod tests {
         let same = obj(&[("parent_id", Value::int(1)), ("name", Value::string("a"))]);
         let p = plan(&block(), Some(&prior), &prior, &same);
         assert_eq!(p.planned, prior);
+    }
+
+    #[test]
+    fn removing_an_optional_attribute_is_a_change_for_volatile_computed_values() {
+        let block = Block {
+            attributes: vec![
+                Attribute::number("id").computed(),
+                Attribute::string("name").required(),
+                Attribute::string("street").optional(),
+                Attribute::string("updated_at").computed().changes_on_update(),
+            ],
+            ..Block::default()
+        };
+        let prior = obj(&[
+            ("id", Value::int(7)),
+            ("name", Value::string("a")),
+            ("street", Value::string("Main 1")),
+            ("updated_at", Value::string("monday")),
+        ]);
+        // `street` removed from the configuration: Terraform proposes null for it.
+        let config = obj(&[("name", Value::string("a"))]);
+        let mut proposed = prior.clone();
+        proposed.insert("street".into(), Value::Null);
+        let p = plan(&block, Some(&prior), &proposed, &config);
+        assert_eq!(p.planned["street"], Value::Null);
+        assert_eq!(
+            p.planned["updated_at"],
+            Value::Unknown,
+            "the update will change updated_at"
+        );
+        assert_eq!(p.planned["id"], Value::int(7));
+
+        // Still unset and unset before: no change, the plan is the prior state.
+        let mut unchanged = prior.clone();
+        unchanged.insert("street".into(), Value::Null);
+        let p = plan(&block, Some(&unchanged), &unchanged, &config);
+        assert_eq!(p.planned, unchanged);
     }
 
     #[test]

@@ -34,7 +34,8 @@ pub fn block(ops: &[Operation]) -> NestedBlock {
     NestedBlock {
         name: "timeouts",
         nesting: Nesting::Single,
-        max_items: 1,
+        // Terraform requires MinItems = MaxItems = 0 for NestingSingle (one block or none).
+        max_items: 0,
         block: Block {
             attributes: ops
                 .iter()

@@ -108,6 +108,24 @@ pub fn duration() -> Validator {
     })
 }
 
+/// A duration greater than zero (a zero timeout would fail every request at once).
+pub fn positive_duration() -> Validator {
+    Validator::new("a duration greater than zero, like 30s, 10m or 1h30m", |v| {
+        match v.as_str() {
+            Some(s) => match parse_duration(s)? {
+                d if d.is_zero() => Err(format!("must be longer than zero, like 30s or 2m, got {s:?}")),
+                _ => Ok(()),
+            },
+            None => Err("must be a string".into()),
+        }
+    })
+}
+
+/// The longest duration accepted: Go's limit (int64 nanoseconds, about 292 years), which
+/// Terraform users know from other providers. Anything longer is a typo, and it keeps deadlines
+/// (`now + duration`) far from overflowing.
+pub const MAX_DURATION: std::time::Duration = std::time::Duration::from_nanos(i64::MAX as u64);
+
 /// Parses Go-style durations (`1h30m`, `45s`, `500ms`): Terraform users know this syntax from
 /// `timeouts` blocks of every other provider.
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
@@ -137,7 +155,13 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         total += n * factor;
         rest = &rest[unit_len..];
     }
-    Ok(std::time::Duration::from_secs_f64(total))
+    // `from_secs_f64` would panic on an overflowing total (and the release build aborts on panic).
+    match std::time::Duration::try_from_secs_f64(total) {
+        Ok(d) if d <= MAX_DURATION => Ok(d),
+        _ => Err(format!(
+            "{s:?} is too long: a duration may be at most 2562047h (about 292 years)"
+        )),
+    }
 }
 
 /// ISO 3166-1 alpha-2 country codes, as the API's `country` field takes them.
@@ -184,6 +208,30 @@ mod tests {
         for bad in ["", "10", "m", "10 m", "10x", "-1s"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
+        assert_eq!(parse_duration("2562047h").unwrap().as_secs(), 2_562_047 * 3600);
+    }
+
+    #[test]
+    fn overlong_durations_are_a_validation_error_not_a_panic() {
+        let huge = "9".repeat(400) + "h"; // parses to an infinite f64
+        for s in ["99999999999999999999h", "2562048h", "5124095h5124095h", huge.as_str()] {
+            let e = parse_duration(s).unwrap_err();
+            assert!(e.contains("too long") && e.contains("2562047h"), "{s}: {e}");
+            let e = duration().check(&Value::string(s)).unwrap_err();
+            assert!(e.contains("too long"), "{s}: {e}");
+        }
+    }
+
+    #[test]
+    fn positive_durations_reject_zero() {
+        let v = positive_duration();
+        assert!(v.check(&Value::string("30s")).is_ok());
+        assert!(v.check(&Value::string("1ms")).is_ok());
+        for zero in ["0s", "0ms", "0h0m0s"] {
+            let e = v.check(&Value::string(zero)).unwrap_err();
+            assert!(e.contains("longer than zero"), "{zero}: {e}");
+        }
+        assert!(v.check(&Value::string("soon")).unwrap_err().contains("not a duration"));
     }
 
     #[test]

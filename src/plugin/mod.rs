@@ -11,9 +11,12 @@ pub mod log;
 pub mod tls;
 
 use crate::provider::Provider;
+use std::future::Future;
 use std::io::Write as _;
+use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::net::TcpListener;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 
 const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
@@ -121,36 +124,166 @@ async fn listen() -> std::io::Result<TcpListener> {
     Err(last.unwrap_or_else(|| std::io::Error::other("no free port")))
 }
 
+/// How long a client may take to complete the TLS handshake. Terraform's takes milliseconds; a
+/// client that connects and stalls would otherwise hold a task and a socket for good.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The pause after a failed accept. Errors such as EMFILE persist until some connection closes,
+/// and retrying at once would spin a core.
+const ACCEPT_RETRY_DELAY: Duration = Duration::from_millis(100);
+
+type Incoming = Result<tokio_rustls::server::TlsStream<TcpStream>, std::io::Error>;
+
 /// Accepts connections, sets TCP_NODELAY and completes the TLS handshake off the accept loop;
 /// connections failing client authentication never reach gRPC.
 fn accept_tls(
     listener: TcpListener,
     acceptor: tokio_rustls::TlsAcceptor,
-) -> tokio_stream::wrappers::ReceiverStream<
-    Result<tokio_rustls::server::TlsStream<tokio::net::TcpStream>, std::io::Error>,
-> {
+) -> tokio_stream::wrappers::ReceiverStream<Incoming> {
     let (tx, rx) = tokio::sync::mpsc::channel(16);
-    tokio::spawn(async move {
-        loop {
-            let (stream, peer) = match listener.accept().await {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::warn!(error = %e, "accept failed");
-                    continue;
-                }
-            };
-            let _ = stream.set_nodelay(true);
-            let acceptor = acceptor.clone();
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                match acceptor.accept(stream).await {
-                    Ok(tls) => {
-                        let _ = tx.send(Ok(tls)).await;
-                    }
-                    Err(e) => tracing::warn!(%peer, error = %e, "rejected a connection that failed mutual TLS"),
-                }
-            });
-        }
-    });
+    tokio::spawn(accept_loop(
+        listener,
+        acceptor,
+        TLS_HANDSHAKE_TIMEOUT,
+        ACCEPT_RETRY_DELAY,
+        tx,
+    ));
     tokio_stream::wrappers::ReceiverStream::new(rx)
+}
+
+/// Where connections come from (a trait so tests can make accept fail).
+trait Listener: Send + 'static {
+    fn accept(&mut self) -> impl Future<Output = std::io::Result<(TcpStream, SocketAddr)>> + Send;
+}
+
+impl Listener for TcpListener {
+    fn accept(&mut self) -> impl Future<Output = std::io::Result<(TcpStream, SocketAddr)>> + Send {
+        TcpListener::accept(self)
+    }
+}
+
+/// Runs until the gRPC server stops taking connections (`tx` closed).
+async fn accept_loop(
+    mut listener: impl Listener,
+    acceptor: tokio_rustls::TlsAcceptor,
+    handshake_timeout: Duration,
+    retry_delay: Duration,
+    tx: tokio::sync::mpsc::Sender<Incoming>,
+) {
+    loop {
+        let accepted = tokio::select! {
+            r = listener.accept() => r,
+            _ = tx.closed() => return,
+        };
+        let (stream, peer) = match accepted {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "accept failed; retrying in {retry_delay:?}");
+                tokio::time::sleep(retry_delay).await;
+                continue;
+            }
+        };
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(%peer, error = %e, "cannot set TCP_NODELAY");
+        }
+        let acceptor = acceptor.clone();
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
+                Ok(Ok(tls)) => {
+                    let _ = tx.send(Ok(tls)).await;
+                }
+                Ok(Err(e)) => tracing::warn!(%peer, error = %e, "rejected a connection that failed mutual TLS"),
+                Err(_) => tracing::warn!(
+                    %peer,
+                    "dropped a connection that did not complete the TLS handshake within {handshake_timeout:?}"
+                ),
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::AsyncReadExt;
+
+    fn acceptor() -> tokio_rustls::TlsAcceptor {
+        use base64::Engine;
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).expect("key");
+        let cert = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+            .expect("params")
+            .self_signed(&key)
+            .expect("certificate");
+        let b64 = base64::engine::general_purpose::STANDARD.encode(cert.der());
+        let pem = format!("-----BEGIN CERTIFICATE-----\n{b64}\n-----END CERTIFICATE-----\n");
+        let tls = tls::setup(&pem).expect("TLS setup");
+        tokio_rustls::TlsAcceptor::from(tls.config)
+    }
+
+    /// A listener whose accept always fails, as with EMFILE; counts the attempts.
+    struct Failing(Arc<AtomicUsize>);
+
+    impl Listener for Failing {
+        fn accept(&mut self) -> impl Future<Output = std::io::Result<(TcpStream, SocketAddr)>> + Send {
+            let calls = self.0.clone();
+            async move {
+                calls.fetch_add(1, Ordering::SeqCst);
+                // A real accept goes through the reactor and yields; so does this one.
+                tokio::task::yield_now().await;
+                Err(std::io::Error::from_raw_os_error(24)) // EMFILE
+            }
+        }
+    }
+
+    // Paused clock: the retry delay passes only when the test sleeps, so the counts are exact.
+    #[tokio::test(start_paused = true)]
+    async fn accept_errors_are_retried_after_a_pause_not_in_a_busy_loop() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let (tx, rx) = tokio::sync::mpsc::channel(1);
+        let delay = Duration::from_millis(100);
+        let task = tokio::spawn(accept_loop(
+            Failing(calls.clone()),
+            acceptor(),
+            TLS_HANDSHAKE_TIMEOUT,
+            delay,
+            tx,
+        ));
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "retried without pausing");
+        // Once the delay has passed, it tries again: accepting continues after errors.
+        tokio::time::sleep(delay * 2 + delay / 2).await;
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        // The loop ends when the server stops taking connections.
+        drop(rx);
+        task.await.expect("accept loop");
+    }
+
+    #[tokio::test]
+    async fn a_client_stalling_the_tls_handshake_is_disconnected() {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await.expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let (tx, mut rx) = tokio::sync::mpsc::channel(1);
+        tokio::spawn(accept_loop(
+            listener,
+            acceptor(),
+            Duration::from_millis(200),
+            ACCEPT_RETRY_DELAY,
+            tx,
+        ));
+        // Connects and never sends a ClientHello.
+        let mut stalled = TcpStream::connect(addr).await.expect("connect");
+        let mut buf = [0u8; 64];
+        // The bound only keeps a regression from hanging the test run.
+        let read = tokio::time::timeout(Duration::from_secs(60), stalled.read(&mut buf)).await;
+        match read {
+            Ok(Ok(0)) | Ok(Err(_)) => {}
+            Ok(Ok(n)) => panic!("the server sent {n} bytes to a client that never said hello"),
+            Err(_) => panic!("the server kept a stalled handshake open"),
+        }
+        assert!(rx.try_recv().is_err(), "a stalled connection must not reach gRPC");
+    }
 }

@@ -60,20 +60,24 @@ fn parse_http_date(s: &str) -> Option<SystemTime> {
     if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 || year < 1970 {
         return None;
     }
-    let days = days_from_civil(year, month, day);
-    let secs = u64::try_from(days).ok()? * 86_400 + h * 3600 + m * 60 + sec;
+    // Checked all the way: the year comes from the server and may be absurd ("Wed, 21 Oct
+    // 99999999999999999 …"); a date that does not fit is treated as no date at all.
+    let days = u64::try_from(days_from_civil(year, month, day)?).ok()?;
+    let secs = days.checked_mul(86_400)?.checked_add(h * 3600 + m * 60 + sec)?;
     UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm); `None` when
+/// the count does not fit an `i64`.
+fn days_from_civil(year: i64, month: u32, day: u32) -> Option<i64> {
+    let y = if month <= 2 { year.checked_sub(1)? } else { year };
     let era = y.div_euclid(400);
-    let yoe = y - era * 400;
+    // 0..=399, so the arithmetic on it and on `doy` cannot overflow.
+    let yoe = y.rem_euclid(400);
     let m = i64::from(month);
     let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    era.checked_mul(146_097)?.checked_add(doe)?.checked_sub(719_468)
 }
 
 #[cfg(test)]
@@ -114,8 +118,27 @@ mod tests {
 
     #[test]
     fn civil_dates() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        assert_eq!(days_from_civil(2024, 2, 29), 19_782);
+        assert_eq!(days_from_civil(1970, 1, 1), Some(0));
+        assert_eq!(days_from_civil(2000, 3, 1), Some(11_017));
+        assert_eq!(days_from_civil(2024, 2, 29), Some(19_782));
+        assert_eq!(days_from_civil(i64::MAX, 12, 31), None);
+    }
+
+    #[test]
+    fn extreme_retry_after_dates_do_not_overflow() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_445_412_470);
+        // Years whose day or second count overflows i64/u64: not a usable date, so the caller falls
+        // back to its own back-off.
+        for year in ["9223372036854775807", "99999999999999999", "400000000000000"] {
+            let header = format!("Wed, 21 Oct {year} 07:28:00 GMT");
+            assert_eq!(parse_retry_after(&header, now), None, "{header}");
+        }
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 99999999999999999999 07:28:00 GMT", now),
+            None
+        );
+        // Far but representable: a long delay (the client caps it with max_retry_after).
+        let far = parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now).expect("a valid date");
+        assert!(far > Duration::from_secs(7_000 * 365 * 86_400), "{far:?}");
     }
 }
