@@ -1,9 +1,10 @@
 //! The engine's answer to a create whose response is lost: it looks the object up and adopts it
 //! when the create did happen, creates it once more only when it certainly did not, and never
-//! leaves a duplicate. Driven through the real API client against a scripted HTTP server that
-//! drops the connection of the first POST, either after or before carrying it out.
+//! leaves a duplicate; a create whose answer is incomplete is read back; a failure after the API
+//! made the object still hands its id back. Driven through the real API client against a
+//! scripted HTTP server (not Terraform: these are the engine's rules, under exact control).
 
-use level27::framework::{Ctx, Object, Resource, Value};
+use level27::framework::{CreateFailed, Ctx, Object, Resource, Value};
 use level27::resources::team;
 use level27_client::{Client, Config};
 use std::sync::{Arc, Mutex};
@@ -17,12 +18,21 @@ struct Api {
     teams: Vec<(i64, String)>,
     posts: usize,
     lists: usize,
+    item_gets: usize,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum FirstPost {
     DropAfterProcessing,
     DropBeforeProcessing,
+    /// Answers after the client gave up (it times out at 1 s), having made the team by then.
+    SlowButDone,
+    /// Never answers and never makes the team.
+    SlowAndNothing,
+    /// Makes the team and answers 201 with the id only.
+    IdOnly,
+    /// As `IdOnly`, and reading the team back fails with a 500.
+    IdOnlyThenReadFails,
 }
 
 /// Serves `/v1/organisations/1/teams` (POST, GET list) over HTTP/1.1, dropping the first POST.
@@ -54,27 +64,60 @@ async fn fake_api(first: FirstPost) -> (String, Arc<Mutex<Api>>) {
                     }
                     let mut body = vec![0; len];
                     stream.read_exact(&mut body).await.expect("body");
+                    if line.starts_with("POST ") {
+                        let posts = {
+                            let mut api = api.lock().expect("lock");
+                            api.posts += 1;
+                            api.posts
+                        };
+                        if posts == 1 && matches!(first, FirstPost::SlowButDone | FirstPost::SlowAndNothing) {
+                            tokio::time::sleep(Duration::from_millis(1500)).await;
+                            if first == FirstPost::SlowAndNothing {
+                                return;
+                            }
+                        }
+                    }
                     let (status, reply) = {
                         let mut api = api.lock().expect("lock");
+                        let path = line.split(' ').nth(1).unwrap_or_default().to_string();
                         if line.starts_with("POST ") {
-                            api.posts += 1;
                             let req: serde_json::Value = serde_json::from_slice(&body).expect("json");
                             let name = req["name"].as_str().expect("name").to_string();
                             let first_post = api.posts == 1;
-                            if first_post && matches!(first, FirstPost::DropBeforeProcessing) {
+                            if first_post && first == FirstPost::DropBeforeProcessing {
                                 return; // connection closed, nothing done
                             }
                             let id = 5000 + api.teams.len() as i64;
                             api.teams.push((id, name.clone()));
-                            if first_post {
-                                return; // done, but the client never hears of it
+                            match first {
+                                FirstPost::IdOnly | FirstPost::IdOnlyThenReadFails => {
+                                    ("201 Created", serde_json::json!({"team": {"id": id}}))
+                                }
+                                // done, but the client never hears of it
+                                _ if first_post => return,
+                                _ => ("201 Created", serde_json::json!({"team": {"id": id, "name": name}})),
                             }
-                            ("201 Created", serde_json::json!({"team": {"id": id, "name": name}}))
+                        } else if let Some(id) = path.strip_prefix("/v1/organisations/1/teams/") {
+                            api.item_gets += 1;
+                            let found = api.teams.iter().find(|(i, _)| i.to_string() == id).cloned();
+                            match (first, found) {
+                                (FirstPost::IdOnlyThenReadFails, _) => {
+                                    ("500 Internal Server Error", serde_json::json!({"message": "boom"}))
+                                }
+                                (_, Some((id, n))) => ("200 OK", serde_json::json!({"team": {"id": id, "name": n}})),
+                                (_, None) => ("404 Not Found", serde_json::json!({"message": "not found"})),
+                            }
                         } else {
-                            api.lists += 1;
+                            // One page: any later offset is past the end. `lists` counts lookups.
+                            let first_page =
+                                !path.contains("offset=") || path.contains("offset=0&") || path.ends_with("offset=0");
+                            if first_page {
+                                api.lists += 1;
+                            }
                             let teams: Vec<_> = api
                                 .teams
                                 .iter()
+                                .filter(|_| first_page)
                                 .map(|(id, n)| serde_json::json!({"id": id, "name": n}))
                                 .collect();
                             ("200 OK", serde_json::json!({ "teams": teams }))
@@ -96,11 +139,11 @@ async fn fake_api(first: FirstPost) -> (String, Arc<Mutex<Api>>) {
     (format!("http://{addr}/v1"), api)
 }
 
-async fn create_team(base_url: String) -> Object {
+async fn create_team(base_url: String) -> Result<Object, CreateFailed> {
     let client = Client::new(Config {
         base_url,
         api_key: "k".into(),
-        request_timeout: Duration::from_secs(5),
+        request_timeout: Duration::from_secs(1),
         max_retries: 2,
         requests_per_second: None,
         user_agent: "test".into(),
@@ -121,13 +164,22 @@ async fn create_team(base_url: String) -> Object {
     ]
     .into_iter()
     .collect();
-    resource.create(&ctx, &planned).await.expect("create succeeds")
+    resource.create(&ctx, &planned, &planned).await
+}
+
+fn details(f: &CreateFailed) -> String {
+    f.diags
+        .0
+        .iter()
+        .map(|d| format!("{}: {}", d.summary, d.detail))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[tokio::test]
 async fn a_create_carried_out_but_unanswered_is_adopted_not_repeated() {
     let (url, api) = fake_api(FirstPost::DropAfterProcessing).await;
-    let state = create_team(url).await;
+    let state = create_team(url).await.expect("create succeeds");
     let api = api.lock().expect("lock");
     assert_eq!(api.posts, 1, "the POST must not be repeated");
     assert_eq!(api.teams.len(), 1, "exactly one team exists");
@@ -142,10 +194,61 @@ async fn a_create_carried_out_but_unanswered_is_adopted_not_repeated() {
 #[tokio::test]
 async fn a_create_dropped_before_it_was_carried_out_is_made_once() {
     let (url, api) = fake_api(FirstPost::DropBeforeProcessing).await;
-    let state = create_team(url).await;
+    let state = create_team(url).await.expect("create succeeds");
     let api = api.lock().expect("lock");
     assert_eq!(api.posts, 2, "one lost POST, then one after the lookup found nothing");
-    assert_eq!(api.lists, 1);
+    assert_eq!(api.lists, 1, "looked up once before creating again");
     assert_eq!(api.teams.len(), 1, "exactly one team exists");
     assert_eq!(state["id"], Value::int(api.teams[0].0));
+}
+
+#[tokio::test]
+async fn a_timed_out_create_that_finishes_late_is_found_not_repeated() {
+    let (url, api) = fake_api(FirstPost::SlowButDone).await;
+    let state = create_team(url).await.expect("create succeeds");
+    let api = api.lock().expect("lock");
+    assert_eq!(api.posts, 1, "a timed-out POST may still be running: never repeated");
+    assert!(api.lists >= 2, "looked up again after a pause: {} lookups", api.lists);
+    assert_eq!(api.teams.len(), 1);
+    assert_eq!(state["id"], Value::int(api.teams[0].0));
+}
+
+#[tokio::test]
+async fn a_timed_out_create_that_made_nothing_fails_without_repeating() {
+    let (url, api) = fake_api(FirstPost::SlowAndNothing).await;
+    let failed = create_team(url).await.expect_err("the outcome stays unknown");
+    let api = api.lock().expect("lock");
+    assert_eq!(api.posts, 1, "never repeated while the first may still be running");
+    assert_eq!(api.teams.len(), 0);
+    assert!(failed.state.is_none(), "no object is known to exist");
+    let text = details(&failed);
+    assert!(
+        text.contains("terraform import"),
+        "says how to adopt it if it appears: {text}"
+    );
+    assert!(text.contains("name = \"ops\""), "names what to look for: {text}");
+}
+
+#[tokio::test]
+async fn a_create_answer_without_the_sent_fields_is_read_back_once() {
+    let (url, api) = fake_api(FirstPost::IdOnly).await;
+    let state = create_team(url).await.expect("create succeeds");
+    let api = api.lock().expect("lock");
+    assert_eq!((api.posts, api.item_gets), (1, 1), "one POST, one read-back GET");
+    assert_eq!(state["name"], Value::string("ops"));
+    assert_eq!(state["id"], Value::int(api.teams[0].0));
+}
+
+#[tokio::test]
+async fn a_failure_after_the_object_was_made_still_returns_its_id() {
+    let (url, api) = fake_api(FirstPost::IdOnlyThenReadFails).await;
+    let failed = create_team(url).await.expect_err("the read-back fails");
+    let api = api.lock().expect("lock");
+    let state = failed.state.as_ref().expect("the created object is handed back");
+    assert_eq!(state["id"], Value::int(api.teams[0].0), "Terraform keeps it (tainted)");
+    assert!(
+        state.values().all(|v| !v.is_unknown()),
+        "no unknown value in an applied state"
+    );
+    assert!(!failed.diags.0.is_empty());
 }

@@ -46,7 +46,7 @@ pub fn translate(err: &ApiError, action: &str, block: Option<&Block>) -> Diagnos
         )),
         ApiError::OutcomeUnknown { .. } => diags.push(Diagnostic::error(
             format!("Unknown outcome while trying to {action}"),
-            format!("{err}. The request may or may not have been carried out; it was not repeated so that no duplicate is created. Check the control panel and import the object if it exists."),
+            format!("{err}. The request may or may not have been carried out; it was not repeated so that no duplicate is created."),
         )),
         other => diags.push(Diagnostic::error(format!("Failed to {action}"), other.to_string())),
     }

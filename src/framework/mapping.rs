@@ -20,7 +20,7 @@ pub fn request_body(block: &Block, planned: &Object, prior: Option<&Object>, onl
         let v = planned.get(a.name).unwrap_or(&Value::Null);
         if only_changed {
             if let Some(p) = prior {
-                if p.get(a.name).unwrap_or(&Value::Null) == v && !a.write_only {
+                if p.get(a.name).unwrap_or(&Value::Null) == v && !a.write_only && !a.api.always_send {
                     continue;
                 }
             }
@@ -35,6 +35,18 @@ pub fn request_body(block: &Block, planned: &Object, prior: Option<&Object>, onl
         body.insert(field.to_string(), to_json(v));
     }
     body
+}
+
+/// The values a request is built from: the planned state, plus the write-only attributes taken
+/// from the configuration (Terraform 1.11+ plans them as null, so only the config carries them).
+pub fn sendable(block: &Block, planned: &Object, config: &Object) -> Object {
+    let mut out = planned.clone();
+    for a in block.attributes.iter().filter(|a| a.write_only) {
+        if let Some(v) = config.get(a.name).filter(|v| !v.is_null()) {
+            out.insert(a.name.to_string(), v.clone());
+        }
+    }
+    out
 }
 
 pub fn to_json(v: &Value) -> Json {
@@ -140,6 +152,7 @@ mod tests {
                 Attribute::number("reseller_id").optional().api("reseller"),
                 Attribute::number("disk").computed().read_from("disk"),
                 Attribute::string("secret").write_only().send_as("pass"),
+                Attribute::string("tax").required().api("tax").always_send(),
             ],
             ..Block::default()
         }
@@ -174,25 +187,50 @@ mod tests {
             ("parent_id", Value::int(9)),
             ("name", Value::string("a")),
             ("city", Value::string("Gent")),
+            ("tax", Value::string("BE1")),
         ]);
+        // As Terraform 1.11+ plans it: the write-only secret is null in the plan, only the
+        // configuration carries it.
         let planned = obj(&[
             ("id", Value::int(1)),
             ("parent_id", Value::int(9)),
             ("name", Value::string("b")),
             ("city", Value::Null),
-            ("secret", Value::string("s")),
+            ("secret", Value::Null),
+            ("tax", Value::string("BE1")),
         ]);
+        let config = obj(&[("secret", Value::string("s")), ("name", Value::string("b"))]);
+        let planned = sendable(&block(), &planned, &config);
+        assert_eq!(planned["secret"], Value::string("s"));
+        assert_eq!(planned["id"], Value::int(1), "other values come from the plan");
+
         let create = request_body(&block(), &planned, None, false);
         assert_eq!(
             Json::Object(create),
-            json!({"organisation": 9, "name": "b", "pass": "s"})
+            json!({"organisation": 9, "name": "b", "pass": "s", "tax": "BE1"})
         );
         let put = request_body(&block(), &planned, Some(&prior), false);
         assert_eq!(
             Json::Object(put),
-            json!({"organisation": 9, "name": "b", "city": null, "country": null, "reseller": null, "pass": "s"})
+            json!({"organisation": 9, "name": "b", "city": null, "country": null, "reseller": null, "pass": "s", "tax": "BE1"})
         );
+        // PATCH: the changed fields, the secret, and the field the API's PATCH form requires.
         let patch = request_body(&block(), &planned, Some(&prior), true);
-        assert_eq!(Json::Object(patch), json!({"name": "b", "city": null, "pass": "s"}));
+        assert_eq!(
+            Json::Object(patch),
+            json!({"name": "b", "city": null, "pass": "s", "tax": "BE1"})
+        );
+    }
+
+    #[test]
+    fn an_unset_write_only_attribute_is_not_sent() {
+        let planned = obj(&[
+            ("parent_id", Value::int(9)),
+            ("name", Value::string("b")),
+            ("secret", Value::Null),
+        ]);
+        let planned = sendable(&block(), &planned, &obj(&[("secret", Value::Null)]));
+        let create = request_body(&block(), &planned, None, false);
+        assert!(!create.contains_key("pass"), "{create:?}");
     }
 }

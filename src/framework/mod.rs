@@ -9,6 +9,7 @@ pub mod mapping;
 pub mod plan;
 pub mod resource;
 pub mod schema;
+pub mod spec_check;
 pub mod timeouts;
 pub mod validate;
 pub mod value;
@@ -16,6 +17,6 @@ pub mod wait;
 
 pub use datasource::DataSource;
 pub use diag::{AttrPath, Diagnostic, Diagnostics};
-pub use resource::{Ctx, Endpoint, Resource, ResourceSpec, UpdateVerb};
+pub use resource::{CreateFailed, Ctx, Endpoint, Resource, ResourceSpec, UpdateVerb};
 pub use schema::{Attribute, Block, Schema};
 pub use value::{Object, Type, Value};

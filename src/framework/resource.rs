@@ -5,7 +5,7 @@
 
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
-use super::mapping::{lookup, request_body, state_from_api};
+use super::mapping::{lookup, request_body, sendable, state_from_api};
 use super::plan::{keep_write_only, plan, Plan};
 use super::schema::{Attribute, Block, Mode, Schema};
 use super::timeouts::{self, Operation};
@@ -58,6 +58,33 @@ pub struct ResourceSpec {
 
 /// One step of a state upgrade, on Terraform's JSON form of the stored state.
 pub type StateUpgrader = fn(serde_json::Map<String, Json>) -> Result<serde_json::Map<String, Json>, String>;
+
+/// A failed create: the diagnostics, and the state of the object when the API did create it.
+#[derive(Debug)]
+pub struct CreateFailed {
+    pub state: Option<Object>,
+    pub diags: Diagnostics,
+}
+
+impl From<Diagnostic> for CreateFailed {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics::from(d).into()
+    }
+}
+
+impl From<Diagnostics> for CreateFailed {
+    fn from(diags: Diagnostics) -> Self {
+        CreateFailed { state: None, diags }
+    }
+}
+
+/// Terraform accepts no unknown value in the state an apply returns.
+fn known_or_null(state: &Object) -> Object {
+    state
+        .iter()
+        .map(|(k, v)| (k.clone(), if v.is_unknown() { Value::Null } else { v.clone() }))
+        .collect()
+}
 
 /// What every operation needs: the configured API client, Terraform's stop signal, and whether
 /// the running Terraform supports write-only attributes (1.11+).
@@ -173,10 +200,18 @@ impl Resource {
         state
     }
 
-    pub async fn create(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Object, Diagnostics> {
+    /// Creates the object and returns its state. A failure after the API accepted the create (a
+    /// failed wait, read-back or cancellation) still returns the state with the new id, so that
+    /// Terraform keeps the object (tainted, to be replaced) instead of losing track of it.
+    pub async fn create(&self, ctx: &Ctx<'_>, planned: &Object, config: &Object) -> Result<Object, CreateFailed> {
+        let planned = &resolve_provider_defaults(self.block(), planned, ctx.provider_config);
         let collection = self.path(self.spec.endpoint.collection, planned)?;
-        let body = Json::Object(request_body(self.block(), planned, None, false));
-        let response = match cancellable(ctx, ctx.client.post(&collection, &body)).await? {
+        let send = sendable(self.block(), planned, config);
+        let body = Json::Object(request_body(self.block(), &send, None, false));
+        let posted = cancellable(ctx, ctx.client.post(&collection, &body))
+            .await
+            .map_err(|d| self.maybe_created(planned, d))?;
+        let response = match posted {
             Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
             Err(e) if e.is_outcome_unknown() && !self.spec.natural_key.is_empty() => {
                 tracing::warn!(
@@ -185,7 +220,15 @@ impl Resource {
                 );
                 self.reconcile_create(ctx, &collection, &body, planned, e).await?
             }
-            Err(e) => return Err(translate(&e, &self.action("create"), Some(self.block()))),
+            Err(e) => {
+                let d = translate(&e, &self.action("create"), Some(self.block()));
+                return Err(if e.is_outcome_unknown() {
+                    self.maybe_created(planned, d)
+                } else {
+                    d
+                }
+                .into());
+            }
         };
         let mut state = state_from_api(self.block(), &response, planned);
         if state.get("id").is_none_or(|v| v.is_null()) {
@@ -195,18 +238,55 @@ impl Resource {
             )
             .into());
         }
+        // From here on the object exists: every failure hands its state back.
+        let created = |state: &Object, d: Diagnostics| CreateFailed {
+            state: Some(self.finish(ctx, planned, known_or_null(state))),
+            diags: d,
+        };
+        let item = self
+            .path(self.spec.endpoint.item, &state)
+            .map_err(|d| created(&state, d))?;
         if let Some(rule) = &self.spec.status {
-            let item = self.path(self.spec.endpoint.item, &state)?;
             let obj = self
                 .wait(ctx, rule, &item, timeouts::get(planned, Operation::Create), "create")
-                .await?;
+                .await
+                .map_err(|d| created(&state, d))?;
             state = state_from_api(self.block(), &obj, &state);
+        } else if self.differs_from_plan(&state, planned) {
+            // Seed: the 201 examples show fields as null that the request set (L635-680). Where an
+            // answer leaves out what was sent, the object is read back once rather than storing a
+            // state that contradicts the plan.
+            tracing::debug!(
+                resource = self.spec.type_name,
+                "create answer incomplete; reading the object back"
+            );
+            let r = cancellable(ctx, ctx.client.get(&item))
+                .await
+                .and_then(|r| r.map_err(|e| translate(&e, &self.action("read back"), Some(self.block()))))
+                .map_err(|d| created(&state, d))?;
+            state = state_from_api(self.block(), unwrap_envelope(&r, self.spec.endpoint.singular), &state);
         }
         Ok(self.finish(ctx, planned, state))
     }
 
+    /// Whether a state read from the API contradicts a known value of the plan.
+    fn differs_from_plan(&self, state: &Object, planned: &Object) -> bool {
+        self.block().attributes.iter().any(|a| {
+            let want = planned.get(a.name).unwrap_or(&Value::Null);
+            a.api.read.is_some()
+                && !a.write_only
+                && !want.is_null()
+                && !want.is_unknown()
+                && state.get(a.name) != Some(want)
+        })
+    }
+
     /// After a create whose response was lost: adopt the object if it was created, create it once
-    /// more if it certainly was not.
+    /// more only if the API is certainly done with the lost request and made nothing.
+    ///
+    /// Choice: the match is by natural key, so an object that already existed with the same key
+    /// (an unmanaged team of the same name) is adopted as well; telling the two apart would need a
+    /// listing before every create, and the object is then the one the configuration describes.
     async fn reconcile_create(
         &self,
         ctx: &Ctx<'_>,
@@ -215,19 +295,89 @@ impl Resource {
         planned: &Object,
         first: ApiError,
     ) -> Result<Json, Diagnostics> {
-        let fail = |e: &ApiError| translate(e, &self.action("create"), Some(self.block()));
         let mut last = first;
         for _ in 0..3 {
-            if let Some(found) = self.find_by_natural_key(ctx, collection, planned).await? {
+            if let Some(found) = self.look_up_lost_create(ctx, collection, planned, &last).await? {
                 return Ok(found);
             }
-            match cancellable(ctx, ctx.client.post(collection, body)).await? {
+            if last.may_still_be_running() {
+                // Repeating it could make a second object once the first request finishes.
+                return Err(self.maybe_created(planned, translate(&last, &self.action("create"), Some(self.block()))));
+            }
+            let again = cancellable(ctx, ctx.client.post(collection, body))
+                .await
+                .map_err(|d| self.maybe_created(planned, d))?;
+            match again {
                 Ok(r) => return Ok(unwrap_envelope(&r, self.spec.endpoint.singular).clone()),
                 Err(e) if e.is_outcome_unknown() => last = e,
-                Err(e) => return Err(fail(&e)),
+                Err(e) => return Err(translate(&e, &self.action("create"), Some(self.block()))),
             }
         }
-        Err(fail(&last))
+        Err(self.maybe_created(planned, translate(&last, &self.action("create"), Some(self.block()))))
+    }
+
+    /// Looks for the object a lost create may have made. When the API may still be working on the
+    /// request, looks again after a pause or two before concluding it made nothing.
+    async fn look_up_lost_create(
+        &self,
+        ctx: &Ctx<'_>,
+        collection: &str,
+        planned: &Object,
+        lost: &ApiError,
+    ) -> Result<Option<Json>, Diagnostics> {
+        let pauses: &[u64] = if lost.may_still_be_running() { &[0, 2, 5] } else { &[0] };
+        for &secs in pauses {
+            if secs > 0 {
+                cancellable(ctx, tokio::time::sleep(std::time::Duration::from_secs(secs)))
+                    .await
+                    .map_err(|d| self.maybe_created(planned, d))?;
+            }
+            let found = self
+                .find_by_natural_key(ctx, collection, planned)
+                .await
+                .map_err(|d| self.maybe_created(planned, d))?;
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Adds to a create's failure that the object may exist after all, and how to adopt it.
+    fn maybe_created(&self, planned: &Object, mut diags: Diagnostics) -> Diagnostics {
+        let keys: Vec<String> = self
+            .spec
+            .natural_key
+            .iter()
+            .filter_map(|k| planned.get(*k).and_then(Value::as_str).map(|v| format!("{k} = {v:?}")))
+            .collect();
+        let shape = self
+            .spec
+            .import_id
+            .iter()
+            .map(|p| format!("<{p}>"))
+            .collect::<Vec<_>>()
+            .join("/");
+        let which = if keys.is_empty() {
+            String::new()
+        } else {
+            format!(" with {}", keys.join(", "))
+        };
+        let note = format!(
+            " The create request may have reached the API: before applying again, check whether a {}{which} exists, and if it does, import it (`terraform import <address> {shape}`).",
+            self.spec.type_name
+        );
+        for d in diags
+            .0
+            .iter_mut()
+            .filter(|d| d.severity == super::diag::Severity::Error)
+        {
+            if !d.detail.ends_with('.') {
+                d.detail.push('.');
+            }
+            d.detail.push_str(&note);
+        }
+        diags
     }
 
     async fn find_by_natural_key(
@@ -280,10 +430,17 @@ impl Resource {
         }
     }
 
-    pub async fn update(&self, ctx: &Ctx<'_>, prior: &Object, planned: &Object) -> Result<Object, Diagnostics> {
+    pub async fn update(
+        &self,
+        ctx: &Ctx<'_>,
+        prior: &Object,
+        planned: &Object,
+        config: &Object,
+    ) -> Result<Object, Diagnostics> {
         let item = self.path(self.spec.endpoint.item, prior)?;
         let verb = self.spec.endpoint.update;
-        let body = request_body(self.block(), planned, Some(prior), verb == UpdateVerb::Patch);
+        let send = sendable(self.block(), planned, config);
+        let body = request_body(self.block(), &send, Some(prior), verb == UpdateVerb::Patch);
         let changed_sendable = self
             .block()
             .attributes
@@ -294,7 +451,7 @@ impl Resource {
                 .block()
                 .attributes
                 .iter()
-                .any(|a| a.write_only && planned.get(a.name).is_some_and(|v| !v.is_null()))
+                .any(|a| a.write_only && send.get(a.name).is_some_and(|v| !v.is_null()))
         {
             let body = Json::Object(body);
             let result = match verb {
@@ -490,6 +647,22 @@ pub fn apply_provider_defaults(
     }
 }
 
+/// A provider default that was unknown at plan time (`organisation_id = level27_organisation.x.id`
+/// in the provider block, on the apply that creates it) is known once the provider is configured
+/// for the apply.
+pub fn resolve_provider_defaults(block: &Block, planned: &Object, provider_config: &Object) -> Object {
+    let mut out = planned.clone();
+    for a in &block.attributes {
+        let Some(arg) = a.provider_default else { continue };
+        if planned.get(a.name).is_some_and(Value::is_unknown) {
+            if let Some(v) = provider_config.get(arg).filter(|v| !v.is_null() && !v.is_unknown()) {
+                out.insert(a.name.to_string(), v.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Fills `{attribute}` placeholders from the state. Ids are whole numbers; strings are
 /// percent-encoded so a name can never change the path.
 pub fn render_path(template: &str, state: &Object) -> Result<String, String> {
@@ -641,6 +814,29 @@ mod tests {
         let p = team.plan(Some(&prior), &prior, &config, true, &provider).unwrap();
         assert_eq!(p.planned["organisation_id"], Value::int(7));
         assert!(p.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn a_provider_default_unknown_at_plan_time_is_filled_in_at_apply() {
+        let team = Resource::new(crate::resources::team::spec());
+        let planned: Object = [
+            ("id".to_string(), Value::Unknown),
+            ("organisation_id".to_string(), Value::Unknown),
+            ("name".to_string(), Value::string("ops")),
+        ]
+        .into_iter()
+        .collect();
+        let provider: Object = [("organisation_id".to_string(), Value::int(42))].into_iter().collect();
+        let filled = resolve_provider_defaults(team.block(), &planned, &provider);
+        assert_eq!(filled["organisation_id"], Value::int(42));
+        assert_eq!(filled["id"], Value::Unknown, "computed values stay unknown");
+        // A value the plan already knows is never overridden.
+        let mut known = planned.clone();
+        known.insert("organisation_id".into(), Value::int(7));
+        assert_eq!(
+            resolve_provider_defaults(team.block(), &known, &provider)["organisation_id"],
+            Value::int(7)
+        );
     }
 
     #[test]

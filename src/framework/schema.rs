@@ -34,6 +34,8 @@ pub struct ApiField {
     pub read: Option<&'static str>,
     /// Sent only on create (the API ignores or rejects it on update).
     pub create_only: bool,
+    /// Sent in every PATCH even when unchanged, for APIs whose PATCH form marks it required.
+    pub always_send: bool,
 }
 
 #[derive(Clone)]
@@ -223,6 +225,12 @@ impl Attribute {
         self.api.create_only = true;
         self
     }
+
+    /// Include the field in every PATCH body, changed or not.
+    pub fn always_send(mut self) -> Self {
+        self.api.always_send = true;
+        self
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -238,6 +246,8 @@ pub struct NestedBlock {
     pub name: &'static str,
     pub nesting: Nesting,
     pub block: Block,
+    /// The most blocks a List or Set may hold (0: no limit). Not used for `Single`, which
+    /// Terraform requires to declare no item limits.
     pub max_items: i64,
 }
 

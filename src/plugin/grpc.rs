@@ -164,7 +164,13 @@ fn schema_block(b: &Block) -> pb::schema::Block {
                     Nesting::Map => pb::schema::nested_block::NestingMode::Map as i32,
                 },
                 min_items: 0,
-                max_items: nb.max_items,
+                // Terraform rejects a NestingSingle block unless MinItems and MaxItems are both 0
+                // ("MinItems and MaxItems must match in NestingSingle mode"): the nesting already
+                // says "at most one".
+                max_items: match nb.nesting {
+                    Nesting::Single => 0,
+                    Nesting::List | Nesting::Set | Nesting::Map => nb.max_items,
+                },
             })
             .collect(),
         description: b.description.to_string(),
@@ -243,9 +249,13 @@ impl ProviderService {
                 return resp;
             }
         };
-        let decoded = decode_object(req.prior_state.as_ref(), &res.ty)
-            .and_then(|prior| Ok((prior, decode_object(req.planned_state.as_ref(), &res.ty)?)));
-        let (prior, planned) = match decoded {
+        let decoded = decode_object(req.prior_state.as_ref(), &res.ty).and_then(|prior| {
+            let planned = decode_object(req.planned_state.as_ref(), &res.ty)?;
+            // Write-only values are only in the configuration (Terraform 1.11+ plans them null).
+            let config = decode_object(req.config.as_ref(), &res.ty)?.unwrap_or_default();
+            Ok((prior, planned, config))
+        });
+        let (prior, planned, config) = match decoded {
             Ok(v) => v,
             Err(d) => {
                 resp.diagnostics = diagnostics(d);
@@ -261,11 +271,12 @@ impl ProviderService {
         };
         let ctx = session.ctx();
         let (state, diags) = match (prior, planned) {
-            (None, Some(planned)) => match res.create(&ctx, &planned).await {
+            (None, Some(planned)) => match res.create(&ctx, &planned, &config).await {
                 Ok(s) => (Some(s), Diagnostics::default()),
-                Err(d) => (None, d),
+                // With a state, Terraform keeps the object that was made, marked tainted.
+                Err(f) => (f.state, f.diags),
             },
-            (Some(prior), Some(planned)) => match res.update(&ctx, &prior, &planned).await {
+            (Some(prior), Some(planned)) => match res.update(&ctx, &prior, &planned, &config).await {
                 Ok(s) => (Some(s), Diagnostics::default()),
                 // The update failed: the object is as it was.
                 Err(d) => (Some(prior), d),
@@ -770,6 +781,80 @@ mod tests {
             b.block_types[0].nesting,
             pb::schema::nested_block::NestingMode::Single as i32
         );
+        assert_eq!((b.block_types[0].min_items, b.block_types[0].max_items), (0, 0));
+    }
+
+    #[test]
+    fn single_nested_blocks_convert_with_zero_min_and_max_items() {
+        use crate::framework::schema::NestedBlock;
+        let block = Block {
+            blocks: vec![
+                timeouts::block(&[Operation::Create, Operation::Delete]),
+                // A module declaring "at most one" explicitly must still convert to what
+                // Terraform accepts for NestingSingle.
+                NestedBlock {
+                    name: "settings",
+                    nesting: Nesting::Single,
+                    max_items: 1,
+                    block: Block::default(),
+                },
+                NestedBlock {
+                    name: "rules",
+                    nesting: Nesting::List,
+                    max_items: 3,
+                    block: Block::default(),
+                },
+            ],
+            ..Block::default()
+        };
+        let b = proto_schema(&Schema { version: 0, block }).block.expect("block");
+        let nested = |n: &str| b.block_types.iter().find(|t| t.type_name == n).expect(n).clone();
+        for name in ["timeouts", "settings"] {
+            let nb = nested(name);
+            assert_eq!(nb.nesting, pb::schema::nested_block::NestingMode::Single as i32);
+            assert_eq!((nb.min_items, nb.max_items), (0, 0), "{name}");
+        }
+        assert_eq!(nested("rules").max_items, 3, "list limits are kept");
+    }
+
+    /// Every NestingSingle block anywhere in `b` has MinItems = MaxItems = 0.
+    fn assert_single_blocks_unlimited(what: &str, b: &pb::schema::Block) {
+        for nb in &b.block_types {
+            if nb.nesting == pb::schema::nested_block::NestingMode::Single as i32 {
+                assert_eq!((nb.min_items, nb.max_items), (0, 0), "{what}.{}", nb.type_name);
+            }
+            if let Some(inner) = &nb.block {
+                assert_single_blocks_unlimited(&format!("{what}.{}", nb.type_name), inner);
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn the_service_advertises_optional_schema_and_plan_destroy() {
+        use pb::provider_server::Provider as _;
+        let svc = ProviderService::new(Arc::new(Provider::new()));
+        let schema = svc
+            .get_provider_schema(Request::new(pb::get_provider_schema::Request::default()))
+            .await
+            .expect("GetProviderSchema")
+            .into_inner();
+        let caps = schema
+            .server_capabilities
+            .expect("server capabilities in GetProviderSchema");
+        assert!(caps.get_provider_schema_optional, "get_provider_schema_optional");
+        assert!(caps.plan_destroy, "plan_destroy");
+        assert!(schema.diagnostics.is_empty(), "{:?}", schema.diagnostics);
+        for (name, s) in &schema.resource_schemas {
+            assert_single_blocks_unlimited(name, s.block.as_ref().expect("block"));
+        }
+
+        let meta = svc
+            .get_metadata(Request::new(pb::get_metadata::Request::default()))
+            .await
+            .expect("GetMetadata")
+            .into_inner();
+        let caps = meta.server_capabilities.expect("server capabilities in GetMetadata");
+        assert!(caps.get_provider_schema_optional && caps.plan_destroy);
     }
 
     #[test]

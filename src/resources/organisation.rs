@@ -1,9 +1,10 @@
 //! `level27_organisation`: `/organisations` (seed L573–L1245).
 //!
 //! Seed: organisations are synchronous (no `status` field). PATCH is documented as "Update an
-//! organisation's field" while marking name/taxNumber required; we PATCH only the changed
-//! fields and the sandbox accepts partial bodies. No field is documented as non-editable, so
-//! every attribute updates in place.
+//! organisation's field" while marking name/taxNumber required (L1009-1020); we PATCH the changed
+//! fields plus name and taxNumber always, which satisfies either reading, and the sandbox
+//! requires both as the seed says. No field is documented as non-editable, so every attribute
+//! updates in place.
 
 use crate::framework::validate::{country_code, max_length, not_blank, positive_id};
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
@@ -21,12 +22,14 @@ pub fn spec() -> ResourceSpec {
             Attribute::string("name")
                 .required()
                 .api("name")
+                .always_send()
                 .validate(not_blank())
                 .validate(max_length(255))
                 .describe("The organisation's name."),
             Attribute::string("tax_number")
                 .required()
                 .api("taxNumber")
+                .always_send()
                 .validate(not_blank())
                 .describe("The VAT or tax number, e.g. `BE0123456789`."),
             Attribute::string("street")

@@ -184,9 +184,11 @@ impl Client {
 
     /// [`Client::list`] with another page size, for an endpoint known to cap its pages lower.
     ///
-    /// Paging stops at the first page shorter than `page_size`, except when the answer carries a
-    /// `total` that is not reached yet (a server that caps pages below the requested limit), and
-    /// always at an empty page.
+    /// When the answer carries a `total`, paging stops once that many items are in. Otherwise it
+    /// stops at an empty page or at a page shorter than an earlier page of this listing. A page
+    /// shorter than `page_size` alone proves nothing: the API's maximum `limit` is undocumented,
+    /// and a server capping pages at 50 would otherwise cut the list after its first page. The
+    /// price is one more request when everything fits in the first page.
     pub async fn list_with_page_size(
         &self,
         path: &str,
@@ -203,6 +205,8 @@ impl Client {
         let fixed = params.len();
         let mut items: Vec<Value> = Vec::new();
         let mut previous_first: Option<Value> = None;
+        // The longest page seen so far: the server's real page size, as far as we know.
+        let mut longest_page = 0usize;
         for _ in 0..MAX_PAGES {
             params.truncate(fixed);
             params.push(("limit", page_size.to_string()));
@@ -240,11 +244,17 @@ impl Client {
             }
             previous_first = first;
             items.extend(page_items);
-            let more_by_total = total.is_some_and(|t| (items.len() as u64) < t);
-            if n < page_size && !more_by_total {
+            let done = match total {
+                Some(t) => items.len() as u64 >= t,
+                // Shorter than an earlier page: the server had fewer left than its page size.
+                None => n < longest_page,
+            };
+            if done {
                 break;
             }
+            longest_page = longest_page.max(n);
         }
+        debug!(path, items = items.len(), "listed");
         Ok(items)
     }
 
@@ -348,7 +358,13 @@ impl Client {
                     // A connect error means nothing reached the API: safe to retry for every verb.
                     let not_sent = e.is_connect();
                     if !not_sent && !verb.idempotent() {
-                        return Err(err(outcome_unknown, message));
+                        // A timeout leaves the API possibly still at work; a dropped connection does not.
+                        let kind = if e.is_timeout() {
+                            outcome_pending
+                        } else {
+                            outcome_unknown
+                        };
+                        return Err(err(kind, message));
                     }
                     maybe_processed |= !not_sent;
                     if last {
@@ -410,10 +426,13 @@ impl Client {
                 }
                 // A gateway error says nothing about whether the API processed the request.
                 502 | 504 if !verb.idempotent() => {
-                    return Err(err(
-                        outcome_unknown,
-                        format!("{status} {}", body_message(status, &bytes)),
-                    ));
+                    // 504: the gateway stopped waiting, the API may not have.
+                    let kind = if status == 504 {
+                        outcome_pending
+                    } else {
+                        outcome_unknown
+                    };
+                    return Err(err(kind, format!("{status} {}", body_message(status, &bytes))));
                 }
                 502 | 504 if !last => {
                     maybe_processed = true;
@@ -453,6 +472,16 @@ fn outcome_unknown(method: String, path: String, message: String) -> Error {
         method,
         path,
         message: format!("{message}; look the object up before trying again"),
+        pending: false,
+    }
+}
+
+fn outcome_pending(method: String, path: String, message: String) -> Error {
+    Error::OutcomeUnknown {
+        method,
+        path,
+        message: format!("{message}; the API may still be carrying it out"),
+        pending: true,
     }
 }
 

@@ -52,6 +52,10 @@ pub enum Error {
         method: String,
         path: String,
         message: String,
+        /// The API may still be working on it (the request timed out, or a gateway gave up waiting):
+        /// an object not found right away may yet appear. Otherwise the connection ended without an
+        /// answer, so the API is done with the request, whether it carried it out or not.
+        pending: bool,
     },
     /// A success status whose body is not what the call expects.
     #[error("{method} {path}: invalid response: {message}")]
@@ -72,6 +76,12 @@ impl Error {
 
     pub fn is_outcome_unknown(&self) -> bool {
         matches!(self, Error::OutcomeUnknown { .. })
+    }
+
+    /// An unknown outcome where the API may still be carrying the request out (see
+    /// [`Error::OutcomeUnknown`]): repeating it could create a duplicate later.
+    pub fn may_still_be_running(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { pending: true, .. })
     }
 
     /// The HTTP status the error came with, when there was one.
@@ -137,10 +147,16 @@ impl Error {
                 path: s(path),
                 message: s(message),
             },
-            Error::OutcomeUnknown { method, path, message } => Error::OutcomeUnknown {
+            Error::OutcomeUnknown {
+                method,
+                path,
+                message,
+                pending,
+            } => Error::OutcomeUnknown {
                 method,
                 path: s(path),
                 message: s(message),
+                pending,
             },
             Error::InvalidResponse { method, path, message } => Error::InvalidResponse {
                 method,

@@ -135,12 +135,13 @@ async fn success_with_a_non_json_body_is_invalid_response() {
 // ---- paging ----
 
 #[tokio::test]
-async fn list_of_23_is_one_request_with_explicit_limit_and_offset() {
+async fn list_of_23_asks_once_more_to_prove_the_end() {
     let server = FakeServer::start(list_handler(items(23), 1000, false)).await;
     let query = [("filter", "ops".to_string()), ("limit", "5".to_string())];
     let got = client(&server).list("/teams", "teams", &query).await.unwrap();
     assert_eq!(got, items(23));
-    assert_eq!(pages_requested(&server), [(PAGE_SIZE, 0)]);
+    // A short first page may be the server's own cap, so one more (empty) page is asked for.
+    assert_eq!(pages_requested(&server), [(PAGE_SIZE, 0), (PAGE_SIZE, 23)]);
     // The caller's own parameters go along; its `limit` does not override paging.
     let req = &server.requests()[0];
     assert_eq!(req.query("filter").as_deref(), Some("ops"));
@@ -180,6 +181,33 @@ async fn list_loop_with_a_server_capping_pages_at_5() {
         .unwrap();
     assert_eq!(got, items(23));
     assert_eq!(pages_requested(&server), [(5, 0), (5, 5), (5, 10), (5, 15), (5, 20)]);
+}
+
+#[tokio::test]
+async fn list_without_total_survives_a_server_capping_pages_at_50() {
+    // The API's maximum `limit` is undocumented: a cap below PAGE_SIZE must not cut the list.
+    let server = FakeServer::start(list_handler(items(120), 50, false)).await;
+    let got = client(&server).list("/teams", "teams", &[]).await.unwrap();
+    assert_eq!(got, items(120));
+    // Pages of 50, 50, then 20: shorter than an earlier page, so that is the end.
+    assert_eq!(pages_requested(&server), [(100, 0), (100, 50), (100, 100)]);
+}
+
+#[tokio::test]
+async fn list_without_total_on_a_capped_server_ends_on_an_empty_page_at_an_exact_multiple() {
+    let server = FakeServer::start(list_handler(items(100), 50, false)).await;
+    let got = client(&server).list("/teams", "teams", &[]).await.unwrap();
+    assert_eq!(got, items(100));
+    assert_eq!(pages_requested(&server), [(100, 0), (100, 50), (100, 100)]);
+}
+
+#[tokio::test]
+async fn list_with_total_stops_as_soon_as_the_total_is_in() {
+    let server = FakeServer::start(list_handler(items(200), 1000, true)).await;
+    let got = client(&server).list("/teams", "teams", &[]).await.unwrap();
+    assert_eq!(got, items(200));
+    // No extra empty page: the total already says there is nothing more.
+    assert_eq!(pages_requested(&server), [(100, 0), (100, 100)]);
 }
 
 #[tokio::test]
