@@ -1,13 +1,15 @@
 //! `/_sandbox/...`: routes for tests and users of the sandbox, not part of the Level27 API.
 //! They need the same `Authorization` key as the API, and are never slowed down or failed.
 //!
-//! - `GET /_sandbox/requests`: request counts per method and path template, and injected faults.
+//! - `GET /_sandbox/requests`: request counts per method and path template, injected faults (in
+//!   total and per route), and when requests to each route arrived.
 //! - `POST /_sandbox/reset`: removes every object and clears the counters (204).
 //! - `POST /_sandbox/reset-counters`: clears the counters only (204).
 //! - `GET /_sandbox/state`: the whole state, as written to the data file.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
+use std::time::Instant;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -30,25 +32,85 @@ pub(crate) fn routes() -> Router<Shared> {
 /// Counts of API requests. A request is counted under `"METHOD /path/{template}"` when it
 /// reached the API (including 401s, 404s, 405s and requests whose connection was dropped after
 /// processing); requests answered by an injected 429/503 or dropped before processing never
-/// reached it and are counted only under `faults`.
-#[derive(Default)]
+/// reached it and are counted only under `faults` and `faultsByRoute`.
+///
+/// `/_sandbox/requests` answers (the first three keys are the original format, unchanged):
+///
+/// ```json
+/// {"requests": {"POST /v1/organisations": 3}, "total": 3,
+///  "faults": {"429": 1, "503": 0, "dropBeforeProcessing": 0, "dropAfterProcessing": 1},
+///  "faultsByRoute": {"POST /v1/organisations": {"429": 1, "503": 0, "dropBeforeProcessing": 0,
+///                                               "dropAfterProcessing": 1}},
+///  "arrivals": {"POST /v1/organisations": {"count": 4, "firstMs": 12, "lastMs": 950}}}
+/// ```
+///
+/// `faultsByRoute` lists the routes that met at least one fault. `arrivals` counts every request
+/// that reached the gate, faulted or not, with the first and last arrival in milliseconds since
+/// the sandbox started (before `--latency-ms`): the spread of a client's requests, measured
+/// where it cannot be flattered by a slow or fast test machine.
 pub(crate) struct Counters {
+    started: Instant,
     inner: Mutex<CounterMaps>,
+}
+
+impl Default for Counters {
+    fn default() -> Self {
+        Counters {
+            started: Instant::now(),
+            inner: Mutex::default(),
+        }
+    }
 }
 
 #[derive(Default)]
 struct CounterMaps {
     requests: BTreeMap<String, u64>,
     faults: BTreeMap<&'static str, u64>,
+    faults_by_route: BTreeMap<String, BTreeMap<&'static str, u64>>,
+    arrivals: BTreeMap<String, Arrivals>,
+}
+
+struct Arrivals {
+    count: u64,
+    first_ms: u64,
+    last_ms: u64,
 }
 
 impl Counters {
-    pub(crate) fn request(&self, route: String) {
-        *self.lock().requests.entry(route).or_default() += 1;
+    /// A request to `route` arrived (before latency and fault injection).
+    pub(crate) fn arrival(&self, route: &str) {
+        let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let mut maps = self.lock();
+        match maps.arrivals.get_mut(route) {
+            Some(seen) => {
+                seen.count += 1;
+                seen.first_ms = seen.first_ms.min(now);
+                seen.last_ms = seen.last_ms.max(now);
+            }
+            None => {
+                let first = Arrivals {
+                    count: 1,
+                    first_ms: now,
+                    last_ms: now,
+                };
+                maps.arrivals.insert(route.to_string(), first);
+            }
+        }
     }
 
-    pub(crate) fn fault(&self, fault: Fault) {
-        *self.lock().faults.entry(fault.key()).or_default() += 1;
+    pub(crate) fn request(&self, route: &str) {
+        *self.lock().requests.entry(route.to_string()).or_default() += 1;
+    }
+
+    pub(crate) fn fault(&self, route: &str, fault: Fault) {
+        let mut maps = self.lock();
+        *maps.faults.entry(fault.key()).or_default() += 1;
+        *maps
+            .faults_by_route
+            .entry(route.to_string())
+            .or_default()
+            .entry(fault.key())
+            .or_default() += 1;
     }
 
     fn clear(&self) {
@@ -62,14 +124,34 @@ impl Counters {
     fn to_json(&self) -> Value {
         let maps = self.lock();
         let total: u64 = maps.requests.values().sum();
-        let faults: serde_json::Map<String, Value> = Fault::ALL
+        // Every kind, zeros included, so readers need no defaults.
+        let by_kind = |counts: &BTreeMap<&'static str, u64>| -> Value {
+            let kinds: serde_json::Map<String, Value> = Fault::ALL
+                .iter()
+                .map(|f| (f.key().to_string(), json!(counts.get(f.key()).copied().unwrap_or(0))))
+                .collect();
+            Value::Object(kinds)
+        };
+        let faults_by_route: serde_json::Map<String, Value> = maps
+            .faults_by_route
             .iter()
-            .map(|f| {
-                let n = maps.faults.get(f.key()).copied().unwrap_or(0);
-                (f.key().to_string(), json!(n))
+            .map(|(route, counts)| (route.clone(), by_kind(counts)))
+            .collect();
+        let arrivals: serde_json::Map<String, Value> = maps
+            .arrivals
+            .iter()
+            .map(|(route, a)| {
+                let seen = json!({ "count": a.count, "firstMs": a.first_ms, "lastMs": a.last_ms });
+                (route.clone(), seen)
             })
             .collect();
-        json!({ "requests": maps.requests, "total": total, "faults": faults })
+        json!({
+            "requests": maps.requests,
+            "total": total,
+            "faults": by_kind(&maps.faults),
+            "faultsByRoute": faults_by_route,
+            "arrivals": arrivals,
+        })
     }
 }
 

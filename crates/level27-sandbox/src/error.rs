@@ -12,6 +12,8 @@ pub(crate) const INVALID: &str = "This value is not valid.";
 pub(crate) const INVALID_CHOICE: &str = "The selected choice is invalid.";
 /// Symfony's message when a form receives fields it does not define.
 pub(crate) const EXTRA_FIELDS: &str = "This form should not contain extra fields.";
+/// Seed L6218: the organisation form's global error for a tax number already in use.
+pub(crate) const TAX_NUMBER_TAKEN: &str = "This organisation with the same tax number already exists in our database.";
 
 /// An API error. Handlers return `Result<_, ApiError>`; `IntoResponse` renders the body.
 #[derive(Debug)]

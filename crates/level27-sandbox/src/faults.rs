@@ -1,6 +1,7 @@
 //! Fault injection: a configurable fraction of API requests fail the way a busy real API does,
 //! so that the provider's retries are tested rather than assumed.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use axum::body::{Body, Bytes};
@@ -43,31 +44,40 @@ impl Fault {
     ];
 }
 
+/// The fault sequences: one random sequence per route (method and path template), each seeded
+/// from the configured seed and the route. The n-th request to a route thus meets the same fate
+/// in every run with that seed, however a client's parallel requests to other routes interleave
+/// with it: a test can rely on "the first 50 POSTs of teams include a drop after processing".
 pub(crate) struct Faults {
     rate: f64,
     retry_after_secs: u64,
-    rng: Mutex<fastrand::Rng>,
+    seed: Option<u64>,
+    rngs: Mutex<HashMap<String, fastrand::Rng>>,
 }
 
 impl Faults {
-    /// `seed` makes the sequence of faults reproducible for a given sequence of requests.
+    /// `seed` makes each route's sequence of faults reproducible; `None` draws them at random.
     pub(crate) fn new(rate: f64, retry_after_secs: u64, seed: Option<u64>) -> Self {
-        let rng = seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
         Faults {
             rate: rate.clamp(0.0, 1.0),
             retry_after_secs,
-            rng: Mutex::new(rng),
+            seed,
+            rngs: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Draws the fate of one request: `None` (served normally) with probability `1 - rate`;
-    /// otherwise 429, 503 and a dropped connection are equally likely, and a drop happens
-    /// before or after processing with equal chance.
-    pub(crate) fn pick(&self) -> Option<Fault> {
+    /// Draws the fate of one request to `route`: `None` (served normally) with probability
+    /// `1 - rate`; otherwise 429, 503 and a dropped connection are equally likely, and a drop
+    /// happens before or after processing with equal chance.
+    pub(crate) fn pick(&self, route: &str) -> Option<Fault> {
         if self.rate <= 0.0 {
             return None;
         }
-        let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+        let mut rngs = self.rngs.lock().unwrap_or_else(|e| e.into_inner());
+        let rng = rngs.entry(route.to_string()).or_insert_with(|| match self.seed {
+            Some(seed) => fastrand::Rng::with_seed(seed ^ fnv1a(route)),
+            None => fastrand::Rng::new(),
+        });
         if rng.f64() >= self.rate {
             return None;
         }
@@ -101,6 +111,13 @@ impl Faults {
     }
 }
 
+/// FNV-1a: a hash that, unlike std's, is fixed forever, so seeds stay reproducible across builds.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// A response whose body fails on its first poll. Hyper has then only buffered the head, so it
 /// closes the connection without sending a byte: the client sees the connection drop with no
 /// status line at all.
@@ -119,9 +136,9 @@ mod tests {
     #[test]
     fn rate_zero_never_fails_and_rate_one_always_does() {
         let none = Faults::new(0.0, 1, Some(1));
-        assert!((0..1000).all(|_| none.pick().is_none()));
+        assert!((0..1000).all(|_| none.pick("GET /x").is_none()));
         let all = Faults::new(1.0, 1, Some(1));
-        let picks: Vec<_> = (0..600).filter_map(|_| all.pick()).collect();
+        let picks: Vec<_> = (0..600).filter_map(|_| all.pick("GET /x")).collect();
         assert_eq!(picks.len(), 600);
         for fault in Fault::ALL {
             assert!(picks.contains(&fault), "{fault:?} never drawn");
@@ -132,8 +149,30 @@ mod tests {
     fn same_seed_same_faults() {
         let a = Faults::new(0.5, 1, Some(42));
         let b = Faults::new(0.5, 1, Some(42));
-        let draw = |f: &Faults| (0..100).map(|_| f.pick()).collect::<Vec<_>>();
+        let draw = |f: &Faults| (0..100).map(|_| f.pick("GET /x")).collect::<Vec<_>>();
         assert_eq!(draw(&a), draw(&b));
+    }
+
+    #[test]
+    fn each_route_has_its_own_sequence_whatever_the_interleaving() {
+        let alone = Faults::new(0.5, 1, Some(42));
+        let expected: Vec<_> = (0..100).map(|_| alone.pick("POST /teams")).collect();
+        // The same seed, with requests to another route in between: POST /teams sees the same
+        // fates in the same order.
+        let mixed = Faults::new(0.5, 1, Some(42));
+        let got: Vec<_> = (0..100)
+            .map(|i| {
+                for _ in 0..(i % 3) {
+                    mixed.pick("GET /teams");
+                }
+                mixed.pick("POST /teams")
+            })
+            .collect();
+        assert_eq!(got, expected);
+        // And the two routes do not share one sequence.
+        let another = Faults::new(0.5, 1, Some(42));
+        let other: Vec<_> = (0..100).map(|_| another.pick("GET /teams")).collect();
+        assert_ne!(other, expected);
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub(crate) struct Form<'a> {
 
 impl<'a> Form<'a> {
     /// A form with the given fields over `body`; any other key is a global error.
+    ///
+    /// Seed: unknown fields are never mentioned (no "extra fields" anywhere in it). The API's
+    /// error bodies are Symfony form trees, and a Symfony form rejects fields it does not define
+    /// by default (`allow_extra_fields: false`) with this global message, so the sandbox does.
     pub(crate) fn new(entity: &'static str, fields: &[&'static str], body: &'a Map<String, Value>) -> Self {
         let mut errors = FormErrors::new(entity, fields);
         if body.keys().any(|key| !fields.contains(&key.as_str())) {
@@ -41,6 +45,11 @@ impl<'a> Form<'a> {
 
     pub(crate) fn error(&mut self, field: &str, message: &str) {
         self.errors.field(field, message);
+    }
+
+    /// An error of the whole form (a class constraint such as a uniqueness rule).
+    pub(crate) fn global_error(&mut self, message: &str) {
+        self.errors.global(message);
     }
 
     /// The form's outcome: `Ok` when no field and no global error was recorded.

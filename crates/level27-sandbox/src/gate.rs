@@ -14,25 +14,27 @@ use crate::Shared;
 
 /// The gate of the Level27 API routes (`/v1/...` and unknown paths).
 pub(crate) async fn api(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    let route = route_key(&request);
+    app.counters.arrival(&route);
     if !app.config.latency.is_zero() {
         tokio::time::sleep(app.config.latency).await;
     }
-    let fault = app.faults.pick();
+    let fault = app.faults.pick(&route);
     match fault {
         Some(f @ (Fault::TooManyRequests | Fault::Unavailable | Fault::DropBefore)) => {
-            app.counters.fault(f);
+            app.counters.fault(&route, f);
             return app.faults.response(f);
         }
         Some(Fault::DropAfter) | None => {}
     }
-    app.counters.request(route_key(&request));
+    app.counters.request(&route);
     let response = match authorize(&app, &request) {
         Ok(()) => next.run(request).await,
         Err(e) => e.into_response(),
     };
     match fault {
         Some(f @ Fault::DropAfter) => {
-            app.counters.fault(f);
+            app.counters.fault(&route, f);
             app.faults.response(f)
         }
         _ => response,

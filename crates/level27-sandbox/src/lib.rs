@@ -60,7 +60,8 @@ pub struct Config {
     pub fail_rate: f64,
     /// The `Retry-After` of injected 429s, in seconds.
     pub retry_after_secs: u64,
-    /// Seed of the fault-injection random sequence; `None` for a random one.
+    /// Seed of the fault-injection random sequences (one per route, so the n-th request to a
+    /// route meets the same fate whatever the interleaving); `None` for random ones.
     pub seed: Option<u64>,
     /// How long asynchronous objects stay in transitional statuses.
     pub async_duration: Duration,
@@ -106,7 +107,7 @@ pub struct Cli {
     /// `Retry-After` of injected 429 responses, in seconds.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub retry_after_secs: u64,
-    /// Seed for the fault-injection random numbers (reproducible runs).
+    /// Seed for the fault-injection random numbers (reproducible runs; one sequence per route).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// How long asynchronous objects stay in transitional statuses, in milliseconds.

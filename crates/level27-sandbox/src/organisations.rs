@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::countries;
-use crate::error::{ApiError, INVALID};
+use crate::error::{ApiError, INVALID, TAX_NUMBER_TAKEN};
 use crate::form::{json_object, Form};
 use crate::list::ListQuery;
 use crate::store::{now_ms, IdKind, State as Data};
@@ -22,8 +22,9 @@ use crate::Shared;
 
 const ENTITY: &str = "organisation";
 
-/// Seed L573: the create body's properties, plus `remarksToPrintInvoice` and `required2fa`
-/// which the update body has and a create form reasonably takes too.
+/// Seed L573–L604: exactly the create body's properties. `remarksToPrintInvoice`, `required2fa`
+/// and the other update-only fields are not part of the create form, so a create naming them is
+/// rejected like any unknown field (see `Form::new`).
 const CREATE_FIELDS: &[&str] = &[
     "name",
     "taxNumber",
@@ -38,8 +39,6 @@ const CREATE_FIELDS: &[&str] = &[
     "externalInfoRequired",
     "agencyMode",
     "organisationType",
-    "remarksToPrintInvoice",
-    "required2fa",
 ];
 
 /// Seed L886 / L1014: the PUT and PATCH body's properties, in seed order.
@@ -77,6 +76,158 @@ const UPDATE_FIELDS: &[&str] = &[
     "information",
 ];
 
+/// Seed L630–L798: the 201 body's fields. The three examples disagree: "without reseller" and
+/// "with reseller" agree with each other, "admin" (L732) adds `testAccount`,
+/// `defaultResellerKickback`, `peppolInvoicing` and `information` and lacks `documentInterval`.
+/// The sandbox's key acts as an admin (it may set admin-only fields), so the answer is the admin
+/// example's field set, plus `documentInterval` where the other two examples have it.
+const CREATED_SHAPE: &[&str] = &[
+    "id",
+    "name",
+    "taxNumber",
+    "mustPayTax",
+    "remarksToPrintInvoice",
+    "externalId",
+    "updateEntitiesOnly",
+    "preventDeactivation",
+    "parentOrganisation",
+    "externalInfoRequired",
+    "nextInvoiceRun",
+    "required2fa",
+    "agencyMode",
+    "bundleProRata",
+    "testAccount",
+    "street",
+    "houseNumber",
+    "zip",
+    "city",
+    "paymentperiod",
+    "documentInterval",
+    "source1",
+    "source2",
+    "resellerKickback",
+    "defaultResellerKickback",
+    "pdfInvoice",
+    "peppolInvoicing",
+    "discount",
+    "isSoft",
+    "prePaymentRequired",
+    "defaultAgreements",
+    "information",
+    "country",
+    "resellerOrganisation",
+    "users",
+    "pricegroup",
+    "organisationType",
+];
+
+/// Seed L1157–L1238: the GET item's fields, in the example's order. No `paymentperiod`,
+/// `documentInterval`, `source1`, `source2` or `pricegroup`: the example has none of them.
+const ITEM_SHAPE: &[&str] = &[
+    "id",
+    "name",
+    "taxNumber",
+    "mustPayTax",
+    "remarksToPrintInvoice",
+    "externalId",
+    "updateEntitiesOnly",
+    "preventDeactivation",
+    "parentOrganisation",
+    "externalInfoRequired",
+    "nextInvoiceRun",
+    "required2fa",
+    "agencyMode",
+    "bundleProRata",
+    "testAccount",
+    "street",
+    "houseNumber",
+    "zip",
+    "city",
+    "country",
+    "resellerKickback",
+    "defaultResellerKickback",
+    "pdfInvoice",
+    "peppolInvoicing",
+    "discount",
+    "isSoft",
+    "prePaymentRequired",
+    "information",
+    "resellerOrganisation",
+    "users",
+    "defaultAgreements",
+    "organisationType",
+];
+
+/// Seed L816–L880: a list item's fields, in the example's order (`source1`, `source2`,
+/// `pricegroup`; no `peppolInvoicing`, `information`, `paymentperiod`, `documentInterval`).
+const LIST_SHAPE: &[&str] = &[
+    "id",
+    "name",
+    "taxNumber",
+    "mustPayTax",
+    "remarksToPrintInvoice",
+    "externalId",
+    "updateEntitiesOnly",
+    "preventDeactivation",
+    "parentOrganisation",
+    "externalInfoRequired",
+    "nextInvoiceRun",
+    "required2fa",
+    "agencyMode",
+    "bundleProRata",
+    "testAccount",
+    "street",
+    "houseNumber",
+    "zip",
+    "city",
+    "country",
+    "resellerOrganisation",
+    "source1",
+    "source2",
+    "resellerKickback",
+    "defaultResellerKickback",
+    "pdfInvoice",
+    "discount",
+    "isSoft",
+    "prePaymentRequired",
+    "defaultAgreements",
+    "users",
+    "pricegroup",
+    "organisationType",
+];
+
+/// Seed L5089 (`GET /organisations/{id}/pricegroups`): the price groups and, for the
+/// organisation's `pricegroup` object, their descriptions. Seed: that list calls `default`
+/// "Default" but every organisation example (L676, L872) shows "List prices"; organisations
+/// render it as their examples do.
+const PRICEGROUPS: &[(&str, &str)] = &[
+    ("bronze", "Bronze"),
+    ("default", "List prices"),
+    ("gold", "Gold"),
+    ("silver", "Silver"),
+];
+
+/// Which of the seed's organisation shapes an answer uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// The 201 of a create.
+    Created,
+    /// `GET /organisations/{id}`.
+    Item,
+    /// An element of `GET /organisations`.
+    ListItem,
+}
+
+impl Shape {
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            Shape::Created => CREATED_SHAPE,
+            Shape::Item => ITEM_SHAPE,
+            Shape::ListItem => LIST_SHAPE,
+        }
+    }
+}
+
 /// Fields `orderBy` accepts on the list.
 const SORTABLE: &[&str] = &[
     "id",
@@ -100,6 +251,7 @@ pub(crate) struct Organisation {
     pub(crate) tax_number: String,
     pub(crate) reseller_organisation: Option<u64>,
     pub(crate) parent_organisation: String,
+    /// The decimal text of an integer (see `apply`); kept as text so older data files load.
     pub(crate) external_id: Option<String>,
     pub(crate) street: Option<String>,
     pub(crate) house_number: Option<String>,
@@ -198,16 +350,24 @@ async fn list(
 ) -> Result<Json<Value>, ApiError> {
     // Seed: `tag` is listed but organisations carry no tags here; it is accepted and ignored.
     let query = ListQuery::parse(&params, SORTABLE)?;
-    let items = app
-        .store
-        .read(|data| Ok(data.organisations.values().map(|org| render(org, data)).collect()))?;
+    let items = app.store.read(|data| {
+        Ok(data
+            .organisations
+            .values()
+            .map(|org| render(org, data, Shape::ListItem))
+            .collect())
+    })?;
     Ok(Json(json!({ "organisations": query.apply(items) })))
 }
 
 async fn show(State(app): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let body = app.store.read(|data| {
         let id = existing(data, &id)?;
-        Ok(render(&data.organisations[&id], data))
+        let org = data
+            .organisations
+            .get(&id)
+            .ok_or_else(|| ApiError::not_found("Organisation"))?;
+        Ok(render(org, data, Shape::Item))
     })?;
     Ok(Json(json!({ ENTITY: body })))
 }
@@ -220,11 +380,12 @@ async fn create(State(app): State<Shared>, body: Bytes) -> Result<(StatusCode, J
             ..Organisation::default()
         };
         let mut form = Form::new(ENTITY, CREATE_FIELDS, &body);
-        apply(&mut form, &mut org, CREATE_FIELDS, Mode::Full, data);
+        apply(&mut form, &mut org, CREATE_FIELDS, data);
+        check_unique_tax_number(&mut form, &org, data);
         form.finish()?;
         // Seed: the id is assigned only once the form is valid, so rejected creates leave no gap.
         org.id = data.next_id(IdKind::Organisation);
-        let rendered = render(&org, data);
+        let rendered = render(&org, data, Shape::Created);
         data.organisations.insert(org.id, org);
         Ok(rendered)
     })?;
@@ -237,10 +398,10 @@ async fn replace(State(app): State<Shared>, Path(id): Path<String>, body: Bytes)
     update(app, id, body, Mode::Full).await
 }
 
-/// PATCH. Seed: "Update an organisation's field", yet the body table (copied from PUT) marks
-/// name and taxNumber required. The sandbox applies partial semantics: only the fields present
-/// change, each present field is validated (a present `name: ""` is still blank), and an empty
-/// body changes nothing.
+/// PATCH. Seed: "Update an organisation's field", yet the body table (L1019–L1022, copied from
+/// PUT) marks name and taxNumber required. The sandbox takes both at their word: `name` and
+/// `taxNumber` are required as on PUT (so `{}` is a 400), and every other field is partial: only
+/// the fields present change, each validated.
 async fn patch(State(app): State<Shared>, Path(id): Path<String>, body: Bytes) -> Result<StatusCode, ApiError> {
     update(app, id, body, Mode::Partial).await
 }
@@ -254,7 +415,10 @@ async fn update(app: Shared, id: String, body: Bytes, mode: Mode) -> Result<Stat
     }
     app.store.write(|data| {
         let id = existing(data, &id)?;
-        let current = &data.organisations[&id];
+        let current = data
+            .organisations
+            .get(&id)
+            .ok_or_else(|| ApiError::not_found("Organisation"))?;
         let mut org = match mode {
             Mode::Full => Organisation {
                 id,
@@ -264,7 +428,8 @@ async fn update(app: Shared, id: String, body: Bytes, mode: Mode) -> Result<Stat
             Mode::Partial => current.clone(),
         };
         let mut form = Form::new(ENTITY, UPDATE_FIELDS, &body);
-        apply(&mut form, &mut org, UPDATE_FIELDS, mode, data);
+        apply(&mut form, &mut org, UPDATE_FIELDS, data);
+        check_unique_tax_number(&mut form, &org, data);
         form.finish()?;
         data.organisations.insert(id, org);
         Ok(())
@@ -289,22 +454,42 @@ async fn remove(State(app): State<Shared>, Path(id): Path<String>) -> Result<Sta
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// What an update starts from. Every verb requires `name` and `taxNumber`; the other fields are
+/// read only when present, on top of this base.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// POST and PUT: required fields must be present; absent fields keep the base's value
-    /// (the defaults).
+    /// PUT: a replacement; absent fields go back to their defaults.
     Full,
-    /// PATCH: only present fields are read.
+    /// PATCH: absent fields keep their current values.
     Partial,
 }
 
-/// Reads every form field present in the body into `org`, recording errors in `form`.
-fn apply(form: &mut Form, org: &mut Organisation, fields: &[&str], mode: Mode, data: &Data) {
+/// Seed L6214–L6224 (`POST /organisationandinvitation`): a tax number already used by another
+/// organisation is refused with a form-level error, the seed's only documented error body. The
+/// seed puts it in the global `errors` list (the `taxNumber` child stays `{}`), as a Symfony
+/// `UniqueEntity` class constraint does; the sandbox answers exactly that on create, PUT and
+/// PATCH. Seed: the comparison is not documented; it ignores ASCII case, as the API's MySQL
+/// collation most plausibly does.
+fn check_unique_tax_number(form: &mut Form, org: &Organisation, data: &Data) {
+    if org.tax_number.is_empty() {
+        return;
+    }
+    let taken = data
+        .organisations
+        .values()
+        .any(|other| other.id != org.id && other.tax_number.eq_ignore_ascii_case(&org.tax_number));
+    if taken {
+        form.global_error(TAX_NUMBER_TAKEN);
+    }
+}
+
+/// Reads the form's fields into `org`, recording errors in `form`: `name` and `taxNumber`
+/// always (they are required), every other field when the body names it.
+fn apply(form: &mut Form, org: &mut Organisation, fields: &[&str], data: &Data) {
     let defaults = Organisation::default();
     for &field in fields {
         let required = matches!(field, "name" | "taxNumber");
-        let read = form.has(field) || (required && mode == Mode::Full);
-        if !read {
+        if !form.has(field) && !required {
             continue;
         }
         match field {
@@ -389,9 +574,11 @@ fn apply(form: &mut Form, org: &mut Organisation, fields: &[&str], mode: Mode, d
                     org.must_pay_tax = v.unwrap_or(defaults.must_pay_tax);
                 }
             }
-            "pricegroup" => {
-                org.pricegroup = form.text(field).unwrap_or_else(|| defaults.pricegroup.clone());
-            }
+            "pricegroup" => match form.text(field) {
+                None => org.pricegroup = defaults.pricegroup.clone(),
+                Some(id) if PRICEGROUPS.iter().any(|(known, _)| *known == id) => org.pricegroup = id,
+                Some(_) => form.error(field, INVALID),
+            },
             "updateEntitiesOnly" => {
                 if let Ok(v) = form.boolean(field) {
                     org.update_entities_only = v.unwrap_or(defaults.update_entities_only);
@@ -405,7 +592,14 @@ fn apply(form: &mut Form, org: &mut Organisation, fields: &[&str], mode: Mode, d
             "parentOrganisation" => {
                 org.parent_organisation = form.text(field).unwrap_or_else(|| defaults.parent_organisation.clone());
             }
-            "externalId" => org.external_id = form.text(field),
+            // Seed: typed "string" (L584, L940), but the create example sends `123` and the GET
+            // example (L1165) answers `"externalId": 123`, a number: the API stores an integer.
+            // Integers and numeric strings are accepted, anything else is "not valid".
+            "externalId" => {
+                if let Ok(v) = form.integer(field) {
+                    org.external_id = v.map(|n| n.to_string());
+                }
+            }
             // Seed: typed "string" but the example sends `true` and responses show a boolean.
             "pdfInvoice" => {
                 if let Ok(v) = form.boolean(field) {
@@ -438,58 +632,80 @@ fn apply(form: &mut Form, org: &mut Organisation, fields: &[&str], mode: Mode, d
     }
 }
 
-/// The API's view of an organisation: the field set of the seed's GET example (L1157).
+/// The API's view of an organisation in one of the seed's shapes, with the object's real values.
 ///
-/// Seed: unset street/houseNumber/zip/city are `null`, as in the create examples (L635);
-/// `users` is always empty (no user endpoints yet), `testAccount`/`peppolInvoicing` are false,
-/// `discount` is `"0"`, `isSoft`/`prePaymentRequired` are null.
-pub(crate) fn render(org: &Organisation, data: &Data) -> Value {
-    let country = org
-        .country
-        .as_deref()
-        .map(|code| json!({ "id": code, "name": countries::name(code).unwrap_or(code) }));
-    let reseller = org
-        .reseller_organisation
-        .and_then(|id| data.organisations.get(&id))
-        .map(|r| json!({ "id": r.id, "name": r.name, "taxNumber": r.tax_number }));
-    let organisation_type = org.organisation_type.map(|t| json!({ "identifier": t }));
-    let mut out = serde_json::Map::new();
-    let mut put = |key: &str, value: Value| {
-        out.insert(key.to_string(), value);
-    };
-    put("id", json!(org.id));
-    put("name", json!(org.name));
-    put("taxNumber", json!(org.tax_number));
-    put("mustPayTax", json!(org.must_pay_tax));
-    put("remarksToPrintInvoice", json!(org.remarks_to_print_invoice));
-    put("externalId", json!(org.external_id));
-    put("updateEntitiesOnly", json!(org.update_entities_only));
-    put("preventDeactivation", json!(org.prevent_deactivation));
-    put("parentOrganisation", json!(org.parent_organisation));
-    put("externalInfoRequired", json!(org.external_info_required));
-    put("nextInvoiceRun", json!(org.next_invoice_run));
-    put("required2fa", json!(org.required2fa));
-    put("agencyMode", json!(org.agency_mode));
-    put("bundleProRata", json!(org.bundle_pro_rata));
-    put("testAccount", json!(false));
-    put("street", json!(org.street));
-    put("houseNumber", json!(org.house_number));
-    put("zip", json!(org.zip));
-    put("city", json!(org.city));
-    put("country", json!(country));
-    put("resellerKickback", json!(org.reseller_kickback));
-    put("defaultResellerKickback", json!(org.default_reseller_kickback));
-    put("pdfInvoice", json!(org.pdf_invoice));
-    put("peppolInvoicing", json!(false));
-    put("discount", json!("0"));
-    put("isSoft", Value::Null);
-    put("prePaymentRequired", Value::Null);
-    put("information", json!(org.information));
-    put("resellerOrganisation", json!(reseller));
-    put("users", json!([]));
-    put("defaultAgreements", org.default_agreements.clone());
-    put("organisationType", json!(organisation_type));
+/// Seed: the 201 examples show `taxNumber: null`, `country: null` and the like for a body that
+/// sent them: example data from another request, so the sandbox answers with what it stored.
+/// Unset texts are `null`; `users` is always empty (no user endpoints yet); `testAccount` and
+/// `peppolInvoicing` are false and `discount` is `"0"` (the GET example); `isSoft` and
+/// `prePaymentRequired` are null (the GET and create examples). `commissionFactor` is stored but
+/// in no shape of the seed, so it is never returned.
+pub(crate) fn render(org: &Organisation, data: &Data, shape: Shape) -> Value {
+    let out: serde_json::Map<String, Value> = shape
+        .fields()
+        .iter()
+        .filter_map(|&key| field(org, data, key).map(|value| (key.to_string(), value)))
+        .collect();
     Value::Object(out)
+}
+
+/// The value of one response field, `None` for a name no shape uses.
+fn field(org: &Organisation, data: &Data, key: &str) -> Option<Value> {
+    Some(match key {
+        "id" => json!(org.id),
+        "name" => json!(org.name),
+        "taxNumber" => json!(org.tax_number),
+        "mustPayTax" => json!(org.must_pay_tax),
+        "remarksToPrintInvoice" => json!(org.remarks_to_print_invoice),
+        // A number, as in the GET example; text from an older data file stays text.
+        "externalId" => match org.external_id.as_deref() {
+            None => Value::Null,
+            Some(text) => text.parse::<i64>().map_or_else(|_| json!(text), |n| json!(n)),
+        },
+        "updateEntitiesOnly" => json!(org.update_entities_only),
+        "preventDeactivation" => json!(org.prevent_deactivation),
+        "parentOrganisation" => json!(org.parent_organisation),
+        "externalInfoRequired" => json!(org.external_info_required),
+        "nextInvoiceRun" => json!(org.next_invoice_run),
+        "required2fa" => json!(org.required2fa),
+        "agencyMode" => json!(org.agency_mode),
+        "bundleProRata" => json!(org.bundle_pro_rata),
+        "testAccount" => json!(false),
+        "street" => json!(org.street),
+        "houseNumber" => json!(org.house_number),
+        "zip" => json!(org.zip),
+        "city" => json!(org.city),
+        "country" => json!(org
+            .country
+            .as_deref()
+            .map(|code| json!({ "id": code, "name": countries::name(code).unwrap_or(code) }))),
+        "paymentperiod" => json!(org.paymentperiod),
+        "documentInterval" => json!(org.document_interval),
+        "source1" => json!(org.source1),
+        "source2" => json!(org.source2),
+        "resellerKickback" => json!(org.reseller_kickback),
+        "defaultResellerKickback" => json!(org.default_reseller_kickback),
+        "pdfInvoice" => json!(org.pdf_invoice),
+        "peppolInvoicing" => json!(false),
+        "discount" => json!("0"),
+        "isSoft" | "prePaymentRequired" => Value::Null,
+        "defaultAgreements" => org.default_agreements.clone(),
+        "information" => json!(org.information),
+        "resellerOrganisation" => json!(org
+            .reseller_organisation
+            .and_then(|id| data.organisations.get(&id))
+            .map(|r| json!({ "id": r.id, "name": r.name, "taxNumber": r.tax_number }))),
+        "users" => json!([]),
+        "pricegroup" => {
+            let description = PRICEGROUPS
+                .iter()
+                .find(|(id, _)| *id == org.pricegroup)
+                .map_or(org.pricegroup.as_str(), |(_, description)| description);
+            json!({ "id": org.pricegroup, "description": description })
+        }
+        "organisationType" => json!(org.organisation_type.map(|t| json!({ "identifier": t }))),
+        _ => return None,
+    })
 }
 
 /// Unix seconds of the first day of the month after `now` (00:00 UTC): the seed's
@@ -528,6 +744,24 @@ fn days_from_civil(year: u64, month: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_shape_field_has_a_value() {
+        let data = Data::default();
+        let org = Organisation::default();
+        for shape in [Shape::Created, Shape::Item, Shape::ListItem] {
+            for key in shape.fields() {
+                assert!(
+                    field(&org, &data, key).is_some(),
+                    "{shape:?} lists {key} but it has no value"
+                );
+            }
+            assert_eq!(
+                render(&org, &data, shape).as_object().map(|o| o.len()),
+                Some(shape.fields().len())
+            );
+        }
+    }
 
     #[test]
     fn next_invoice_run_is_next_month_start() {

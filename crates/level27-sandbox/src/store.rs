@@ -111,10 +111,18 @@ impl Store {
 
     /// Runs a mutation and, when it succeeds, writes the data file before answering, so that an
     /// acknowledged change survives any later stop.
+    ///
+    /// All or nothing: the mutation runs on a copy that replaces the state only once it is on
+    /// disk. A failed data-file write answers 500 *and* leaves memory as it was, so a client told
+    /// "failed" never finds the object afterwards; a mutation returning an error midway leaves no
+    /// half-change either. (The copy costs little next to serialising the whole state for the
+    /// file, which every write already does.)
     pub(crate) fn write<R>(&self, f: impl FnOnce(&mut State) -> Result<R, ApiError>) -> Result<R, ApiError> {
         let mut state = self.lock();
-        let result = f(&mut state)?;
-        self.persist(&state)?;
+        let mut next = state.clone();
+        let result = f(&mut next)?;
+        self.persist(&next)?;
+        *state = next;
         Ok(result)
     }
 
@@ -133,8 +141,13 @@ impl Store {
 
     fn persist(&self, state: &State) -> Result<(), ApiError> {
         match &self.data_file {
-            Some(path) => save(path, state)
-                .map_err(|e| ApiError::Internal(format!("sandbox could not write {}: {e}", path.display()))),
+            Some(path) => save(path, state).map_err(|e| {
+                tracing::error!(
+                    "could not write the data file {}: {e}; the change is not applied",
+                    path.display()
+                );
+                ApiError::Internal(format!("sandbox could not write {}: {e}", path.display()))
+            }),
             None => Ok(()),
         }
     }
@@ -278,6 +291,40 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn a_failed_data_file_write_changes_nothing_in_memory() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).expect("mkdir");
+        let path = sub.join("state.json");
+        let store = Store::open(Some(path), Duration::ZERO).expect("open");
+        let kept = store.write(|s| Ok(s.next_id(IdKind::Team))).expect("first write");
+        // The file's directory becomes a regular file: every later save fails, even as root.
+        std::fs::remove_dir_all(&sub).expect("rm");
+        std::fs::write(&sub, "not a directory").expect("file");
+        let failed = store.write(|s| Ok(s.next_id(IdKind::Team)));
+        assert!(matches!(failed, Err(ApiError::Internal(_))), "{failed:?}");
+        // Memory still holds the last state that reached the disk.
+        let next = store
+            .read(|s| Ok(s.next_ids.get(&IdKind::Team).copied()))
+            .expect("read");
+        assert_eq!(next, Some(kept + 1));
+    }
+
+    #[test]
+    fn a_mutation_that_fails_midway_leaves_no_half_change() {
+        let store = Store::open(None, Duration::ZERO).expect("open");
+        let failed: Result<(), ApiError> = store.write(|s| {
+            s.next_id(IdKind::Organisation);
+            Err(ApiError::BadRequest("rejected".into()))
+        });
+        assert!(failed.is_err());
+        let next = store
+            .read(|s| Ok(s.next_ids.get(&IdKind::Organisation).copied()))
+            .expect("read");
+        assert_eq!(next, None);
     }
 
     #[test]

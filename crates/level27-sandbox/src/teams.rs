@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::error::{ApiError, INVALID};
+use crate::error::{ApiError, BLANK, INVALID};
 use crate::form::{json_object, Form};
 use crate::list::ListQuery;
 use crate::organisations;
@@ -81,7 +81,8 @@ async fn show(
 ) -> Result<Json<Value>, ApiError> {
     let team = app.store.read(|data| {
         let (_, id) = existing(data, &org_id, &team_id)?;
-        Ok(render(&data.teams[&id], true))
+        let team = data.teams.get(&id).ok_or_else(|| ApiError::not_found("Team"))?;
+        Ok(render(team, true))
     })?;
     Ok(Json(json!({ ENTITY: team })))
 }
@@ -139,11 +140,15 @@ async fn remove(
 fn read_form(body: &serde_json::Map<String, Value>, org: u64) -> Result<Team, ApiError> {
     let mut form = Form::new(ENTITY, FIELDS, body);
     let name = form.required_text("name");
-    // Seed: `organisation` is marked required but the seed's own examples omit it (the id is in
-    // the path). It may be left out; when given it must be the path's organisation.
+    // Seed L3620 / L3800: `organisation: required(integer)` on create and PUT, although both
+    // examples omit it; the table wins, so a body without it is a 400 like a missing name.
+    // Seed: what a body naming another organisation than the path does is not documented. The
+    // path decides where the team lives and a team never moves (the PUT is on the path's team),
+    // so any other id, existing or not, is "not valid" rather than silently ignored or obeyed.
     match form.integer("organisation") {
+        Ok(None) => form.error("organisation", BLANK),
         Ok(Some(id)) if u64::try_from(id).ok() != Some(org) => form.error("organisation", INVALID),
-        _ => {}
+        Ok(Some(_)) | Err(()) => {}
     }
     let admin_only = form.boolean("adminOnly").ok().flatten().unwrap_or(false);
     form.finish()?;

@@ -64,8 +64,13 @@ async fn requests_are_counted_per_route_template() {
         .expect("401");
     let counts = sandbox.call("GET", "/_sandbox/requests", None).await;
     assert_eq!(counts.status, StatusCode::OK);
+    let mut body = counts.body.clone();
+    let arrivals = body
+        .as_object_mut()
+        .and_then(|o| o.remove("arrivals"))
+        .expect("arrivals");
     assert_eq!(
-        counts.body,
+        body,
         json!({
             "requests": {
                 "GET /v1/organisations": 1,
@@ -74,13 +79,27 @@ async fn requests_are_counted_per_route_template() {
                 "POST /v1/organisations": 1
             },
             "total": 5,
-            "faults": {"429": 0, "503": 0, "dropBeforeProcessing": 0, "dropAfterProcessing": 0}
+            "faults": {"429": 0, "503": 0, "dropBeforeProcessing": 0, "dropAfterProcessing": 0},
+            "faultsByRoute": {}
         })
+    );
+    // Every request that reached the gate has an arrival record; times are milliseconds since
+    // the sandbox started, so only their order is checked here.
+    let get_item = &arrivals["GET /v1/organisations/{organisationId}"];
+    assert_eq!(get_item["count"], 2);
+    let (first, last) = (get_item["firstMs"].as_u64(), get_item["lastMs"].as_u64());
+    assert!(first.zip(last).is_some_and(|(f, l)| f <= l), "{get_item}");
+    assert_eq!(arrivals["POST /v1/organisations"]["count"], 1);
+    assert_eq!(arrivals["GET /v1/organisations"]["count"], 1, "the 401 arrived too");
+    assert!(
+        arrivals.get("GET /_sandbox/requests").is_none(),
+        "admin routes are not API requests"
     );
     let cleared = sandbox.call("POST", "/_sandbox/reset-counters", None).await;
     assert_eq!(cleared.status, StatusCode::NO_CONTENT);
     let counts = sandbox.call("GET", "/_sandbox/requests", None).await;
     assert_eq!(counts.body["total"], 0);
+    assert_eq!(counts.body["arrivals"], json!({}));
     // Counters were cleared, data was not.
     assert_eq!(
         sandbox

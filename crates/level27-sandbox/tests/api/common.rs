@@ -104,6 +104,32 @@ impl Sandbox {
     }
 }
 
+impl Sandbox {
+    /// Creates an organisation through injected faults: retries until it exists, and finds it in
+    /// the state when a drop after processing made the retry's tax number a duplicate.
+    pub async fn organisation_retrying(&self, name: &str) -> u64 {
+        let body = serde_json::json!({"name": name, "taxNumber": format!("BE-{name}")});
+        for _ in 0..100 {
+            match self
+                .call_as(Some(KEY), "POST", "/v1/organisations", Some(body.clone()))
+                .await
+            {
+                Ok(reply) if reply.status == StatusCode::CREATED => {
+                    return reply.body["organisation"]["id"].as_u64().expect("id");
+                }
+                Ok(reply) if reply.status == StatusCode::BAD_REQUEST => break,
+                _ => continue,
+            }
+        }
+        let state = self.call("GET", "/_sandbox/state", None).await;
+        state.body["organisations"]
+            .as_object()
+            .and_then(|orgs| orgs.values().find(|o| o["name"] == name))
+            .and_then(|o| o["id"].as_u64())
+            .unwrap_or_else(|| panic!("no organisation {name} after retries: {}", state.body))
+    }
+}
+
 /// Sends one HTTP/1.1 request with `Connection: close` and returns every byte received, or the
 /// I/O error that ended the read.
 pub async fn raw_http(

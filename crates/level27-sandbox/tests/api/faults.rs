@@ -18,7 +18,7 @@ async fn with_fail_rate_one_every_api_request_fails() {
     let sandbox = failing(3);
     let (mut too_many, mut unavailable, mut dropped) = (0, 0, 0);
     for i in 0..60 {
-        let body = json!({"name": format!("org{i}"), "taxNumber": "T"});
+        let body = json!({"name": format!("org{i}"), "taxNumber": format!("T{i}")});
         match sandbox
             .call_as(Some(KEY), "POST", "/v1/organisations", Some(body))
             .await
@@ -50,9 +50,56 @@ async fn with_fail_rate_one_every_api_request_fails() {
     assert_eq!(before + after, dropped);
     assert!(before > 0 && after > 0, "{faults}");
     assert_eq!(counts.body["total"], after);
+    // All of them hit one route, so its per-route counts are the totals.
+    assert_eq!(counts.body["faultsByRoute"], json!({"POST /v1/organisations": faults}));
+    assert_eq!(counts.body["arrivals"]["POST /v1/organisations"]["count"], 60);
     let state = sandbox.call("GET", "/_sandbox/state", None).await;
     let created = state.body["organisations"].as_object().map_or(0, |m| m.len());
     assert_eq!(created as u64, after);
+}
+
+#[tokio::test]
+async fn faults_are_counted_per_route_and_kind() {
+    let sandbox = Sandbox::with(Config {
+        fail_rate: 0.5,
+        seed: Some(3),
+        ..Config::default()
+    });
+    let org = sandbox.organisation_retrying("Per route").await;
+    let teams = format!("/v1/organisations/{org}/teams");
+    let mut dropped_posts = 0;
+    for i in 0..40 {
+        let body = json!({"name": format!("t{i}"), "organisation": org});
+        if sandbox.call_as(Some(KEY), "POST", &teams, Some(body)).await.is_err() {
+            dropped_posts += 1;
+        }
+        // Interleaved reads of another route.
+        let _ = sandbox.call_as(Some(KEY), "GET", &teams, None).await;
+    }
+    let counts = sandbox.call("GET", "/_sandbox/requests", None).await;
+    let by_route = &counts.body["faultsByRoute"];
+    let posts = &by_route["POST /v1/organisations/{organisationId}/teams"];
+    let gets = &by_route["GET /v1/organisations/{organisationId}/teams"];
+    let n = |v: &serde_json::Value, k: &str| v[k].as_u64().expect("count");
+    assert_eq!(
+        n(posts, "dropBeforeProcessing") + n(posts, "dropAfterProcessing"),
+        dropped_posts,
+        "{by_route}"
+    );
+    // The teams that exist are the POSTs that were processed: answered 201 or dropped after.
+    let state = sandbox.call("GET", "/_sandbox/state", None).await;
+    let created = state.body["teams"].as_object().map_or(0, |m| m.len()) as u64;
+    let processed = counts.body["requests"]["POST /v1/organisations/{organisationId}/teams"]
+        .as_u64()
+        .expect("count");
+    assert_eq!(created, processed);
+    assert!(n(posts, "dropAfterProcessing") > 0, "{posts}");
+    // Per-route counts add up to the global ones.
+    for kind in ["429", "503", "dropBeforeProcessing", "dropAfterProcessing"] {
+        let sum: u64 = by_route.as_object().expect("map").values().map(|v| n(v, kind)).sum();
+        assert_eq!(sum, n(&counts.body["faults"], kind), "{kind}");
+    }
+    assert!(gets.is_object(), "{by_route}");
 }
 
 #[tokio::test]

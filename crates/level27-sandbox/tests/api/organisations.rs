@@ -3,7 +3,8 @@ use serde_json::json;
 
 use crate::common::Sandbox;
 
-const CREATE_CHILDREN: [&str; 15] = [
+/// Seed L573–L604: the create form's fields, and nothing else.
+const CREATE_CHILDREN: [&str; 13] = [
     "name",
     "taxNumber",
     "resellerOrganisation",
@@ -17,12 +18,14 @@ const CREATE_CHILDREN: [&str; 15] = [
     "externalInfoRequired",
     "agencyMode",
     "organisationType",
-    "remarksToPrintInvoice",
-    "required2fa",
 ];
 
+fn keys(object: &serde_json::Value) -> Vec<&str> {
+    object.as_object().expect("object").keys().map(String::as_str).collect()
+}
+
 #[tokio::test]
-async fn create_returns_201_with_the_full_object() {
+async fn create_returns_201_with_the_created_shape_and_real_values() {
     let sandbox = Sandbox::new();
     let reply = sandbox
         .call(
@@ -30,7 +33,7 @@ async fn create_returns_201_with_the_full_object() {
             "/v1/organisations",
             Some(json!({
                 "name": "Acme", "taxNumber": "BE0123", "street": "Main", "houseNumber": 12,
-                "zip": 9000, "city": "Gent", "country": "BE"
+                "zip": 9000, "city": "Gent", "country": "BE", "externalId": "77"
             })),
         )
         .await;
@@ -38,18 +41,95 @@ async fn create_returns_201_with_the_full_object() {
     let org = &reply.body["organisation"];
     assert!(org["id"].as_u64().expect("id") >= 1000);
     assert_eq!(org["name"], "Acme");
+    // The seed's 201 examples show null here; the real answer carries what was stored.
     assert_eq!(org["taxNumber"], "BE0123");
+    assert_eq!(org["country"], json!({"id": "BE", "name": "Belgium"}));
     assert_eq!(org["houseNumber"], "12");
     assert_eq!(org["zip"], "9000");
-    assert_eq!(org["country"], json!({"id": "BE", "name": "Belgium"}));
+    assert_eq!(org["externalId"], 77, "a number, as in the GET example");
+    assert_eq!(org["required2fa"], false);
     assert_eq!(org["resellerOrganisation"], json!(null));
     assert_eq!(org["users"], json!([]));
     assert_eq!(org["discount"], "0");
     assert_eq!(org["parentOrganisation"], "level27");
-    assert!(org["nextInvoiceRun"].as_str().is_some_and(|s| s.parse::<u64>().is_ok()));
-    let keys: Vec<&str> = org.as_object().expect("object").keys().map(String::as_str).collect();
+    // Stored fields the GET example lacks, returned where the 201 examples have them.
+    assert_eq!(org["paymentperiod"], 30);
+    assert_eq!(org["documentInterval"], "0");
+    assert_eq!(org["source1"], json!(null));
     assert_eq!(
-        keys,
+        org["pricegroup"],
+        json!({"id": "default", "description": "List prices"})
+    );
+    assert!(org["nextInvoiceRun"].as_str().is_some_and(|s| s.parse::<u64>().is_ok()));
+    assert_eq!(
+        keys(org),
+        [
+            "id",
+            "name",
+            "taxNumber",
+            "mustPayTax",
+            "remarksToPrintInvoice",
+            "externalId",
+            "updateEntitiesOnly",
+            "preventDeactivation",
+            "parentOrganisation",
+            "externalInfoRequired",
+            "nextInvoiceRun",
+            "required2fa",
+            "agencyMode",
+            "bundleProRata",
+            "testAccount",
+            "street",
+            "houseNumber",
+            "zip",
+            "city",
+            "paymentperiod",
+            "documentInterval",
+            "source1",
+            "source2",
+            "resellerKickback",
+            "defaultResellerKickback",
+            "pdfInvoice",
+            "peppolInvoicing",
+            "discount",
+            "isSoft",
+            "prePaymentRequired",
+            "defaultAgreements",
+            "information",
+            "country",
+            "resellerOrganisation",
+            "users",
+            "pricegroup",
+            "organisationType"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn get_and_list_use_their_own_seed_shapes_with_the_same_values() {
+    let sandbox = Sandbox::new();
+    let created = sandbox
+        .call(
+            "POST",
+            "/v1/organisations",
+            Some(json!({"name": "Shapes", "taxNumber": "BE0999", "city": "Gent", "externalId": 5})),
+        )
+        .await;
+    let created = &created.body["organisation"];
+    let id = created["id"].as_u64().expect("id");
+    let path = format!("/v1/organisations/{id}");
+    let admin = json!({
+        "name": "Shapes", "taxNumber": "BE0999", "paymentperiod": 60, "documentInterval": 3,
+        "source1": "fair", "source2": "web", "pricegroup": "silver", "commissionFactor": 100
+    });
+    assert_eq!(
+        sandbox.call("PATCH", &path, Some(admin)).await.status,
+        StatusCode::NO_CONTENT
+    );
+
+    let item = sandbox.call("GET", &path, None).await.body["organisation"].clone();
+    assert_eq!(
+        keys(&item),
         [
             "id",
             "name",
@@ -85,11 +165,104 @@ async fn create_returns_201_with_the_full_object() {
             "organisationType"
         ]
     );
-    // GET returns the same object.
-    let id = org["id"].as_u64().expect("id");
-    let got = sandbox.call("GET", &format!("/v1/organisations/{id}"), None).await;
-    assert_eq!(got.status, StatusCode::OK);
-    assert_eq!(&got.body["organisation"], org);
+    assert_eq!(item["externalId"], 5);
+    assert_eq!(item["city"], "Gent");
+
+    let list = sandbox.call("GET", "/v1/organisations", None).await;
+    let listed = &list.body["organisations"][0];
+    assert_eq!(
+        keys(listed),
+        [
+            "id",
+            "name",
+            "taxNumber",
+            "mustPayTax",
+            "remarksToPrintInvoice",
+            "externalId",
+            "updateEntitiesOnly",
+            "preventDeactivation",
+            "parentOrganisation",
+            "externalInfoRequired",
+            "nextInvoiceRun",
+            "required2fa",
+            "agencyMode",
+            "bundleProRata",
+            "testAccount",
+            "street",
+            "houseNumber",
+            "zip",
+            "city",
+            "country",
+            "resellerOrganisation",
+            "source1",
+            "source2",
+            "resellerKickback",
+            "defaultResellerKickback",
+            "pdfInvoice",
+            "discount",
+            "isSoft",
+            "prePaymentRequired",
+            "defaultAgreements",
+            "users",
+            "pricegroup",
+            "organisationType"
+        ]
+    );
+    // The admin fields the PATCH set come back where the list shape has them.
+    assert_eq!(listed["source1"], "fair");
+    assert_eq!(listed["source2"], "web");
+    assert_eq!(listed["pricegroup"], json!({"id": "silver", "description": "Silver"}));
+    // Fields both shapes have agree.
+    for (key, value) in item.as_object().expect("object") {
+        if let Some(in_list) = listed.get(key) {
+            assert_eq!(in_list, value, "{key}");
+        }
+    }
+    // The create shape carries paymentperiod and documentInterval: a second create shows them.
+    let second = sandbox
+        .call(
+            "POST",
+            "/v1/organisations",
+            Some(json!({"name": "S2", "taxNumber": "BE1000"})),
+        )
+        .await;
+    assert_eq!(second.body["organisation"]["paymentperiod"], 30);
+    // commissionFactor is in no shape of the seed.
+    assert!(item.get("commissionFactor").is_none() && listed.get("commissionFactor").is_none());
+    let state = sandbox.call("GET", "/_sandbox/state", None).await;
+    assert_eq!(state.body["organisations"][id.to_string()]["commissionFactor"], 100);
+    assert_eq!(state.body["organisations"][id.to_string()]["paymentperiod"], 60);
+    assert_eq!(state.body["organisations"][id.to_string()]["documentInterval"], "3");
+}
+
+#[tokio::test]
+async fn external_id_is_an_integer_and_pricegroup_a_known_one() {
+    let sandbox = Sandbox::new();
+    let reply = sandbox
+        .call(
+            "POST",
+            "/v1/organisations",
+            Some(json!({"name": "X", "taxNumber": "T", "externalId": "abc"})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        reply.body["organisation"]["errors"]["children"]["externalId"],
+        json!({"errors": ["This value is not valid."]})
+    );
+    let id = sandbox.organisation("Priced").await;
+    let bad = sandbox
+        .call(
+            "PATCH",
+            &format!("/v1/organisations/{id}"),
+            Some(json!({"name": "Priced", "taxNumber": "BE-Priced", "pricegroup": "platinum"})),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        bad.body["organisation"]["errors"]["children"]["pricegroup"],
+        json!({"errors": ["This value is not valid."]})
+    );
 }
 
 #[tokio::test]
@@ -128,7 +301,7 @@ async fn extra_fields_and_bad_values_are_reported() {
             "/v1/organisations",
             Some(json!({
                 "name": "X", "taxNumber": "T", "bogus": 1, "country": "XX",
-                "resellerOrganisation": 999_999, "externalInfoRequired": 7, "required2fa": "maybe"
+                "resellerOrganisation": 999_999, "externalInfoRequired": 7, "agencyMode": "maybe"
             })),
         )
         .await;
@@ -145,7 +318,7 @@ async fn extra_fields_and_bad_values_are_reported() {
         children["externalInfoRequired"],
         json!({"errors": ["The selected choice is invalid."]})
     );
-    assert_eq!(children["required2fa"], json!({"errors": ["This value is not valid."]}));
+    assert_eq!(children["agencyMode"], json!({"errors": ["This value is not valid."]}));
     assert_eq!(children["name"], json!({}));
     // Blank strings are blank.
     let reply = sandbox
@@ -159,6 +332,98 @@ async fn extra_fields_and_bad_values_are_reported() {
         reply.body["organisation"]["errors"]["children"]["name"],
         json!({"errors": ["This value should not be blank."]})
     );
+}
+
+#[tokio::test]
+async fn create_takes_only_the_create_fields_of_the_seed() {
+    let sandbox = Sandbox::new();
+    // Update-only fields are extra fields on a create, even well-typed ones.
+    for (field, value) in [
+        ("remarksToPrintInvoice", json!("net 30")),
+        ("required2fa", json!(true)),
+        ("paymentperiod", json!(30)),
+    ] {
+        let mut body = json!({"name": "X", "taxNumber": "T"});
+        body[field] = value;
+        let reply = sandbox.call("POST", "/v1/organisations", Some(body)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{field}");
+        let errors = &reply.body["organisation"]["errors"];
+        assert_eq!(
+            errors["errors"],
+            json!(["This form should not contain extra fields."]),
+            "{field}"
+        );
+        assert!(errors["children"].get(field).is_none(), "{field} is no create field");
+    }
+    // The same fields are fine on an update.
+    let id = sandbox.organisation("Later").await;
+    let patch = sandbox
+        .call(
+            "PATCH",
+            &format!("/v1/organisations/{id}"),
+            Some(json!({"name": "Later", "taxNumber": "BE-Later", "remarksToPrintInvoice": "net 30", "required2fa": true})),
+        )
+        .await;
+    assert_eq!(patch.status, StatusCode::NO_CONTENT, "{:?}", patch.body);
+    let org = sandbox.call("GET", &format!("/v1/organisations/{id}"), None).await.body["organisation"].clone();
+    assert_eq!(org["remarksToPrintInvoice"], "net 30");
+    assert_eq!(org["required2fa"], true);
+}
+
+#[tokio::test]
+async fn tax_numbers_are_unique_on_create_and_update() {
+    let sandbox = Sandbox::new();
+    let first = sandbox.organisation("First").await;
+    let taken = json!({"organisation": {"errors": {
+        "errors": ["This organisation with the same tax number already exists in our database."],
+        "children": CREATE_CHILDREN.iter().map(|f| (f.to_string(), json!({}))).collect::<serde_json::Map<_, _>>()
+    }}});
+    // Another name, the same tax number (in another case): refused, in the seed's L6214 shape.
+    let reply = sandbox
+        .call(
+            "POST",
+            "/v1/organisations",
+            Some(json!({"name": "Copy", "taxNumber": "be-first"})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reply.body, taken);
+    let list = sandbox.call("GET", "/v1/organisations", None).await;
+    assert_eq!(list.body["organisations"].as_array().map(Vec::len), Some(1));
+
+    // An update keeping its own tax number is fine; taking another's is not.
+    let second = sandbox.organisation("Second").await;
+    let own = json!({"name": "Second renamed", "taxNumber": "BE-Second"});
+    for verb in ["PUT", "PATCH"] {
+        let path = format!("/v1/organisations/{second}");
+        assert_eq!(
+            sandbox.call(verb, &path, Some(own.clone())).await.status,
+            StatusCode::NO_CONTENT
+        );
+        let steal = json!({"name": "Second", "taxNumber": "BE-First"});
+        let reply = sandbox.call(verb, &path, Some(steal)).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{verb}");
+        let errors = &reply.body["organisation"]["errors"];
+        assert_eq!(
+            errors["errors"],
+            json!(["This organisation with the same tax number already exists in our database."])
+        );
+        assert_eq!(errors["children"]["taxNumber"], json!({}));
+    }
+    let second = sandbox.call("GET", &format!("/v1/organisations/{second}"), None).await;
+    assert_eq!(second.body["organisation"]["taxNumber"], "BE-Second");
+    // Once the first is gone, its tax number is free again.
+    sandbox
+        .call("DELETE", &format!("/v1/organisations/{first}"), None)
+        .await;
+    let reply = sandbox
+        .call(
+            "POST",
+            "/v1/organisations",
+            Some(json!({"name": "Copy", "taxNumber": "BE-First"})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
 }
 
 #[tokio::test]
@@ -272,7 +537,11 @@ async fn patch_changes_only_present_fields() {
     let id = reply.body["organisation"]["id"].as_u64().expect("id");
     let path = format!("/v1/organisations/{id}");
     let patch = sandbox
-        .call("PATCH", &path, Some(json!({"city": "Brugge", "zip": 8000})))
+        .call(
+            "PATCH",
+            &path,
+            Some(json!({"name": "A", "taxNumber": "T1", "city": "Brugge", "zip": 8000})),
+        )
         .await;
     assert_eq!(patch.status, StatusCode::NO_CONTENT);
     let org = sandbox.call("GET", &path, None).await.body["organisation"].clone();
@@ -280,20 +549,48 @@ async fn patch_changes_only_present_fields() {
     assert_eq!(org["taxNumber"], "T1");
     assert_eq!(org["city"], "Brugge");
     assert_eq!(org["zip"], "8000");
-    assert_eq!(
-        sandbox.call("PATCH", &path, Some(json!({}))).await.status,
-        StatusCode::NO_CONTENT
-    );
-    let blank = sandbox.call("PATCH", &path, Some(json!({"name": ""}))).await;
+    let blank = sandbox
+        .call("PATCH", &path, Some(json!({"name": "", "taxNumber": "T1"})))
+        .await;
     assert_eq!(blank.status, StatusCode::BAD_REQUEST);
     // Seed alias: `defaultAgreement` is `defaultAgreements`.
     let agreements = json!({"Level27\\AppBundle\\Entity\\App": 83});
     let patch = sandbox
-        .call("PATCH", &path, Some(json!({"defaultAgreement": agreements})))
+        .call(
+            "PATCH",
+            &path,
+            Some(json!({"name": "A", "taxNumber": "T1", "defaultAgreement": agreements})),
+        )
         .await;
     assert_eq!(patch.status, StatusCode::NO_CONTENT);
     let org = sandbox.call("GET", &path, None).await.body["organisation"].clone();
     assert_eq!(org["defaultAgreements"], agreements);
+    // PATCH leaves absent fields alone: the city is still there.
+    assert_eq!(org["city"], "Brugge");
+}
+
+#[tokio::test]
+async fn patch_requires_name_and_tax_number_as_the_seed_marks_them() {
+    let sandbox = Sandbox::new();
+    let id = sandbox.organisation("Patched").await;
+    let path = format!("/v1/organisations/{id}");
+    for body in [
+        json!({}),
+        json!({"city": "Brugge"}),
+        json!({"name": "Patched", "city": "Brugge"}),
+    ] {
+        let reply = sandbox.call("PATCH", &path, Some(body.clone())).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{body}");
+        let children = &reply.body["organisation"]["errors"]["children"];
+        assert_eq!(
+            children["taxNumber"],
+            json!({"errors": ["This value should not be blank."]}),
+            "{body}"
+        );
+    }
+    // Nothing changed.
+    let org = sandbox.call("GET", &path, None).await.body["organisation"].clone();
+    assert_eq!(org["city"], json!(null));
 }
 
 #[tokio::test]
@@ -337,7 +634,7 @@ async fn delete_removes_the_organisations_teams() {
         .call(
             "POST",
             &format!("/v1/organisations/{org}/teams"),
-            Some(json!({"name": "t"})),
+            Some(json!({"name": "t", "organisation": org})),
         )
         .await;
     let team = team.body["team"]["id"].as_u64().expect("team id");

@@ -60,17 +60,23 @@ async fn state_survives_a_restart_with_a_data_file() {
     .expect("create");
     let (status, body) = parse_http(&bytes);
     assert_eq!(status, 201, "{body}");
-    let org: Value = serde_json::from_str(&body).expect("json");
-    let org_id = org["organisation"]["id"].as_u64().expect("id");
+    let created: Value = serde_json::from_str(&body).expect("json");
+    let org_id = created["organisation"]["id"].as_u64().expect("id");
+    let team = format!(r#"{{"name": "kept-team", "organisation": {org_id}}}"#);
     let bytes = raw_http(
         sandbox.addr(),
         "POST",
         &format!("/v1/organisations/{org_id}/teams"),
-        Some(r#"{"name": "kept-team"}"#),
+        Some(&team),
     )
     .await
     .expect("create team");
     assert_eq!(parse_http(&bytes).0, 201);
+    let bytes = raw_http(sandbox.addr(), "GET", &format!("/v1/organisations/{org_id}"), None)
+        .await
+        .expect("get");
+    let org: Value = serde_json::from_str(&parse_http(&bytes).1).expect("json");
+    assert_eq!(org["organisation"]["country"]["id"], "FR");
     sandbox.shutdown().await.expect("shutdown");
 
     let sandbox = level27_sandbox::start(config, "127.0.0.1:0").await.expect("restart");
@@ -129,4 +135,44 @@ async fn latency_is_added_to_api_requests_only() {
     assert_eq!(parse_http(&bytes).0, 200);
     assert!(started.elapsed() < Duration::from_millis(400));
     sandbox.shutdown().await.expect("shutdown");
+}
+
+#[tokio::test]
+async fn a_create_that_cannot_be_saved_is_a_500_and_leaves_no_object() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sub = dir.path().join("data");
+    std::fs::create_dir(&sub).expect("mkdir");
+    let sandbox = crate::common::Sandbox::with(Config {
+        data_file: Some(sub.join("sandbox.json")),
+        ..Config::default()
+    });
+    let kept = sandbox.organisation("Saved").await;
+    // The data file's directory becomes a regular file: saving fails, even for root.
+    std::fs::remove_dir_all(&sub).expect("rm");
+    std::fs::write(&sub, "not a directory").expect("file");
+    let failed = sandbox
+        .call(
+            "POST",
+            "/v1/organisations",
+            Some(serde_json::json!({"name": "Lost", "taxNumber": "BE-Lost"})),
+        )
+        .await;
+    assert_eq!(failed.status, axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(failed.body["code"], 500);
+    // The client was told "failed", and indeed nothing was created.
+    let list = sandbox.call("GET", "/v1/organisations?limit=100", None).await;
+    let ids: Vec<u64> = list.body["organisations"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|o| o["id"].as_u64())
+        .collect();
+    assert_eq!(ids, [kept]);
+    // Updates and deletes roll back the same way.
+    let path = format!("/v1/organisations/{kept}");
+    let renamed = serde_json::json!({"name": "Renamed", "taxNumber": "BE-Saved"});
+    assert_eq!(sandbox.call("PUT", &path, Some(renamed)).await.status, 500);
+    assert_eq!(sandbox.call("DELETE", &path, None).await.status, 500);
+    let org = sandbox.call("GET", &path, None).await;
+    assert_eq!(org.body["organisation"]["name"], "Saved");
 }
