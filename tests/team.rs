@@ -1,6 +1,7 @@
 //! `level27_team` end to end: create, empty plan, in-place rename, replacement when
 //! `organisation_id` changes, import (`<organisation_id>/<team_id>`, CLI and `import {}` block
 //! with generated configuration), drift (out-of-band edit and delete), destroy.
+//! Runs under the default Terraform and under Terraform 1.0.3 (`TERRAFORM_1_0`; required under CI).
 
 mod common;
 
@@ -64,10 +65,9 @@ fn assert_team_in_api(sb: &Sandbox, org: i64, id: i64, name: &str) {
     assert_eq!(t["name"], name, "{t}");
 }
 
-#[test]
-fn team_lifecycle() {
+fn scenario(test: &str, terraform: Terraform) {
     let sb = Sandbox::start();
-    let tf = Tf::new("team", &sb);
+    let tf = Tf::with("team", terraform, Some(&sb));
 
     // Create.
     tf.write_main(&config("a", "ops"));
@@ -92,20 +92,28 @@ fn team_lifecycle() {
     assert_team_in_api(&sb, org_a, id, "operations");
     tf.assert_plan_empty("after rename");
 
-    // Moving the team to another organisation replaces it.
+    // Moving the team to another organisation replaces it, and it is organisation_id that forces
+    // the replacement.
     tf.write_main(&config("b", "operations"));
     let plan = tf.assert_plan_changes("after changing organisation_id");
-    plan.assert_contains("must be replaced");
-    plan.assert_contains("# forces replacement");
+    plan.assert_contains("level27_team.ops must be replaced");
     plan.assert_contains("1 to add, 0 to change, 1 to destroy");
-    let forced = plan
+    let forced: Vec<&str> = plan
         .stdout
         .lines()
-        .find(|l| l.contains("# forces replacement"))
-        .unwrap_or_default();
+        .filter(|l| l.contains("# forces replacement"))
+        .collect();
+    assert_eq!(
+        forced.len(),
+        1,
+        "exactly one attribute forces the replacement:\n{}",
+        plan.dump()
+    );
+    let line = forced[0].trim_start();
     assert!(
-        forced.contains("organisation_id"),
-        "the attribute forcing replacement must be organisation_id: {forced:?}\n{}",
+        line.starts_with("~ organisation_id ") && line.contains(&format!("{org_a} -> ")),
+        "the attribute forcing replacement must be organisation_id, changing from {org_a}: \
+         {line:?}\n{}",
         plan.dump()
     );
     tf.apply().assert_contains("1 added, 0 changed, 1 destroyed");
@@ -148,12 +156,20 @@ fn team_lifecycle() {
         ] {
             assert!(hcl.contains(needle), "generated.tf lacks {needle}:\n{hcl}");
         }
-        gen.plan()
+        // An import is a change: `-detailed-exitcode` reports 2.
+        gen.assert_plan_changes("with an import block and generated config")
             .assert_contains("1 to import, 0 to add, 0 to change, 0 to destroy");
         gen.apply()
             .assert_contains("1 imported, 0 added, 0 changed, 0 destroyed");
         assert_eq!(assert_team_state(&gen, org_b, "operations"), moved);
         gen.assert_plan_empty("after import block with generated config");
+    } else {
+        let v = tf.terraform.version;
+        skip_step(
+            test,
+            "import {} block and plan -generate-config-out",
+            &format!("needs Terraform >= 1.5, this is {}.{}.{}", v.0, v.1, v.2),
+        );
     }
 
     // Out-of-band rename: an in-place update back to the configuration.
@@ -166,22 +182,38 @@ fn team_lifecycle() {
     plan.assert_contains("update in-place");
     plan.assert_contains("\"renamed-in-panel\" -> \"operations\"");
     plan.assert_contains("0 to add, 1 to change, 0 to destroy");
-    tf.apply();
+    tf.apply().assert_contains("0 added, 1 changed, 0 destroyed");
     assert_team_in_api(&sb, org_b, moved, "operations");
+    tf.assert_plan_empty("after repairing an out-of-band rename");
 
     // Out-of-band delete: a create.
     sb.delete_ok(&format!("/v1/organisations/{org_b}/teams/{moved}"));
     let plan = tf.assert_plan_changes("after an out-of-band delete");
     plan.assert_contains("level27_team.ops will be created");
     plan.assert_contains("1 to add, 0 to change, 0 to destroy");
-    tf.apply();
+    tf.apply().assert_contains("1 added, 0 changed, 0 destroyed");
     let again = assert_team_state(&tf, org_b, "operations");
+    assert_ne!(again, moved, "a re-created team has a new id");
     assert_team_in_api(&sb, org_b, again, "operations");
+    assert!(sb.team(org_b, moved).is_none(), "the deleted team came back");
     assert_eq!(sb.teams(org_b).len(), 1);
+    tf.assert_plan_empty("after re-creating a team deleted out of band");
 
     // Destroy leaves no team and no organisation.
     tf.destroy().assert_contains("3 destroyed");
     assert!(sb.team(org_b, again).is_none());
     let left = sb.organisations();
     assert!(left.is_empty(), "organisations left after destroy: {left:?}");
+}
+
+#[test]
+fn team_lifecycle() {
+    scenario("team_lifecycle", Terraform::default_bin());
+}
+
+#[test]
+fn team_lifecycle_terraform_1_0() {
+    if let Some(tf) = Terraform::v1_0("team_lifecycle_terraform_1_0") {
+        scenario("team_lifecycle_terraform_1_0", tf);
+    }
 }

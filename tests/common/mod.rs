@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
@@ -91,6 +92,13 @@ impl Terraform {
                 Some(tf)
             }
             _ => {
+                if let Some(why) = terraform_1_0_required() {
+                    panic!(
+                        "{test}: TERRAFORM_1_0 is not set, but {why}: the Terraform 1.0 \
+                         compatibility run must not be skipped (./scripts/test installs 1.0.3 and \
+                         sets TERRAFORM_1_0)"
+                    );
+                }
                 println!("{test}: skipped: TERRAFORM_1_0 not set (./scripts/test sets it)");
                 eprintln!("{test}: skipped: TERRAFORM_1_0 not set (./scripts/test sets it)");
                 None
@@ -119,6 +127,31 @@ impl Terraform {
     pub fn has_import_blocks(&self) -> bool {
         self.version >= (1, 5, 0)
     }
+}
+
+/// Why the Terraform 1.0 runs may not be skipped, if they may not: under CI (`CI=true`, as CI
+/// services set it) or when `LEVEL27_E2E_REQUIRE_TF_1_0=1` (the marker a script that installed
+/// Terraform 1.0 sets).
+fn terraform_1_0_required() -> Option<&'static str> {
+    let set = |k: &str| {
+        std::env::var(k)
+            .map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+            .unwrap_or(false)
+    };
+    if set("LEVEL27_E2E_REQUIRE_TF_1_0") {
+        Some("LEVEL27_E2E_REQUIRE_TF_1_0 is set")
+    } else if set("CI") {
+        Some("this is a CI run (CI=true)")
+    } else {
+        None
+    }
+}
+
+/// Prints (on stdout and stderr, so it shows with and without `--nocapture`) that a step of
+/// `test` was skipped and why.
+pub fn skip_step(test: &str, step: &str, why: &str) {
+    println!("{test}: {step}: skipped: {why}");
+    eprintln!("{test}: {step}: skipped: {why}");
 }
 
 fn parse_version(s: &str) -> Option<(u64, u64, u64)> {
@@ -240,9 +273,37 @@ pub fn diagnostic_message(block: &str) -> String {
         .join("\n")
 }
 
-/// Runs `cmd` to completion, killing it after `timeout`.
+/// Sends `signal` (`"KILL"`, `"INT"`, ...) to every process of the process group `pgid` (the group
+/// of a child started with `process_group(0)`: the child and everything it started, such as
+/// Terraform's provider processes). Returns whether `kill` succeeded.
+pub fn signal_group(pgid: u32, signal: &str) -> bool {
+    Command::new("kill")
+        .args([&format!("-{signal}"), "--", &format!("-{pgid}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+/// Kills the process group of `child` (started with `process_group(0)`) and reaps the child, so
+/// no provider process it started is left serving.
+pub fn kill_group(child: &mut Child) {
+    if !signal_group(child.id(), "KILL") {
+        let _ = child.kill();
+    }
+    let _ = child.wait();
+}
+
+/// Runs `cmd` to completion, killing it after `timeout`. The command runs in its own process
+/// group, and on timeout the whole group is killed (Terraform and the provider processes it
+/// started).
 pub fn run_with_timeout(mut cmd: Command, label: String, timeout: Duration) -> Output {
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
     let start = Instant::now();
     let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start `{label}`: {e}"));
     let out_reader = spawn_reader(child.stdout.take().unwrap());
@@ -252,8 +313,7 @@ pub fn run_with_timeout(mut cmd: Command, label: String, timeout: Duration) -> O
             break st;
         }
         if start.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
+            kill_group(&mut child);
             let stdout = out_reader.join().unwrap_or_default();
             let stderr = err_reader.join().unwrap_or_default();
             panic!("`{label}` did not finish within {timeout:?}\n--- stdout ---\n{stdout}\n--- stderr ---\n{stderr}");
@@ -545,6 +605,61 @@ impl Sandbox {
             }
         }
         sum(&self.requests()["faults"])
+    }
+
+    /// `POST /_sandbox/reset-counters`: clears the request counters (not the objects).
+    pub fn reset_counters(&self) {
+        let (st, v) = self.request("POST", "/_sandbox/reset-counters", None);
+        assert!((200..300).contains(&st), "POST /_sandbox/reset-counters -> {st}: {v}");
+    }
+
+    /// The per-route counts of `/_sandbox/requests` (admin routes left out), e.g.
+    /// `{"GET /v1/organisations/{organisationId}": 2}`.
+    pub fn api_request_counts(&self) -> BTreeMap<String, u64> {
+        let v = self.requests();
+        v["requests"]
+            .as_object()
+            .unwrap_or_else(|| panic!("no requests object in /_sandbox/requests: {v}"))
+            .iter()
+            .filter(|(route, _)| !route.contains("/_sandbox"))
+            .map(|(route, n)| (route.clone(), n.as_u64().unwrap_or(0)))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    /// The counted API requests that change something (POST, PUT, PATCH, DELETE), per route.
+    pub fn write_requests(&self) -> BTreeMap<String, u64> {
+        self.api_request_counts()
+            .into_iter()
+            .filter(|(route, _)| {
+                ["POST ", "PUT ", "PATCH ", "DELETE "]
+                    .iter()
+                    .any(|m| route.starts_with(m))
+            })
+            .collect()
+    }
+
+    /// `GET /_sandbox/state`: everything the sandbox holds (never slowed down by `--latency-ms`).
+    pub fn state(&self) -> Value {
+        self.get_ok("/_sandbox/state")
+    }
+
+    /// The ids of the organisations the sandbox holds, read from `/_sandbox/state` (so not slowed
+    /// down by `--latency-ms`).
+    pub fn organisation_ids(&self) -> Vec<i64> {
+        let v = self.state();
+        let orgs = v["organisations"]
+            .as_object()
+            .unwrap_or_else(|| panic!("no organisations object in /_sandbox/state: {v}"));
+        let mut ids: Vec<i64> = orgs
+            .keys()
+            .map(|k| {
+                k.parse()
+                    .unwrap_or_else(|_| panic!("organisation key {k:?} in /_sandbox/state"))
+            })
+            .collect();
+        ids.sort();
+        ids
     }
 
     pub fn reset(&self) {
