@@ -138,7 +138,7 @@ impl Provider {
             request_timeout,
             max_retries,
             requests_per_second,
-            user_agent: format!("terraform-provider-level27/{VERSION} (+https://registry.terraform.io/providers/level27/level27) Terraform/{tf}"),
+            user_agent: format!("terraform-provider-level27/{VERSION} Terraform/{tf}"),
         };
         if let Ok(mut slot) = self.config.write() {
             *slot = Arc::new(config.clone());

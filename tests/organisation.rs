@@ -94,6 +94,23 @@ fn scenario(test: &str, terraform: Terraform) {
     assert_org_in_api(&sb, id, ORIGINAL, "Gent");
     assert_eq!(as_i64(&tf.outputs()["id"]), Some(id), "output id");
     assert_eq!(sb.organisations().len(), 1, "exactly one organisation created");
+    // The provider announces itself and the Terraform driving it in every request.
+    let (major, minor, patch) = terraform.version;
+    let agent = format!(
+        "terraform-provider-level27/{} Terraform/{major}.{minor}.{patch}",
+        env!("CARGO_PKG_VERSION")
+    );
+    let agents = sb.requests()["userAgents"].clone();
+    assert!(
+        agents.get(&agent).and_then(|n| n.as_u64()).is_some_and(|n| n > 0),
+        "requests carry User-Agent {agent:?}: {agents}"
+    );
+    // The only other requests are this test's own, which send none.
+    let others: Vec<&String> = agents
+        .as_object()
+        .map(|a| a.keys().filter(|k| *k != &agent && !k.is_empty()).collect())
+        .unwrap_or_default();
+    assert!(others.is_empty(), "no other User-Agent: {agents}");
 
     // A second plan is empty (that the provider processes exit on Terraform's Shutdown request is
     // checked in the trace log by tests/secrets.rs).

@@ -343,6 +343,16 @@ impl Resource {
         Ok(None)
     }
 
+    /// The import id's form, e.g. `<organisation_id>/<id>`.
+    fn import_shape(&self) -> String {
+        self.spec
+            .import_id
+            .iter()
+            .map(|p| format!("<{p}>"))
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
     /// Adds to a create's failure that the object may exist after all, and how to adopt it.
     fn maybe_created(&self, planned: &Object, mut diags: Diagnostics) -> Diagnostics {
         let keys: Vec<String> = self
@@ -351,13 +361,7 @@ impl Resource {
             .iter()
             .filter_map(|k| planned.get(*k).and_then(Value::as_str).map(|v| format!("{k} = {v:?}")))
             .collect();
-        let shape = self
-            .spec
-            .import_id
-            .iter()
-            .map(|p| format!("<{p}>"))
-            .collect::<Vec<_>>()
-            .join("/");
+        let shape = self.import_shape();
         let which = if keys.is_empty() {
             String::new()
         } else {
@@ -508,13 +512,7 @@ impl Resource {
     /// Turns an import id into a state holding the ids; Terraform then reads the object (and
     /// reports a clear error when it does not exist).
     pub fn import(&self, id: &str) -> Result<Object, Diagnostics> {
-        let shape = self
-            .spec
-            .import_id
-            .iter()
-            .map(|p| format!("<{p}>"))
-            .collect::<Vec<_>>()
-            .join("/");
+        let shape = self.import_shape();
         let parts: Vec<&str> = id.split('/').collect();
         let bad = |why: String| -> Diagnostics {
             Diagnostic::error(

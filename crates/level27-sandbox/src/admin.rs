@@ -41,13 +41,15 @@ pub(crate) fn routes() -> Router<Shared> {
 ///  "faults": {"429": 1, "503": 0, "dropBeforeProcessing": 0, "dropAfterProcessing": 1},
 ///  "faultsByRoute": {"POST /v1/organisations": {"429": 1, "503": 0, "dropBeforeProcessing": 0,
 ///                                               "dropAfterProcessing": 1}},
-///  "arrivals": {"POST /v1/organisations": {"count": 4, "firstMs": 12, "lastMs": 950}}}
+///  "arrivals": {"POST /v1/organisations": {"count": 4, "firstMs": 12, "lastMs": 950}},
+///  "userAgents": {"terraform-provider-level27/0.1.0 Terraform/1.11.4": 4}}
 /// ```
 ///
 /// `faultsByRoute` lists the routes that met at least one fault. `arrivals` counts every request
 /// that reached the gate, faulted or not, with the first and last arrival in milliseconds since
 /// the sandbox started (before `--latency-ms`): the spread of a client's requests, measured
-/// where it cannot be flattered by a slow or fast test machine.
+/// where it cannot be flattered by a slow or fast test machine. `userAgents` counts the requests
+/// that arrived per `User-Agent` header, so a client can check what it announces.
 pub(crate) struct Counters {
     started: Instant,
     inner: Mutex<CounterMaps>,
@@ -68,6 +70,7 @@ struct CounterMaps {
     faults: BTreeMap<&'static str, u64>,
     faults_by_route: BTreeMap<String, BTreeMap<&'static str, u64>>,
     arrivals: BTreeMap<String, Arrivals>,
+    user_agents: BTreeMap<String, u64>,
 }
 
 struct Arrivals {
@@ -96,6 +99,12 @@ impl Counters {
                 maps.arrivals.insert(route.to_string(), first);
             }
         }
+    }
+
+    /// The `User-Agent` a request came with (cut to 200 characters; absent is `""`).
+    pub(crate) fn user_agent(&self, agent: &str) {
+        let agent: String = agent.chars().take(200).collect();
+        *self.lock().user_agents.entry(agent).or_default() += 1;
     }
 
     pub(crate) fn request(&self, route: &str) {
@@ -151,6 +160,7 @@ impl Counters {
             "faults": by_kind(&maps.faults),
             "faultsByRoute": faults_by_route,
             "arrivals": arrivals,
+            "userAgents": maps.user_agents,
         })
     }
 }

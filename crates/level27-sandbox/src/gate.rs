@@ -16,6 +16,8 @@ use crate::Shared;
 pub(crate) async fn api(State(app): State<Shared>, request: Request, next: Next) -> Response {
     let route = route_key(&request);
     app.counters.arrival(&route);
+    let agent = request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+    app.counters.user_agent(agent.unwrap_or_default());
     if !app.config.latency.is_zero() {
         tokio::time::sleep(app.config.latency).await;
     }

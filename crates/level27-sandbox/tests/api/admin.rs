@@ -69,6 +69,12 @@ async fn requests_are_counted_per_route_template() {
         .as_object_mut()
         .and_then(|o| o.remove("arrivals"))
         .expect("arrivals");
+    let agents = body
+        .as_object_mut()
+        .and_then(|o| o.remove("userAgents"))
+        .expect("userAgents");
+    let per_agent: Vec<u64> = agents.as_object().expect("object").values().filter_map(|v| v.as_u64()).collect();
+    assert_eq!(per_agent.iter().sum::<u64>(), 5, "every API request, by User-Agent: {agents}");
     assert_eq!(
         body,
         json!({
@@ -100,6 +106,7 @@ async fn requests_are_counted_per_route_template() {
     let counts = sandbox.call("GET", "/_sandbox/requests", None).await;
     assert_eq!(counts.body["total"], 0);
     assert_eq!(counts.body["arrivals"], json!({}));
+    assert_eq!(counts.body["userAgents"], json!({}));
     // Counters were cleared, data was not.
     assert_eq!(
         sandbox
