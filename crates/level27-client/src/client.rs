@@ -13,7 +13,7 @@ use tracing::{debug, trace};
 
 use crate::config::{Config, RetryPolicy};
 use crate::error::{body_message, mentions_role, Error, ValidationErrors};
-use crate::rate_limit::RateLimiter;
+use crate::rate_limit::{Hold, RateLimiter};
 use crate::redact::{redact_json, RedactedBody};
 use crate::retry::{backoff, parse_retry_after};
 
@@ -40,6 +40,8 @@ struct Inner {
     request_timeout: Duration,
     retry: RetryPolicy,
     limiter: Option<RateLimiter>,
+    /// Set by a 429's `Retry-After`; every request waits it out.
+    hold: Hold,
 }
 
 impl fmt::Debug for Client {
@@ -162,6 +164,7 @@ impl Client {
                 request_timeout: config.request_timeout,
                 retry,
                 limiter,
+                hold: Hold::default(),
             }),
         })
     }
@@ -335,6 +338,7 @@ impl Client {
         loop {
             attempt += 1;
             let last = attempt > inner.max_retries;
+            inner.hold.wait().await;
             if let Some(limiter) = &inner.limiter {
                 limiter.acquire().await;
             }
@@ -421,6 +425,10 @@ impl Client {
                 // (rate limiter, maintenance mode, the sandbox's injected faults), so even a POST is
                 // repeated. The sandbox must keep that promise.
                 429 | 503 if !last => {
+                    if let (429, Some(d)) = (status, retry_after) {
+                        let d = d.min(inner.retry.max_retry_after);
+                        inner.hold.extend(tokio::time::Instant::now() + d);
+                    }
                     let why = format!("status {status}");
                     self.pause(verb, path, attempt, retry_after, &why).await;
                 }

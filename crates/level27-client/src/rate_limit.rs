@@ -64,6 +64,36 @@ impl RateLimiter {
     }
 }
 
+/// A pause every caller of a client observes: set when the API answers 429 with `Retry-After`.
+/// The API's limit is per key, so every concurrent request would meet the same 429; holding them
+/// all spends no requests on answers known in advance.
+#[derive(Debug, Default)]
+pub(crate) struct Hold {
+    until: Mutex<Option<Instant>>,
+}
+
+impl Hold {
+    /// Holds every caller until at least `until`.
+    pub(crate) fn extend(&self, until: Instant) {
+        let mut held = self.until.lock().unwrap_or_else(|e| e.into_inner());
+        if held.is_none_or(|t| t < until) {
+            *held = Some(until);
+        }
+    }
+
+    /// The end of the hold, if it is still ahead of `now`.
+    pub(crate) fn pending(&self, now: Instant) -> Option<Instant> {
+        let held = self.until.lock().unwrap_or_else(|e| e.into_inner());
+        held.filter(|t| *t > now)
+    }
+
+    pub(crate) async fn wait(&self) {
+        if let Some(t) = self.pending(Instant::now()) {
+            tokio::time::sleep_until(t).await;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +122,19 @@ mod tests {
         let later = t0 + Duration::from_secs(10);
         assert_eq!(l.reserve(later), later);
         assert_eq!(l.reserve(later), later + ms(100));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_hold_only_grows_and_ends_by_itself() {
+        let h = Hold::default();
+        let t0 = Instant::now();
+        assert_eq!(h.pending(t0), None);
+        h.extend(t0 + Duration::from_secs(2));
+        h.extend(t0 + Duration::from_secs(1)); // a shorter Retry-After does not shorten it
+        assert_eq!(h.pending(t0), Some(t0 + Duration::from_secs(2)));
+        h.wait().await;
+        assert_eq!(Instant::now(), t0 + Duration::from_secs(2));
+        assert_eq!(h.pending(Instant::now()), None, "over once reached");
     }
 
     #[tokio::test(start_paused = true)]

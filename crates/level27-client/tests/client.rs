@@ -361,6 +361,36 @@ async fn retry_after_of_a_429_is_honoured() {
 }
 
 #[tokio::test]
+async fn a_429_holds_every_concurrent_request_not_just_its_own() {
+    let server = FakeServer::start(|r, _| match r.path() {
+        "/v1/first" => Reply::Raw(429, vec![("Retry-After".into(), "1".into())], "{}".into()),
+        _ => Reply::Json(200, json!({"team": {"id": 2}})),
+    })
+    .await;
+    let mut cfg = config(server.base_url());
+    cfg.max_retries = 1;
+    let c = client_with(cfg);
+    let first = {
+        let c = c.clone();
+        tokio::spawn(async move { c.get("/first").await })
+    };
+    // Once the 429 is in, a second request must wait out the same Retry-After.
+    while server.hits() < 1 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let started = Instant::now();
+    let second = c.get("/second").await.unwrap();
+    assert_eq!(second["team"]["id"], 2);
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "the second request went out during the hold: {:?}",
+        started.elapsed()
+    );
+    assert!(first.await.unwrap().is_err(), "the first keeps getting 429");
+}
+
+#[tokio::test]
 async fn retry_after_is_capped() {
     let server = FakeServer::start(|_, i| match i {
         0 => Reply::Raw(429, vec![("Retry-After".into(), "3600".into())], "{}".into()),

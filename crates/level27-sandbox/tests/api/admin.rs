@@ -73,8 +73,17 @@ async fn requests_are_counted_per_route_template() {
         .as_object_mut()
         .and_then(|o| o.remove("userAgents"))
         .expect("userAgents");
-    let per_agent: Vec<u64> = agents.as_object().expect("object").values().filter_map(|v| v.as_u64()).collect();
-    assert_eq!(per_agent.iter().sum::<u64>(), 5, "every API request, by User-Agent: {agents}");
+    let per_agent: Vec<u64> = agents
+        .as_object()
+        .expect("object")
+        .values()
+        .filter_map(|v| v.as_u64())
+        .collect();
+    assert_eq!(
+        per_agent.iter().sum::<u64>(),
+        5,
+        "every API request, by User-Agent: {agents}"
+    );
     assert_eq!(
         body,
         json!({
