@@ -173,9 +173,10 @@ fn scenario(test: &str, terraform: Terraform) {
     }
 
     // Out-of-band rename: an in-place update back to the configuration.
+    // An admin also marks it admin-only in the panel; the configuration leaves `admin_only` out.
     sb.put_ok(
         &format!("/v1/organisations/{org_b}/teams/{moved}"),
-        json!({"name": "renamed-in-panel", "organisation": org_b}),
+        json!({"name": "renamed-in-panel", "organisation": org_b, "adminOnly": true}),
     );
     assert_team_in_api(&sb, org_b, moved, "renamed-in-panel");
     let plan = tf.assert_plan_changes("after an out-of-band rename");
@@ -184,6 +185,10 @@ fn scenario(test: &str, terraform: Terraform) {
     plan.assert_contains("0 to add, 1 to change, 0 to destroy");
     tf.apply().assert_contains("0 added, 1 changed, 0 destroyed");
     assert_team_in_api(&sb, org_b, moved, "operations");
+    // The rename is a PUT, which resets what it leaves out: the flag must have been sent along.
+    let t = sb.team(org_b, moved).expect("team");
+    assert_eq!(t["adminOnly"], true, "the repair kept the panel's admin-only flag: {t}");
+    assert_eq!(tf.attrs("level27_team.ops")["admin_only"], true);
     tf.assert_plan_empty("after repairing an out-of-band rename");
 
     // Out-of-band delete: a create.

@@ -29,6 +29,13 @@ pub fn spec() -> ResourceSpec {
                 .validate(not_blank())
                 .validate(max_length(255))
                 .describe("The team's name."),
+            // Seed L3622/L3803: "Admin only field (default: false)". Optional and computed, so a
+            // configuration that leaves it out keeps the API's value, and every PUT (which resets
+            // what it leaves out) sends the current one instead of clearing it.
+            Attribute::bool("admin_only")
+                .optional_computed()
+                .api("adminOnly")
+                .describe("Whether the team is visible to Level27 admins only. Setting it needs an admin's api key; left out, the API's value is kept."),
         ],
         endpoint: Endpoint {
             collection: "/organisations/{organisation_id}/teams",
