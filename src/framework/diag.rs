@@ -22,6 +22,25 @@ impl AttrPath {
         self.0.push(PathStep::Attr(name.into()));
         self
     }
+
+    /// The element at `index` of the list this path names (`networks[0]`).
+    pub fn index(mut self, index: usize) -> AttrPath {
+        // A list longer than i64::MAX cannot exist; saturate rather than wrap.
+        self.0.push(PathStep::Index(i64::try_from(index).unwrap_or(i64::MAX)));
+        self
+    }
+
+    /// The element at `key` of the map this path names (`records["www"]`).
+    pub fn key(mut self, key: impl Into<String>) -> AttrPath {
+        self.0.push(PathStep::Key(key.into()));
+        self
+    }
+
+    /// This path followed by `rest` (a path relative to the value this one names).
+    pub fn join(mut self, rest: AttrPath) -> AttrPath {
+        self.0.extend(rest.0);
+        self
+    }
 }
 
 impl fmt::Display for AttrPath {

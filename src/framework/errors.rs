@@ -2,7 +2,7 @@
 //! belong to, 401/403 say which credential or role is missing, and nothing ever repeats the key.
 
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
-use super::schema::Block;
+use super::schema::{Attribute, Block, Nesting};
 use level27_client::Error as ApiError;
 
 /// Translates an API error raised while doing `action` (e.g. "create level27_team") on an object
@@ -26,7 +26,7 @@ pub fn translate(err: &ApiError, action: &str, block: Option<&Block>) -> Diagnos
                     format!("The Level27 API rejected the request to {action}: {} (API field `{}`).", f.message, f.path.join(".")),
                 );
                 diags.push(match attr {
-                    Some(a) => d.at(AttrPath::attr(a.name)),
+                    Some(a) => d.at(nested_path(a, AttrPath::attr(a.name), f.path.get(1..).unwrap_or_default())),
                     None => d,
                 });
             }
@@ -51,4 +51,65 @@ pub fn translate(err: &ApiError, action: &str, block: Option<&Block>) -> Diagnos
         other => diags.push(Diagnostic::error(format!("Failed to {action}"), other.to_string())),
     }
     diags
+}
+
+/// Follows the rest of an API field path (`["0", "networkId"]`) into a nested attribute, as far
+/// as it names its elements and sub-attributes: the diagnostic lands on `networks[0].network_id`.
+fn nested_path(a: &Attribute, at: AttrPath, rest: &[String]) -> AttrPath {
+    let Some(n) = &a.nested else { return at };
+    let (at, rest) = match (n.nesting, rest) {
+        (Nesting::Single, rest) => (at, rest),
+        (Nesting::List, [i, rest @ ..]) => match i.parse::<usize>() {
+            Ok(i) => (at.index(i), rest),
+            Err(_) => return at,
+        },
+        (Nesting::Map, [k, rest @ ..]) => (at.key(k.clone()), rest),
+        // A set element has no path step; the set itself is the closest.
+        _ => return at,
+    };
+    let Some((field, rest)) = rest.split_first() else {
+        return at;
+    };
+    match n.attributes.iter().find(|s| s.api.send == Some(field.as_str())) {
+        Some(s) => nested_path(s, at.then(s.name), rest),
+        None => at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::diag::PathStep;
+    use level27_client::{FieldError, ValidationErrors};
+
+    #[test]
+    fn field_errors_inside_nested_attributes_land_on_the_element() {
+        let block = Block {
+            attributes: vec![Attribute::nested(
+                "networks",
+                Nesting::List,
+                vec![Attribute::number("network_id").required().api("networkId")],
+            )
+            .optional()
+            .api("networks")],
+            ..Block::default()
+        };
+        let err = ApiError::Validation(ValidationErrors {
+            status: 400,
+            fields: vec![FieldError {
+                path: vec!["networks".into(), "1".into(), "networkId".into()],
+                message: "not found".into(),
+            }],
+            ..ValidationErrors::default()
+        });
+        let d = translate(&err, "create level27_vm", Some(&block));
+        assert_eq!(
+            d.0[0].path,
+            Some(AttrPath(vec![
+                PathStep::Attr("networks".into()),
+                PathStep::Index(1),
+                PathStep::Attr("network_id".into())
+            ]))
+        );
+    }
 }

@@ -2,9 +2,16 @@
 //! `ApiField`: state → request body, and API object → state (with the normalisation that keeps the
 //! next plan empty: `"30.0"` is the number 30, `""` is null when the user set nothing, ids nested
 //! in objects are read through dotted paths).
+//!
+//! A nested attribute is sent as a JSON object (Single), an array (List, Set) or an object of
+//! objects (Map), each element holding its sub-attributes under their `send` names. It is read
+//! back from its `read` path, each sub-attribute from its own `read` path relative to the element;
+//! sub-attributes without one keep the value of the element's partner in the base state (paired
+//! as the plan pairs them: by index, key, or for sets by equal configured values, so the API's
+//! order of a set does not matter).
 
-use super::schema::{Attribute, Block};
-use super::value::{Number, Object, Type, Value};
+use super::schema::{Attribute, Block, NestedAttributes, Nesting};
+use super::value::{match_elements, Number, Object, Type, Value};
 use serde_json::{Map, Value as Json};
 
 /// The request body for create (`prior == None`) or update. With `only_changed`, only the fields
@@ -32,9 +39,41 @@ pub fn request_body(block: &Block, planned: &Object, prior: Option<&Object>, onl
         if v.is_unknown() {
             continue;
         }
-        body.insert(field.to_string(), to_json(v));
+        body.insert(field.to_string(), field_json(a, v, prior.is_none()));
     }
     body
+}
+
+/// The JSON of one attribute's value; `create` leaves null sub-values out, as at the top level.
+fn field_json(a: &Attribute, v: &Value, create: bool) -> Json {
+    let Some(n) = &a.nested else { return to_json(v) };
+    let element = |v: &Value| match v {
+        Value::Object(o) => Json::Object(element_json(&n.attributes, o, create)),
+        _ => Json::Null,
+    };
+    match (n.nesting, v) {
+        (Nesting::Single, Value::Object(_)) => element(v),
+        (Nesting::List, Value::List(items)) | (Nesting::Set, Value::Set(items)) => {
+            Json::Array(items.iter().map(element).collect())
+        }
+        (Nesting::Map, Value::Map(items)) => Json::Object(items.iter().map(|(k, v)| (k.clone(), element(v))).collect()),
+        _ => Json::Null,
+    }
+}
+
+/// One element of a nested attribute: its sendable sub-attributes. Unknown values (computed ones
+/// of a new element) are the API's to decide and are left out.
+fn element_json(attrs: &[Attribute], o: &Object, create: bool) -> Map<String, Json> {
+    let mut out = Map::new();
+    for a in attrs {
+        let Some(field) = a.api.send else { continue };
+        let v = o.get(a.name).unwrap_or(&Value::Null);
+        if v.is_unknown() || (create && v.is_null()) {
+            continue;
+        }
+        out.insert(field.to_string(), field_json(a, v, create));
+    }
+    out
 }
 
 /// The values a request is built from: the planned state, plus the write-only attributes taken
@@ -87,12 +126,143 @@ pub fn lookup<'a>(v: &'a Json, path: &str) -> &'a Json {
 }
 
 fn from_api_value(j: &Json, a: &Attribute, prior: &Value) -> Value {
+    if let Some(n) = &a.nested {
+        return from_api_nested(j, n, prior);
+    }
     let v = convert(j, &a.ty);
     // The API answers "" (or 0-like empties) for fields nobody set; keep null when the user's
     // value is null, so an unset optional attribute never shows a diff.
     match (&v, prior) {
         (Value::String(s), Value::Null) if s.is_empty() => Value::Null,
         _ => v,
+    }
+}
+
+/// A nested attribute's value from its API JSON; `base` is its value in the base state.
+fn from_api_nested(j: &Json, n: &NestedAttributes, base: &Value) -> Value {
+    let attrs = &n.attributes;
+    let element = |j: &Json, base: Option<&Value>| match j {
+        Json::Object(_) => Value::Object(element_from_api(attrs, j, base.and_then(Value::as_object))),
+        _ => Value::Null,
+    };
+    let empty_base =
+        matches!(base, Value::List(v) | Value::Set(v) if v.is_empty()) || matches!(base, Value::Map(m) if m.is_empty());
+    match (n.nesting, j) {
+        // An API that leaves out an empty collection, or answers one for a field nobody set,
+        // means what the user wrote: keep it (as `""` stays null for a null attribute).
+        (_, Json::Null) if empty_base => base.clone(),
+        (Nesting::List | Nesting::Set, Json::Array(a)) if a.is_empty() && base.is_null() => Value::Null,
+        (Nesting::Map, Json::Object(o)) if o.is_empty() && base.is_null() => Value::Null,
+        (Nesting::Single, Json::Object(_)) => element(j, Some(base)),
+        (Nesting::List, Json::Array(items)) => {
+            let before = base_elements(base);
+            Value::List(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, j)| element(j, before.get(i)))
+                    .collect(),
+            )
+        }
+        (Nesting::Map, Json::Object(items)) => {
+            let before = match base {
+                Value::Map(m) => Some(m),
+                _ => None,
+            };
+            Value::Map(
+                items
+                    .iter()
+                    .map(|(k, j)| (k.clone(), element(j, before.and_then(|m| m.get(k)))))
+                    .collect(),
+            )
+        }
+        (Nesting::Set, Json::Array(items)) => {
+            let before = base_elements(base);
+            // Pair each API element with the base element holding the same configured values,
+            // read as if new (no base) for the comparison.
+            let fresh: Vec<Option<Object>> = items
+                .iter()
+                .map(|j| j.is_object().then(|| element_from_api(attrs, j, None)))
+                .collect();
+            let partners = match_elements(&fresh, before, |f, b| match (f, b) {
+                (Some(f), Value::Object(b)) => same_element(attrs, b, f),
+                _ => false,
+            });
+            Value::Set(
+                items
+                    .iter()
+                    .zip(partners)
+                    .map(|(j, p)| element(j, p.and_then(|i| before.get(i))))
+                    .collect(),
+            )
+        }
+        // Null, or a shape that does not fit the schema.
+        _ => Value::Null,
+    }
+}
+
+fn base_elements(v: &Value) -> &[Value] {
+    match v {
+        Value::List(items) | Value::Set(items) => items,
+        _ => &[],
+    }
+}
+
+/// One element read from the API: sub-attributes with a read path from the element, the others
+/// from its partner in the base state (null for an element the base does not have).
+fn element_from_api(attrs: &[Attribute], j: &Json, base: Option<&Object>) -> Object {
+    attrs
+        .iter()
+        .map(|a| {
+            let before = base.and_then(|b| b.get(a.name)).unwrap_or(&Value::Null);
+            let v = match a.api.read {
+                _ if a.write_only => Value::Null,
+                Some(path) => from_api_value(lookup(j, path), a, before),
+                None => before.clone(),
+            };
+            (a.name.to_string(), v)
+        })
+        .collect()
+}
+
+/// Whether an element read from the API (`fresh`, read without a base) is the base element
+/// `base`: equal in every configurable sub-attribute the API returns, where an unknown base value
+/// (not decided at plan time) fits anything and `""` equals null (the API's empty).
+fn same_element(attrs: &[Attribute], base: &Object, fresh: &Object) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.mode.is_configurable() && a.api.read.is_some() && !a.write_only)
+        .all(|a| {
+            let b = base.get(a.name).unwrap_or(&Value::Null);
+            let f = fresh.get(a.name).unwrap_or(&Value::Null);
+            same_value(a, b, f)
+        })
+}
+
+fn same_value(a: &Attribute, base: &Value, fresh: &Value) -> bool {
+    let empty = |v: &Value| matches!(v, Value::String(s) if s.is_empty());
+    match (&a.nested, base, fresh) {
+        (_, Value::Unknown, _) => true,
+        (_, b, f) if (b.is_null() || empty(b)) && (f.is_null() || empty(f)) => true,
+        (Some(n), b, f) => {
+            let attrs = &n.attributes;
+            let pair = |b: &Value, f: &Value| match (b, f) {
+                (Value::Object(b), Value::Object(f)) => same_element(attrs, b, f),
+                (b, f) => b == f,
+            };
+            match (b, f) {
+                (Value::Object(b), Value::Object(f)) if n.nesting == Nesting::Single => same_element(attrs, b, f),
+                (Value::List(b), Value::List(f)) => b.len() == f.len() && b.iter().zip(f).all(|(b, f)| pair(b, f)),
+                (Value::Map(b), Value::Map(f)) => {
+                    b.len() == f.len() && b.iter().all(|(k, b)| f.get(k).is_some_and(|f| pair(b, f)))
+                }
+                (Value::Set(b), Value::Set(f)) => {
+                    b.len() == f.len() && match_elements(b, f, |b, f| pair(b, f)).iter().all(Option::is_some)
+                }
+                _ => false,
+            }
+        }
+        (None, b, f) => b == f,
     }
 }
 
@@ -232,5 +402,302 @@ mod tests {
         let planned = sendable(&block(), &planned, &obj(&[("secret", Value::Null)]));
         let create = request_body(&block(), &planned, None, false);
         assert!(!create.contains_key("pass"), "{create:?}");
+    }
+
+    mod nested {
+        use super::super::*;
+        use crate::framework::plan::plan;
+        use crate::framework::test_support::*;
+        use serde_json::json;
+
+        fn config() -> Object {
+            obj(&[
+                ("name", s("vm")),
+                (
+                    "networks",
+                    list(&[
+                        net_config(1),
+                        o(&[
+                            ("network_id", n(2)),
+                            ("label", s("backup")),
+                            ("primary", Value::Bool(true)),
+                        ]),
+                    ]),
+                ),
+                (
+                    "tags",
+                    set(&[
+                        tag_config("env", "prod"),
+                        o(&[("key", s("team")), ("value", Value::Null), ("comment", s("owner"))]),
+                    ]),
+                ),
+                ("records", map(&[("www", o(&[("content", s("1.2.3.4"))]))])),
+                ("settings", o(&[("mode", s("fast"))])),
+            ])
+        }
+
+        fn planned(prior: Option<&Object>, config: &Object) -> Object {
+            let mut proposed = prior.cloned().unwrap_or_default();
+            proposed.extend(config.clone());
+            plan(&vm(), prior, &proposed, config).planned
+        }
+
+        #[test]
+        fn nested_attributes_are_sent_under_their_api_names() {
+            let p = planned(None, &config());
+            let body = Json::Object(request_body(&vm(), &p, None, false));
+            // Computed values (unknown) and sub-attributes without `send` are left out; on create
+            // so are unset ones, as at the top level.
+            assert_eq!(
+                body,
+                json!({
+                    "name": "vm",
+                    "networks": [
+                        {"networkId": 1, "primary": false},
+                        {"networkId": 2, "primary": true, "label": "backup"}
+                    ],
+                    "tags": [{"key": "env", "value": "prod"}, {"key": "team", "comment": "owner"}],
+                    "records": {"www": {"content": "1.2.3.4", "ttl": 3600}},
+                    "settings": {"mode": "fast"}
+                })
+            );
+            // An update (PUT) sends the unset ones as null, to clear them.
+            let mut prior = p.clone();
+            prior.insert("id".into(), n(7));
+            let put = Json::Object(request_body(&vm(), &p, Some(&prior), false));
+            assert_eq!(
+                put["networks"][0],
+                json!({"networkId": 1, "primary": false, "label": null})
+            );
+            assert_eq!(put["settings"], json!({"mode": "fast", "size": null}));
+        }
+
+        #[test]
+        fn nested_api_values_are_normalised_and_keep_what_is_not_read_back() {
+            let base = planned(None, &config());
+            let api = json!({
+                "id": "12", "name": "vm",
+                "networks": [
+                    {"networkId": {"id": "1"}, "ip": "10.0.0.1", "mac": "m1", "primary": 0, "label": ""},
+                    {"networkId": "2.0", "ip": "10.0.0.2", "mac": "m2", "primary": "1", "label": "backup"}
+                ],
+                // The API's set order differs from the configuration's.
+                "tags": [{"key": "team", "value": "", "id": 21}, {"key": "env", "value": "prod", "id": "20"}],
+                "records": {"www": {"content": "1.2.3.4", "ttl": "3600", "id": 30}},
+                "settings": {"mode": "fast", "size": null, "revision": "r1"},
+                "interfaces": [{"device": "eth0"}]
+            });
+            let st = state_from_api(&vm(), &api, &base);
+            assert_eq!(*at(&st, &["networks", "0", "network_id"]), n(1), "{{id: ..}} objects");
+            assert_eq!(*at(&st, &["networks", "1", "network_id"]), n(2), "numbers as strings");
+            assert_eq!(*at(&st, &["networks", "0", "primary"]), Value::Bool(false));
+            assert_eq!(
+                *at(&st, &["networks", "0", "label"]),
+                Value::Null,
+                "\"\" for an unset value"
+            );
+            assert_eq!(*at(&st, &["networks", "1", "label"]), s("backup"));
+            assert_eq!(*at(&st, &["records", "www", "ttl"]), n(3600));
+            assert_eq!(*at(&st, &["interfaces", "0", "device"]), s("eth0"));
+            // Each tag got the comment (never read back) of its own element, whatever the order.
+            let Value::Set(tags) = &st["tags"] else {
+                panic!("{:?}", st["tags"])
+            };
+            let team = tags
+                .iter()
+                .find(|t| t.as_object().unwrap()["key"] == s("team"))
+                .unwrap();
+            let env = tags.iter().find(|t| t.as_object().unwrap()["key"] == s("env")).unwrap();
+            assert_eq!(
+                *team,
+                o(&[
+                    ("key", s("team")),
+                    ("value", Value::Null),
+                    ("comment", s("owner")),
+                    ("tag_id", n(21))
+                ])
+            );
+            assert_eq!(*env, tag_state("env", "prod", 20));
+            assert!(
+                Value::Object(base).admits(&Value::Object(st)),
+                "consistent with the plan"
+            );
+        }
+
+        #[test]
+        fn empty_collections_keep_what_the_user_wrote() {
+            let mut base = planned(None, &config());
+            base.insert("tags".into(), Value::Null);
+            base.insert("records".into(), Value::Map(Object::new()));
+            let api = json!({"tags": [], "records": null, "settings": null});
+            let st = state_from_api(&vm(), &api, &base);
+            assert_eq!(st["tags"], Value::Null, "[] for a set nobody set");
+            assert_eq!(
+                st["records"],
+                Value::Map(Object::new()),
+                "left out, but the user wrote {{}}"
+            );
+            assert_eq!(st["settings"], Value::Null);
+            // A shape that does not fit the schema is null, never a panic.
+            let st = state_from_api(
+                &vm(),
+                &json!({"networks": {"x": 1}, "tags": [1, null], "settings": []}),
+                &base,
+            );
+            assert_eq!(st["networks"], Value::Null);
+            assert_eq!(st["tags"], set(&[Value::Null, Value::Null]));
+            assert_eq!(st["settings"], Value::Null);
+        }
+
+        /// A stateful stand-in for the API: assigns ids, IPs, MACs and revisions, answers numbers
+        /// as strings and `""` for unset strings, and returns sets in reverse order.
+        fn server(prev: Option<&Json>, body: &Json) -> Json {
+            let old = |path: &str| prev.map(|p| lookup(p, path).clone()).unwrap_or(Json::Null);
+            let networks: Vec<Json> = body["networks"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+                .map(|(i, mut n)| {
+                    let kept = old("networks").get(i).cloned().unwrap_or(Json::Null);
+                    let ip = kept.get("ip").cloned().unwrap_or(json!(format!("10.0.0.{}", i + 1)));
+                    let mac = n
+                        .get("mac")
+                        .or_else(|| kept.get("mac"))
+                        .cloned()
+                        .unwrap_or(json!(format!("m{i}")));
+                    n["networkId"] = json!(n["networkId"].to_string());
+                    n["ip"] = ip;
+                    n["mac"] = mac;
+                    if n.get("label").is_none_or(Json::is_null) {
+                        n["label"] = json!("");
+                    }
+                    n
+                })
+                .collect();
+            let mut next_id = 100;
+            let mut id_for = |collection: &str, key: &str, wanted: &Json| {
+                let found = old(collection)
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .chain(old(collection).as_object().into_iter().flat_map(|m| m.values()))
+                    .find(|x| x.get(key) == Some(wanted))
+                    .and_then(|x| x.get("id").cloned());
+                found.unwrap_or_else(|| {
+                    next_id += 1;
+                    json!(next_id)
+                })
+            };
+            let mut tags: Vec<Json> = body["tags"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|mut t| {
+                    t["id"] = id_for("tags", "key", &t["key"]);
+                    t.as_object_mut().map(|m| m.remove("comment"));
+                    t
+                })
+                .collect();
+            tags.reverse();
+            let records: Map<String, Json> = body["records"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, mut r)| {
+                    r["id"] = id_for("records", "content", &r["content"]);
+                    r["ttl"] = json!(r["ttl"].to_string());
+                    (k, r)
+                })
+                .collect();
+            let mut settings = body["settings"].clone();
+            let same = old("settings").get("mode") == settings.get("mode")
+                && old("settings").get("size").unwrap_or(&Json::Null) == settings.get("size").unwrap_or(&Json::Null);
+            settings["revision"] = match (same, old("settings.revision")) {
+                (true, Json::String(r)) => json!(r),
+                (_, Json::String(r)) => json!(format!("{r}+")),
+                _ => json!("r1"),
+            };
+            json!({
+                "id": "12", "name": body["name"], "networks": networks, "tags": tags,
+                "records": records, "settings": settings, "interfaces": [{"device": "eth0"}]
+            })
+        }
+
+        /// Apply as the engine does: plan, send, keep the API's answer; the state must hold every
+        /// known planned value (Terraform's "inconsistent result" check), and planning the same
+        /// configuration again must change nothing.
+        fn apply(prior: Option<(&Object, &Json)>, config: &Object) -> (Object, Json) {
+            let p = planned(prior.map(|p| p.0), config);
+            let body = Json::Object(request_body(&vm(), &p, prior.map(|p| p.0), false));
+            let answer = server(prior.map(|p| p.1), &body);
+            let state = state_from_api(&vm(), &answer, &p);
+            for (name, want) in &p {
+                let got = state.get(name).unwrap_or(&Value::Null);
+                assert!(want.admits(got), "{name}: planned {want:?}, state {got:?}");
+            }
+            assert!(!Value::Object(state.clone()).contains_unknown(), "{state:?}");
+            let again = planned(Some(&state), config);
+            assert_eq!(again, state, "a second plan is empty");
+            (state, answer)
+        }
+
+        #[test]
+        fn plan_request_answer_and_state_agree_on_create_and_update() {
+            let (state, answer) = apply(None, &config());
+            assert_eq!(*at(&state, &["networks", "1", "ip"]), s("10.0.0.2"));
+
+            // Update: one more network, a changed tag, a new record, changed settings.
+            let mut cfg = config();
+            cfg.insert(
+                "networks".into(),
+                list(&[
+                    net_config(1),
+                    o(&[
+                        ("network_id", n(2)),
+                        ("label", s("backup")),
+                        ("primary", Value::Bool(true)),
+                    ]),
+                    o(&[("network_id", n(3)), ("mac", s("fixed"))]),
+                ]),
+            );
+            cfg.insert(
+                "tags".into(),
+                set(&[
+                    o(&[("key", s("team")), ("value", Value::Null), ("comment", s("owner"))]),
+                    tag_config("env", "staging"),
+                ]),
+            );
+            cfg.insert(
+                "records".into(),
+                map(&[
+                    ("www", o(&[("content", s("1.2.3.4"))])),
+                    ("mail", o(&[("content", s("5.6.7.8")), ("ttl", n(60))])),
+                ]),
+            );
+            cfg.insert("settings".into(), o(&[("mode", s("fast")), ("size", n(4))]));
+            let (updated, answer) = apply(Some((&state, &answer)), &cfg);
+            assert_eq!(
+                at(&updated, &["networks", "0", "ip"]),
+                at(&state, &["networks", "0", "ip"])
+            );
+            assert_eq!(*at(&updated, &["networks", "2", "mac"]), s("fixed"));
+            assert_eq!(*at(&updated, &["settings", "revision"]), s("r1+"));
+
+            // Shrink back to one network and no tags.
+            let mut cfg = config();
+            cfg.insert("networks".into(), list(&[net_config(1)]));
+            cfg.insert("tags".into(), Value::Null);
+            let (shrunk, _) = apply(Some((&updated, &answer)), &cfg);
+            assert_eq!(shrunk["networks"], list(&[updated_network(&updated, 0)]));
+            assert_eq!(shrunk["tags"], Value::Null);
+        }
+
+        fn updated_network(state: &Object, i: usize) -> Value {
+            at(state, &["networks", &i.to_string()]).clone()
+        }
     }
 }

@@ -10,6 +10,8 @@ pub mod plan;
 pub mod resource;
 pub mod schema;
 pub mod spec_check;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod timeouts;
 pub mod validate;
 pub mod value;
@@ -18,5 +20,5 @@ pub mod wait;
 pub use datasource::DataSource;
 pub use diag::{AttrPath, Diagnostic, Diagnostics};
 pub use resource::{CreateFailed, Ctx, Endpoint, Resource, ResourceSpec, UpdateVerb};
-pub use schema::{Attribute, Block, Schema};
+pub use schema::{Attribute, Block, Nesting, Schema};
 pub use value::{Object, Type, Value};

@@ -4,10 +4,20 @@
 //!   the user sets has changed;
 //! - a changed `requires_replace` attribute turns the update into a replacement;
 //! - write-only attributes are never planned into state.
+//!
+//! Nested attributes follow the same rules per element, recursively. Each configured element is
+//! paired with a prior element, whose computed values it keeps: a single object with the prior
+//! object, list elements by index, map elements by key, set elements by equal configured values
+//! (a set element has no other identity). An element without a partner is new: its computed
+//! values are unknown. A `requires_replace` sub-attribute forces replacement when it changes in
+//! an element that exists before and after; adding or removing elements does not (mark the
+//! nested attribute itself `requires_replace` for that). Sets cannot carry `requires_replace`
+//! sub-attributes (`spec_check` rejects them): a changed element is a new one, and the protocol
+//! has no path step for a set element.
 
 use super::diag::AttrPath;
-use super::schema::{Block, Mode};
-use super::value::{Object, Value};
+use super::schema::{Attribute, Block, Mode, NestedAttributes, Nesting};
+use super::value::{match_elements, Object, Value};
 
 #[derive(Debug)]
 pub struct Plan {
@@ -15,63 +25,205 @@ pub struct Plan {
     pub requires_replace: Vec<AttrPath>,
 }
 
-/// Plans the top-level attributes of `block`. `proposed` is Terraform's proposed new state (the
+/// Plans the attributes of `block`. `proposed` is Terraform's proposed new state (the
 /// configuration merged with the prior state for computed attributes); nested blocks such as
 /// `timeouts` are taken from it as they are.
 pub fn plan(block: &Block, prior: Option<&Object>, proposed: &Object, config: &Object) -> Plan {
     let mut planned = proposed.clone();
+    planned.extend(plan_object(&block.attributes, prior, config));
     let mut requires_replace = Vec::new();
-
-    // First every attribute as if nothing volatile changed: what the user sets, defaults, and
-    // computed values kept from the prior state.
-    for a in &block.attributes {
-        let configured = get(config, a.name);
-        let value = if a.write_only {
-            Value::Null
-        } else if a.mode.is_computed() && configured.is_null() {
-            match (prior, &a.default) {
-                (_, Some(default)) => default.clone(),
-                (None, None) => Value::Unknown,
-                (Some(p), None) => get(p, a.name).clone(),
-            }
-        } else {
-            configured.clone()
-        };
-        planned.insert(a.name.to_string(), value);
-    }
-
-    // "Something the user sets has changed" compares the planned values with the prior ones, not
-    // the configuration: removing an optional attribute (config null, prior set) is a change too.
-    let user_changed = prior.is_some_and(|prior| {
-        block
-            .attributes
-            .iter()
-            .any(|a| a.mode.is_configurable() && !a.write_only && get(&planned, a.name) != get(prior, a.name))
-    });
-
-    for a in &block.attributes {
-        if user_changed
-            && a.changes_on_update
-            && a.mode.is_computed()
-            && !a.write_only
-            && a.default.is_none()
-            && get(config, a.name).is_null()
-        {
-            planned.insert(a.name.to_string(), Value::Unknown);
-        }
-        if a.requires_replace && a.mode != Mode::Computed {
-            if let Some(p) = prior {
-                let old = get(p, a.name);
-                if get(&planned, a.name) != old && !(old.is_null() && a.mode.is_computed()) {
-                    requires_replace.push(AttrPath::attr(a.name));
-                }
-            }
-        }
+    if let Some(prior) = prior {
+        replacements(
+            &block.attributes,
+            &AttrPath::default(),
+            prior,
+            &planned,
+            &mut requires_replace,
+        );
     }
     Plan {
         planned,
         requires_replace,
     }
+}
+
+/// Plans one object (the resource, or one element of a nested attribute) from its configuration
+/// and its prior object (`None`: the object is new).
+fn plan_object(attrs: &[Attribute], prior: Option<&Object>, config: &Object) -> Object {
+    // First every attribute as if nothing volatile changed: what the user sets, defaults, and
+    // computed values kept from the prior state.
+    let mut planned: Object = attrs
+        .iter()
+        .map(|a| {
+            let prior_value = prior.map(|p| get(p, a.name));
+            (a.name.to_string(), plan_value(a, prior_value, get(config, a.name)))
+        })
+        .collect();
+
+    // "Something the user sets has changed" compares the planned values with the prior ones, not
+    // the configuration: removing an optional attribute (config null, prior set) is a change too.
+    let user_changed = prior.is_some_and(|prior| {
+        attrs
+            .iter()
+            .any(|a| a.mode.is_configurable() && !a.write_only && get(&planned, a.name) != get(prior, a.name))
+    });
+    if user_changed {
+        for a in attrs {
+            if a.changes_on_update
+                && a.mode.is_computed()
+                && !a.write_only
+                && a.default.is_none()
+                && get(config, a.name).is_null()
+            {
+                planned.insert(a.name.to_string(), Value::Unknown);
+            }
+        }
+    }
+    planned
+}
+
+/// The planned value of one attribute. `prior` is `None` when the object holding it is new.
+fn plan_value(a: &Attribute, prior: Option<&Value>, configured: &Value) -> Value {
+    if a.write_only {
+        Value::Null
+    } else if a.mode.is_computed() && configured.is_null() {
+        match (prior, &a.default) {
+            (_, Some(default)) => default.clone(),
+            (None, None) => Value::Unknown,
+            (Some(p), None) => p.clone(),
+        }
+    } else if let Some(nested) = &a.nested {
+        plan_nested(nested, prior.unwrap_or(&Value::Null), configured)
+    } else {
+        configured.clone()
+    }
+}
+
+/// The planned value of a configured nested attribute: each element planned against its partner.
+fn plan_nested(n: &NestedAttributes, prior: &Value, config: &Value) -> Value {
+    let attrs = &n.attributes;
+    match (n.nesting, config) {
+        (Nesting::Single, Value::Object(c)) => Value::Object(plan_object(attrs, prior.as_object(), c)),
+        (Nesting::List, Value::List(items)) => {
+            let before = elements(prior);
+            Value::List(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| plan_element(attrs, before.get(i), c))
+                    .collect(),
+            )
+        }
+        (Nesting::Map, Value::Map(items)) => {
+            let before = match prior {
+                Value::Map(m) => Some(m),
+                _ => None,
+            };
+            Value::Map(
+                items
+                    .iter()
+                    .map(|(k, c)| (k.clone(), plan_element(attrs, before.and_then(|m| m.get(k)), c)))
+                    .collect(),
+            )
+        }
+        (Nesting::Set, Value::Set(items)) => {
+            let before = elements(prior);
+            // An element's identity is what the user sets: planned as new (computed values
+            // unknown, which fit anything), it must fit the prior element. An element with an
+            // unknown configured value cannot be identified yet and is new.
+            let as_new: Vec<Option<Value>> = items
+                .iter()
+                .map(|c| (!c.contains_unknown()).then(|| plan_element(attrs, None, c)))
+                .collect();
+            let partners = match_elements(&as_new, before, |new, old| {
+                new.as_ref().is_some_and(|new| new.admits(old))
+            });
+            Value::Set(
+                items
+                    .iter()
+                    .zip(partners)
+                    .map(|(c, p)| plan_element(attrs, p.and_then(|j| before.get(j)), c))
+                    .collect(),
+            )
+        }
+        // Null, unknown, or a shape Terraform would not send: the configuration as it is.
+        _ => config.clone(),
+    }
+}
+
+/// One element of a nested attribute; `prior` is its partner, if it has one.
+fn plan_element(attrs: &[Attribute], prior: Option<&Value>, config: &Value) -> Value {
+    match config {
+        Value::Object(c) => Value::Object(plan_object(attrs, prior.and_then(Value::as_object), c)),
+        other => other.clone(),
+    }
+}
+
+fn elements(v: &Value) -> &[Value] {
+    match v {
+        Value::List(items) | Value::Set(items) => items,
+        _ => &[],
+    }
+}
+
+/// Collects the paths whose change forces a replacement, descending into nested attributes.
+fn replacements(attrs: &[Attribute], at: &AttrPath, prior: &Object, planned: &Object, out: &mut Vec<AttrPath>) {
+    for a in attrs {
+        let old = get(prior, a.name);
+        let new = get(planned, a.name);
+        let path = at.clone().then(a.name);
+        if a.requires_replace && a.mode != Mode::Computed {
+            if new != old && !(old.is_null() && a.mode.is_computed()) {
+                out.push(path);
+            }
+        } else if let Some(n) = &a.nested {
+            nested_replacements(n, path, old, new, out);
+        }
+    }
+}
+
+/// Replacements inside the elements that exist before and after (see the module comment).
+fn nested_replacements(n: &NestedAttributes, path: AttrPath, old: &Value, new: &Value, out: &mut Vec<AttrPath>) {
+    let attrs = &n.attributes;
+    // Not known yet: a requires-replace value inside may change, so replacing is the safe plan
+    // (as for an unknown top-level value).
+    if new.is_unknown() {
+        if !old.is_null() && n.nesting != Nesting::Set && forces_replacement(attrs) {
+            out.push(path);
+        }
+        return;
+    }
+    let mut element = |path: AttrPath, old: &Value, new: &Value| match (old, new) {
+        (Value::Object(o), Value::Object(p)) => replacements(attrs, &path, o, p, out),
+        (Value::Object(_), Value::Unknown) if forces_replacement(attrs) => out.push(path),
+        _ => {}
+    };
+    match (n.nesting, old, new) {
+        (Nesting::Single, _, _) => element(path, old, new),
+        (Nesting::List, Value::List(o), Value::List(p)) => {
+            for (i, (o, p)) in o.iter().zip(p).enumerate() {
+                element(path.clone().index(i), o, p);
+            }
+        }
+        (Nesting::Map, Value::Map(o), Value::Map(p)) => {
+            for (k, p) in p {
+                if let Some(o) = o.get(k) {
+                    element(path.clone().key(k.clone()), o, p);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a change inside elements of these attributes can force a replacement.
+fn forces_replacement(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        (a.requires_replace && a.mode != Mode::Computed)
+            || a.nested
+                .as_ref()
+                .is_some_and(|n| n.nesting != Nesting::Set && forces_replacement(&n.attributes))
+    })
 }
 
 /// For a Terraform that does not know write-only attributes (before 1.11) they are ordinary
@@ -221,6 +373,293 @@ mod tests {
             let config = obj(&[("parent_id", new_parent.clone()), ("name", Value::string("a"))]);
             let p = plan(&block(), Some(&prior), &config, &config);
             assert_eq!(p.requires_replace, vec![AttrPath::attr("parent_id")]);
+        }
+    }
+
+    mod nested {
+        use super::super::*;
+        use crate::framework::diag::PathStep;
+        use crate::framework::test_support::*;
+
+        /// Plans as Terraform calls it: the proposed state is the configuration over the prior.
+        fn plan_of(prior: Option<&Object>, config: &Object) -> Plan {
+            let mut proposed = prior.cloned().unwrap_or_default();
+            proposed.extend(config.clone());
+            plan(&vm(), prior, &proposed, config)
+        }
+
+        fn config() -> Object {
+            obj(&[
+                ("name", s("vm")),
+                ("networks", list(&[net_config(1), net_config(2)])),
+                ("tags", set(&[tag_config("env", "prod"), tag_config("team", "ops")])),
+                (
+                    "records",
+                    map(&[(
+                        "www",
+                        o(&[
+                            ("content", s("1.2.3.4")),
+                            ("ttl", Value::Null),
+                            ("record_id", Value::Null),
+                        ]),
+                    )]),
+                ),
+                (
+                    "settings",
+                    o(&[("mode", s("fast")), ("size", n(2)), ("revision", Value::Null)]),
+                ),
+            ])
+        }
+
+        fn prior() -> Object {
+            obj(&[
+                ("id", n(7)),
+                ("name", s("vm")),
+                ("networks", list(&[net_state(1, "10.0.0.1"), net_state(2, "10.0.0.2")])),
+                (
+                    "tags",
+                    set(&[tag_state("team", "ops", 21), tag_state("env", "prod", 20)]),
+                ),
+                (
+                    "records",
+                    map(&[(
+                        "www",
+                        o(&[("content", s("1.2.3.4")), ("ttl", n(3600)), ("record_id", n(30))]),
+                    )]),
+                ),
+                (
+                    "settings",
+                    o(&[("mode", s("fast")), ("size", n(2)), ("revision", s("r1"))]),
+                ),
+                ("interfaces", list(&[o(&[("device", s("eth0"))])])),
+            ])
+        }
+
+        fn path(steps: &[PathStep]) -> AttrPath {
+            AttrPath(steps.to_vec())
+        }
+
+        fn attr(a: &str) -> PathStep {
+            PathStep::Attr(a.into())
+        }
+
+        #[test]
+        fn create_plans_computed_sub_attributes_unknown_and_applies_their_defaults() {
+            let mut cfg = config();
+            cfg.insert(
+                "networks".into(),
+                list(&[
+                    net_config(1),
+                    o(&[
+                        ("network_id", n(2)),
+                        ("mac", s("aa")),
+                        ("primary", Value::Bool(true)),
+                        ("label", Value::Null),
+                        ("ip", Value::Null),
+                    ]),
+                ]),
+            );
+            let p = plan_of(None, &cfg);
+            let v = &p.planned;
+            assert_eq!(*at(v, &["networks", "0", "ip"]), Value::Unknown);
+            assert_eq!(
+                *at(v, &["networks", "0", "mac"]),
+                Value::Unknown,
+                "optional+computed, unset"
+            );
+            assert_eq!(*at(v, &["networks", "0", "primary"]), Value::Bool(false), "default");
+            assert_eq!(*at(v, &["networks", "0", "label"]), Value::Null, "optional, unset");
+            assert_eq!(*at(v, &["networks", "1", "mac"]), s("aa"));
+            assert_eq!(*at(v, &["networks", "1", "primary"]), Value::Bool(true));
+            assert_eq!(*at(v, &["records", "www", "ttl"]), n(3600));
+            assert_eq!(*at(v, &["records", "www", "record_id"]), Value::Unknown);
+            assert_eq!(*at(v, &["settings", "revision"]), Value::Unknown);
+            assert_eq!(*at(v, &["settings", "size"]), n(2));
+            for i in ["0", "1"] {
+                assert_eq!(*at(v, &["tags", i, "tag_id"]), Value::Unknown);
+            }
+            assert_eq!(v["interfaces"], Value::Unknown, "a computed nested attribute");
+            assert!(p.requires_replace.is_empty());
+
+            // Left out, an optional+computed nested attribute is the API's to decide.
+            cfg.insert("networks".into(), Value::Null);
+            assert_eq!(plan_of(None, &cfg).planned["networks"], Value::Unknown);
+        }
+
+        #[test]
+        fn an_unchanged_configuration_plans_the_prior_state_whatever_the_set_order() {
+            let prior = prior();
+            let p = plan_of(Some(&prior), &config());
+            assert_eq!(p.planned, prior, "computed sub-values are kept: an empty plan");
+            assert!(p.requires_replace.is_empty());
+            // The config lists the set's elements in another order than the state: same plan.
+            let Value::Set(tags) = &config()["tags"] else {
+                unreachable!()
+            };
+            let mut reordered = config();
+            reordered.insert("tags".into(), set(&[tags[1].clone(), tags[0].clone()]));
+            assert_eq!(plan_of(Some(&prior), &reordered).planned, prior);
+        }
+
+        #[test]
+        fn lists_grow_and_shrink_by_index() {
+            let prior = prior();
+            let mut grown = config();
+            grown.insert("networks".into(), list(&[net_config(1), net_config(2), net_config(3)]));
+            let p = plan_of(Some(&prior), &grown);
+            let v = &p.planned;
+            assert_eq!(*at(v, &["networks", "0", "ip"]), s("10.0.0.1"));
+            assert_eq!(*at(v, &["networks", "1", "mac"]), s("mac-2"));
+            assert_eq!(*at(v, &["networks", "2", "ip"]), Value::Unknown, "a new element");
+            assert_eq!(*at(v, &["networks", "2", "mac"]), Value::Unknown);
+            assert_eq!(*at(v, &["networks", "2", "primary"]), Value::Bool(false));
+            assert!(p.requires_replace.is_empty(), "adding an element is an update");
+
+            let mut shrunk = config();
+            shrunk.insert("networks".into(), list(&[net_config(1)]));
+            let p = plan_of(Some(&prior), &shrunk);
+            assert_eq!(p.planned["networks"], list(&[net_state(1, "10.0.0.1")]));
+            assert!(p.requires_replace.is_empty(), "removing an element is an update");
+        }
+
+        #[test]
+        fn set_elements_keep_computed_values_only_when_what_the_user_sets_is_equal() {
+            let prior = prior();
+            let mut cfg = config();
+            cfg.insert(
+                "tags".into(),
+                set(&[tag_config("team", "dev"), tag_config("env", "prod")]),
+            );
+            let p = plan_of(Some(&prior), &cfg);
+            let Value::Set(tags) = &p.planned["tags"] else {
+                panic!("{:?}", p.planned["tags"])
+            };
+            let by_key = |k: &str| {
+                tags.iter()
+                    .find(|t| at(t.as_object().unwrap(), &["key"]) == &s(k))
+                    .unwrap()
+            };
+            assert_eq!(by_key("env"), &tag_state("env", "prod", 20), "unchanged: kept");
+            assert_eq!(
+                by_key("team").as_object().unwrap()["tag_id"],
+                Value::Unknown,
+                "changed: a new element"
+            );
+            // An element whose configured value is unknown cannot be identified yet.
+            cfg.insert(
+                "tags".into(),
+                set(&[
+                    tag_config("env", "prod"),
+                    o(&[("key", s("team")), ("value", Value::Unknown)]),
+                ]),
+            );
+            let p = plan_of(Some(&prior), &cfg);
+            let Value::Set(tags) = &p.planned["tags"] else {
+                unreachable!()
+            };
+            assert!(tags.contains(&tag_state("env", "prod", 20)));
+            assert!(tags
+                .iter()
+                .any(|t| t.as_object().unwrap().get("tag_id") == Some(&Value::Unknown)));
+        }
+
+        #[test]
+        fn map_elements_are_matched_by_key() {
+            let prior = prior();
+            let mut cfg = config();
+            cfg.insert(
+                "records".into(),
+                map(&[
+                    ("www", o(&[("content", s("1.2.3.4")), ("ttl", Value::Null)])),
+                    ("mail", o(&[("content", s("5.6.7.8")), ("ttl", n(60))])),
+                ]),
+            );
+            let p = plan_of(Some(&prior), &cfg);
+            let v = &p.planned;
+            assert_eq!(*at(v, &["records", "www", "record_id"]), n(30));
+            assert_eq!(*at(v, &["records", "mail", "record_id"]), Value::Unknown);
+            assert_eq!(*at(v, &["records", "mail", "ttl"]), n(60));
+            assert!(p.requires_replace.is_empty(), "a new key is an update");
+        }
+
+        #[test]
+        fn requires_replace_sub_attributes_point_at_the_changed_element() {
+            let prior = prior();
+            let mut cfg = config();
+            cfg.insert("networks".into(), list(&[net_config(1), net_config(9)]));
+            cfg.insert(
+                "records".into(),
+                map(&[("www", o(&[("content", s("9.9.9.9")), ("ttl", Value::Null)]))]),
+            );
+            cfg.insert("settings".into(), o(&[("mode", s("slow")), ("size", n(2))]));
+            let p = plan_of(Some(&prior), &cfg);
+            assert_eq!(
+                p.requires_replace,
+                vec![
+                    path(&[attr("networks"), PathStep::Index(1), attr("network_id")]),
+                    path(&[attr("records"), PathStep::Key("www".into()), attr("content")]),
+                    path(&[attr("settings"), attr("mode")]),
+                ]
+            );
+
+            // Unknown values may change a requires-replace sub-attribute: replace, as at the top.
+            let mut cfg = config();
+            cfg.insert(
+                "networks".into(),
+                list(&[o(&[("network_id", Value::Unknown)]), net_config(2)]),
+            );
+            let p = plan_of(Some(&prior), &cfg);
+            assert_eq!(
+                p.requires_replace,
+                vec![path(&[attr("networks"), PathStep::Index(0), attr("network_id")])]
+            );
+            cfg.insert("networks".into(), Value::Unknown);
+            assert_eq!(
+                plan_of(Some(&prior), &cfg).requires_replace,
+                vec![AttrPath::attr("networks")]
+            );
+        }
+
+        #[test]
+        fn volatile_sub_attributes_are_unknown_only_when_their_element_changes() {
+            let prior = prior();
+            let mut cfg = config();
+            cfg.insert("settings".into(), o(&[("mode", s("fast")), ("size", n(4))]));
+            let p = plan_of(Some(&prior), &cfg);
+            assert_eq!(*at(&p.planned, &["settings", "revision"]), Value::Unknown);
+            // Something else changed, not the settings: their revision is kept.
+            let mut cfg = config();
+            cfg.insert("name".into(), s("renamed"));
+            let p = plan_of(Some(&prior), &cfg);
+            assert_eq!(*at(&p.planned, &["settings", "revision"]), s("r1"));
+        }
+
+        #[test]
+        fn computed_nested_attributes_left_out_keep_their_prior_value() {
+            let prior = prior();
+            let mut cfg = config();
+            cfg.insert("networks".into(), Value::Null);
+            let p = plan_of(Some(&prior), &cfg);
+            assert_eq!(p.planned["networks"], prior["networks"], "optional+computed, unset");
+            assert_eq!(p.planned["interfaces"], prior["interfaces"], "computed");
+            // Defaults of sub-attributes win over the prior value, as at the top level.
+            let mut cfg = config();
+            let mut prior = prior.clone();
+            prior.insert(
+                "records".into(),
+                map(&[(
+                    "www",
+                    o(&[("content", s("1.2.3.4")), ("ttl", n(60)), ("record_id", n(30))]),
+                )]),
+            );
+            cfg.insert(
+                "records".into(),
+                map(&[("www", o(&[("content", s("1.2.3.4")), ("ttl", Value::Null)]))]),
+            );
+            assert_eq!(
+                *at(&plan_of(Some(&prior), &cfg).planned, &["records", "www", "ttl"]),
+                n(3600)
+            );
         }
     }
 }

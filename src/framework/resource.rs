@@ -7,7 +7,7 @@ use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::mapping::{lookup, request_body, sendable, state_from_api};
 use super::plan::{keep_write_only, plan, Plan};
-use super::schema::{Attribute, Block, Mode, Schema};
+use super::schema::{Attribute, Block, Mode, Nesting, Schema};
 use super::timeouts::{self, Operation};
 use super::value::{Object, Type, Value};
 use super::wait::{wait_for_status, StatusRule, WaitError};
@@ -78,12 +78,21 @@ impl From<Diagnostics> for CreateFailed {
     }
 }
 
-/// Terraform accepts no unknown value in the state an apply returns.
+/// Terraform accepts no unknown value in the state an apply returns, at any depth.
 fn known_or_null(state: &Object) -> Object {
-    state
-        .iter()
-        .map(|(k, v)| (k.clone(), if v.is_unknown() { Value::Null } else { v.clone() }))
-        .collect()
+    state.iter().map(|(k, v)| (k.clone(), deep_known_or_null(v))).collect()
+}
+
+fn deep_known_or_null(v: &Value) -> Value {
+    match v {
+        Value::Unknown => Value::Null,
+        Value::List(items) => Value::List(items.iter().map(deep_known_or_null).collect()),
+        Value::Set(items) => Value::Set(items.iter().map(deep_known_or_null).collect()),
+        Value::Tuple(items) => Value::Tuple(items.iter().map(deep_known_or_null).collect()),
+        Value::Map(m) => Value::Map(known_or_null(m)),
+        Value::Object(o) => Value::Object(known_or_null(o)),
+        other => other.clone(),
+    }
 }
 
 /// What every operation needs: the configured API client, Terraform's stop signal, and whether
@@ -162,16 +171,7 @@ impl Resource {
 
     /// Plan-time validation of the configuration; makes no API call.
     pub fn validate(&self, config: &Object) -> Diagnostics {
-        let mut diags = validate_attributes(self.block(), config);
-        for b in &self.block().blocks {
-            if let Some(Value::Object(inner)) = config.get(b.name) {
-                for d in validate_attributes(&b.block, inner).0 {
-                    let path = d.path.clone().map(|p| AttrPath::attr(b.name).then(p.to_string()));
-                    diags.push(Diagnostic { path, ..d });
-                }
-            }
-        }
-        diags
+        validate_attributes(self.block(), config)
     }
 
     pub fn plan(
@@ -276,8 +276,7 @@ impl Resource {
             a.api.read.is_some()
                 && !a.write_only
                 && !want.is_null()
-                && !want.is_unknown()
-                && state.get(a.name) != Some(want)
+                && !want.admits(state.get(a.name).unwrap_or(&Value::Null))
         })
     }
 
@@ -468,7 +467,8 @@ impl Resource {
             // Only provider-side settings (such as timeouts) changed: nothing to send.
             let mut state = planned.clone();
             for a in &self.block().attributes {
-                if planned.get(a.name).is_some_and(Value::is_unknown) {
+                // Unknown at any depth (a volatile sub-value): nothing changed it, the prior stands.
+                if planned.get(a.name).is_some_and(Value::contains_unknown) {
                     state.insert(a.name.to_string(), prior.get(a.name).cloned().unwrap_or_default());
                 }
             }
@@ -697,20 +697,122 @@ pub fn unwrap_envelope<'a>(v: &'a Json, key: &str) -> &'a Json {
     v.get(key).unwrap_or(v)
 }
 
+/// Runs every validator on the configuration: attributes, the sub-attributes of each element of
+/// nested attributes, and nested blocks, with diagnostics on the full path. Null and unknown
+/// values are skipped (unknown ones are validated again at plan time, when they may be known).
 pub fn validate_attributes(block: &Block, config: &Object) -> Diagnostics {
     let mut diags = Diagnostics::default();
-    for a in &block.attributes {
+    validate_block(block, config, &Location::default(), &mut diags);
+    diags
+}
+
+/// Where a value is: the path Terraform can point at, and how it reads in a message. They part
+/// inside sets: a set element has no path step in the protocol, so the path stops at the set
+/// (which Terraform highlights) while the message still names the sub-attribute (`networks[*].ip`).
+#[derive(Clone, Default)]
+struct Location {
+    path: AttrPath,
+    text: String,
+    in_set: bool,
+}
+
+impl Location {
+    fn attr(&self, name: &str) -> Location {
+        let mut l = self.clone();
+        if !l.in_set {
+            l.path = l.path.then(name);
+        }
+        if !l.text.is_empty() {
+            l.text.push('.');
+        }
+        l.text.push_str(name);
+        l
+    }
+
+    fn index(&self, i: usize) -> Location {
+        let mut l = self.clone();
+        if !l.in_set {
+            l.path = l.path.index(i);
+        }
+        l.text.push_str(&format!("[{i}]"));
+        l
+    }
+
+    fn key(&self, k: &str) -> Location {
+        let mut l = self.clone();
+        if !l.in_set {
+            l.path = l.path.key(k);
+        }
+        l.text.push_str(&format!("[{k:?}]"));
+        l
+    }
+
+    fn set_element(&self) -> Location {
+        let mut l = self.clone();
+        l.in_set = true;
+        l.text.push_str("[*]");
+        l
+    }
+}
+
+fn validate_block(block: &Block, config: &Object, at: &Location, diags: &mut Diagnostics) {
+    validate_object(&block.attributes, config, at, diags);
+    for b in &block.blocks {
+        let here = at.attr(b.name);
+        let v = config.get(b.name).unwrap_or(&Value::Null);
+        each_element(b.nesting, v, &here, &mut |o, l| validate_block(&b.block, o, l, diags));
+    }
+}
+
+fn validate_object(attrs: &[Attribute], config: &Object, at: &Location, diags: &mut Diagnostics) {
+    for a in attrs {
         let v = config.get(a.name).unwrap_or(&Value::Null);
+        let here = at.attr(a.name);
         for check in &a.validators {
             if let Err(msg) = check.check(v) {
                 diags.push(
-                    Diagnostic::error(format!("Invalid {}", a.name), format!("{} {msg}.", a.name))
-                        .at(AttrPath::attr(a.name)),
+                    Diagnostic::error(format!("Invalid {}", a.name), format!("{} {msg}.", here.text))
+                        .at(here.path.clone()),
                 );
             }
         }
+        if let Some(n) = &a.nested {
+            each_element(n.nesting, v, &here, &mut |o, l| {
+                validate_object(&n.attributes, o, l, diags)
+            });
+        }
     }
-    diags
+}
+
+/// Calls `f` on each known object element of a nested value, with its location.
+fn each_element(nesting: Nesting, v: &Value, at: &Location, f: &mut dyn FnMut(&Object, &Location)) {
+    match (nesting, v) {
+        (Nesting::Single, Value::Object(o)) => f(o, at),
+        (Nesting::List, Value::List(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                if let Value::Object(o) = item {
+                    f(o, &at.index(i));
+                }
+            }
+        }
+        (Nesting::Set, Value::Set(items)) => {
+            let l = at.set_element();
+            for item in items {
+                if let Value::Object(o) = item {
+                    f(o, &l);
+                }
+            }
+        }
+        (Nesting::Map, Value::Map(items)) => {
+            for (k, item) in items {
+                if let Value::Object(o) = item {
+                    f(o, &at.key(k));
+                }
+            }
+        }
+        // Null or unknown: nothing to check yet.
+        _ => {}
+    }
 }
 
 pub fn cancelled() -> Diagnostics {
@@ -747,7 +849,24 @@ pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
     } else {
         d.mode = Mode::Computed;
     }
+    // What a data source reads is computed at every depth: the configuration sets no element.
+    if d.mode == Mode::Computed {
+        if let Some(n) = d.nested.as_mut() {
+            n.attributes.iter_mut().for_each(computed_only);
+        }
+    }
     d
+}
+
+fn computed_only(a: &mut Attribute) {
+    a.mode = Mode::Computed;
+    a.validators.clear();
+    a.default = None;
+    a.requires_replace = false;
+    a.changes_on_update = false;
+    if let Some(n) = a.nested.as_mut() {
+        n.attributes.iter_mut().for_each(computed_only);
+    }
 }
 
 #[cfg(test)]
@@ -852,5 +971,154 @@ mod tests {
         );
         assert_eq!(render_path("/x/{name}", &s).unwrap(), "/x/a%2Fb%20c");
         assert_eq!(render_path("/x/{missing}", &s), Err("missing".to_string()));
+    }
+
+    mod nested {
+        use super::super::*;
+        use crate::framework::diag::PathStep;
+        use crate::framework::schema::{NestedBlock, Nesting};
+        use crate::framework::test_support::*;
+        use crate::framework::validate::{int_between, not_blank, one_of};
+
+        fn block() -> Block {
+            let mut b = vm();
+            let sub = |b: &mut Block, attr: &str, sub: &str, v: crate::framework::validate::Validator| {
+                let a = b.attributes.iter_mut().find(|a| a.name == attr).unwrap();
+                let n = a.nested.as_mut().unwrap();
+                n.attributes
+                    .iter_mut()
+                    .find(|a| a.name == sub)
+                    .unwrap()
+                    .validators
+                    .push(v);
+            };
+            sub(&mut b, "networks", "network_id", int_between(1, 100));
+            sub(&mut b, "tags", "key", not_blank());
+            sub(&mut b, "records", "ttl", int_between(60, 86400));
+            sub(&mut b, "settings", "mode", one_of(&["fast", "slow"]));
+            b.blocks.push(NestedBlock {
+                name: "disks",
+                nesting: Nesting::List,
+                max_items: 0,
+                block: Block {
+                    attributes: vec![Attribute::number("size").required().validate(int_between(1, 10))],
+                    ..Block::default()
+                },
+            });
+            b
+        }
+
+        fn path(d: &Diagnostic) -> Vec<PathStep> {
+            d.path.clone().unwrap_or_default().0
+        }
+
+        fn attr(a: &str) -> PathStep {
+            PathStep::Attr(a.into())
+        }
+
+        #[test]
+        fn sub_attribute_validators_run_per_element_on_the_full_path() {
+            let config = obj(&[
+                ("name", s("vm")),
+                ("networks", list(&[net_config(5), net_config(500)])),
+                ("tags", set(&[tag_config("env", "prod"), tag_config(" ", "x")])),
+                (
+                    "records",
+                    map(&[("www", o(&[("content", s("1.2.3.4")), ("ttl", n(5))]))]),
+                ),
+                ("settings", o(&[("mode", s("warp"))])),
+                ("disks", list(&[o(&[("size", n(4))]), o(&[("size", n(40))])])),
+            ]);
+            let diags = validate_attributes(&block(), &config);
+            let paths: Vec<Vec<PathStep>> = diags.0.iter().map(path).collect();
+            assert_eq!(
+                paths,
+                vec![
+                    vec![attr("networks"), PathStep::Index(1), attr("network_id")],
+                    // A set element has no path step: the set, with the sub-attribute named.
+                    vec![attr("tags")],
+                    vec![attr("records"), PathStep::Key("www".into()), attr("ttl")],
+                    vec![attr("settings"), attr("mode")],
+                    vec![attr("disks"), PathStep::Index(1), attr("size")],
+                ],
+                "{diags:?}"
+            );
+            assert!(
+                diags.0[0]
+                    .detail
+                    .starts_with("networks[1].network_id must be between 1 and 100"),
+                "{}",
+                diags.0[0].detail
+            );
+            assert!(
+                diags.0[1].detail.starts_with("tags[*].key must not be empty"),
+                "{}",
+                diags.0[1].detail
+            );
+            assert!(
+                diags.0[2].detail.starts_with("records[\"www\"].ttl "),
+                "{}",
+                diags.0[2].detail
+            );
+            assert_eq!(diags.0[0].summary, "Invalid network_id");
+        }
+
+        #[test]
+        fn unknown_nested_values_are_left_for_plan_time() {
+            let config = obj(&[
+                (
+                    "networks",
+                    list(&[Value::Unknown, o(&[("network_id", Value::Unknown)])]),
+                ),
+                ("tags", Value::Unknown),
+                ("settings", o(&[("mode", Value::Unknown)])),
+            ]);
+            assert_eq!(validate_attributes(&block(), &config), Diagnostics::default());
+        }
+
+        #[test]
+        fn blocks_inside_blocks_report_a_real_path() {
+            let inner = NestedBlock {
+                name: "loader",
+                nesting: Nesting::Single,
+                max_items: 0,
+                block: Block {
+                    attributes: vec![Attribute::string("kind").optional().validate(one_of(&["efi", "bios"]))],
+                    ..Block::default()
+                },
+            };
+            let b = Block {
+                blocks: vec![NestedBlock {
+                    name: "boot",
+                    nesting: Nesting::Single,
+                    max_items: 0,
+                    block: Block {
+                        blocks: vec![inner],
+                        ..Block::default()
+                    },
+                }],
+                ..Block::default()
+            };
+            let config = obj(&[("boot", o(&[("loader", o(&[("kind", s("floppy"))]))]))]);
+            let d = validate_attributes(&b, &config);
+            assert_eq!(d.0.len(), 1, "{d:?}");
+            assert_eq!(path(&d.0[0]), vec![attr("boot"), attr("loader"), attr("kind")]);
+            assert!(
+                d.0[0].detail.starts_with("boot.loader.kind must be one of"),
+                "{}",
+                d.0[0].detail
+            );
+        }
+
+        #[test]
+        fn data_sources_read_nested_attributes_as_computed_at_every_depth() {
+            let networks = vm().attributes.into_iter().find(|a| a.name == "networks").unwrap();
+            let d = data_source_attribute(&networks, &["id"]);
+            assert_eq!(d.mode, Mode::Computed);
+            let subs = &d.nested.as_ref().unwrap().attributes;
+            assert!(subs
+                .iter()
+                .all(|a| a.mode == Mode::Computed && a.default.is_none() && !a.requires_replace));
+        }
     }
 }

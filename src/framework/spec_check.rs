@@ -4,8 +4,65 @@
 //! make); checking every spec in a unit test moves those failures to `cargo test`.
 
 use super::resource::{ResourceSpec, UpdateVerb};
-use super::schema::Mode;
+use super::schema::{Attribute, Mode, Nesting};
 use std::collections::BTreeSet;
+
+/// A value only the API decides: it must be read back, or it stays unknown after apply.
+fn api_decides(a: &Attribute) -> bool {
+    match a.mode {
+        Mode::Computed => true,
+        Mode::OptionalComputed => a.default.is_none() && a.provider_default.is_none(),
+        Mode::Required | Mode::Optional => false,
+    }
+}
+
+/// The invariants of a nested attribute's sub-attributes, at every depth. `name` is the nested
+/// attribute's full name (`level27_vm.networks`); `read` whether it and its ancestors are read back.
+fn check_nested(name: &str, parent: &Attribute, read: bool, problems: &mut Vec<String>) {
+    let Some(n) = &parent.nested else { return };
+    if parent.write_only {
+        // Write-only values are sent from the configuration at the top level only; nested ones
+        // would need the plan's element pairing applied to the configuration as well.
+        problems.push(format!("{name}: a nested attribute cannot be write-only"));
+    }
+    let names: BTreeSet<&str> = n.attributes.iter().map(|a| a.name).collect();
+    if names.len() != n.attributes.len() {
+        problems.push(format!("{name}: sub-attribute names are not unique"));
+    }
+    for a in &n.attributes {
+        let here = format!("{name}.{}", a.name);
+        if a.write_only {
+            problems.push(format!("{here}: write-only is supported on top-level attributes only"));
+        }
+        if a.provider_default.is_some() {
+            problems.push(format!(
+                "{here}: a provider default is supported on top-level attributes only"
+            ));
+        }
+        if a.api.create_only || a.api.always_send {
+            problems.push(format!(
+                "{here}: create_only and always_send apply to the top-level attribute (the nested value is sent whole)"
+            ));
+        }
+        if parent.mode == Mode::Computed && a.mode.is_configurable() {
+            problems.push(format!(
+                "{here}: the attribute holding it is computed, so the configuration cannot set it: make it computed"
+            ));
+        }
+        if n.nesting == Nesting::Set && a.requires_replace {
+            problems.push(format!(
+                "{here}: a set element has no identity to replace by: mark {name} requires_replace instead"
+            ));
+        }
+        let read_here = read && a.api.read.is_some();
+        if api_decides(a) && !read_here && !a.write_only {
+            problems.push(format!(
+                "{here}: a computed sub-attribute needs an API field to be read from, and so does every attribute holding it"
+            ));
+        }
+        check_nested(&here, a, read_here, problems);
+    }
+}
 
 impl ResourceSpec {
     /// Every broken invariant, each described with the resource type and attribute concerned.
@@ -40,17 +97,13 @@ impl ResourceSpec {
                 ));
             }
             // A value only the API decides must be read back, or it stays unknown after apply.
-            let api_decides = match a.mode {
-                Mode::Computed => true,
-                Mode::OptionalComputed => a.default.is_none() && a.provider_default.is_none(),
-                Mode::Required | Mode::Optional => false,
-            };
-            if api_decides && a.api.read.is_none() && !a.write_only {
+            if api_decides(a) && a.api.read.is_none() && !a.write_only {
                 problems.push(format!(
                     "{t}.{}: a computed attribute needs an API field to be read from",
                     a.name
                 ));
             }
+            check_nested(&format!("{t}.{}", a.name), a, a.api.read.is_some(), &mut problems);
         }
 
         for (what, list) in [("import_id", self.import_id), ("natural_key", self.natural_key)] {
@@ -198,5 +251,133 @@ mod tests {
         const ONE: &[StateUpgrader] = &[keep];
         spec.state_upgraders = ONE;
         assert_eq!(spec.check(), Ok(()));
+    }
+
+    mod nested {
+        use super::*;
+        use crate::framework::schema::Nesting;
+
+        fn networks(subs: Vec<Attribute>) -> Attribute {
+            Attribute::nested("networks", Nesting::List, subs)
+                .optional()
+                .api("networks")
+        }
+
+        fn ok_subs() -> Vec<Attribute> {
+            vec![
+                Attribute::number("network_id")
+                    .required()
+                    .requires_replace()
+                    .api("networkId"),
+                Attribute::string("ip").computed().read_from("ip"),
+            ]
+        }
+
+        /// The team spec with one nested attribute added, which must be rejected for `expected`.
+        fn rejects_nested(why: &str, expected: &str, attribute: Attribute) {
+            rejects(why, expected, |s| s.attributes.push(attribute));
+        }
+
+        #[test]
+        fn a_well_formed_nested_attribute_is_accepted() {
+            let mut spec = crate::resources::team::spec();
+            spec.attributes.push(networks(ok_subs()));
+            spec.attributes.push(
+                Attribute::nested(
+                    "interfaces",
+                    Nesting::Set,
+                    vec![
+                        Attribute::string("device").computed().read_from("device"),
+                        Attribute::nested(
+                            "addresses",
+                            Nesting::List,
+                            vec![Attribute::string("ip").computed().read_from("ip")],
+                        )
+                        .computed()
+                        .read_from("addresses"),
+                    ],
+                )
+                .computed()
+                .read_from("interfaces"),
+            );
+            assert_eq!(spec.check(), Ok(()));
+        }
+
+        #[test]
+        fn broken_nested_attributes_are_rejected() {
+            let mut subs = ok_subs();
+            subs.push(Attribute::string("mac").computed());
+            rejects_nested(
+                "a computed sub-attribute is never read",
+                "level27_team.networks.mac",
+                networks(subs),
+            );
+            rejects_nested(
+                "computed sub-attributes under a parent that is never read",
+                "level27_team.networks.ip: a computed sub-attribute needs an API field",
+                Attribute::nested("networks", Nesting::List, ok_subs())
+                    .optional()
+                    .send_as("networks"),
+            );
+            let mut subs = ok_subs();
+            subs.push(Attribute::string("secret").write_only().send_as("secret"));
+            rejects_nested(
+                "a write-only sub-attribute",
+                "networks.secret: write-only",
+                networks(subs),
+            );
+            rejects_nested(
+                "a write-only nested attribute",
+                "networks: a nested attribute cannot be write-only",
+                networks(vec![Attribute::string("a").optional().send_as("a")]).write_only(),
+            );
+            rejects_nested(
+                "requires_replace inside a set",
+                "mark level27_team.networks requires_replace",
+                Attribute::nested("networks", Nesting::Set, ok_subs())
+                    .optional()
+                    .api("networks"),
+            );
+            rejects_nested(
+                "a configurable sub-attribute of a computed attribute",
+                "networks.network_id: the attribute holding it is computed",
+                Attribute::nested("networks", Nesting::List, ok_subs())
+                    .computed()
+                    .read_from("networks"),
+            );
+            let mut subs = ok_subs();
+            subs.push(Attribute::number("org").provider_default("organisation_id").api("org"));
+            rejects_nested(
+                "a provider default below the top",
+                "networks.org: a provider default",
+                networks(subs),
+            );
+            let mut subs = ok_subs();
+            subs.push(Attribute::string("x").optional().api("x").always_send());
+            rejects_nested(
+                "always_send below the top",
+                "networks.x: create_only and always_send",
+                networks(subs),
+            );
+            let mut subs = ok_subs();
+            subs.push(Attribute::string("ip").optional().api("ip2"));
+            rejects_nested(
+                "a sub-attribute declared twice",
+                "networks: sub-attribute names are not unique",
+                networks(subs),
+            );
+            // Deeper levels are checked too.
+            rejects_nested(
+                "a computed sub-sub-attribute is never read",
+                "level27_team.networks.routes.via",
+                networks(vec![Attribute::nested(
+                    "routes",
+                    Nesting::List,
+                    vec![Attribute::string("via").computed()],
+                )
+                .optional()
+                .api("routes")]),
+            );
+        }
     }
 }

@@ -153,8 +153,9 @@ impl fmt::Display for Number {
     }
 }
 
-/// A Terraform value. Objects and maps keep their keys sorted, as cty does.
-#[derive(Clone, Debug, PartialEq, Default)]
+/// A Terraform value. Objects and maps keep their keys sorted, as cty does. Sets compare without
+/// regard to order (as cty sets do), so an API that reorders a set never shows as a change.
+#[derive(Clone, Debug, Default)]
 pub enum Value {
     #[default]
     Null,
@@ -174,6 +175,80 @@ pub enum Value {
 
 /// The attributes of a resource or block, by name.
 pub type Object = BTreeMap<String, Value>;
+
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) | (Value::Unknown, Value::Unknown) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Number(a), Value::Number(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => a == b,
+            (Value::Set(a), Value::Set(b)) => {
+                a.len() == b.len() && match_elements(a, b, |x, y| x == y).iter().all(Option::is_some)
+            }
+            (Value::Map(a), Value::Map(b)) | (Value::Object(a), Value::Object(b)) => a == b,
+            (Value::Dynamic(a), Value::Dynamic(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// Pairs each `left` element with a distinct `right` element it `fits`, pairing as many as
+/// possible (a maximum bipartite matching): `result[i]` is the index in `right` of the partner of
+/// `left[i]`. Used for set elements, which have no identity other than their values; when one
+/// element fits several (an unknown value fits anything), a first-come pairing could leave an
+/// element unmatched that has a partner, so augmenting paths are searched.
+pub fn match_elements<A, B>(left: &[A], right: &[B], fits: impl Fn(&A, &B) -> bool) -> Vec<Option<usize>> {
+    let candidates: Vec<Vec<usize>> = left
+        .iter()
+        .map(|l| (0..right.len()).filter(|&j| fits(l, &right[j])).collect())
+        .collect();
+    let mut owner: Vec<Option<usize>> = vec![None; right.len()];
+    for start in 0..left.len() {
+        augment(start, &candidates, &mut owner);
+    }
+    let mut out = vec![None; left.len()];
+    for (j, i) in owner.iter().enumerate() {
+        if let Some(i) = i {
+            out[*i] = Some(j);
+        }
+    }
+    out
+}
+
+/// Looks for an augmenting path from `start`; iterative, so a large set cannot exhaust the stack.
+fn augment(start: usize, candidates: &[Vec<usize>], owner: &mut [Option<usize>]) -> bool {
+    let mut seen = vec![false; owner.len()];
+    // The left elements on the current path with the next candidate each is to try, and the
+    // right element each level took on the way down.
+    let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+    let mut taken: Vec<usize> = Vec::new();
+    loop {
+        let Some(top) = stack.last_mut() else { return false };
+        let i = top.0;
+        let Some(&j) = candidates[i].get(top.1) else {
+            stack.pop();
+            taken.pop();
+            continue;
+        };
+        top.1 += 1;
+        if seen[j] {
+            continue;
+        }
+        seen[j] = true;
+        taken.push(j);
+        match owner[j] {
+            None => {
+                for (level, &(li, _)) in stack.iter().enumerate() {
+                    owner[taken[level]] = Some(li);
+                }
+                return true;
+            }
+            Some(next) => stack.push((next, 0)),
+        }
+    }
+}
 
 impl Value {
     pub fn string(s: impl Into<String>) -> Value {
@@ -231,6 +306,30 @@ impl Value {
         }
     }
 
+    /// Whether `actual` is a value this (planned) value allows: equal wherever this one is known;
+    /// an unknown part allows anything. This is what Terraform demands of the state an apply
+    /// returns against its plan.
+    pub fn admits(&self, actual: &Value) -> bool {
+        match (self, actual) {
+            (Value::Unknown, _) => true,
+            (Value::List(a), Value::List(b)) | (Value::Tuple(a), Value::Tuple(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.admits(y))
+            }
+            (Value::Set(a), Value::Set(b)) => {
+                a.len() == b.len() && match_elements(a, b, |x, y| x.admits(y)).iter().all(Option::is_some)
+            }
+            (Value::Map(a), Value::Map(b)) | (Value::Object(a), Value::Object(b)) => {
+                // A missing key is a null one (objects built by the engine may leave nulls out).
+                let null = Value::Null;
+                a.keys()
+                    .chain(b.keys())
+                    .all(|k| a.get(k).unwrap_or(&null).admits(b.get(k).unwrap_or(&null)))
+            }
+            (Value::Dynamic(a), Value::Dynamic(b)) => a.0 == b.0 && a.1.admits(&b.1),
+            _ => self == actual,
+        }
+    }
+
     /// Short human form for diagnostics.
     pub fn display(&self) -> String {
         match self {
@@ -273,6 +372,65 @@ mod tests {
             serde_json::json!(["list", "string"])
         );
         assert!(Type::from_json(&serde_json::json!("float")).is_err());
+    }
+
+    fn set(items: &[Value]) -> Value {
+        Value::Set(items.to_vec())
+    }
+
+    #[test]
+    fn sets_compare_without_order_and_lists_with_it() {
+        let (a, b, c) = (Value::int(1), Value::int(2), Value::int(3));
+        assert_eq!(set(&[a.clone(), b.clone()]), set(&[b.clone(), a.clone()]));
+        assert_ne!(set(&[a.clone(), b.clone()]), set(&[a.clone(), c.clone()]));
+        assert_ne!(set(std::slice::from_ref(&a)), set(&[a.clone(), a.clone()]));
+        assert_ne!(
+            Value::List(vec![a.clone(), b.clone()]),
+            Value::List(vec![b.clone(), a.clone()])
+        );
+        assert_ne!(Value::List(vec![a.clone()]), set(std::slice::from_ref(&a)));
+    }
+
+    #[test]
+    fn a_plan_admits_values_equal_where_it_is_known() {
+        let o = |x: Value, y: Value| Value::Object([("x".to_string(), x), ("y".to_string(), y)].into_iter().collect());
+        let planned = set(&[o(Value::int(1), Value::Unknown), o(Value::int(2), Value::string("b"))]);
+        // The API's order differs and the unknown became known.
+        let actual = set(&[
+            o(Value::int(2), Value::string("b")),
+            o(Value::int(1), Value::string("a")),
+        ]);
+        assert!(planned.admits(&actual));
+        assert!(!planned.admits(&set(&[
+            o(Value::int(2), Value::string("c")),
+            o(Value::int(1), Value::string("a"))
+        ])));
+        assert!(!planned.admits(&set(&[o(Value::int(1), Value::string("a"))])));
+        // An unknown element that fits both must not take the only partner of the other.
+        let wide = set(&[Value::Unknown, Value::int(1)]);
+        assert!(wide.admits(&set(&[Value::int(1), Value::int(5)])));
+        assert!(Value::List(vec![Value::Unknown]).admits(&Value::List(vec![Value::int(4)])));
+        assert!(!Value::List(vec![Value::int(3)]).admits(&Value::List(vec![Value::int(4)])));
+    }
+
+    #[test]
+    fn elements_are_matched_as_many_as_possible() {
+        // left[0] fits both, left[1] only right[0]: a greedy pairing would strand left[1].
+        let m = match_elements(&[0, 1], &[10, 11], |l, r| *l == 0 || *r == 10);
+        assert_eq!(m, vec![Some(1), Some(0)]);
+        let m = match_elements(&[1, 2, 3], &[3, 1], |l, r| l == r);
+        assert_eq!(m, vec![Some(1), None, Some(0)]);
+        // The last element fits only right[0], which makes every earlier pairing shift by one:
+        // an augmenting path as long as the set, found without recursion.
+        let n = 3000usize;
+        let left: Vec<usize> = (0..n).collect();
+        let m = match_elements(
+            &left,
+            &left,
+            |&l, &r| if l == n - 1 { r == 0 } else { r == l || r == l + 1 },
+        );
+        assert!(m.iter().all(Option::is_some));
+        assert_eq!(m[n - 1], Some(0));
     }
 
     #[test]
