@@ -155,7 +155,7 @@ fn from_api_nested(j: &Json, n: &NestedAttributes, base: &Value) -> Value {
         (Nesting::Map, Json::Object(o)) if o.is_empty() && base.is_null() => Value::Null,
         (Nesting::Single, Json::Object(_)) => element(j, Some(base)),
         (Nesting::List, Json::Array(items)) => {
-            let before = base_elements(base);
+            let before = base.elements();
             Value::List(
                 items
                     .iter()
@@ -165,10 +165,7 @@ fn from_api_nested(j: &Json, n: &NestedAttributes, base: &Value) -> Value {
             )
         }
         (Nesting::Map, Json::Object(items)) => {
-            let before = match base {
-                Value::Map(m) => Some(m),
-                _ => None,
-            };
+            let before = base.as_map();
             Value::Map(
                 items
                     .iter()
@@ -177,7 +174,7 @@ fn from_api_nested(j: &Json, n: &NestedAttributes, base: &Value) -> Value {
             )
         }
         (Nesting::Set, Json::Array(items)) => {
-            let before = base_elements(base);
+            let before = base.elements();
             // Pair each API element with the base element holding the same configured values,
             // read as if new (no base) for the comparison.
             let fresh: Vec<Option<Object>> = items
@@ -198,13 +195,6 @@ fn from_api_nested(j: &Json, n: &NestedAttributes, base: &Value) -> Value {
         }
         // Null, or a shape that does not fit the schema.
         _ => Value::Null,
-    }
-}
-
-fn base_elements(v: &Value) -> &[Value] {
-    match v {
-        Value::List(items) | Value::Set(items) => items,
-        _ => &[],
     }
 }
 

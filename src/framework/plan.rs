@@ -105,7 +105,7 @@ fn plan_nested(n: &NestedAttributes, prior: &Value, config: &Value) -> Value {
     match (n.nesting, config) {
         (Nesting::Single, Value::Object(c)) => Value::Object(plan_object(attrs, prior.as_object(), c)),
         (Nesting::List, Value::List(items)) => {
-            let before = elements(prior);
+            let before = prior.elements();
             Value::List(
                 items
                     .iter()
@@ -115,10 +115,7 @@ fn plan_nested(n: &NestedAttributes, prior: &Value, config: &Value) -> Value {
             )
         }
         (Nesting::Map, Value::Map(items)) => {
-            let before = match prior {
-                Value::Map(m) => Some(m),
-                _ => None,
-            };
+            let before = prior.as_map();
             Value::Map(
                 items
                     .iter()
@@ -127,7 +124,7 @@ fn plan_nested(n: &NestedAttributes, prior: &Value, config: &Value) -> Value {
             )
         }
         (Nesting::Set, Value::Set(items)) => {
-            let before = elements(prior);
+            let before = prior.elements();
             // An element's identity is what the user sets: planned as new (computed values
             // unknown, which fit anything), it must fit the prior element. An element with an
             // unknown configured value cannot be identified yet and is new.
@@ -156,13 +153,6 @@ fn plan_element(attrs: &[Attribute], prior: Option<&Value>, config: &Value) -> V
     match config {
         Value::Object(c) => Value::Object(plan_object(attrs, prior.and_then(Value::as_object), c)),
         other => other.clone(),
-    }
-}
-
-fn elements(v: &Value) -> &[Value] {
-    match v {
-        Value::List(items) | Value::Set(items) => items,
-        _ => &[],
     }
 }
 

@@ -306,6 +306,21 @@ impl Value {
         }
     }
 
+    /// The elements of a list or set; none for anything else.
+    pub fn elements(&self) -> &[Value] {
+        match self {
+            Value::List(items) | Value::Set(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&Object> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
     /// Whether `actual` is a value this (planned) value allows: equal wherever this one is known;
     /// an unknown part allows anything. This is what Terraform demands of the state an apply
     /// returns against its plan.
