@@ -1,6 +1,7 @@
 //! The provider as a go-plugin server, started by hand the way Terraform starts it: the handshake
-//! line, AutoMTLS that requires exactly the client certificate passed in `PLUGIN_CLIENT_CERT`, and
-//! the refusal to run without Terraform's magic cookie.
+//! line, AutoMTLS that requires exactly the client certificate passed in `PLUGIN_CLIENT_CERT` (on
+//! its unix socket and on the loopback TCP it falls back to), and the refusal to run without
+//! Terraform's magic cookie.
 
 mod common;
 
@@ -70,7 +71,8 @@ struct Plugin {
 }
 
 impl Plugin {
-    fn start(client: &ClientCert) -> Plugin {
+    /// Started with `PLUGIN_UNIX_SOCKET_DIR=socket_dir`.
+    fn start(client: &ClientCert, socket_dir: &std::path::Path) -> Plugin {
         let start = Instant::now();
         let mut child = Command::new(PROVIDER_BIN)
             .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE)
@@ -78,7 +80,7 @@ impl Plugin {
             .env("PLUGIN_MIN_PORT", "10000")
             .env("PLUGIN_MAX_PORT", "25000")
             .env("PLUGIN_CLIENT_CERT", client.pem())
-            .env_remove("PLUGIN_UNIX_SOCKET_DIR")
+            .env("PLUGIN_UNIX_SOCKET_DIR", socket_dir)
             .env_remove("TF_LOG")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -321,10 +323,29 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 #[test]
-fn plugin_requires_the_pinned_client_certificate() {
+fn plugin_requires_the_pinned_client_certificate_on_its_unix_socket() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = requires_the_pinned_client_certificate(dir.path(), "unix");
+    assert!(
+        path.starts_with(dir.path().to_str().unwrap()),
+        "socket {path} is not in PLUGIN_UNIX_SOCKET_DIR"
+    );
+}
+
+/// Where no socket can be made (here: the directory does not exist), loopback TCP.
+#[test]
+fn plugin_requires_the_pinned_client_certificate_on_tcp() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    requires_the_pinned_client_certificate(&dir.path().join("missing"), "tcp");
+}
+
+/// Runs the checks on a plugin started with `PLUGIN_UNIX_SOCKET_DIR=socket_dir`, which must serve
+/// on `network`; returns the address it served on.
+fn requires_the_pinned_client_certificate(socket_dir: &std::path::Path, network: &str) -> String {
     let terraform_cert = ClientCert::generate();
     let other_cert = ClientCert::generate();
-    let plugin = Plugin::start(&terraform_cert);
+    let plugin = Plugin::start(&terraform_cert, socket_dir);
+    assert_eq!(plugin.network, network, "served on {}", plugin.address);
     let rt = runtime();
 
     // The pinned certificate: TLS completes with ALPN h2 and the server speaks HTTP/2.
@@ -379,6 +400,7 @@ fn plugin_requires_the_pinned_client_certificate() {
         "the pinned certificate is no longer served after refused connections: {}",
         again.describe()
     );
+    plugin.address.clone()
 }
 
 /// go-plugin's message for a binary started without the host's magic cookie.
@@ -428,7 +450,8 @@ fn plugin_without_magic_cookie_refuses_to_run() {
 #[test]
 fn plugin_survives_sigint() {
     let cert = ClientCert::generate();
-    let mut plugin = Plugin::start(&cert);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut plugin = Plugin::start(&cert, dir.path());
     let st = Command::new("kill")
         .args(["-INT", &plugin.child.id().to_string()])
         .status()

@@ -750,6 +750,13 @@ impl Tf {
             env.insert("LEVEL27_API_URL".into(), Some(sb.api_url()));
             env.insert("LEVEL27_API_KEY".into(), Some(sb.key.clone()));
         }
+        // The provider processes' unix sockets go here, so `run` can check that none is left.
+        let sockets = root.path().join("sockets");
+        fs::create_dir_all(&sockets).unwrap();
+        env.insert(
+            "PLUGIN_UNIX_SOCKET_DIR".into(),
+            Some(sockets.to_string_lossy().into_owned()),
+        );
         Tf {
             terraform,
             root,
@@ -796,11 +803,33 @@ impl Tf {
     }
 
     /// Runs `terraform <args>` in the working directory (with `-no-color` after the subcommand).
+    /// Every provider process it started must have removed its unix socket by the time Terraform
+    /// exits (the provider does so when Terraform shuts it down).
     pub fn run(&self, args: &[&str]) -> Output {
         let (cmd, label) = self.command(args);
         let out = run_with_timeout(cmd, label, TF_TIMEOUT);
         eprintln!("{} -> exit {} in {:.2?}", out.command, out.code, out.elapsed);
+        let left = self.sockets_left();
+        assert!(
+            left.is_empty(),
+            "{}: provider sockets left behind after Terraform exited: {left:?}",
+            out.command
+        );
         out
+    }
+
+    /// The unix sockets present in the directory given to providers as `PLUGIN_UNIX_SOCKET_DIR`.
+    pub fn sockets_left(&self) -> Vec<String> {
+        let Some(Some(dir)) = self.env.get("PLUGIN_UNIX_SOCKET_DIR") else {
+            return Vec::new();
+        };
+        fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The `terraform <args>` command `run` would start, and a label for messages.
