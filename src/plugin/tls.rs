@@ -178,3 +178,48 @@ static P521_ONLY: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorithms {
     all: &[&P521],
     mapping: &[(SignatureScheme::ECDSA_NISTP521_SHA512, &[&P521])],
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use p521::ecdsa::signature::Signer;
+
+    fn key() -> p521::ecdsa::SigningKey {
+        // Any scalar below the group order; the leading byte of a P-521 scalar is at most 0x01.
+        let mut scalar = [0x5au8; 66];
+        scalar[0] = 0;
+        p521::ecdsa::SigningKey::from_slice(&scalar).expect("valid scalar")
+    }
+
+    /// What rustls hands the verifier: the SEC1 public key from the certificate, the signed
+    /// handshake transcript, and a DER signature, as Terraform's P-521 key produces them.
+    #[test]
+    fn p521_handshake_signatures_are_checked() {
+        let sk = key();
+        let public = p521::ecdsa::VerifyingKey::from(&sk)
+            .to_sec1_point(false)
+            .as_bytes()
+            .to_vec();
+        let message = b"TLS 1.3, client CertificateVerify\x00transcript hash";
+        let sig: p521::ecdsa::Signature = sk.sign(message);
+        let der = sig.to_der();
+        assert!(P521.verify_signature(&public, message, der.as_bytes()).is_ok(), "a good signature");
+
+        let mut other = message.to_vec();
+        other[0] ^= 1;
+        assert!(P521.verify_signature(&public, &other, der.as_bytes()).is_err(), "another message");
+        let mut bad = der.as_bytes().to_vec();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        assert!(P521.verify_signature(&public, message, &bad).is_err(), "a corrupted signature");
+        let mut wrong_key = public.clone();
+        wrong_key[10] ^= 1;
+        assert!(P521.verify_signature(&wrong_key, message, der.as_bytes()).is_err(), "another key");
+        assert!(P521.verify_signature(&public, message, b"not DER").is_err());
+    }
+
+    #[test]
+    fn p521_is_only_offered_for_its_own_scheme() {
+        assert_eq!(P521_ONLY.supported_schemes(), vec![SignatureScheme::ECDSA_NISTP521_SHA512]);
+    }
+}
