@@ -203,23 +203,38 @@ mod tests {
         let message = b"TLS 1.3, client CertificateVerify\x00transcript hash";
         let sig: p521::ecdsa::Signature = sk.sign(message);
         let der = sig.to_der();
-        assert!(P521.verify_signature(&public, message, der.as_bytes()).is_ok(), "a good signature");
+        assert!(
+            P521.verify_signature(&public, message, der.as_bytes()).is_ok(),
+            "a good signature"
+        );
 
         let mut other = message.to_vec();
         other[0] ^= 1;
-        assert!(P521.verify_signature(&public, &other, der.as_bytes()).is_err(), "another message");
+        assert!(
+            P521.verify_signature(&public, &other, der.as_bytes()).is_err(),
+            "another message"
+        );
         let mut bad = der.as_bytes().to_vec();
         let last = bad.len() - 1;
         bad[last] ^= 1;
-        assert!(P521.verify_signature(&public, message, &bad).is_err(), "a corrupted signature");
+        assert!(
+            P521.verify_signature(&public, message, &bad).is_err(),
+            "a corrupted signature"
+        );
         let mut wrong_key = public.clone();
         wrong_key[10] ^= 1;
-        assert!(P521.verify_signature(&wrong_key, message, der.as_bytes()).is_err(), "another key");
+        assert!(
+            P521.verify_signature(&wrong_key, message, der.as_bytes()).is_err(),
+            "another key"
+        );
         assert!(P521.verify_signature(&public, message, b"not DER").is_err());
     }
 
     #[test]
     fn p521_is_only_offered_for_its_own_scheme() {
-        assert_eq!(P521_ONLY.supported_schemes(), vec![SignatureScheme::ECDSA_NISTP521_SHA512]);
+        assert_eq!(
+            P521_ONLY.supported_schemes(),
+            vec![SignatureScheme::ECDSA_NISTP521_SHA512]
+        );
     }
 }
