@@ -198,9 +198,8 @@ fn provider_schema() -> Schema {
                     .optional()
                     .sensitive()
                     .describe("Level27 API key. Defaults to the `LEVEL27_API_KEY` environment variable. Never logged."),
-                Attribute::number("organisation_id")
+                Attribute::id("organisation_id")
                     .optional()
-                    .validate(crate::framework::validate::positive_id())
                     .describe("Default organisation for resources and data sources that take an `organisation_id` and leave it out."),
                 Attribute::string("request_timeout")
                     .optional()

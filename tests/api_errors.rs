@@ -30,12 +30,12 @@ resource "level27_organisation" "customer" {{
     let reseller = tf.id_of("level27_organisation.reseller");
     let customer = tf.attrs("level27_organisation.customer");
     assert_eq!(
-        customer["reseller_organisation_id"].as_i64(),
+        state_id(&customer["reseller_organisation_id"]),
         Some(reseller),
-        "reseller_organisation_id is the reseller's id, as a number: {customer}"
+        "reseller_organisation_id is the reseller's id string: {customer}"
     );
     let api = sb
-        .organisation(customer["id"].as_i64().unwrap())
+        .organisation(state_id(&customer["id"]).expect("customer id"))
         .expect("customer in the sandbox");
     let api_reseller = &api["resellerOrganisation"];
     assert_eq!(

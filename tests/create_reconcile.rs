@@ -159,7 +159,7 @@ async fn create_team(base_url: String) -> Result<Object, CreateFailed> {
     let resource = Resource::new(team::spec());
     let planned: Object = [
         ("id".to_string(), Value::Unknown),
-        ("organisation_id".to_string(), Value::int(1)),
+        ("organisation_id".to_string(), Value::string("1")),
         ("name".to_string(), Value::string("ops")),
     ]
     .into_iter()
@@ -185,7 +185,7 @@ async fn a_create_carried_out_but_unanswered_is_adopted_not_repeated() {
     assert_eq!(api.teams.len(), 1, "exactly one team exists");
     assert_eq!(
         state["id"],
-        Value::int(api.teams[0].0),
+        Value::string(api.teams[0].0.to_string()),
         "the state holds the created team"
     );
     assert_eq!(state["name"], Value::string("ops"));
@@ -199,7 +199,7 @@ async fn a_create_dropped_before_it_was_carried_out_is_made_once() {
     assert_eq!(api.posts, 2, "one lost POST, then one after the lookup found nothing");
     assert_eq!(api.lists, 1, "looked up once before creating again");
     assert_eq!(api.teams.len(), 1, "exactly one team exists");
-    assert_eq!(state["id"], Value::int(api.teams[0].0));
+    assert_eq!(state["id"], Value::string(api.teams[0].0.to_string()));
 }
 
 #[tokio::test]
@@ -210,7 +210,7 @@ async fn a_timed_out_create_that_finishes_late_is_found_not_repeated() {
     assert_eq!(api.posts, 1, "a timed-out POST may still be running: never repeated");
     assert!(api.lists >= 2, "looked up again after a pause: {} lookups", api.lists);
     assert_eq!(api.teams.len(), 1);
-    assert_eq!(state["id"], Value::int(api.teams[0].0));
+    assert_eq!(state["id"], Value::string(api.teams[0].0.to_string()));
 }
 
 #[tokio::test]
@@ -236,7 +236,7 @@ async fn a_create_answer_without_the_sent_fields_is_read_back_once() {
     let api = api.lock().expect("lock");
     assert_eq!((api.posts, api.item_gets), (1, 1), "one POST, one read-back GET");
     assert_eq!(state["name"], Value::string("ops"));
-    assert_eq!(state["id"], Value::int(api.teams[0].0));
+    assert_eq!(state["id"], Value::string(api.teams[0].0.to_string()));
 }
 
 #[tokio::test]
@@ -245,7 +245,11 @@ async fn a_failure_after_the_object_was_made_still_returns_its_id() {
     let failed = create_team(url).await.expect_err("the read-back fails");
     let api = api.lock().expect("lock");
     let state = failed.state.as_ref().expect("the created object is handed back");
-    assert_eq!(state["id"], Value::int(api.teams[0].0), "Terraform keeps it (tainted)");
+    assert_eq!(
+        state["id"],
+        Value::string(api.teams[0].0.to_string()),
+        "Terraform keeps it (tainted)"
+    );
     assert!(
         state.values().all(|v| !v.is_unknown()),
         "no unknown value in an applied state"

@@ -99,10 +99,10 @@ fn data_sources_find_by_name_and_id() {
     assert_eq!(as_i64(&out["team_by_name_id"]), Some(team_id), "{out}");
     assert_eq!(out["team_by_id_name"], "ops", "{out}");
 
-    // Ids in data source state are numbers too.
+    // Ids in data source state are id strings too.
     let ds = tf.attrs("data.level27_team.by_name");
-    assert!(ds["id"].is_number(), "{ds}");
-    assert_eq!(ds["organisation_id"].as_i64(), Some(org_id), "{ds}");
+    assert_eq!(state_id(&ds["id"]), Some(team_id), "{ds}");
+    assert_eq!(state_id(&ds["organisation_id"]), Some(org_id), "{ds}");
 
     // The data sources add no change to the next plan.
     tf.assert_plan_empty("after apply with data sources");

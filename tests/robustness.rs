@@ -49,7 +49,7 @@ resource "level27_team" "t" {{
     let org = tf.id_of("level27_organisation.flaky");
     let in_state = tf.instances("level27_team.t");
     assert_eq!(in_state.len(), 50, "50 teams in state");
-    let state_ids: BTreeSet<i64> = in_state.iter().filter_map(|a| a["id"].as_i64()).collect();
+    let state_ids: BTreeSet<i64> = in_state.iter().filter_map(|a| state_id(&a["id"])).collect();
     assert_eq!(state_ids.len(), 50, "50 distinct numeric ids in state");
 
     let orgs = sb.organisations();

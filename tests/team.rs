@@ -47,14 +47,14 @@ resource "level27_team" "ops" {{
 #[track_caller]
 fn assert_team_state(tf: &Tf, org: i64, name: &str) -> i64 {
     let a = tf.attrs("level27_team.ops");
-    assert!(a["id"].is_number(), "team id must be a number in state: {a}");
-    assert!(
-        a["organisation_id"].is_number(),
-        "organisation_id must be a number in state: {a}"
+    // Ids are strings in state, as in Level27's own provider.
+    assert_eq!(
+        state_id(&a["organisation_id"]),
+        Some(org),
+        "organisation_id must be an id string: {a}"
     );
-    assert_eq!(a["organisation_id"].as_i64(), Some(org), "{a}");
     assert_eq!(a["name"], name, "{a}");
-    a["id"].as_i64().unwrap()
+    state_id(&a["id"]).unwrap_or_else(|| panic!("team id must be an id string in state: {a}"))
 }
 
 #[track_caller]
@@ -111,7 +111,7 @@ fn scenario(test: &str, terraform: Terraform) {
     );
     let line = forced[0].trim_start();
     assert!(
-        line.starts_with("~ organisation_id ") && line.contains(&format!("{org_a} -> ")),
+        line.starts_with("~ organisation_id ") && line.contains(&format!("\"{org_a}\" -> ")),
         "the attribute forcing replacement must be organisation_id, changing from {org_a}: \
          {line:?}\n{}",
         plan.dump()

@@ -165,6 +165,16 @@ fn invalid_configurations_fail_at_plan_without_writes() {
     out.assert_contains("Missing organisation_id");
     out.assert_contains("provider block");
 
+    // A reseller id that is not an id (a number literal becomes the string "-5" in HCL): an
+    // error on the attribute saying what an id looks like, before any request.
+    let bad = config("Valid e2e", "BE", "  reseller_organisation_id = -5\n", "ops", "");
+    let (_, block) = apply_rejected(&tf, &sb, "negative id", &bad, Some("reseller_organisation_id = -5"));
+    let block = block.unwrap();
+    assert!(
+        diagnostic_message(&block).contains("positive whole number"),
+        "the id error must say what an id is: {block}"
+    );
+
     // The valid configuration still plans clean.
     tf.write_main(&valid());
     tf.assert_plan_empty("after the rejected changes");

@@ -503,6 +503,10 @@ pub fn from_json(j: &serde_json::Value, ty: &Type) -> Result<Value, CodecError> 
         (Type::Number, J::Number(n)) => Value::Number(json_number(n)?),
         (Type::Number, J::String(s)) => Value::Number(Number::parse(s).ok_or_else(|| CodecError::Number(s.clone()))?),
         (Type::String, J::String(s)) => Value::String(s.clone()),
+        // As Terraform's own JSON decoding does: a number or bool where a string is expected is
+        // its text. State written while ids were numbers upgrades as is.
+        (Type::String, J::Number(n)) => Value::String(n.to_string()),
+        (Type::String, J::Bool(b)) => Value::String(b.to_string()),
         (Type::List(et), J::Array(a)) => Value::List(a.iter().map(|x| from_json(x, et)).collect::<Result<_, _>>()?),
         (Type::Set(et), J::Array(a)) => Value::Set(a.iter().map(|x| from_json(x, et)).collect::<Result<_, _>>()?),
         (Type::Tuple(ts), J::Array(a)) if ts.len() == a.len() => Value::Tuple(
@@ -789,5 +793,14 @@ mod tests {
         assert_eq!(o["tags"], Value::List(vec![Value::string("a")]));
         assert!(!o.contains_key("gone"));
         assert!(decode_json(br#"{"id": "x"}"#, &ty).is_err());
+    }
+
+    #[test]
+    fn numbers_and_bools_in_state_json_read_as_strings_where_the_schema_says_string() {
+        let ty = Type::Object(vec![("id".into(), Type::String), ("flag".into(), Type::String)]);
+        let v = decode_json(br#"{"id": 5501, "flag": true}"#, &ty).unwrap();
+        assert_eq!(v.as_object().unwrap()["id"], Value::string("5501"));
+        assert_eq!(v.as_object().unwrap()["flag"], Value::string("true"));
+        assert!(decode_json(br#"{"id": [1]}"#, &ty).is_err());
     }
 }

@@ -11,6 +11,7 @@
 //! order of a set does not matter).
 
 use super::schema::{Attribute, Block, NestedAttributes, Nesting};
+use super::validate::parse_api_id;
 use super::value::{match_elements, Number, Object, Type, Value};
 use serde_json::{Map, Value as Json};
 
@@ -46,6 +47,12 @@ pub fn request_body(block: &Block, planned: &Object, prior: Option<&Object>, onl
 
 /// The JSON of one attribute's value; `create` leaves null sub-values out, as at the top level.
 fn field_json(a: &Attribute, v: &Value, create: bool) -> Json {
+    if a.api.id {
+        // Validated at plan time, so every id here is a number the API can take.
+        if let Some(i) = v.as_str().and_then(parse_api_id) {
+            return Json::from(i);
+        }
+    }
     let Some(n) = &a.nested else { return to_json(v) };
     let element = |v: &Value| match v {
         Value::Object(o) => Json::Object(element_json(&n.attributes, o, create)),
@@ -129,7 +136,7 @@ fn from_api_value(j: &Json, a: &Attribute, prior: &Value) -> Value {
     if let Some(n) = &a.nested {
         return from_api_nested(j, n, prior);
     }
-    let v = convert(j, &a.ty);
+    let v = if a.api.id { id_from_api(j) } else { convert(j, &a.ty) };
     // The API answers "" (or 0-like empties) for fields nobody set; keep null when the user's
     // value is null, so an unset optional attribute never shows a diff.
     match (&v, prior) {
@@ -256,6 +263,16 @@ fn same_value(a: &Attribute, base: &Value, fresh: &Value) -> bool {
     }
 }
 
+/// An id as the API writes it, `1000`, `"1000"` or a nested `{"id": 1000, …}`, as a string.
+fn id_from_api(j: &Json) -> Value {
+    match j {
+        Json::Number(n) => n.as_u64().map_or(Value::Null, |i| Value::String(i.to_string())),
+        Json::String(s) if !s.is_empty() => Value::String(s.clone()),
+        Json::Object(o) => o.get("id").map_or(Value::Null, id_from_api),
+        _ => Value::Null,
+    }
+}
+
 /// Converts API JSON to a value of type `ty`, accepting the API's loose typing (numbers as
 /// strings, booleans as 0/1, objects where an id is expected is handled by read paths).
 pub fn convert(j: &Json, ty: &Type) -> Value {
@@ -338,6 +355,52 @@ mod tests {
 
         let with_city = obj(&[("city", Value::string(""))]);
         assert_eq!(state_from_api(&block(), &api, &with_city)["city"], Value::string(""));
+    }
+
+    #[test]
+    fn ids_are_strings_in_state_and_numbers_in_the_api() {
+        let block = Block {
+            attributes: vec![
+                Attribute::id("id").computed().read_from("id"),
+                Attribute::id("organisation_id")
+                    .required()
+                    .send_as("organisation")
+                    .read_from("organisation"),
+                Attribute::id("reseller_id").optional().api("reseller"),
+            ],
+            ..Block::default()
+        };
+        let planned = obj(&[
+            ("id", Value::Unknown),
+            ("organisation_id", Value::string("9")),
+            ("reseller_id", Value::string("3")),
+        ]);
+        let body = request_body(&block, &planned, None, false);
+        assert_eq!(Json::Object(body), json!({"organisation": 9, "reseller": 3}));
+
+        // Whichever way the API writes an id, the state holds its decimal string.
+        for (api, want) in [
+            (
+                json!({"id": 12, "organisation": {"id": 9, "name": "o"}, "reseller": "3"}),
+                ["12", "9", "3"],
+            ),
+            (
+                json!({"id": "12", "organisation": 9, "reseller": {"id": "3"}}),
+                ["12", "9", "3"],
+            ),
+        ] {
+            let s = state_from_api(&block, &api, &planned);
+            for (name, want) in ["id", "organisation_id", "reseller_id"].into_iter().zip(want) {
+                assert_eq!(s[name], Value::string(want), "{name} from {api}");
+            }
+        }
+        let none = state_from_api(
+            &block,
+            &json!({"id": 12, "organisation": null, "reseller": {}}),
+            &Object::new(),
+        );
+        assert_eq!(none["organisation_id"], Value::Null);
+        assert_eq!(none["reseller_id"], Value::Null);
     }
 
     #[test]

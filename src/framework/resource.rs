@@ -9,6 +9,7 @@ use super::mapping::{lookup, request_body, sendable, state_from_api};
 use super::plan::{keep_write_only, plan, Plan};
 use super::schema::{Attribute, Block, Mode, Nesting, Schema};
 use super::timeouts::{self, Operation};
+use super::validate::parse_api_id;
 use super::value::{Object, Type, Value};
 use super::wait::{wait_for_status, StatusRule, WaitError};
 use level27_client::{Client, Error as ApiError};
@@ -536,6 +537,10 @@ impl Resource {
                 .attribute(name)
                 .ok_or_else(|| bad(format!("unknown attribute {name}")))?;
             let v = match attr.ty {
+                _ if attr.api.id => match parse_api_id(part) {
+                    Some(_) => Value::string(part),
+                    None => return Err(bad(format!("{name} must be a positive whole number, got {part:?}"))),
+                },
                 Type::Number => match part.parse::<i64>() {
                     Ok(n) if n > 0 => Value::int(n),
                     _ => return Err(bad(format!("{name} must be a positive whole number, got {part:?}"))),
@@ -894,7 +899,9 @@ mod tests {
             .unwrap();
         let o = v.as_object().unwrap();
         assert_eq!(o["name"], Value::string("ops"));
-        assert_eq!(o["id"], Value::int(5));
+        // Ids stored as numbers by earlier builds read back as the strings ids are now.
+        assert_eq!(o["id"], Value::string("5"));
+        assert_eq!(o["organisation_id"], Value::string("9"));
         // Already current: decoded as is.
         let v = r
             .upgrade_state(1, br#"{"id": 5, "organisation_id": 9, "name": "x"}"#)
@@ -915,9 +922,11 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let provider: Object = [("organisation_id".to_string(), Value::int(42))].into_iter().collect();
+        let provider: Object = [("organisation_id".to_string(), Value::string("42"))]
+            .into_iter()
+            .collect();
         let p = team.plan(None, &config, &config, true, &provider).unwrap();
-        assert_eq!(p.planned["organisation_id"], Value::int(42));
+        assert_eq!(p.planned["organisation_id"], Value::string("42"));
 
         // Neither here nor in the provider: a plan error on the attribute.
         let e = team.plan(None, &config, &config, true, &Object::new()).unwrap_err();
@@ -926,10 +935,10 @@ mod tests {
 
         // An existing team keeps its organisation when the provider default changes.
         let mut prior = config.clone();
-        prior.insert("organisation_id".into(), Value::int(7));
-        prior.insert("id".into(), Value::int(5));
+        prior.insert("organisation_id".into(), Value::string("7"));
+        prior.insert("id".into(), Value::string("5"));
         let p = team.plan(Some(&prior), &prior, &config, true, &provider).unwrap();
-        assert_eq!(p.planned["organisation_id"], Value::int(7));
+        assert_eq!(p.planned["organisation_id"], Value::string("7"));
         assert!(p.requires_replace.is_empty());
     }
 
@@ -943,16 +952,18 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let provider: Object = [("organisation_id".to_string(), Value::int(42))].into_iter().collect();
+        let provider: Object = [("organisation_id".to_string(), Value::string("42"))]
+            .into_iter()
+            .collect();
         let filled = resolve_provider_defaults(team.block(), &planned, &provider);
-        assert_eq!(filled["organisation_id"], Value::int(42));
+        assert_eq!(filled["organisation_id"], Value::string("42"));
         assert_eq!(filled["id"], Value::Unknown, "computed values stay unknown");
         // A value the plan already knows is never overridden.
         let mut known = planned.clone();
-        known.insert("organisation_id".into(), Value::int(7));
+        known.insert("organisation_id".into(), Value::string("7"));
         assert_eq!(
             resolve_provider_defaults(team.block(), &known, &provider)["organisation_id"],
-            Value::int(7)
+            Value::string("7")
         );
     }
 
@@ -960,7 +971,7 @@ mod tests {
     fn paths_are_rendered_from_state_and_encoded() {
         let s: Object = [
             ("organisation_id".to_string(), Value::int(12)),
-            ("id".to_string(), Value::int(5)),
+            ("id".to_string(), Value::string("5")),
             ("name".to_string(), Value::string("a/b c")),
         ]
         .into_iter()

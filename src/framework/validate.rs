@@ -95,9 +95,26 @@ pub fn int_between(min: i64, max: i64) -> Validator {
     })
 }
 
-/// A positive whole number (API object ids).
-pub fn positive_id() -> Validator {
-    int_between(1, i64::MAX)
+/// An API object id: a positive whole number written in decimal (`"1000"`), as a string.
+pub fn api_id() -> Validator {
+    Validator::new("an id: a positive whole number such as \"1000\"", |v| {
+        match v.as_str() {
+            Some(s) if parse_api_id(s).is_some() => Ok(()),
+            Some(s) => Err(format!(
+                "must be an id (a positive whole number such as \"1000\"), got {s:?}"
+            )),
+            None => Err("must be a string".into()),
+        }
+    })
+}
+
+/// The number an id string stands for: decimal digits without sign or leading zero, above 0,
+/// within i64 (what the API's integer ids can hold).
+pub fn parse_api_id(s: &str) -> Option<i64> {
+    if s.is_empty() || s.starts_with('0') || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse::<i64>().ok()
 }
 
 /// A duration such as `30s`, `10m`, `1h30m`.
@@ -195,6 +212,35 @@ mod tests {
         assert!(e.contains("ISO 3166-1 alpha-2"), "{e}");
         assert!(v.check(&Value::string("be")).unwrap_err().contains("\"BE\""));
         assert!(v.check(&Value::string("XX")).is_err());
+        assert!(v.check(&Value::Null).is_ok());
+        assert!(v.check(&Value::Unknown).is_ok());
+    }
+
+    #[test]
+    fn ids() {
+        let v = api_id();
+        for ok in ["1", "1000", "9223372036854775807"] {
+            assert!(v.check(&Value::string(ok)).is_ok(), "{ok}");
+            assert_eq!(parse_api_id(ok).map(|i| i.to_string()).as_deref(), Some(ok));
+        }
+        for bad in [
+            "",
+            "0",
+            "007",
+            "-1",
+            "+1",
+            "1.0",
+            "1e3",
+            " 1",
+            "12a",
+            "9223372036854775808",
+        ] {
+            let e = v.check(&Value::string(bad)).unwrap_err();
+            assert!(
+                e.contains("positive whole number") && e.contains(&format!("{bad:?}")),
+                "{bad}: {e}"
+            );
+        }
         assert!(v.check(&Value::Null).is_ok());
         assert!(v.check(&Value::Unknown).is_ok());
     }

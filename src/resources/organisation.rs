@@ -6,7 +6,7 @@
 //! requires both as the seed says. No field is documented as non-editable, so every attribute
 //! updates in place.
 
-use crate::framework::validate::{country_code, max_length, not_blank, positive_id};
+use crate::framework::validate::{country_code, max_length, not_blank};
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
 
 pub fn spec() -> ResourceSpec {
@@ -15,7 +15,7 @@ pub fn spec() -> ResourceSpec {
         description: "A Level27 organisation: the customer account that owns teams, apps, domains and servers.",
         version: 0,
         attributes: vec![
-            Attribute::number("id")
+            Attribute::id("id")
                 .computed()
                 .read_from("id")
                 .describe("The organisation's id."),
@@ -48,11 +48,10 @@ pub fn spec() -> ResourceSpec {
                 .read_from("country.id")
                 .validate(country_code())
                 .describe("Country as an ISO 3166-1 alpha-2 code, e.g. `BE`."),
-            Attribute::number("reseller_organisation_id")
+            Attribute::id("reseller_organisation_id")
                 .optional()
                 .send_as("resellerOrganisation")
-                .read_from("resellerOrganisation.id")
-                .validate(positive_id())
+                .read_from("resellerOrganisation")
                 .describe("The id of the reseller organisation this organisation is billed through."),
         ],
         endpoint: Endpoint {

@@ -4,7 +4,7 @@
 //! we send it (it equals the path's id). There is no PATCH: updates are PUT with the current
 //! values. Teams cannot move between organisations, so `organisation_id` forces replacement.
 
-use crate::framework::validate::{max_length, not_blank, positive_id};
+use crate::framework::validate::{max_length, not_blank};
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
 
 pub fn spec() -> ResourceSpec {
@@ -13,15 +13,14 @@ pub fn spec() -> ResourceSpec {
         description: "A team inside a Level27 organisation, used to share apps, domains and systems with users.",
         version: 0,
         attributes: vec![
-            Attribute::number("id")
+            Attribute::id("id")
                 .computed()
                 .read_from("id")
                 .describe("The team's id."),
-            Attribute::number("organisation_id")
+            Attribute::id("organisation_id")
                 .provider_default("organisation_id")
                 .send_as("organisation")
                 .requires_replace()
-                .validate(positive_id())
                 .describe("The organisation the team belongs to; defaults to the provider's `organisation_id`. Changing it replaces the team."),
             Attribute::string("name")
                 .required()

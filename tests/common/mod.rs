@@ -961,9 +961,7 @@ impl Tf {
     #[track_caller]
     pub fn id_of(&self, addr: &str) -> i64 {
         let a = self.attrs(addr);
-        a["id"]
-            .as_i64()
-            .unwrap_or_else(|| panic!("{addr}.id is not a number in state: {}", a["id"]))
+        state_id(&a["id"]).unwrap_or_else(|| panic!("{addr}.id is not an id in state: {}", a["id"]))
     }
 
     /// Whether state has any instance of `addr`.
@@ -993,6 +991,14 @@ pub fn line_of(text: &str, needle: &str) -> usize {
 }
 
 /// The value of a JSON number that may have been written as a string.
+/// An id as the provider stores it: a string of decimal digits (never a JSON number), as a number.
+pub fn state_id(v: &Value) -> Option<i64> {
+    let s = v.as_str()?;
+    (!s.is_empty() && !s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
 pub fn as_i64(v: &Value) -> Option<i64> {
     v.as_i64()
         .or_else(|| v.as_f64().map(|f| f as i64))
