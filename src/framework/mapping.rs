@@ -264,10 +264,14 @@ fn same_value(a: &Attribute, base: &Value, fresh: &Value) -> bool {
 }
 
 /// An id as the API writes it, `1000`, `"1000"` or a nested `{"id": 1000, …}`, as a string.
+/// No id is 0: a `0` (or `""`) stands for "none", as `null` does.
 fn id_from_api(j: &Json) -> Value {
     match j {
-        Json::Number(n) => n.as_u64().map_or(Value::Null, |i| Value::String(i.to_string())),
-        Json::String(s) if !s.is_empty() => Value::String(s.clone()),
+        Json::Number(n) => n
+            .as_u64()
+            .filter(|&i| i > 0)
+            .map_or(Value::Null, |i| Value::String(i.to_string())),
+        Json::String(s) if !s.is_empty() && s != "0" => Value::String(s.clone()),
         Json::Object(o) => o.get("id").map_or(Value::Null, id_from_api),
         _ => Value::Null,
     }
@@ -394,6 +398,13 @@ mod tests {
                 assert_eq!(s[name], Value::string(want), "{name} from {api}");
             }
         }
+        let none = state_from_api(
+            &block,
+            &json!({"id": 12, "organisation": 0, "reseller": {"id": "0"}}),
+            &Object::new(),
+        );
+        assert_eq!(none["organisation_id"], Value::Null, "0 is no organisation");
+        assert_eq!(none["reseller_id"], Value::Null);
         let none = state_from_api(
             &block,
             &json!({"id": 12, "organisation": null, "reseller": {}}),
