@@ -135,8 +135,8 @@ impl Attribute {
     /// A string holding a positive whole number, as in Level27's own provider and in most of
     /// the ecosystem (the SDK's `id` is a string; import ids are strings), so ids compare equal
     /// wherever they appear. It is also cheaper for Terraform: every number it stores is
-    /// formatted through arbitrary-precision decimals and allocates as it goes; a plan of 500
-    /// teams used about a sixth more CPU with numeric ids (`scripts/bench --profile` with a
+    /// formatted through arbitrary-precision decimals and allocates as it goes; a sampled plan
+    /// of 500 teams used about a fifth more CPU with numeric ids (`scripts/bench --profile` with a
     /// numeric-id build as `--baseline`: the number-formatting and GC rows).
     pub fn id(name: &'static str) -> Attribute {
         let mut a = Attribute::new(name, Type::String).validate(super::validate::api_id());
