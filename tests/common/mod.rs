@@ -993,10 +993,7 @@ pub fn line_of(text: &str, needle: &str) -> usize {
 /// The value of a JSON number that may have been written as a string.
 /// An id as the provider stores it: a string of decimal digits (never a JSON number), as a number.
 pub fn state_id(v: &Value) -> Option<i64> {
-    let s = v.as_str()?;
-    (!s.is_empty() && !s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| s.parse().ok())
-        .flatten()
+    v.as_str().and_then(level27::framework::validate::parse_api_id)
 }
 
 pub fn as_i64(v: &Value) -> Option<i64> {
