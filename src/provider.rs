@@ -58,7 +58,7 @@ impl Provider {
     }
 
     pub fn validate_config(&self, config: &Object) -> Diagnostics {
-        crate::framework::resource::validate_attributes(&self.schema.block, config)
+        crate::framework::config_check::validate_attributes(&self.schema.block, config)
     }
 
     /// Builds the API client. Makes no request: a bad key shows up, clearly worded, on the first

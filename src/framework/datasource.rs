@@ -1,14 +1,15 @@
 //! Data sources derived from a resource spec: find one object by `id` or by a unique natural key
 //! (a name), and expose the resource's attributes as computed values.
 
+use super::config_check::validate_attributes;
+use super::ctx::{cancellable, Ctx};
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::mapping::{lookup, state_from_api};
-use super::resource::{
-    apply_provider_defaults, cancellable, data_source_attribute, render_path, unwrap_envelope, validate_attributes,
-    Ctx, ResourceSpec,
-};
-use super::schema::{Block, Schema};
+use super::paths::{render_path, unwrap_envelope};
+use super::provider_defaults::apply_provider_defaults;
+use super::resource::ResourceSpec;
+use super::schema::{Attribute, Block, Mode, Schema};
 use super::value::{Object, Type, Value};
 
 pub struct DataSource {
@@ -158,5 +159,59 @@ impl DataSource {
         };
         // Path parents (organisation_id) come from the configuration.
         Ok(state_from_api(block, &object, config))
+    }
+}
+/// Re-declares a resource attribute for a data source: everything computed, except the lookup
+/// keys (optional) and the parents in the path (required, as in the resource).
+pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
+    let mut d = a.clone();
+    d.validators.clear();
+    d.default = None;
+    d.requires_replace = false;
+    d.changes_on_update = false;
+    if lookup_keys.contains(&a.name) {
+        d.mode = Mode::OptionalComputed;
+        d.validators = a.validators.clone();
+    } else if a.api.read.is_none() && (a.mode == Mode::Required || a.provider_default.is_some()) {
+        // A parent in the path (organisation_id): an input, as in the resource.
+        d.mode = a.mode;
+        d.validators = a.validators.clone();
+    } else {
+        d.mode = Mode::Computed;
+    }
+    // What a data source reads is computed at every depth: the configuration sets no element.
+    if d.mode == Mode::Computed {
+        if let Some(n) = d.nested.as_mut() {
+            n.attributes.iter_mut().for_each(computed_only);
+        }
+    }
+    d
+}
+
+fn computed_only(a: &mut Attribute) {
+    a.mode = Mode::Computed;
+    a.validators.clear();
+    a.default = None;
+    a.requires_replace = false;
+    a.changes_on_update = false;
+    if let Some(n) = a.nested.as_mut() {
+        n.attributes.iter_mut().for_each(computed_only);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::test_support::*;
+
+    #[test]
+    fn data_sources_read_nested_attributes_as_computed_at_every_depth() {
+        let networks = vm().attributes.into_iter().find(|a| a.name == "networks").unwrap();
+        let d = data_source_attribute(&networks, &["id"]);
+        assert_eq!(d.mode, Mode::Computed);
+        let subs = &d.nested.as_ref().unwrap().attributes;
+        assert!(subs
+            .iter()
+            .all(|a| a.mode == Mode::Computed && a.default.is_none() && !a.requires_replace));
     }
 }

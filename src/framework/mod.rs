@@ -2,11 +2,17 @@
 //! schema declarations, plan rules, validators, diagnostics, timeouts and the lifecycle.
 
 pub mod codec;
+pub mod config_check;
+mod create;
+pub mod ctx;
 pub mod datasource;
 pub mod diag;
 pub mod errors;
+mod import;
 pub mod mapping;
+pub mod paths;
 pub mod plan;
+pub mod provider_defaults;
 pub mod resource;
 pub mod schema;
 pub mod spec_check;
@@ -17,8 +23,10 @@ pub mod validate;
 pub mod value;
 pub mod wait;
 
+pub use create::CreateFailed;
+pub use ctx::Ctx;
 pub use datasource::DataSource;
 pub use diag::{AttrPath, Diagnostic, Diagnostics};
-pub use resource::{CreateFailed, Ctx, Endpoint, Resource, ResourceSpec, UpdateVerb};
+pub use resource::{Endpoint, Resource, ResourceSpec, UpdateVerb};
 pub use schema::{Attribute, Block, Nesting, Schema};
 pub use value::{Object, Type, Value};

@@ -6,6 +6,14 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use super::ctx::{cancelled, Ctx};
+use super::diag::{Diagnostic, Diagnostics};
+use super::errors::translate;
+use super::mapping::lookup;
+use super::paths::unwrap_envelope;
+use super::resource::Resource;
+use serde_json::Value as Json;
+
 /// How a resource's `status` field is interpreted.
 #[derive(Clone, Debug)]
 pub struct StatusRule {
@@ -77,6 +85,56 @@ where
         tokio::select! {
             _ = tokio::time::sleep(pause) => {}
             _ = stop.cancelled() => return Err(WaitError::Cancelled),
+        }
+    }
+}
+
+impl Resource {
+    pub(crate) async fn wait(
+        &self,
+        ctx: &Ctx<'_>,
+        rule: &StatusRule,
+        item: &str,
+        timeout: std::time::Duration,
+        verb: &str,
+    ) -> Result<Json, Diagnostics> {
+        let last = std::sync::Mutex::new(Json::Null);
+        let result = wait_for_status(rule, timeout, ctx.stop, || {
+            let fut = ctx.client.get(item);
+            let last = &last;
+            async move {
+                match fut.await {
+                    Ok(r) => {
+                        let obj = unwrap_envelope(&r, self.spec.endpoint.singular).clone();
+                        let status = lookup(&obj, rule.field).as_str().unwrap_or_default().to_string();
+                        if let Ok(mut l) = last.lock() {
+                            *l = obj;
+                        }
+                        Ok(Some(status))
+                    }
+                    Err(e) if e.is_not_found() => Ok(None),
+                    Err(e) => Err(e),
+                }
+            }
+        })
+        .await;
+        let what = format!("{} {}", self.spec.type_name, item);
+        match result {
+            Ok(_) => Ok(last.into_inner().unwrap_or_default()),
+            Err(WaitError::Failed(s)) => Err(Diagnostic::error(
+                format!("{what} failed"),
+                format!("While waiting to {verb}, the object reached status {s:?}."),
+            )
+            .into()),
+            Err(WaitError::TimedOut { last_status, after }) => Err(Diagnostic::error(
+                format!("Timed out waiting for {what}"),
+                format!(
+                    "Still in status {last_status:?} after {after:?}. Raise `timeouts.{verb}` if the platform is slow."
+                ),
+            )
+            .into()),
+            Err(WaitError::Cancelled) => Err(cancelled()),
+            Err(WaitError::Fetch(e)) => Err(translate(&e, &self.action(verb), Some(self.block()))),
         }
     }
 }

@@ -402,7 +402,7 @@ impl pb::provider_server::Provider for ProviderService {
                 Ok(c) => {
                     let c = c.unwrap_or_default();
                     if c.values().any(Value::is_unknown) {
-                        crate::framework::resource::validate_attributes(&ds.schema.block, &c)
+                        crate::framework::config_check::validate_attributes(&ds.schema.block, &c)
                     } else {
                         ds.validate(&c)
                     }

@@ -1,0 +1,264 @@
+//! Validation of a whole configuration: every attribute's validators, at every depth, with
+//! diagnostics on the full attribute path.
+
+use super::diag::{AttrPath, Diagnostic, Diagnostics};
+use super::schema::{Attribute, Block, Nesting};
+use super::value::{Object, Value};
+
+/// Runs every validator on the configuration: attributes, the sub-attributes of each element of
+/// nested attributes, and nested blocks, with diagnostics on the full path. Null and unknown
+/// values are skipped (unknown ones are validated again at plan time, when they may be known).
+pub fn validate_attributes(block: &Block, config: &Object) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    validate_block(block, config, &Location::default(), &mut diags);
+    diags
+}
+
+/// Where a value is: the path Terraform can point at, and how it reads in a message. They part
+/// inside sets: a set element has no path step in the protocol, so the path stops at the set
+/// (which Terraform highlights) while the message still names the sub-attribute (`networks[*].ip`).
+#[derive(Clone, Default)]
+struct Location {
+    path: AttrPath,
+    text: String,
+    in_set: bool,
+}
+
+impl Location {
+    fn attr(&self, name: &str) -> Location {
+        let mut l = self.clone();
+        if !l.in_set {
+            l.path = l.path.then(name);
+        }
+        if !l.text.is_empty() {
+            l.text.push('.');
+        }
+        l.text.push_str(name);
+        l
+    }
+
+    fn index(&self, i: usize) -> Location {
+        let mut l = self.clone();
+        if !l.in_set {
+            l.path = l.path.index(i);
+        }
+        l.text.push_str(&format!("[{i}]"));
+        l
+    }
+
+    fn key(&self, k: &str) -> Location {
+        let mut l = self.clone();
+        if !l.in_set {
+            l.path = l.path.key(k);
+        }
+        l.text.push_str(&format!("[{k:?}]"));
+        l
+    }
+
+    fn set_element(&self) -> Location {
+        let mut l = self.clone();
+        l.in_set = true;
+        l.text.push_str("[*]");
+        l
+    }
+}
+
+fn validate_block(block: &Block, config: &Object, at: &Location, diags: &mut Diagnostics) {
+    validate_object(&block.attributes, config, at, diags);
+    for b in &block.blocks {
+        let here = at.attr(b.name);
+        let v = config.get(b.name).unwrap_or(&Value::Null);
+        each_element(b.nesting, v, &here, &mut |o, l| validate_block(&b.block, o, l, diags));
+    }
+}
+
+fn validate_object(attrs: &[Attribute], config: &Object, at: &Location, diags: &mut Diagnostics) {
+    for a in attrs {
+        let v = config.get(a.name).unwrap_or(&Value::Null);
+        let here = at.attr(a.name);
+        for check in &a.validators {
+            if let Err(msg) = check.check(v) {
+                diags.push(
+                    Diagnostic::error(format!("Invalid {}", a.name), format!("{} {msg}.", here.text))
+                        .at(here.path.clone()),
+                );
+            }
+        }
+        if let Some(n) = &a.nested {
+            each_element(n.nesting, v, &here, &mut |o, l| {
+                validate_object(&n.attributes, o, l, diags)
+            });
+        }
+    }
+}
+
+/// Calls `f` on each known object element of a nested value, with its location.
+fn each_element(nesting: Nesting, v: &Value, at: &Location, f: &mut dyn FnMut(&Object, &Location)) {
+    match (nesting, v) {
+        (Nesting::Single, Value::Object(o)) => f(o, at),
+        (Nesting::List, Value::List(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                if let Value::Object(o) = item {
+                    f(o, &at.index(i));
+                }
+            }
+        }
+        (Nesting::Set, Value::Set(items)) => {
+            let l = at.set_element();
+            for item in items {
+                if let Value::Object(o) = item {
+                    f(o, &l);
+                }
+            }
+        }
+        (Nesting::Map, Value::Map(items)) => {
+            for (k, item) in items {
+                if let Value::Object(o) = item {
+                    f(o, &at.key(k));
+                }
+            }
+        }
+        // Null or unknown: nothing to check yet.
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::diag::PathStep;
+    use crate::framework::schema::Attribute;
+    use crate::framework::schema::{NestedBlock, Nesting};
+    use crate::framework::test_support::*;
+    use crate::framework::validate::{int_between, not_blank, one_of};
+
+    fn block() -> Block {
+        let mut b = vm();
+        let sub = |b: &mut Block, attr: &str, sub: &str, v: crate::framework::validate::Validator| {
+            let a = b.attributes.iter_mut().find(|a| a.name == attr).unwrap();
+            let n = a.nested.as_mut().unwrap();
+            n.attributes
+                .iter_mut()
+                .find(|a| a.name == sub)
+                .unwrap()
+                .validators
+                .push(v);
+        };
+        sub(&mut b, "networks", "network_id", int_between(1, 100));
+        sub(&mut b, "tags", "key", not_blank());
+        sub(&mut b, "records", "ttl", int_between(60, 86400));
+        sub(&mut b, "settings", "mode", one_of(&["fast", "slow"]));
+        b.blocks.push(NestedBlock {
+            name: "disks",
+            nesting: Nesting::List,
+            max_items: 0,
+            block: Block {
+                attributes: vec![Attribute::number("size").required().validate(int_between(1, 10))],
+                ..Block::default()
+            },
+        });
+        b
+    }
+
+    fn path(d: &Diagnostic) -> Vec<PathStep> {
+        d.path.clone().unwrap_or_default().0
+    }
+
+    fn attr(a: &str) -> PathStep {
+        PathStep::Attr(a.into())
+    }
+
+    #[test]
+    fn sub_attribute_validators_run_per_element_on_the_full_path() {
+        let config = obj(&[
+            ("name", s("vm")),
+            ("networks", list(&[net_config(5), net_config(500)])),
+            ("tags", set(&[tag_config("env", "prod"), tag_config(" ", "x")])),
+            (
+                "records",
+                map(&[("www", o(&[("content", s("1.2.3.4")), ("ttl", n(5))]))]),
+            ),
+            ("settings", o(&[("mode", s("warp"))])),
+            ("disks", list(&[o(&[("size", n(4))]), o(&[("size", n(40))])])),
+        ]);
+        let diags = validate_attributes(&block(), &config);
+        let paths: Vec<Vec<PathStep>> = diags.0.iter().map(path).collect();
+        assert_eq!(
+            paths,
+            vec![
+                vec![attr("networks"), PathStep::Index(1), attr("network_id")],
+                // A set element has no path step: the set, with the sub-attribute named.
+                vec![attr("tags")],
+                vec![attr("records"), PathStep::Key("www".into()), attr("ttl")],
+                vec![attr("settings"), attr("mode")],
+                vec![attr("disks"), PathStep::Index(1), attr("size")],
+            ],
+            "{diags:?}"
+        );
+        assert!(
+            diags.0[0]
+                .detail
+                .starts_with("networks[1].network_id must be between 1 and 100"),
+            "{}",
+            diags.0[0].detail
+        );
+        assert!(
+            diags.0[1].detail.starts_with("tags[*].key must not be empty"),
+            "{}",
+            diags.0[1].detail
+        );
+        assert!(
+            diags.0[2].detail.starts_with("records[\"www\"].ttl "),
+            "{}",
+            diags.0[2].detail
+        );
+        assert_eq!(diags.0[0].summary, "Invalid network_id");
+    }
+
+    #[test]
+    fn unknown_nested_values_are_left_for_plan_time() {
+        let config = obj(&[
+            (
+                "networks",
+                list(&[Value::Unknown, o(&[("network_id", Value::Unknown)])]),
+            ),
+            ("tags", Value::Unknown),
+            ("settings", o(&[("mode", Value::Unknown)])),
+        ]);
+        assert_eq!(validate_attributes(&block(), &config), Diagnostics::default());
+    }
+
+    #[test]
+    fn blocks_inside_blocks_report_a_real_path() {
+        let inner = NestedBlock {
+            name: "loader",
+            nesting: Nesting::Single,
+            max_items: 0,
+            block: Block {
+                attributes: vec![Attribute::string("kind").optional().validate(one_of(&["efi", "bios"]))],
+                ..Block::default()
+            },
+        };
+        let b = Block {
+            blocks: vec![NestedBlock {
+                name: "boot",
+                nesting: Nesting::Single,
+                max_items: 0,
+                block: Block {
+                    blocks: vec![inner],
+                    ..Block::default()
+                },
+            }],
+            ..Block::default()
+        };
+        let config = obj(&[("boot", o(&[("loader", o(&[("kind", s("floppy"))]))]))]);
+        let d = validate_attributes(&b, &config);
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(path(&d.0[0]), vec![attr("boot"), attr("loader"), attr("kind")]);
+        assert!(
+            d.0[0].detail.starts_with("boot.loader.kind must be one of"),
+            "{}",
+            d.0[0].detail
+        );
+    }
+}

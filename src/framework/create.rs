@@ -1,0 +1,262 @@
+//! Create: the request, the read-back or wait, and the reconciliation of a create whose outcome
+//! is unknown (a lost response), which is looked up by natural key and never blindly repeated.
+
+use super::ctx::{cancellable, Ctx};
+use super::diag::{Diagnostic, Diagnostics};
+use super::errors::translate;
+use super::mapping::{lookup, request_body, sendable, state_from_api};
+use super::paths::unwrap_envelope;
+use super::provider_defaults::resolve_provider_defaults;
+use super::resource::Resource;
+use super::schema::{Attribute, Block};
+use super::timeouts::{self, Operation};
+use super::value::{Object, Value};
+use level27_client::Error as ApiError;
+use serde_json::Value as Json;
+
+/// A failed create: the diagnostics, and the state of the object when the API did create it.
+#[derive(Debug)]
+pub struct CreateFailed {
+    pub state: Option<Object>,
+    pub diags: Diagnostics,
+}
+
+impl From<Diagnostic> for CreateFailed {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics::from(d).into()
+    }
+}
+
+impl From<Diagnostics> for CreateFailed {
+    fn from(diags: Diagnostics) -> Self {
+        CreateFailed { state: None, diags }
+    }
+}
+
+/// Terraform accepts no unknown value in the state an apply returns, at any depth.
+fn known_or_null(state: &Object) -> Object {
+    state.iter().map(|(k, v)| (k.clone(), deep_known_or_null(v))).collect()
+}
+
+fn deep_known_or_null(v: &Value) -> Value {
+    match v {
+        Value::Unknown => Value::Null,
+        Value::List(items) => Value::List(items.iter().map(deep_known_or_null).collect()),
+        Value::Set(items) => Value::Set(items.iter().map(deep_known_or_null).collect()),
+        Value::Tuple(items) => Value::Tuple(items.iter().map(deep_known_or_null).collect()),
+        Value::Map(m) => Value::Map(known_or_null(m)),
+        Value::Object(o) => Value::Object(known_or_null(o)),
+        other => other.clone(),
+    }
+}
+
+impl Resource {
+    /// Creates the object and returns its state. A failure after the API accepted the create (a
+    /// failed wait, read-back or cancellation) still returns the state with the new id, so that
+    /// Terraform keeps the object (tainted, to be replaced) instead of losing track of it.
+    pub async fn create(&self, ctx: &Ctx<'_>, planned: &Object, config: &Object) -> Result<Object, CreateFailed> {
+        let planned = &resolve_provider_defaults(self.block(), planned, ctx.provider_config);
+        let collection = self.path(self.spec.endpoint.collection, planned)?;
+        let send = sendable(self.block(), planned, config);
+        let body = Json::Object(request_body(self.block(), &send, None, false));
+        let posted = cancellable(ctx, ctx.client.post(&collection, &body))
+            .await
+            .map_err(|d| self.maybe_created(planned, d))?;
+        let response = match posted {
+            Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
+            Err(e) if e.is_outcome_unknown() && !self.spec.natural_key.is_empty() => {
+                tracing::warn!(
+                    resource = self.spec.type_name,
+                    "create outcome unknown; looking the object up before deciding"
+                );
+                self.reconcile_create(ctx, &collection, &body, planned, e).await?
+            }
+            Err(e) => {
+                let d = translate(&e, &self.action("create"), Some(self.block()));
+                return Err(if e.is_outcome_unknown() {
+                    self.maybe_created(planned, d)
+                } else {
+                    d
+                }
+                .into());
+            }
+        };
+        let mut state = state_from_api(self.block(), &response, planned);
+        if state.get("id").is_none_or(|v| v.is_null()) {
+            return Err(Diagnostic::error(
+                format!("Failed to {}", self.action("create")),
+                "The Level27 API answered the create without an object id.",
+            )
+            .into());
+        }
+        // From here on the object exists: every failure hands its state back.
+        let created = |state: &Object, d: Diagnostics| CreateFailed {
+            state: Some(self.finish(ctx, planned, known_or_null(state))),
+            diags: d,
+        };
+        let item = self
+            .path(self.spec.endpoint.item, &state)
+            .map_err(|d| created(&state, d))?;
+        if let Some(rule) = &self.spec.status {
+            let obj = self
+                .wait(ctx, rule, &item, timeouts::get(planned, Operation::Create), "create")
+                .await
+                .map_err(|d| created(&state, d))?;
+            state = state_from_api(self.block(), &obj, &state);
+        } else if self.differs_from_plan(&state, planned) {
+            // Seed: the 201 examples show fields as null that the request set (L635-680). Where an
+            // answer leaves out what was sent, the object is read back once rather than storing a
+            // state that contradicts the plan.
+            tracing::debug!(
+                resource = self.spec.type_name,
+                "create answer incomplete; reading the object back"
+            );
+            let r = cancellable(ctx, ctx.client.get(&item))
+                .await
+                .and_then(|r| r.map_err(|e| translate(&e, &self.action("read back"), Some(self.block()))))
+                .map_err(|d| created(&state, d))?;
+            state = state_from_api(self.block(), unwrap_envelope(&r, self.spec.endpoint.singular), &state);
+        }
+        Ok(self.finish(ctx, planned, state))
+    }
+
+    /// Whether a state read from the API contradicts a known value of the plan.
+    fn differs_from_plan(&self, state: &Object, planned: &Object) -> bool {
+        self.block().attributes.iter().any(|a| {
+            let want = planned.get(a.name).unwrap_or(&Value::Null);
+            a.api.read.is_some()
+                && !a.write_only
+                && !want.is_null()
+                && !want.admits(state.get(a.name).unwrap_or(&Value::Null))
+        })
+    }
+
+    /// After a create whose response was lost: adopt the object if it was created, create it once
+    /// more only if the API is certainly done with the lost request and made nothing.
+    ///
+    /// Choice: the match is by natural key, so an object that already existed with the same key
+    /// (an unmanaged team of the same name) is adopted as well; telling the two apart would need a
+    /// listing before every create, and the object is then the one the configuration describes.
+    async fn reconcile_create(
+        &self,
+        ctx: &Ctx<'_>,
+        collection: &str,
+        body: &Json,
+        planned: &Object,
+        first: ApiError,
+    ) -> Result<Json, Diagnostics> {
+        let mut last = first;
+        for _ in 0..3 {
+            if let Some(found) = self.look_up_lost_create(ctx, collection, planned, &last).await? {
+                return Ok(found);
+            }
+            if last.may_still_be_running() {
+                // Repeating it could make a second object once the first request finishes.
+                return Err(self.maybe_created(planned, translate(&last, &self.action("create"), Some(self.block()))));
+            }
+            let again = cancellable(ctx, ctx.client.post(collection, body))
+                .await
+                .map_err(|d| self.maybe_created(planned, d))?;
+            match again {
+                Ok(r) => return Ok(unwrap_envelope(&r, self.spec.endpoint.singular).clone()),
+                Err(e) if e.is_outcome_unknown() => last = e,
+                Err(e) => return Err(translate(&e, &self.action("create"), Some(self.block()))),
+            }
+        }
+        Err(self.maybe_created(planned, translate(&last, &self.action("create"), Some(self.block()))))
+    }
+
+    /// Looks for the object a lost create may have made. When the API may still be working on the
+    /// request, looks again after a pause or two before concluding it made nothing.
+    async fn look_up_lost_create(
+        &self,
+        ctx: &Ctx<'_>,
+        collection: &str,
+        planned: &Object,
+        lost: &ApiError,
+    ) -> Result<Option<Json>, Diagnostics> {
+        let pauses: &[u64] = if lost.may_still_be_running() { &[0, 2, 5] } else { &[0] };
+        for &secs in pauses {
+            if secs > 0 {
+                cancellable(ctx, tokio::time::sleep(std::time::Duration::from_secs(secs)))
+                    .await
+                    .map_err(|d| self.maybe_created(planned, d))?;
+            }
+            let found = self
+                .find_by_natural_key(ctx, collection, planned)
+                .await
+                .map_err(|d| self.maybe_created(planned, d))?;
+            if found.is_some() {
+                return Ok(found);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Adds to a create's failure that the object may exist after all, and how to adopt it.
+    fn maybe_created(&self, planned: &Object, mut diags: Diagnostics) -> Diagnostics {
+        let keys: Vec<String> = self
+            .spec
+            .natural_key
+            .iter()
+            .filter_map(|k| planned.get(*k).and_then(Value::as_str).map(|v| format!("{k} = {v:?}")))
+            .collect();
+        let shape = self.import_shape();
+        let which = if keys.is_empty() {
+            String::new()
+        } else {
+            format!(" with {}", keys.join(", "))
+        };
+        let note = format!(
+            " The create request may have reached the API: before applying again, check whether a {}{which} exists, and if it does, import it (`terraform import <address> {shape}`).",
+            self.spec.type_name
+        );
+        for d in diags
+            .0
+            .iter_mut()
+            .filter(|d| d.severity == super::diag::Severity::Error)
+        {
+            if !d.detail.ends_with('.') {
+                d.detail.push('.');
+            }
+            d.detail.push_str(&note);
+        }
+        diags
+    }
+
+    async fn find_by_natural_key(
+        &self,
+        ctx: &Ctx<'_>,
+        collection: &str,
+        planned: &Object,
+    ) -> Result<Option<Json>, Diagnostics> {
+        let keys: Vec<(&Attribute, &Value)> = self
+            .spec
+            .natural_key
+            .iter()
+            .filter_map(|k| Some((self.block().attribute(k)?, planned.get(*k)?)))
+            .collect();
+        let filter = keys.first().and_then(|(_, v)| v.as_str()).map(str::to_string);
+        let query: Vec<(&str, String)> = filter.into_iter().map(|f| ("filter", f)).collect();
+        let items = cancellable(ctx, ctx.client.list(collection, self.spec.endpoint.plural, &query))
+            .await?
+            .map_err(|e| translate(&e, &self.action("look up"), Some(self.block())))?;
+        // The newest match: a lost create is the most recent object with these keys.
+        Ok(items
+            .into_iter()
+            .filter(|item| {
+                keys.iter().all(|(a, v)| {
+                    let got = state_from_api(
+                        &Block {
+                            attributes: vec![(*a).clone()],
+                            ..Block::default()
+                        },
+                        item,
+                        &Object::new(),
+                    );
+                    got.get(a.name) == Some(*v)
+                })
+            })
+            .max_by_key(|item| lookup(item, "id").as_i64().unwrap_or_default()))
+    }
+}

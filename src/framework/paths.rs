@@ -1,0 +1,63 @@
+//! API paths rendered from state, and the API's envelopes.
+
+use super::value::Object;
+use super::value::Value;
+use serde_json::Value as Json;
+
+/// Fills `{attribute}` placeholders from the state. Ids are whole numbers; strings are
+/// percent-encoded so a name can never change the path.
+pub fn render_path(template: &str, state: &Object) -> Result<String, String> {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .ok_or_else(|| template.to_string())?;
+        let name = &rest[start + 1..end];
+        match state.get(name) {
+            Some(Value::Number(n)) => out.push_str(&n.to_string()),
+            Some(Value::String(s)) if !s.is_empty() => {
+                for b in s.bytes() {
+                    if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                        out.push(b as char);
+                    } else {
+                        out.push_str(&format!("%{b:02X}"));
+                    }
+                }
+            }
+            _ => return Err(name.to_string()),
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// `{"team": {...}}` → the object; tolerates an unwrapped object.
+pub fn unwrap_envelope<'a>(v: &'a Json, key: &str) -> &'a Json {
+    v.get(key).unwrap_or(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_rendered_from_state_and_encoded() {
+        let s: Object = [
+            ("organisation_id".to_string(), Value::int(12)),
+            ("id".to_string(), Value::string("5")),
+            ("name".to_string(), Value::string("a/b c")),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            render_path("/organisations/{organisation_id}/teams/{id}", &s).unwrap(),
+            "/organisations/12/teams/5"
+        );
+        assert_eq!(render_path("/x/{name}", &s).unwrap(), "/x/a%2Fb%20c");
+        assert_eq!(render_path("/x/{missing}", &s), Err("missing".to_string()));
+    }
+}
