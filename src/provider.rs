@@ -2,6 +2,7 @@
 //! resources and data sources it serves.
 
 use crate::data_sources;
+use crate::framework::shared_reads::SharedReads;
 use crate::framework::validate::{int_between, parse_duration, positive_duration, Validator};
 use crate::framework::{
     AttrPath, Attribute, Block, DataSource, Diagnostic, Diagnostics, Object, Resource, Schema, Type, Value,
@@ -28,6 +29,8 @@ pub struct Provider {
     pub write_only: std::sync::atomic::AtomicBool,
     /// The provider block as configured, for attributes that default to a provider argument.
     config: RwLock<Arc<Object>>,
+    /// Lists shared between the operations of this provider process.
+    pub reads: Arc<SharedReads>,
 }
 
 impl Default for Provider {
@@ -54,6 +57,7 @@ impl Provider {
             stop: CancellationToken::new(),
             write_only: std::sync::atomic::AtomicBool::new(false),
             config: RwLock::new(Arc::new(Object::new())),
+            reads: Arc::default(),
         }
     }
 

@@ -155,6 +155,7 @@ async fn create_team(base_url: String) -> Result<Object, CreateFailed> {
         stop: &stop,
         write_only: true,
         provider_config: &Object::new(),
+        reads: &Default::default(),
     };
     let resource = Resource::new(team::spec());
     let planned: Object = [

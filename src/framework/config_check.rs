@@ -123,6 +123,120 @@ fn each_element(nesting: Nesting, v: &Value, at: &Location, f: &mut dyn FnMut(&O
     }
 }
 
+/// A rule over a whole configuration: what one attribute's validators cannot see.
+#[derive(Clone, Debug)]
+pub enum ConfigRule {
+    /// Exactly one of these is set (a component's `system_id` or `systemgroup_id`).
+    ExactlyOneOf(&'static [&'static str]),
+    /// At most one of these is set.
+    AtMostOneOf(&'static [&'static str]),
+    /// `attribute` must be set when `when` has one of the values `is` (php needs `version`;
+    /// an onsite contact needs `fax`).
+    RequiredWhen {
+        attribute: &'static str,
+        when: &'static str,
+        is: &'static [&'static str],
+    },
+    /// `attribute` may be set only when `when` has one of the values `is` (`jailed` is for php
+    /// and other web components, not mysql).
+    OnlyWhen {
+        attribute: &'static str,
+        when: &'static str,
+        is: &'static [&'static str],
+    },
+    /// A check of its own: the diagnostics for a configuration (record content per record type).
+    Custom(fn(&Object) -> Diagnostics),
+}
+
+fn is_set(config: &Object, name: &str) -> Option<bool> {
+    match config.get(name).unwrap_or(&Value::Null) {
+        Value::Unknown => None,
+        v => Some(!v.is_null()),
+    }
+}
+
+fn choices(is: &[&str]) -> String {
+    is.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ")
+}
+
+impl ConfigRule {
+    /// Checks `config`; values not known yet are left for the plan, when they may be.
+    pub fn check(&self, config: &Object) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        match self {
+            ConfigRule::ExactlyOneOf(names) | ConfigRule::AtMostOneOf(names) => {
+                let states: Vec<Option<bool>> = names.iter().map(|n| is_set(config, n)).collect();
+                let set: Vec<&str> = names
+                    .iter()
+                    .zip(&states)
+                    .filter(|(_, s)| **s == Some(true))
+                    .map(|(n, _)| *n)
+                    .collect();
+                let list = names.join(", ");
+                if set.len() > 1 {
+                    diags.push(
+                        Diagnostic::error(
+                            "Conflicting arguments",
+                            format!("Only one of {list} may be set; {} are.", set.join(" and ")),
+                        )
+                        .at(AttrPath::attr(set[1])),
+                    );
+                } else if matches!(self, ConfigRule::ExactlyOneOf(_))
+                    && set.is_empty()
+                    && states.iter().all(|s| *s == Some(false))
+                {
+                    diags.push(Diagnostic::error(
+                        "Missing argument",
+                        format!("Exactly one of {list} must be set."),
+                    ));
+                }
+            }
+            ConfigRule::RequiredWhen { attribute, when, is } => {
+                if let Some(v) = config.get(*when).and_then(Value::as_str) {
+                    if is.contains(&v) && is_set(config, attribute) == Some(false) {
+                        diags.push(
+                            Diagnostic::error(
+                                format!("Missing {attribute}"),
+                                format!("{attribute} is required when {when} is {v:?}."),
+                            )
+                            .at(AttrPath::attr(*attribute)),
+                        );
+                    }
+                }
+            }
+            ConfigRule::OnlyWhen { attribute, when, is } => {
+                if let Some(v) = config.get(*when).and_then(Value::as_str) {
+                    if !is.contains(&v) && is_set(config, attribute) == Some(true) {
+                        diags.push(
+                            Diagnostic::error(
+                                format!("Invalid {attribute}"),
+                                format!(
+                                    "{attribute} applies only when {when} is one of {}; it is {v:?}.",
+                                    choices(is)
+                                ),
+                            )
+                            .at(AttrPath::attr(*attribute)),
+                        );
+                    }
+                }
+            }
+            ConfigRule::Custom(f) => diags.extend(f(config)),
+        }
+        diags
+    }
+
+    /// The attributes a rule names, for `spec_check`.
+    pub fn names(&self) -> Vec<&'static str> {
+        match self {
+            ConfigRule::ExactlyOneOf(n) | ConfigRule::AtMostOneOf(n) => n.to_vec(),
+            ConfigRule::RequiredWhen { attribute, when, .. } | ConfigRule::OnlyWhen { attribute, when, .. } => {
+                vec![attribute, when]
+            }
+            ConfigRule::Custom(_) => Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +374,98 @@ mod tests {
             "{}",
             d.0[0].detail
         );
+    }
+
+    mod rules {
+        use super::super::*;
+
+        fn cfg(pairs: &[(&str, Value)]) -> Object {
+            pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+        }
+
+        #[test]
+        fn exactly_one_of() {
+            let r = ConfigRule::ExactlyOneOf(&["system_id", "systemgroup_id"]);
+            let both = cfg(&[
+                ("system_id", Value::string("1")),
+                ("systemgroup_id", Value::string("2")),
+            ]);
+            let d = r.check(&both);
+            assert_eq!(d.0.len(), 1);
+            assert_eq!(d.0[0].path, Some(AttrPath::attr("systemgroup_id")));
+            assert!(
+                d.0[0].detail.contains("Only one of system_id, systemgroup_id"),
+                "{}",
+                d.0[0].detail
+            );
+            let none = cfg(&[("system_id", Value::Null), ("systemgroup_id", Value::Null)]);
+            assert!(r.check(&none).0[0].detail.contains("Exactly one of"));
+            assert!(!r.check(&cfg(&[("system_id", Value::string("1"))])).has_errors());
+            // One not known yet: it may be the one.
+            let unknown = cfg(&[("system_id", Value::Unknown), ("systemgroup_id", Value::Null)]);
+            assert!(!r.check(&unknown).has_errors());
+            assert!(!ConfigRule::AtMostOneOf(&["a", "b"]).check(&cfg(&[])).has_errors());
+        }
+
+        #[test]
+        fn required_and_allowed_per_value_of_another_attribute() {
+            let version = ConfigRule::RequiredWhen {
+                attribute: "version",
+                when: "type",
+                is: &["php"],
+            };
+            let php = cfg(&[("type", Value::string("php")), ("version", Value::Null)]);
+            let d = version.check(&php);
+            assert_eq!(d.0[0].path, Some(AttrPath::attr("version")));
+            assert!(
+                d.0[0].detail.contains("required when type is \"php\""),
+                "{}",
+                d.0[0].detail
+            );
+            assert!(!version.check(&cfg(&[("type", Value::string("mysql"))])).has_errors());
+            assert!(!version.check(&cfg(&[("type", Value::Unknown)])).has_errors());
+
+            let jailed = ConfigRule::OnlyWhen {
+                attribute: "jailed",
+                when: "type",
+                is: &["php", "nodejs"],
+            };
+            let mysql = cfg(&[("type", Value::string("mysql")), ("jailed", Value::Bool(true))]);
+            let d = jailed.check(&mysql);
+            assert_eq!(d.0[0].path, Some(AttrPath::attr("jailed")));
+            assert!(d.0[0].detail.contains("\"php\", \"nodejs\""), "{}", d.0[0].detail);
+            assert!(!jailed
+                .check(&cfg(&[("type", Value::string("php")), ("jailed", Value::Bool(true))]))
+                .has_errors());
+            assert!(!jailed.check(&cfg(&[("type", Value::string("mysql"))])).has_errors());
+        }
+
+        #[test]
+        fn custom_rules_see_the_whole_configuration() {
+            fn a_needs_ipv4(c: &Object) -> Diagnostics {
+                let mut d = Diagnostics::default();
+                if c.get("type").and_then(Value::as_str) == Some("A")
+                    && c.get("content")
+                        .and_then(Value::as_str)
+                        .is_some_and(|s| s.parse::<std::net::Ipv4Addr>().is_err())
+                {
+                    d.push(
+                        Diagnostic::error("Invalid content", "An A record holds an IPv4 address.")
+                            .at(AttrPath::attr("content")),
+                    );
+                }
+                d
+            }
+            let r = ConfigRule::Custom(a_needs_ipv4);
+            assert!(r
+                .check(&cfg(&[("type", Value::string("A")), ("content", Value::string("www"))]))
+                .has_errors());
+            assert!(!r
+                .check(&cfg(&[
+                    ("type", Value::string("A")),
+                    ("content", Value::string("192.0.2.1"))
+                ]))
+                .has_errors());
+        }
     }
 }

@@ -11,6 +11,7 @@ use super::resource::Resource;
 use super::schema::{Attribute, Block};
 use super::timeouts::{self, Operation};
 use super::value::{Object, Value};
+use super::wait::{Goal, Observed, Wait};
 use level27_client::Error as ApiError;
 use serde_json::Value as Json;
 
@@ -58,10 +59,15 @@ impl Resource {
         let planned = &resolve_provider_defaults(self.block(), planned, ctx.provider_config);
         let collection = self.path(self.spec.endpoint.collection, planned)?;
         let send = sendable(self.block(), planned, config);
-        let body = Json::Object(request_body(self.block(), &send, None, false));
+        let mut body = request_body(self.block(), &send, None, false);
+        if let Some((field, teams)) = self.spec.membership.as_ref().and_then(|m| m.create_body(planned)) {
+            body.insert(field.to_string(), teams);
+        }
+        let body = Json::Object(body);
         let posted = cancellable(ctx, ctx.client.post(&collection, &body))
             .await
             .map_err(|d| self.maybe_created(planned, d))?;
+        ctx.reads.invalidate();
         let response = match posted {
             Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
             Err(e) if e.is_outcome_unknown() && !self.spec.natural_key.is_empty() => {
@@ -97,12 +103,31 @@ impl Resource {
         let item = self
             .path(self.spec.endpoint.item, &state)
             .map_err(|d| created(&state, d))?;
+        let timeout = timeouts::get(planned, Operation::Create);
+        let mut obj = response;
         if let Some(rule) = &self.spec.status {
-            let obj = self
-                .wait(ctx, rule, &item, timeouts::get(planned, Operation::Create), "create")
-                .await
-                .map_err(|d| created(&state, d))?;
-            state = state_from_api(self.block(), &obj, &state);
+            // The create's answer shows the first status: no look is needed when it is already
+            // final, and the first poll waits one interval when it is not.
+            let answered = rule.observe(&obj);
+            if answered != Observed::Ready {
+                let first_look_done = matches!(answered, Observed::Pending(_));
+                obj = self
+                    .wait(
+                        ctx,
+                        rule,
+                        &item,
+                        Wait {
+                            goal: Goal::Ready,
+                            verb: "create",
+                            timeout,
+                            first_look_done,
+                        },
+                    )
+                    .await
+                    .map_err(|d| created(&state, d))?
+                    .unwrap_or_default();
+                state = state_from_api(self.block(), &obj, &state);
+            }
         } else if self.differs_from_plan(&state, planned) {
             // Seed: the 201 examples show fields as null that the request set (L635-680). Where an
             // answer leaves out what was sent, the object is read back once rather than storing a
@@ -111,12 +136,40 @@ impl Resource {
                 resource = self.spec.type_name,
                 "create answer incomplete; reading the object back"
             );
-            let r = cancellable(ctx, ctx.client.get(&item))
+            obj = self
+                .read_back(ctx, &item, timeout, "create")
                 .await
-                .and_then(|r| r.map_err(|e| translate(&e, &self.action("read back"), Some(self.block()))))
                 .map_err(|d| created(&state, d))?;
-            state = state_from_api(self.block(), unwrap_envelope(&r, self.spec.endpoint.singular), &state);
+            state = state_from_api(self.block(), &obj, &state);
         }
+        // What the create form does not take: team links (when it has no `autoTeams`) and
+        // desired states, each followed by one more read.
+        let mut again = false;
+        if let Some(m) = self.spec.membership.as_ref().filter(|m| m.create_field.is_none()) {
+            let teams = planned.get(m.attribute).unwrap_or(&Value::Null);
+            again |= m
+                .reconcile(ctx, &state, &Value::Null, teams)
+                .await
+                .map_err(|d| created(&state, d))?;
+        }
+        let mut wanted = state.clone();
+        for d in &self.spec.desired_states {
+            wanted.insert(
+                d.attribute.to_string(),
+                planned.get(d.attribute).cloned().unwrap_or_default(),
+            );
+        }
+        again |= self
+            .reach_desired_states(ctx, &wanted, &obj, timeout)
+            .await
+            .map_err(|d| created(&state, d))?;
+        if again {
+            obj = self
+                .read_back(ctx, &item, timeout, "create")
+                .await
+                .map_err(|d| created(&state, d))?;
+        }
+        let state = self.state_of(ctx, &obj, &state).await.map_err(|d| created(&state, d))?;
         Ok(self.finish(ctx, planned, state))
     }
 

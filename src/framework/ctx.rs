@@ -1,6 +1,7 @@
 //! What every operation needs, and how it stops when Terraform asks.
 
 use super::diag::{Diagnostic, Diagnostics};
+use super::shared_reads::SharedReads;
 use super::value::Object;
 use level27_client::Client;
 use tokio_util::sync::CancellationToken;
@@ -13,6 +14,8 @@ pub struct Ctx<'a> {
     pub write_only: bool,
     /// The provider's configuration, for attributes that default to a provider argument.
     pub provider_config: &'a Object,
+    /// Lists read once and shared between operations (secondary reads, plan-time lookups).
+    pub reads: &'a SharedReads,
 }
 
 pub fn cancelled() -> Diagnostics {

@@ -22,7 +22,7 @@ pub fn request_body(block: &Block, planned: &Object, prior: Option<&Object>, onl
     let mut body = Map::new();
     for a in &block.attributes {
         let Some(field) = a.api.send else { continue };
-        if prior.is_some() && a.api.create_only {
+        if (prior.is_some() && a.api.create_only) || (prior.is_none() && a.api.update_only) {
             continue;
         }
         let v = planned.get(a.name).unwrap_or(&Value::Null);
@@ -116,7 +116,7 @@ pub fn state_from_api(block: &Block, api: &Json, base: &Object) -> Object {
     for a in &block.attributes {
         let value = if a.write_only {
             Value::Null
-        } else if let Some(path) = a.api.read {
+        } else if let (Some(path), None) = (a.api.read, a.api.via) {
             let prior = base.get(a.name).unwrap_or(&Value::Null);
             from_api_value(lookup(api, path), a, prior)
         } else {
@@ -125,6 +125,15 @@ pub fn state_from_api(block: &Block, api: &Json, base: &Object) -> Object {
         out.insert(a.name.to_string(), value);
     }
     out
+}
+
+/// The value of an attribute read from another API item (`ApiField::via`), normalised as
+/// `state_from_api` normalises the object's own fields.
+pub fn attribute_from_api(a: &Attribute, item: &Json, prior: &Value) -> Value {
+    match a.api.read {
+        Some(path) => from_api_value(lookup(item, path), a, prior),
+        None => prior.clone(),
+    }
 }
 
 /// Reads a dotted path (`"country.id"`); a missing step is null.

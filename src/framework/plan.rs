@@ -163,7 +163,11 @@ fn replacements(attrs: &[Attribute], at: &AttrPath, prior: &Object, planned: &Ob
         let new = get(planned, a.name);
         let path = at.clone().then(a.name);
         if a.requires_replace && a.mode != Mode::Computed {
-            if new != old && !(old.is_null() && a.mode.is_computed()) {
+            // A null prior of an attribute the API never returns (after an import, or from a
+            // state written before the attribute existed) is not knowledge of the object: the
+            // configured value is adopted, not a reason to replace.
+            let unknown_before = old.is_null() && (a.mode.is_computed() || a.api.read.is_none());
+            if new != old && !unknown_before {
                 out.push(path);
             }
         } else if let Some(n) = &a.nested {

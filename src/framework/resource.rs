@@ -4,17 +4,23 @@
 //! reconciliation of a create whose outcome is unknown.
 
 use super::config_check::validate_attributes;
+use super::config_check::ConfigRule;
 use super::ctx::{cancellable, Ctx};
+use super::desired_state::DesiredState;
 use super::diag::{Diagnostic, Diagnostics};
 use super::errors::translate;
+use super::mapping::attribute_from_api;
 use super::mapping::{request_body, sendable, state_from_api};
+use super::membership::Membership;
 use super::paths::{render_path, unwrap_envelope};
 use super::plan::{keep_write_only, plan, Plan};
+use super::plan_checks::RangeCheck;
 use super::provider_defaults::apply_provider_defaults;
 use super::schema::{Attribute, Block, Schema};
+use super::shared_reads::SharedReads;
 use super::timeouts::{self, Operation};
 use super::value::{Object, Type, Value};
-use super::wait::StatusRule;
+use super::wait::{Goal, Observed, StatusRule, Wait};
 use serde_json::Value as Json;
 
 /// How the API updates an object.
@@ -56,6 +62,48 @@ pub struct ResourceSpec {
     /// `state_upgraders[v]` turns the stored JSON state of schema version `v` into version
     /// `v + 1`; `version` must equal their number.
     pub state_upgraders: &'static [StateUpgrader],
+    /// Rules over the whole configuration (exactly one of, required when, …), checked at
+    /// validate and plan time.
+    pub rules: Vec<ConfigRule>,
+    /// Refresh reads the object from its collection's list, read once and shared by every object
+    /// of the same collection (N records of a domain: one paged list, not N GETs). An object
+    /// missing from the list is read with its own GET.
+    pub refresh_from_list: bool,
+    /// Which teams see the object (`team_ids`).
+    pub membership: Option<Membership>,
+    /// Attributes reached through actions (`power_state`).
+    pub desired_states: Vec<DesiredState>,
+    /// Checks at plan time against objects only the API knows (a vm's size limits).
+    pub plan_checks: Vec<RangeCheck>,
+}
+
+impl Default for ResourceSpec {
+    /// An empty spec for `..ResourceSpec::default()`: the capabilities a resource does not use.
+    /// `spec_check` rejects one left without a type name, attributes or paths.
+    fn default() -> Self {
+        ResourceSpec {
+            type_name: "",
+            description: "",
+            version: 0,
+            attributes: Vec::new(),
+            endpoint: Endpoint {
+                collection: "",
+                item: "",
+                singular: "",
+                plural: "",
+                update: UpdateVerb::None,
+            },
+            import_id: &["id"],
+            natural_key: &[],
+            status: None,
+            state_upgraders: &[],
+            rules: Vec::new(),
+            refresh_from_list: false,
+            membership: None,
+            desired_states: Vec::new(),
+            plan_checks: Vec::new(),
+        }
+    }
 }
 
 /// One step of a state upgrade, on Terraform's JSON form of the stored state.
@@ -71,7 +119,7 @@ pub struct Resource {
 impl Resource {
     pub fn new(spec: ResourceSpec) -> Resource {
         let mut blocks = Vec::new();
-        if spec.status.is_some() {
+        if spec.status.is_some() || !spec.desired_states.is_empty() {
             blocks.push(timeouts::block(&[
                 Operation::Create,
                 Operation::Update,
@@ -101,7 +149,22 @@ impl Resource {
 
     /// Plan-time validation of the configuration; makes no API call.
     pub fn validate(&self, config: &Object) -> Diagnostics {
-        validate_attributes(self.block(), config)
+        let mut diags = validate_attributes(self.block(), config);
+        for rule in &self.spec.rules {
+            diags.extend(rule.check(config));
+        }
+        diags
+    }
+
+    /// The plan's checks against the API (`plan_checks`); unknown values wait for the apply's plan.
+    pub async fn check_plan(&self, ctx: &Ctx<'_>, planned: &Object) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        for check in &self.spec.plan_checks {
+            match check.check(ctx, planned).await {
+                Ok(d) | Err(d) => diags.extend(d),
+            }
+        }
+        diags
     }
 
     pub fn plan(
@@ -133,14 +196,103 @@ impl Resource {
     /// Reads the object; `None` when it no longer exists (drift: Terraform plans to create it).
     pub async fn read(&self, ctx: &Ctx<'_>, state: &Object) -> Result<Option<Object>, Diagnostics> {
         let item = self.path(self.spec.endpoint.item, state)?;
-        match cancellable(ctx, ctx.client.get(&item)).await? {
-            Ok(r) => Ok(Some(self.finish(
-                ctx,
-                state,
-                state_from_api(self.block(), unwrap_envelope(&r, self.spec.endpoint.singular), state),
-            ))),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(translate(&e, &self.action("read"), Some(self.block()))),
+        let listed = match self.spec.refresh_from_list {
+            true => self.find_in_collection(ctx, state).await?,
+            false => None,
+        };
+        let obj = match listed {
+            Some(obj) => obj,
+            None => match cancellable(ctx, ctx.client.get(&item)).await? {
+                Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
+                Err(e) if e.is_not_found() => return Ok(None),
+                Err(e) => return Err(translate(&e, &self.action("read"), Some(self.block()))),
+            },
+        };
+        // A deleted object some APIs still answer for (status `deleted`) is gone, as a 404 is.
+        if self
+            .spec
+            .status
+            .as_ref()
+            .is_some_and(|r| r.observe(&obj) == Observed::Gone)
+        {
+            return Ok(None);
+        }
+        let new = self.state_of(ctx, &obj, state).await?;
+        Ok(Some(self.finish(ctx, state, new)))
+    }
+
+    /// The object from its collection's shared list, if it is there.
+    async fn find_in_collection(&self, ctx: &Ctx<'_>, state: &Object) -> Result<Option<Json>, Diagnostics> {
+        let Some(id) = state.get("id").and_then(Value::as_str) else {
+            return Ok(None);
+        };
+        let collection = self.path(self.spec.endpoint.collection, state)?;
+        let items = cancellable(ctx, ctx.reads.list(ctx.client, &collection, self.spec.endpoint.plural))
+            .await?
+            .map_err(|e| translate(&e, &self.action("read"), Some(self.block())))?;
+        Ok(SharedReads::find(&items, "id", id).cloned())
+    }
+
+    /// The state for an API object: its own fields, then what other endpoints hold (attributes
+    /// read via a shared list, team membership) and desired states.
+    pub(crate) async fn state_of(&self, ctx: &Ctx<'_>, obj: &Json, base: &Object) -> Result<Object, Diagnostics> {
+        let mut state = state_from_api(self.block(), obj, base);
+        for a in &self.block().attributes {
+            let Some(source) = a.api.via else { continue };
+            let Some(key) = state.get(source.by).and_then(Value::as_str).map(str::to_string) else {
+                continue;
+            };
+            let path = self.path(source.path, &state)?;
+            let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, source.plural))
+                .await?
+                .map_err(|e| translate(&e, &self.action("read"), Some(self.block())))?;
+            let prior = base.get(a.name).cloned().unwrap_or_default();
+            let v = match SharedReads::find(&items, source.key, &key) {
+                Some(item) => attribute_from_api(a, item, &prior),
+                // Not listed (yet): what we knew stands.
+                None => prior,
+            };
+            state.insert(a.name.to_string(), v);
+        }
+        if let Some(m) = &self.spec.membership {
+            let teams = m.read(ctx, obj, &state).await?;
+            state.insert(m.attribute.to_string(), teams);
+        }
+        for d in &self.spec.desired_states {
+            state.insert(d.attribute.to_string(), d.read(obj));
+        }
+        Ok(state)
+    }
+
+    /// Reads the object after a change, waiting for a final status where it has one.
+    pub(crate) async fn read_back(
+        &self,
+        ctx: &Ctx<'_>,
+        item: &str,
+        timeout: std::time::Duration,
+        verb: &str,
+    ) -> Result<Json, Diagnostics> {
+        match &self.spec.status {
+            Some(rule) => Ok(self
+                .wait(
+                    ctx,
+                    rule,
+                    item,
+                    Wait {
+                        goal: Goal::Ready,
+                        verb,
+                        timeout,
+                        first_look_done: false,
+                    },
+                )
+                .await?
+                .unwrap_or_default()),
+            None => {
+                let r = cancellable(ctx, ctx.client.get(item))
+                    .await?
+                    .map_err(|e| translate(&e, &self.action("read back"), Some(self.block())))?;
+                Ok(unwrap_envelope(&r, self.spec.endpoint.singular).clone())
+            }
         }
     }
 
@@ -160,21 +312,34 @@ impl Resource {
             .attributes
             .iter()
             .any(|a| a.api.send.is_some() && !a.api.create_only && prior.get(a.name) != planned.get(a.name));
-        if changed_sendable
-            || self
-                .block()
-                .attributes
-                .iter()
-                .any(|a| a.write_only && send.get(a.name).is_some_and(|v| !v.is_null()))
-        {
+        let write_only_sent = self
+            .block()
+            .attributes
+            .iter()
+            .any(|a| a.write_only && send.get(a.name).is_some_and(|v| !v.is_null()));
+        let mut changed = false;
+        if changed_sendable || write_only_sent {
             let body = Json::Object(body);
             let result = match verb {
                 UpdateVerb::Put => cancellable(ctx, ctx.client.put(&item, &body)).await?,
                 UpdateVerb::Patch => cancellable(ctx, ctx.client.patch(&item, &body)).await?,
                 UpdateVerb::None => Ok(()),
             };
+            ctx.reads.invalidate();
             result.map_err(|e| translate(&e, &self.action("update"), Some(self.block())))?;
-        } else {
+            changed = true;
+        }
+        if let Some(m) = &self.spec.membership {
+            let (before, after) = (attr(prior, m.attribute), attr(planned, m.attribute));
+            changed |= m.reconcile(ctx, prior, before, after).await?;
+        }
+        let timeout = timeouts::get(planned, Operation::Update);
+        let desired_changed = self
+            .spec
+            .desired_states
+            .iter()
+            .any(|d| attr(prior, d.attribute) != attr(planned, d.attribute));
+        if !changed && !desired_changed {
             // Only provider-side settings (such as timeouts) changed: nothing to send.
             let mut state = planned.clone();
             for a in &self.block().attributes {
@@ -185,19 +350,12 @@ impl Resource {
             }
             return Ok(state);
         }
-        let obj = match &self.spec.status {
-            Some(rule) => {
-                self.wait(ctx, rule, &item, timeouts::get(planned, Operation::Update), "update")
-                    .await?
-            }
-            None => {
-                let r = cancellable(ctx, ctx.client.get(&item))
-                    .await?
-                    .map_err(|e| translate(&e, &self.action("read back"), Some(self.block())))?;
-                unwrap_envelope(&r, self.spec.endpoint.singular).clone()
-            }
-        };
-        Ok(self.finish(ctx, planned, state_from_api(self.block(), &obj, planned)))
+        let mut obj = self.read_back(ctx, &item, timeout, "update").await?;
+        if self.reach_desired_states(ctx, planned, &obj, timeout).await? {
+            obj = self.read_back(ctx, &item, timeout, "update").await?;
+        }
+        let state = self.state_of(ctx, &obj, planned).await?;
+        Ok(self.finish(ctx, planned, state))
     }
 
     pub async fn delete(&self, ctx: &Ctx<'_>, prior: &Object) -> Result<(), Diagnostics> {
@@ -208,14 +366,21 @@ impl Resource {
             Err(e) if e.is_not_found() => return Ok(()),
             Err(e) => return Err(translate(&e, &self.action("delete"), Some(self.block()))),
         }
-        if self.spec.status.is_some() {
-            let rule = StatusRule {
-                field: "status",
-                ready: &[],
-            };
-            self.wait(ctx, &rule, &item, timeouts::get(prior, Operation::Delete), "delete")
-                .await
-                .map(|_| ())?;
+        ctx.reads.invalidate();
+        if let Some(rule) = &self.spec.status {
+            let timeout = timeouts::get(prior, Operation::Delete);
+            self.wait(
+                ctx,
+                rule,
+                &item,
+                Wait {
+                    goal: Goal::Gone,
+                    verb: "delete",
+                    timeout,
+                    first_look_done: false,
+                },
+            )
+            .await?;
         }
         Ok(())
     }
@@ -229,4 +394,8 @@ impl Resource {
             .into()
         })
     }
+}
+
+fn attr<'a>(o: &'a Object, name: &str) -> &'a Value {
+    o.get(name).unwrap_or(&Value::Null)
 }

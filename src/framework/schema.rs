@@ -32,13 +32,34 @@ pub struct ApiField {
     /// A dotted path in the API object it is read back from (`"country.id"`). Attributes without
     /// one keep the value they had (e.g. ids that only appear in the URL).
     pub read: Option<&'static str>,
-    /// Sent only on create (the API ignores or rejects it on update).
+    /// Sent only on create (the API ignores or rejects it on update); a change must replace the
+    /// object, so it is declared together with `requires_replace` (`spec_check` enforces it).
     pub create_only: bool,
+    /// Sent only on update (the create form does not take it: a system's `limitRiops`).
+    pub update_only: bool,
     /// Sent in every PATCH even when unchanged, for APIs whose PATCH form marks it required.
     pub always_send: bool,
     /// An object id: a string in Terraform (see [`Attribute::id`]), a JSON number in the API,
     /// read back from a number, a numeric string or a nested `{"id": …}` object.
     pub id: bool,
+    /// Read from an item of another list instead of the object (see [`ListSource`]); `read` is
+    /// then the path inside that item.
+    pub via: Option<&'static ListSource>,
+}
+
+/// A list the API serves beside the object, holding values the object's own GET lacks (a url's
+/// `handleDns` is only in `/apps/{appId}/urls`). Read once per refresh and shared by every
+/// resource that needs it (`framework::shared_reads`).
+#[derive(Debug)]
+pub struct ListSource {
+    /// The list's path, with `{attribute}` placeholders filled from the state.
+    pub path: &'static str,
+    /// Its envelope key.
+    pub plural: &'static str,
+    /// The item field that identifies the object (`id`)…
+    pub key: &'static str,
+    /// …equal to this attribute's value (`id`).
+    pub by: &'static str,
 }
 
 #[derive(Clone)]
@@ -201,6 +222,7 @@ impl Attribute {
     }
 
     /// A default makes the attribute optional+computed: the plan shows the value that will be used.
+    /// (A mode set after it, `.default(v).required()`, is a contradiction `spec_check` reports.)
     pub fn default(mut self, v: Value) -> Self {
         self.default = Some(v);
         self.mode = Mode::OptionalComputed;
@@ -240,6 +262,20 @@ impl Attribute {
 
     pub fn create_only(mut self) -> Self {
         self.api.create_only = true;
+        self
+    }
+
+    /// Read back from the item of `source` that is this object, at `path` inside it.
+    pub fn read_via(mut self, source: &'static ListSource, path: &'static str) -> Self {
+        self.api.via = Some(source);
+        self.api.read = Some(path);
+        self
+    }
+
+    /// Sent on update only; on create the API decides the value (make it optional+computed, or
+    /// the plan after create cannot hold).
+    pub fn update_only(mut self) -> Self {
+        self.api.update_only = true;
         self
     }
 

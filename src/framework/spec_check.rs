@@ -5,6 +5,7 @@
 
 use super::resource::{ResourceSpec, UpdateVerb};
 use super::schema::{Attribute, Mode, Nesting};
+use super::value::Type;
 use std::collections::BTreeSet;
 
 /// A value only the API decides: it must be read back, or it stays unknown after apply.
@@ -64,6 +65,44 @@ fn check_nested(name: &str, parent: &Attribute, read: bool, problems: &mut Vec<S
     }
 }
 
+/// Declarations that contradict each other, whatever the order of the builder calls.
+fn check_declaration(name: &str, a: &Attribute, problems: &mut Vec<String>) {
+    if a.default.is_some() && a.mode != Mode::OptionalComputed {
+        problems.push(format!(
+            "{name}: a default applies to an optional attribute; a mode set after `.default()` ({:?}) contradicts it",
+            a.mode
+        ));
+    }
+    if a.provider_default.is_some() && a.mode != Mode::OptionalComputed {
+        problems.push(format!(
+            "{name}: a provider default applies to an optional attribute; a mode set after `.provider_default()` ({:?}) contradicts it",
+            a.mode
+        ));
+    }
+    if a.api.create_only && !a.requires_replace {
+        // Otherwise a changed value would be planned as an update that sends nothing.
+        problems.push(format!(
+            "{name}: create_only needs requires_replace (the API cannot change it in place)"
+        ));
+    }
+    if a.api.create_only && a.api.update_only {
+        problems.push(format!("{name}: create_only and update_only exclude each other"));
+    }
+    if (a.api.create_only || a.api.update_only || a.api.always_send) && a.api.send.is_none() {
+        problems.push(format!(
+            "{name}: create_only, update_only and always_send need an API field to send it as"
+        ));
+    }
+    if a.api.update_only && a.mode == Mode::Required {
+        problems.push(format!(
+            "{name}: update_only values are not sent on create, so the attribute cannot be required"
+        ));
+    }
+    if a.write_only && a.mode.is_computed() {
+        problems.push(format!("{name}: a write-only attribute cannot be computed"));
+    }
+}
+
 impl ResourceSpec {
     /// Every broken invariant, each described with the resource type and attribute concerned.
     pub fn check(&self) -> Result<(), Vec<String>> {
@@ -103,8 +142,11 @@ impl ResourceSpec {
                     a.name
                 ));
             }
+            check_declaration(&format!("{t}.{}", a.name), a, &mut problems);
             check_nested(&format!("{t}.{}", a.name), a, a.api.read.is_some(), &mut problems);
         }
+
+        self.check_capabilities(&names, &mut problems);
 
         for (what, list) in [("import_id", self.import_id), ("natural_key", self.natural_key)] {
             for name in list.iter().filter(|n| !names.contains(*n)) {
@@ -129,6 +171,75 @@ impl ResourceSpec {
             Ok(())
         } else {
             Err(problems)
+        }
+    }
+}
+
+impl ResourceSpec {
+    /// The declarations of the engine's capabilities name attributes that exist, of the right kind.
+    fn check_capabilities(&self, names: &BTreeSet<&str>, problems: &mut Vec<String>) {
+        let t = self.type_name;
+        let attr = |n: &str| self.attributes.iter().find(|a| a.name == n);
+        let named = |what: &str, n: &str, problems: &mut Vec<String>| {
+            if !names.contains(n) {
+                problems.push(format!("{t}: {what} names {n:?}, which is not an attribute"));
+            }
+        };
+        for rule in &self.rules {
+            for n in rule.names() {
+                named("a config rule", n, problems);
+            }
+        }
+        for c in &self.plan_checks {
+            named("a plan check", c.by, problems);
+            for (n, _, _) in c.bounds {
+                named("a plan check", n, problems);
+            }
+        }
+        for a in &self.attributes {
+            if let Some(source) = a.api.via {
+                named("a list source", source.by, problems);
+                if let Ok(found) = placeholders(source.path) {
+                    for n in found {
+                        named("a list source path", n, problems);
+                    }
+                }
+            }
+        }
+        if let Some(m) = &self.membership {
+            named("the membership", m.organisation, problems);
+            match attr(m.attribute) {
+                None => named("the membership", m.attribute, problems),
+                Some(a) => {
+                    if a.mode != Mode::OptionalComputed || !matches!(&a.ty, Type::Set(e) if **e == Type::String) {
+                        problems.push(format!(
+                            "{t}.{}: team membership is an optional+computed set of id strings (left out: not managed)",
+                            a.name
+                        ));
+                    }
+                    if a.api.send.is_some() || a.api.read.is_some() {
+                        problems.push(format!(
+                            "{t}.{}: team membership is sent and read by the engine, not as an API field",
+                            a.name
+                        ));
+                    }
+                }
+            }
+        }
+        for d in &self.desired_states {
+            match attr(d.attribute) {
+                None => named("a desired state", d.attribute, problems),
+                Some(a) if a.mode != Mode::OptionalComputed || a.api.send.is_some() || a.api.read.is_some() => {
+                    problems.push(format!(
+                        "{t}.{}: a desired state is optional+computed and reached through actions, not an API field",
+                        a.name
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        if self.refresh_from_list && self.endpoint.plural.is_empty() {
+            problems.push(format!("{t}: refresh_from_list needs the collection's envelope key"));
         }
     }
 }
@@ -229,6 +340,88 @@ mod tests {
         rejects("a placeholder is not closed", "without '}'", |s| {
             s.endpoint.item = "/organisations/{organisation_id}/teams/{id"
         });
+        rejects(
+            "a default followed by required()",
+            "level27_team.admin_only: a default",
+            |s| {
+                let a = s.attributes.iter_mut().find(|a| a.name == "admin_only").unwrap();
+                *a = a.clone().default(crate::framework::Value::Bool(false)).required();
+            },
+        );
+        rejects(
+            "a provider default followed by required()",
+            "level27_team.organisation_id: a provider default",
+            |s| s.attributes[1] = s.attributes[1].clone().required(),
+        );
+        rejects(
+            "a create-only attribute that would update in place",
+            "level27_team.name: create_only needs requires_replace",
+            |s| s.attributes[2] = s.attributes[2].clone().create_only(),
+        );
+        rejects("create_only and update_only", "exclude each other", |s| {
+            s.attributes.push(
+                Attribute::string("x")
+                    .optional()
+                    .api("x")
+                    .requires_replace()
+                    .create_only()
+                    .update_only(),
+            )
+        });
+        rejects("a required update-only attribute", "cannot be required", |s| {
+            s.attributes
+                .push(Attribute::string("riops").required().api("limitRiops").update_only())
+        });
+        rejects("create_only without an API field", "need an API field", |s| {
+            s.attributes
+                .push(Attribute::string("x").optional().requires_replace().create_only())
+        });
+        rejects("a config rule names nothing", "a config rule names \"version\"", |s| {
+            s.rules.push(crate::framework::config_check::ConfigRule::RequiredWhen {
+                attribute: "version",
+                when: "name",
+                is: &["php"],
+            })
+        });
+        rejects(
+            "membership on a list of numbers",
+            "optional+computed set of id strings",
+            |s| {
+                s.attributes
+                    .push(Attribute::new("team_ids", Type::List(Box::new(Type::Number))).optional_computed());
+                s.membership = Some(crate::framework::membership::Membership {
+                    attribute: "team_ids",
+                    entity: "apps",
+                    organisation: "organisation_id",
+                    create_field: None,
+                    read: crate::framework::membership::TeamsFrom::Field("teams"),
+                });
+            },
+        );
+        rejects("a desired state sent as a field", "reached through actions", |s| {
+            s.attributes
+                .push(Attribute::string("power_state").optional_computed().api("powerState"));
+            s.desired_states.push(crate::framework::desired_state::DesiredState {
+                attribute: "power_state",
+                observed: "runningStatus",
+                states: &[],
+                path: "/systems/{id}/actions",
+                action_field: "type",
+            });
+        });
+        rejects(
+            "a plan check on a missing attribute",
+            "a plan check names \"cpu\"",
+            |s| {
+                s.plan_checks.push(crate::framework::plan_checks::RangeCheck {
+                    by: "name",
+                    path: "/x",
+                    plural: "xs",
+                    key: "id",
+                    bounds: &[("cpu", "minCpu", "maxCpu")],
+                })
+            },
+        );
         rejects("an attribute is declared twice", "not unique", |s| {
             s.attributes.push(Attribute::string("name").optional().api("name"))
         });

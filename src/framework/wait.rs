@@ -1,5 +1,11 @@
 //! Waiting for asynchronous API objects: poll with back-off until a final status, bounded by the
 //! user's `timeouts` and cancelled by Terraform's StopProvider.
+//!
+//! A resource declares how its object's status reads ([`StatusRule`]): which statuses are ready,
+//! failed or gone, an optional second status that must be ready as well (a certificate's
+//! `sslStatus`, a system's `runningStatus`), and a category field whose `red` means failed. The
+//! same rule serves create and update (wait for ready), delete (wait for gone or a 404) and read
+//! (a gone status is a deleted object, as a 404 is).
 
 use std::future::Future;
 use std::time::Duration;
@@ -14,25 +20,154 @@ use super::paths::unwrap_envelope;
 use super::resource::Resource;
 use serde_json::Value as Json;
 
-/// How a resource's `status` field is interpreted.
+/// How an asynchronous object's status fields are interpreted.
 #[derive(Clone, Debug)]
 pub struct StatusRule {
-    /// The field of the API object holding the status.
+    /// The field of the API object holding the status (`status`).
     pub field: &'static str,
-    /// Final, healthy statuses.
+    /// Final, healthy statuses (`ok`).
     pub ready: &'static [&'static str],
+    /// Failed statuses besides the general rule (`*_failed`, `failed`, `error`), e.g.
+    /// `validation_failed` needs no entry, `quarantine` would.
+    pub failed: &'static [&'static str],
+    /// Statuses of an object that no longer exists (seed L14159, L20028: `deleted`): a read
+    /// treats them as a 404, a delete wait as done.
+    pub gone: &'static [&'static str],
+    /// A field whose value `red` means the object failed (`statusCategory`).
+    pub category: Option<&'static str>,
+    /// A second status that must be ready too (`sslStatus`), with its own failed statuses.
+    pub also: Option<SecondStatus>,
+    /// Dotted paths (an `[]` step flattens an array) whose texts explain a failure, quoted in the
+    /// error (`sslCertificateUrls[].errorMsg`).
+    pub failure_detail: &'static [&'static str],
+}
+
+#[derive(Clone, Debug)]
+pub struct SecondStatus {
+    pub field: &'static str,
+    pub ready: &'static [&'static str],
+    pub failed: &'static [&'static str],
+}
+
+impl Default for StatusRule {
+    fn default() -> Self {
+        StatusRule {
+            field: "status",
+            ready: &["ok"],
+            failed: &[],
+            gone: &["deleted"],
+            category: Some("statusCategory"),
+            also: None,
+            failure_detail: &[],
+        }
+    }
+}
+
+/// What one look at an object says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Observed {
+    Ready,
+    /// Still moving; the status as shown to the user (`creating`, or `ok/pending` for two fields).
+    Pending(String),
+    Failed(String),
+    Gone,
+}
+
+/// What a wait waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Goal {
+    /// Create and update: the object is ready.
+    Ready,
+    /// Delete: the object is gone (a gone status or a 404).
+    Gone,
+}
+
+fn generally_failed(status: &str) -> bool {
+    status.ends_with("_failed") || status == "failed" || status == "error"
 }
 
 impl StatusRule {
-    pub fn is_failed(status: &str) -> bool {
-        status.ends_with("_failed") || status == "failed" || status == "error"
+    /// Reads the object's status fields.
+    pub fn observe(&self, obj: &Json) -> Observed {
+        let status = text(lookup(obj, self.field));
+        if self.gone.contains(&status.as_str()) {
+            return Observed::Gone;
+        }
+        if generally_failed(&status) || self.failed.contains(&status.as_str()) {
+            return Observed::Failed(status);
+        }
+        if let Some(c) = self.category {
+            if text(lookup(obj, c)) == "red" && !self.ready.contains(&status.as_str()) {
+                return Observed::Failed(status);
+            }
+        }
+        let first_ready = self.ready.contains(&status.as_str());
+        let Some(also) = &self.also else {
+            return if first_ready {
+                Observed::Ready
+            } else {
+                Observed::Pending(status)
+            };
+        };
+        let second = text(lookup(obj, also.field));
+        if generally_failed(&second) || also.failed.contains(&second.as_str()) {
+            return Observed::Failed(format!("{} {second}", also.field));
+        }
+        if first_ready && also.ready.contains(&second.as_str()) {
+            Observed::Ready
+        } else {
+            Observed::Pending(format!("{status}, {} {second}", also.field))
+        }
+    }
+
+    /// The texts the object gives for its failure, from `failure_detail`.
+    pub fn failure_texts(&self, obj: &Json) -> Vec<String> {
+        let mut out = Vec::new();
+        for path in self.failure_detail {
+            collect_texts(obj, path, &mut out);
+        }
+        out.retain(|t| !t.is_empty());
+        out.dedup();
+        out
+    }
+}
+
+fn text(v: &Json) -> String {
+    match v {
+        Json::String(s) => s.clone(),
+        Json::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// `a[].b`: every `b` of the array `a`; plain steps as in [`lookup`].
+fn collect_texts(v: &Json, path: &str, out: &mut Vec<String>) {
+    match path.split_once("[]") {
+        None => match lookup(v, path) {
+            Json::Null => {}
+            found => out.push(text(found)),
+        },
+        Some((head, rest)) => {
+            let rest = rest.strip_prefix('.').unwrap_or(rest);
+            if let Json::Array(items) = lookup(v, head) {
+                for item in items {
+                    if rest.is_empty() {
+                        out.push(text(item));
+                    } else {
+                        collect_texts(item, rest, out);
+                    }
+                }
+            }
+        }
     }
 }
 
 #[derive(Debug, PartialEq)]
 pub enum WaitError<E> {
-    /// The object reached a failed status.
-    Failed(String),
+    /// The object reached a failed status; the status and the object's explanation.
+    Failed(String, Vec<String>),
+    /// Waiting for ready, the object disappeared (404 or a gone status).
+    Disappeared,
     TimedOut {
         last_status: String,
         after: Duration,
@@ -41,47 +176,66 @@ pub enum WaitError<E> {
     Fetch(E),
 }
 
-/// Poll intervals: 250 ms doubling to at most 5 s, so fast transitions are seen quickly and slow
-/// ones do not hammer the API.
-pub fn poll_interval(attempt: u32) -> Duration {
-    let ms = 250u64.saturating_mul(1u64 << attempt.min(5));
-    Duration::from_millis(ms.min(5000))
+/// The pause before the next look, given how long the wait has run: a fifth of the time spent so
+/// far, at least 500 ms and at most 15 s, with ±10 % jitter so parallel waits spread out.
+///
+/// Proportional back-off keeps the delay between the object becoming ready and the provider seeing
+/// it under a fifth of its age (an object ready after 5 s is seen within 1 s, after about nine
+/// looks), while a half-hour creation costs about 140 looks instead of a fixed 5 s poll's 360.
+pub fn poll_interval(elapsed: Duration) -> Duration {
+    let base = (elapsed / 5).clamp(Duration::from_millis(500), Duration::from_secs(15));
+    base.mul_f64(0.9 + fastrand::f64() * 0.2)
 }
 
-/// Calls `fetch_status` until it returns a ready status (Ok), a failed one, the timeout passes, or
-/// `stop` is cancelled. `fetch_status` returning `Ok(None)` means the object is gone (useful when
-/// waiting for deletion with `ready = []`).
-pub async fn wait_for_status<E, F, Fut>(
+/// Polls `fetch` (the object, or `None` for a 404) until the goal is reached, a failed status,
+/// the timeout, or `stop`. With `first_look_done` the object was just seen pending (a create's
+/// answer), so the first look waits one interval.
+pub async fn wait_for<E, F, Fut>(
     rule: &StatusRule,
+    goal: Goal,
     timeout: Duration,
     stop: &CancellationToken,
-    mut fetch_status: F,
-) -> Result<Option<String>, WaitError<E>>
+    first_look_done: bool,
+    mut fetch: F,
+) -> Result<Option<Json>, WaitError<E>>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<Option<String>, E>>,
+    Fut: Future<Output = Result<Option<Json>, E>>,
 {
     let started = Instant::now();
-    let mut attempt = 0;
+    let mut last_status = String::new();
+    let mut look = !first_look_done;
     loop {
-        let status = tokio::select! {
-            r = fetch_status() => r.map_err(WaitError::Fetch)?,
-            _ = stop.cancelled() => return Err(WaitError::Cancelled),
-        };
-        match &status {
-            None => return Ok(None),
-            Some(s) if rule.ready.contains(&s.as_str()) => return Ok(status),
-            Some(s) if StatusRule::is_failed(s) => return Err(WaitError::Failed(s.clone())),
-            Some(_) => {}
+        if look {
+            let obj = tokio::select! {
+                r = fetch() => r.map_err(WaitError::Fetch)?,
+                _ = stop.cancelled() => return Err(WaitError::Cancelled),
+            };
+            let observed = obj.as_ref().map_or(Observed::Gone, |o| rule.observe(o));
+            match (observed, goal) {
+                (Observed::Ready, Goal::Ready) => return Ok(obj),
+                (Observed::Gone, Goal::Gone) => return Ok(None),
+                (Observed::Gone, Goal::Ready) => return Err(WaitError::Disappeared),
+                (Observed::Failed(s), _) => {
+                    let why = obj.as_ref().map(|o| rule.failure_texts(o)).unwrap_or_default();
+                    return Err(WaitError::Failed(s, why));
+                }
+                (Observed::Pending(s), _) => last_status = s,
+                // Deleting, the object still answers with a healthy status.
+                (Observed::Ready, Goal::Gone) => {
+                    last_status = obj.as_ref().map(|o| text(lookup(o, rule.field))).unwrap_or_default();
+                }
+            }
         }
-        if started.elapsed() >= timeout {
+        look = true;
+        let elapsed = started.elapsed();
+        if elapsed >= timeout {
             return Err(WaitError::TimedOut {
-                last_status: status.unwrap_or_default(),
+                last_status,
                 after: timeout,
             });
         }
-        let pause = poll_interval(attempt).min(timeout.saturating_sub(started.elapsed()));
-        attempt += 1;
+        let pause = poll_interval(elapsed).min(timeout - elapsed);
         tokio::select! {
             _ = tokio::time::sleep(pause) => {}
             _ = stop.cancelled() => return Err(WaitError::Cancelled),
@@ -89,41 +243,69 @@ where
     }
 }
 
+/// One wait of an operation: for what, as part of which verb (`create`), for how long, and
+/// whether the object was just seen pending.
+pub(crate) struct Wait<'a> {
+    pub goal: Goal,
+    pub verb: &'a str,
+    pub timeout: Duration,
+    pub first_look_done: bool,
+}
+
 impl Resource {
+    /// Waits for the object at `item` to reach `goal`, turning every way a wait can end badly into
+    /// a diagnostic naming the object, its status and what to do.
     pub(crate) async fn wait(
         &self,
         ctx: &Ctx<'_>,
         rule: &StatusRule,
         item: &str,
-        timeout: std::time::Duration,
-        verb: &str,
-    ) -> Result<Json, Diagnostics> {
-        let last = std::sync::Mutex::new(Json::Null);
-        let result = wait_for_status(rule, timeout, ctx.stop, || {
+        w: Wait<'_>,
+    ) -> Result<Option<Json>, Diagnostics> {
+        let Wait {
+            goal,
+            verb,
+            timeout,
+            first_look_done,
+        } = w;
+        let singular = self.spec.endpoint.singular;
+        let result = wait_for(rule, goal, timeout, ctx.stop, first_look_done, || {
             let fut = ctx.client.get(item);
-            let last = &last;
             async move {
                 match fut.await {
-                    Ok(r) => {
-                        let obj = unwrap_envelope(&r, self.spec.endpoint.singular).clone();
-                        let status = lookup(&obj, rule.field).as_str().unwrap_or_default().to_string();
-                        if let Ok(mut l) = last.lock() {
-                            *l = obj;
-                        }
-                        Ok(Some(status))
-                    }
+                    Ok(r) => Ok(Some(unwrap_envelope(&r, singular).clone())),
                     Err(e) if e.is_not_found() => Ok(None),
                     Err(e) => Err(e),
                 }
             }
         })
         .await;
-        let what = format!("{} {}", self.spec.type_name, item);
+        let what = format!("{} {item}", self.spec.type_name);
         match result {
-            Ok(_) => Ok(last.into_inner().unwrap_or_default()),
-            Err(WaitError::Failed(s)) => Err(Diagnostic::error(
-                format!("{what} failed"),
-                format!("While waiting to {verb}, the object reached status {s:?}."),
+            Ok(obj) => Ok(obj),
+            Err(WaitError::Failed(s, why)) => {
+                let because = if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(" The API says: {}.", why.join("; "))
+                };
+                let recover = match goal {
+                    Goal::Ready if verb == "create" => {
+                        "Terraform keeps it as tainted: the next apply deletes and creates it again; \
+                         check its jobs in the Level27 panel first if it keeps failing."
+                    }
+                    Goal::Ready => "Fix the cause in the Level27 panel, then apply again.",
+                    Goal::Gone => "It was not deleted; check it in the Level27 panel, then apply again.",
+                };
+                Err(Diagnostic::error(
+                    format!("{what} failed to {verb}"),
+                    format!("While waiting to {verb}, the object reached status {s:?}.{because} {recover}"),
+                )
+                .into())
+            }
+            Err(WaitError::Disappeared) => Err(Diagnostic::error(
+                format!("{what} disappeared"),
+                format!("While waiting to {verb}, the object was deleted (by the platform or someone else)."),
             )
             .into()),
             Err(WaitError::TimedOut { last_status, after }) => Err(Diagnostic::error(
@@ -142,63 +324,222 @@ impl Resource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
 
-    type Fetch = Box<dyn FnMut() -> std::future::Ready<Result<Option<String>, ()>>>;
+    type Fetch = Box<dyn FnMut() -> std::future::Ready<Result<Option<Json>, ()>>>;
 
-    const RULE: StatusRule = StatusRule {
-        field: "status",
-        ready: &["ok"],
-    };
+    fn rule() -> StatusRule {
+        StatusRule::default()
+    }
 
-    fn sequence(statuses: &'static [&'static str]) -> (Arc<AtomicUsize>, Fetch) {
+    /// Answers the objects in turn (the last one for ever); `None` is a 404.
+    fn sequence(objects: Vec<Option<Json>>) -> (Arc<AtomicUsize>, Fetch) {
         let calls = Arc::new(AtomicUsize::new(0));
         let c = calls.clone();
         let fetch: Fetch = Box::new(move || {
             let i = c.fetch_add(1, Ordering::SeqCst);
-            std::future::ready(Ok(Some(statuses[i.min(statuses.len() - 1)].to_string())))
+            std::future::ready(Ok(objects[i.min(objects.len() - 1)].clone()))
         });
         (calls, fetch)
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn waits_through_transitional_statuses() {
-        let (calls, f) = sequence(&["to_create", "creating", "ok"]);
-        let r = wait_for_status(&RULE, Duration::from_secs(60), &CancellationToken::new(), f).await;
-        assert_eq!(r, Ok(Some("ok".into())));
-        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    fn status(s: &str) -> Option<Json> {
+        Some(json!({ "status": s }))
+    }
+
+    async fn run(goal: Goal, objects: Vec<Option<Json>>) -> (Result<Option<Json>, WaitError<()>>, usize) {
+        let (calls, f) = sequence(objects);
+        let r = wait_for(
+            &rule(),
+            goal,
+            Duration::from_secs(60),
+            &CancellationToken::new(),
+            false,
+            f,
+        )
+        .await;
+        (r, calls.load(Ordering::SeqCst))
     }
 
     #[tokio::test(start_paused = true)]
-    async fn failed_status_is_an_error_naming_it() {
-        let (_, f) = sequence(&["creating", "creating_failed"]);
-        let r = wait_for_status(&RULE, Duration::from_secs(60), &CancellationToken::new(), f).await;
-        assert_eq!(r, Err(WaitError::Failed("creating_failed".into())));
+    async fn waits_through_transitional_statuses() {
+        let (r, calls) = run(Goal::Ready, vec![status("to_create"), status("creating"), status("ok")]).await;
+        assert_eq!(r, Ok(status("ok")));
+        assert_eq!(calls, 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn failed_statuses_by_suffix_by_list_and_by_red_category() {
+        let (r, _) = run(Goal::Ready, vec![status("creating"), status("creating_failed")]).await;
+        assert_eq!(r, Err(WaitError::Failed("creating_failed".into(), vec![])));
+
+        let mut rule = rule();
+        rule.failed = &["quarantine"];
+        assert_eq!(
+            rule.observe(&json!({"status": "quarantine"})),
+            Observed::Failed("quarantine".into())
+        );
+        assert_eq!(
+            rule.observe(&json!({"status": "updating", "statusCategory": "red"})),
+            Observed::Failed("updating".into())
+        );
+        // A red category on a ready object is the platform's warning, not a failed wait.
+        assert_eq!(
+            rule.observe(&json!({"status": "ok", "statusCategory": "red"})),
+            Observed::Ready
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_failure_quotes_the_objects_own_explanation() {
+        let mut rule = rule();
+        rule.failure_detail = &["sslCertificateUrls[].errorMsg"];
+        let failed = json!({"status": "validation_failed", "sslCertificateUrls": [
+            {"content": "a.example", "errorMsg": "DNS of a.example does not point here"},
+            {"content": "b.example", "errorMsg": ""}]});
+        let (_, f) = sequence(vec![Some(failed)]);
+        let r = wait_for(
+            &rule,
+            Goal::Ready,
+            Duration::from_secs(5),
+            &CancellationToken::new(),
+            false,
+            f,
+        )
+        .await;
+        assert_eq!(
+            r,
+            Err(WaitError::Failed(
+                "validation_failed".into(),
+                vec!["DNS of a.example does not point here".into()]
+            ))
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_second_status_must_be_ready_too() {
+        let mut rule = rule();
+        rule.also = Some(SecondStatus {
+            field: "sslStatus",
+            ready: &["ok"],
+            failed: &[],
+        });
+        assert_eq!(
+            rule.observe(&json!({"status": "ok", "sslStatus": "requested"})),
+            Observed::Pending("ok, sslStatus requested".into())
+        );
+        assert_eq!(
+            rule.observe(&json!({"status": "ok", "sslStatus": "validation_failed"})),
+            Observed::Failed("sslStatus validation_failed".into())
+        );
+        let objects = vec![
+            Some(json!({"status": "ok", "sslStatus": "requested"})),
+            Some(json!({"status": "ok", "sslStatus": "ok"})),
+        ];
+        let (calls, f) = sequence(objects);
+        let r = wait_for(
+            &rule,
+            Goal::Ready,
+            Duration::from_secs(60),
+            &CancellationToken::new(),
+            false,
+            f,
+        )
+        .await;
+        assert!(r.is_ok());
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn delete_waits_for_a_gone_status_or_a_404() {
+        let (r, calls) = run(Goal::Gone, vec![status("ok"), status("deleting"), status("deleted")]).await;
+        assert_eq!(r, Ok(None));
+        assert_eq!(calls, 3);
+        let (r, _) = run(Goal::Gone, vec![status("to_delete"), None]).await;
+        assert_eq!(r, Ok(None));
+        let (r, _) = run(Goal::Gone, vec![status("deleting"), status("delete_failed")]).await;
+        assert!(matches!(r, Err(WaitError::Failed(s, _)) if s == "delete_failed"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_object_that_disappears_while_creating_is_an_error() {
+        let (r, _) = run(Goal::Ready, vec![status("creating"), status("deleted")]).await;
+        assert_eq!(r, Err(WaitError::Disappeared));
+        let (r, _) = run(Goal::Ready, vec![None]).await;
+        assert_eq!(r, Err(WaitError::Disappeared));
     }
 
     #[tokio::test(start_paused = true)]
     async fn times_out_with_the_last_status() {
-        let (calls, f) = sequence(&["creating"]);
-        let r = wait_for_status(&RULE, Duration::from_secs(10), &CancellationToken::new(), f).await;
+        let (calls, f) = sequence(vec![status("creating")]);
+        let r = wait_for(
+            &rule(),
+            Goal::Ready,
+            Duration::from_secs(10),
+            &CancellationToken::new(),
+            false,
+            f,
+        )
+        .await;
         assert!(matches!(r, Err(WaitError::TimedOut { ref last_status, .. }) if last_status == "creating"));
-        // 250+500+1000+2000+5000 ms of back-off, then the deadline: a handful of polls, not a storm.
-        assert!(calls.load(Ordering::SeqCst) <= 8, "{}", calls.load(Ordering::SeqCst));
+        // 500 ms pauses growing with the wait: a bounded number of looks, not a storm.
+        let n = calls.load(Ordering::SeqCst);
+        assert!((8..=16).contains(&n), "{n}");
     }
 
     #[tokio::test(start_paused = true)]
-    async fn stop_cancels_the_wait() {
-        let (_, f) = sequence(&["creating"]);
+    async fn stop_cancels_the_wait_while_it_waits() {
+        let (calls, f) = sequence(vec![status("creating")]);
         let stop = CancellationToken::new();
-        stop.cancel();
-        let r = wait_for_status(&RULE, Duration::from_secs(600), &stop, f).await;
+        let stopper = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            stopper.cancel();
+        });
+        let started = Instant::now();
+        let r = wait_for(&rule(), Goal::Ready, Duration::from_secs(600), &stop, false, f).await;
         assert_eq!(r, Err(WaitError::Cancelled));
+        assert!(calls.load(Ordering::SeqCst) >= 2, "it was polling when stopped");
+        // Stopped at once, not at the end of a pause (paused clock: exact).
+        assert_eq!(started.elapsed(), Duration::from_secs(3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_object_ready_after_5_s_is_seen_within_1_s_in_at_most_10_looks() {
+        // The sandbox's `--async-ms 5000`: ready at 5 s after the create answered `to_create`.
+        let calls = Arc::new(AtomicUsize::new(0));
+        let c = calls.clone();
+        let start = Instant::now();
+        let fetch = move || {
+            c.fetch_add(1, Ordering::SeqCst);
+            let s = if start.elapsed() >= Duration::from_secs(5) {
+                "ok"
+            } else {
+                "creating"
+            };
+            std::future::ready(Ok::<_, ()>(Some(json!({ "status": s }))))
+        };
+        let r = wait_for(
+            &rule(),
+            Goal::Ready,
+            Duration::from_secs(60),
+            &CancellationToken::new(),
+            true,
+            fetch,
+        )
+        .await;
+        assert!(r.is_ok());
+        assert!(start.elapsed() <= Duration::from_secs(6), "{:?}", start.elapsed());
+        assert!(calls.load(Ordering::SeqCst) <= 10, "{}", calls.load(Ordering::SeqCst));
     }
 
     #[test]
-    fn back_off_grows_and_is_capped() {
-        assert_eq!(poll_interval(0), Duration::from_millis(250));
-        assert_eq!(poll_interval(2), Duration::from_millis(1000));
-        assert_eq!(poll_interval(30), Duration::from_secs(5));
+    fn back_off_grows_with_the_wait_and_is_capped() {
+        let within = |d: Duration, lo: u64, hi: u64| d >= Duration::from_millis(lo) && d <= Duration::from_millis(hi);
+        assert!(within(poll_interval(Duration::ZERO), 450, 550));
+        assert!(within(poll_interval(Duration::from_secs(10)), 1800, 2200));
+        assert!(within(poll_interval(Duration::from_secs(3600)), 13500, 16500));
     }
 }

@@ -5,6 +5,7 @@
 use crate::framework::codec::{decode_json, decode_msgpack, encode_msgpack};
 use crate::framework::diag::{PathStep, Severity};
 use crate::framework::schema::{Attribute, Block, Mode, Nesting, Schema};
+use crate::framework::shared_reads::SharedReads;
 use crate::framework::{Ctx, Diagnostic, Diagnostics, Object, Type, Value};
 use crate::provider::Provider;
 use magma_protocol::tfplugin6 as pb;
@@ -33,6 +34,7 @@ struct Session {
     stop: tokio_util::sync::CancellationToken,
     write_only: bool,
     provider_config: Arc<Object>,
+    reads: Arc<SharedReads>,
 }
 
 impl Session {
@@ -42,6 +44,7 @@ impl Session {
             stop: &self.stop,
             write_only: self.write_only,
             provider_config: &self.provider_config,
+            reads: &self.reads,
         }
     }
 }
@@ -195,6 +198,7 @@ impl ProviderService {
             stop: self.provider.stop.clone(),
             write_only: self.provider.write_only.load(std::sync::atomic::Ordering::Relaxed),
             provider_config: self.provider.config(),
+            reads: self.provider.reads.clone(),
         })
     }
 
@@ -227,6 +231,14 @@ impl ProviderService {
         diags.0.retain(|d| d.severity == Severity::Error);
         if diags.has_errors() {
             return Err(diags);
+        }
+        // Checks only the API can answer (a vm's size limits), once the configuration is valid.
+        if !res.spec.plan_checks.is_empty() {
+            let session = self.session()?;
+            let diags = res.check_plan(&session.ctx(), &p.planned).await;
+            if diags.has_errors() {
+                return Err(diags);
+            }
         }
         Ok(pb::plan_resource_change::Response {
             planned_state: encode(&Value::Object(p.planned), &res.ty),

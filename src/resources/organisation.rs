@@ -67,5 +67,6 @@ pub fn spec() -> ResourceSpec {
         natural_key: &["name", "tax_number"],
         status: None,
         state_upgraders: &[],
+        ..ResourceSpec::default()
     }
 }

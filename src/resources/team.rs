@@ -47,5 +47,6 @@ pub fn spec() -> ResourceSpec {
         natural_key: &["name"],
         status: None,
         state_upgraders: &[],
+        ..ResourceSpec::default()
     }
 }

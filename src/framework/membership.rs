@@ -1,0 +1,229 @@
+//! Team membership: which teams of its organisation see an object (app, plan, domain, system),
+//! as a `team_ids` set on the object.
+//!
+//! Declared per resource ([`Membership`]); the attribute is optional and computed, so leaving it
+//! out of the configuration means "not managed" and never shows a diff. When set, it is sent on
+//! create through the API's `autoTeams` CSV field where the create form takes one, and otherwise
+//! reconciled through the team-entity endpoints (seed §2.7 of `level27-api-A.md`:
+//! `POST /organisations/{organisationId}/teams/{teamId}/{entity}` with `{"objectId": id}`, and
+//! `DELETE …/{entity}/{objectId}`), adding and removing only the difference.
+//!
+//! Seed: the DELETE's last path parameter is undocumented (the link's own id or the object's);
+//! we use the object's id, which the caller knows without listing the links, and the sandbox
+//! follows the same choice.
+
+use super::ctx::{cancellable, Ctx};
+use super::diag::{AttrPath, Diagnostic, Diagnostics};
+use super::errors::translate;
+use super::mapping::lookup;
+use super::paths::render_path;
+use super::value::{Object, Value};
+use serde_json::{json, Value as Json};
+use std::collections::BTreeSet;
+
+/// Where an object's teams are read from.
+#[derive(Clone, Copy, Debug)]
+pub enum TeamsFrom {
+    /// A field of the object: an array of team objects or ids (`teams`).
+    Field(&'static str),
+    /// Another endpoint of the object (`/apps/{id}/organisations`, envelope `organisations`),
+    /// whose items each hold a `teams` array: the app's teams are the union.
+    Endpoint {
+        path: &'static str,
+        plural: &'static str,
+        teams: &'static str,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Membership {
+    /// The set-of-ids attribute (`team_ids`).
+    pub attribute: &'static str,
+    /// The team-entity family: `apps`, `custompackages`, `domains`, `systems`.
+    pub entity: &'static str,
+    /// The attribute holding the organisation whose teams these are.
+    pub organisation: &'static str,
+    /// The create form's CSV field of team ids (`autoTeams`), if it has one.
+    pub create_field: Option<&'static str>,
+    pub read: TeamsFrom,
+}
+
+/// The ids in a set-of-ids value (unknown and null: none known).
+pub fn ids(v: &Value) -> BTreeSet<String> {
+    v.elements()
+        .iter()
+        .filter_map(|e| e.as_str().map(str::to_string))
+        .collect()
+}
+
+/// What a change from `before` to `after` adds and removes.
+pub fn difference(before: &Value, after: &Value) -> (Vec<String>, Vec<String>) {
+    let (b, a) = (ids(before), ids(after));
+    (a.difference(&b).cloned().collect(), b.difference(&a).cloned().collect())
+}
+
+/// Team ids from the API's spellings: numbers, numeric strings, `{"id": …}` objects.
+fn team_ids_in(v: &Json, out: &mut BTreeSet<String>) {
+    if let Json::Array(items) = v {
+        for item in items {
+            match item {
+                Json::Number(n) => {
+                    out.insert(n.to_string());
+                }
+                Json::String(s) if !s.is_empty() => {
+                    out.insert(s.clone());
+                }
+                Json::Object(_) => team_ids_in(&Json::Array(vec![lookup(item, "id").clone()]), out),
+                _ => {}
+            }
+        }
+    }
+}
+
+impl Membership {
+    /// The create body's field for the planned teams, when the create form takes one.
+    pub fn create_body(&self, planned: &Object) -> Option<(&'static str, Json)> {
+        let field = self.create_field?;
+        let v = planned.get(self.attribute)?;
+        if v.is_null() || v.contains_unknown() {
+            return None;
+        }
+        Some((field, Json::String(ids(v).into_iter().collect::<Vec<_>>().join(","))))
+    }
+
+    /// Reads the object's teams; `obj` is its API answer.
+    pub async fn read(&self, ctx: &Ctx<'_>, obj: &Json, state: &Object) -> Result<Value, Diagnostics> {
+        let mut found = BTreeSet::new();
+        match self.read {
+            TeamsFrom::Field(f) => team_ids_in(lookup(obj, f), &mut found),
+            TeamsFrom::Endpoint { path, plural, teams } => {
+                let path = render(path, state)?;
+                let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, plural))
+                    .await?
+                    .map_err(|e| translate(&e, "read the teams of", None))?;
+                for item in items.iter() {
+                    team_ids_in(lookup(item, teams), &mut found);
+                }
+            }
+        }
+        Ok(Value::Set(found.into_iter().map(Value::String).collect()))
+    }
+
+    /// Links and unlinks teams so that the object's teams go from `before` to `after`. Only the
+    /// difference is sent; nothing is sent when `after` is null (not managed) or unknown.
+    pub async fn reconcile(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &Object,
+        before: &Value,
+        after: &Value,
+    ) -> Result<bool, Diagnostics> {
+        if after.is_null() || after.contains_unknown() {
+            return Ok(false);
+        }
+        let (add, remove) = difference(before, after);
+        if add.is_empty() && remove.is_empty() {
+            return Ok(false);
+        }
+        let org = state
+            .get(self.organisation)
+            .and_then(Value::as_str)
+            .ok_or_else(|| missing(self.organisation))?;
+        let id = state.get("id").and_then(Value::as_str).ok_or_else(|| missing("id"))?;
+        let object_id: i64 = id.parse().map_err(|_| missing("id"))?;
+        for team in &add {
+            let path = format!("/organisations/{org}/teams/{team}/{}", self.entity);
+            let r = cancellable(ctx, ctx.client.post(&path, &json!({ "objectId": object_id }))).await?;
+            r.map_err(|e| self.failed(&e, "add", team))?;
+        }
+        for team in &remove {
+            let path = format!("/organisations/{org}/teams/{team}/{}/{id}", self.entity);
+            match cancellable(ctx, ctx.client.delete(&path)).await? {
+                Ok(()) => {}
+                // Already unlinked: the goal is reached.
+                Err(e) if e.is_not_found() => {}
+                Err(e) => return Err(self.failed(&e, "remove", team)),
+            }
+        }
+        ctx.reads.invalidate();
+        Ok(true)
+    }
+
+    fn failed(&self, e: &level27_client::Error, verb: &str, team: &str) -> Diagnostics {
+        let mut d = translate(e, &format!("{verb} team {team} of"), None);
+        for x in d.0.iter_mut() {
+            x.path = Some(AttrPath::attr(self.attribute));
+        }
+        d
+    }
+}
+
+fn missing(name: &str) -> Diagnostics {
+    Diagnostic::error(
+        format!("Missing {name}"),
+        format!("Team membership needs {name} to address the object."),
+    )
+    .into()
+}
+
+fn render(path: &str, state: &Object) -> Result<String, Diagnostics> {
+    render_path(path, state).map_err(|name| missing(&name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(ids: &[&str]) -> Value {
+        Value::Set(ids.iter().map(|s| Value::string(*s)).collect())
+    }
+
+    fn app() -> Membership {
+        Membership {
+            attribute: "team_ids",
+            entity: "apps",
+            organisation: "organisation_id",
+            create_field: Some("autoTeams"),
+            read: TeamsFrom::Field("teams"),
+        }
+    }
+
+    #[test]
+    fn only_the_difference_is_added_and_removed() {
+        assert_eq!(
+            difference(&set(&["1", "2", "3"]), &set(&["2", "3", "4"])),
+            (vec!["4".to_string()], vec!["1".to_string()])
+        );
+        assert_eq!(difference(&set(&["1"]), &set(&["1"])), (vec![], vec![]));
+        // From nothing known (a create, an import): everything planned is added.
+        assert_eq!(difference(&Value::Null, &set(&["7"])), (vec!["7".to_string()], vec![]));
+    }
+
+    #[test]
+    fn teams_read_from_every_spelling_the_api_uses() {
+        let mut found = BTreeSet::new();
+        team_ids_in(
+            &serde_json::json!([{"id": 5, "name": "ops"}, 6, "7", {"id": "8"}, null, ""]),
+            &mut found,
+        );
+        assert_eq!(found.into_iter().collect::<Vec<_>>(), vec!["5", "6", "7", "8"]);
+    }
+
+    #[test]
+    fn the_create_form_gets_a_csv_of_the_planned_teams_only_when_known() {
+        let m = app();
+        let planned: Object = [("team_ids".to_string(), set(&["12", "3"]))].into_iter().collect();
+        assert_eq!(
+            m.create_body(&planned),
+            Some(("autoTeams", Json::String("12,3".into())))
+        );
+        let unknown: Object = [("team_ids".to_string(), Value::Unknown)].into_iter().collect();
+        assert_eq!(m.create_body(&unknown), None);
+        assert_eq!(m.create_body(&Object::new()), None);
+        let no_field = Membership {
+            create_field: None,
+            ..app()
+        };
+        assert_eq!(no_field.create_body(&planned), None);
+    }
+}

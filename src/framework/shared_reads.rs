@@ -1,0 +1,75 @@
+//! Lists read once and shared between the operations of one provider process.
+//!
+//! A refresh of N urls of one app, or N records of one domain, reads the app's url list or the
+//! domain's record list once (paged), and every resource answers from it. The same list serves
+//! plan-time lookups (a vm's configuration limits). Any write made through the engine empties the
+//! cache, so a read-back after create or update never sees a list from before it.
+
+use level27_client::{Client, Error as ApiError};
+use serde_json::Value as Json;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::OnceCell;
+
+type Slot = Arc<OnceCell<Arc<Vec<Json>>>>;
+
+#[derive(Default)]
+pub struct SharedReads {
+    lists: Mutex<HashMap<String, Slot>>,
+}
+
+impl SharedReads {
+    /// The whole list at `path` (every page), fetched at most once until the next write; callers
+    /// asking for the same list at the same time wait for one request. A failed fetch is not kept:
+    /// the next caller tries again.
+    pub async fn list(&self, client: &Client, path: &str, plural: &str) -> Result<Arc<Vec<Json>>, ApiError> {
+        let slot = {
+            let mut lists = self.lists.lock().unwrap_or_else(|p| p.into_inner());
+            lists.entry(format!("{path} {plural}")).or_default().clone()
+        };
+        slot.get_or_try_init(|| async { client.list(path, plural, &[]).await.map(Arc::new) })
+            .await
+            .cloned()
+    }
+
+    /// Forgets every list (after a write).
+    pub fn invalidate(&self) {
+        self.lists.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
+    /// The item of a list whose `field` equals `id` (a number or numeric string in the API).
+    pub fn find<'a>(items: &'a [Json], field: &str, id: &str) -> Option<&'a Json> {
+        items
+            .iter()
+            .find(|item| id_text(super::mapping::lookup(item, field)).as_deref() == Some(id))
+    }
+}
+
+/// An id as the API may spell it: a number, a numeric string, or an object with an `id`.
+fn id_text(v: &Json) -> Option<String> {
+    match v {
+        Json::Number(n) => Some(n.to_string()),
+        Json::String(s) => Some(s.clone()),
+        Json::Object(_) => id_text(super::mapping::lookup(v, "id")),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn items_are_found_by_numeric_string_or_nested_id() {
+        let items = vec![
+            json!({"id": 5, "name": "a"}),
+            json!({"id": "6", "name": "b"}),
+            json!({"id": {"id": 7}, "name": "c"}),
+        ];
+        assert_eq!(SharedReads::find(&items, "id", "5").unwrap()["name"], "a");
+        assert_eq!(SharedReads::find(&items, "id", "6").unwrap()["name"], "b");
+        assert_eq!(SharedReads::find(&items, "id", "7").unwrap()["name"], "c");
+        assert!(SharedReads::find(&items, "id", "8").is_none());
+    }
+}
