@@ -353,6 +353,39 @@ mod tests {
     }
 
     #[test]
+    fn create_only_and_update_only_fields_go_with_their_verb() {
+        let block = Block {
+            attributes: vec![
+                Attribute::string("name").required().api("name"),
+                Attribute::string("action")
+                    .optional()
+                    .send_as("action")
+                    .create_only()
+                    .requires_replace(),
+                Attribute::number("riops")
+                    .optional_computed()
+                    .api("limitRiops")
+                    .update_only(),
+            ],
+            ..Block::default()
+        };
+        let v: Object = [
+            ("name".to_string(), Value::string("a")),
+            ("action".to_string(), Value::string("none")),
+            ("riops".to_string(), Value::int(500)),
+        ]
+        .into_iter()
+        .collect();
+        let create = request_body(&block, &v, None, false);
+        assert_eq!(Json::Object(create), serde_json::json!({"name": "a", "action": "none"}));
+        let update = request_body(&block, &v, Some(&v), false);
+        assert_eq!(
+            Json::Object(update),
+            serde_json::json!({"name": "a", "limitRiops": 500})
+        );
+    }
+
+    #[test]
     fn api_objects_are_normalised_into_state() {
         let api = json!({"id": "12", "name": "a", "city": "", "country": {"id": "BE", "name": "Belgium"},
                          "reseller": {"id": 3, "name": "r"}, "disk": "30.0", "pass": "x"});

@@ -10,6 +10,8 @@ pub mod desired_state;
 pub mod diag;
 pub mod errors;
 mod import;
+#[cfg(test)]
+mod lifecycle_tests;
 pub mod mapping;
 pub mod membership;
 pub mod paths;

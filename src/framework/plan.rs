@@ -258,6 +258,59 @@ mod tests {
     }
 
     #[test]
+    fn an_imported_object_adopts_a_never_read_value_instead_of_being_replaced() {
+        let block = Block {
+            attributes: vec![
+                Attribute::number("id").computed().read_from("id"),
+                Attribute::string("name").required().api("name"),
+                // Create-only and never returned by the API (a domain's `action`).
+                Attribute::string("action")
+                    .optional()
+                    .send_as("action")
+                    .create_only()
+                    .requires_replace(),
+                // Read back: a real change replaces.
+                Attribute::string("zone").required().api("zone").requires_replace(),
+            ],
+            ..Block::default()
+        };
+        // After an import the state holds what the API returned: no action.
+        let prior = obj(&[
+            ("id", Value::int(7)),
+            ("name", Value::string("a")),
+            ("action", Value::Null),
+            ("zone", Value::string("z1")),
+        ]);
+        let config = obj(&[
+            ("name", Value::string("a")),
+            ("action", Value::string("none")),
+            ("zone", Value::string("z1")),
+        ]);
+        let mut proposed = prior.clone();
+        proposed.insert("action".into(), Value::string("none"));
+        let p = plan(&block, Some(&prior), &proposed, &config);
+        assert!(p.requires_replace.is_empty(), "{:?}", p.requires_replace);
+        assert_eq!(p.planned["action"], Value::string("none"));
+
+        // Once known, changing it replaces (the API cannot change it in place)…
+        let known = obj(&[
+            ("id", Value::int(7)),
+            ("name", Value::string("a")),
+            ("action", Value::string("none")),
+            ("zone", Value::string("z1")),
+        ]);
+        let mut transfer = known.clone();
+        transfer.insert("action".into(), Value::string("transfer"));
+        let p = plan(&block, Some(&known), &transfer, &transfer);
+        assert_eq!(p.requires_replace, vec![AttrPath::attr("action")]);
+        // …and a null prior of a value the API does return is a real change.
+        let mut no_zone = prior.clone();
+        no_zone.insert("zone".into(), Value::Null);
+        let p = plan(&block, Some(&no_zone), &proposed, &config);
+        assert_eq!(p.requires_replace, vec![AttrPath::attr("zone")]);
+    }
+
+    #[test]
     fn create_marks_computed_unknown_and_applies_defaults() {
         let config = obj(&[
             ("parent_id", Value::int(1)),

@@ -136,7 +136,9 @@ impl ResourceSpec {
                 ));
             }
             // A value only the API decides must be read back, or it stays unknown after apply.
-            if api_decides(a) && a.api.read.is_none() && !a.write_only {
+            let engine_reads = self.membership.as_ref().is_some_and(|m| m.attribute == a.name)
+                || self.desired_states.iter().any(|d| d.attribute == a.name);
+            if api_decides(a) && a.api.read.is_none() && !a.write_only && !engine_reads {
                 problems.push(format!(
                     "{t}.{}: a computed attribute needs an API field to be read from",
                     a.name

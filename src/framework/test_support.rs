@@ -167,3 +167,131 @@ pub fn at<'a>(o: &'a Object, path: &[&str]) -> &'a Value {
     }
     cur
 }
+
+/// A scripted HTTP API for engine tests that need requests to happen: `handler` answers each
+/// request (method, path without query, JSON body) with a status and a JSON body; every request is
+/// recorded. Lists are paged by the fake itself (`limit`/`offset`) when the handler answers an
+/// object holding one array, as the Level27 API pages its lists.
+pub mod fake_api {
+    use serde_json::Value as Json;
+    use std::sync::{Arc, Mutex};
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    use tokio::net::TcpListener;
+
+    pub type Handler = Arc<dyn Fn(&str, &str, &Json) -> (u16, Json) + Send + Sync>;
+
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Request {
+        pub method: String,
+        pub path: String,
+        pub body: Json,
+    }
+
+    pub struct FakeApi {
+        pub url: String,
+        pub requests: Arc<Mutex<Vec<Request>>>,
+    }
+
+    impl FakeApi {
+        pub fn requests(&self) -> Vec<Request> {
+            self.requests.lock().unwrap().clone()
+        }
+
+        /// `METHOD path` of every request, in order.
+        pub fn lines(&self) -> Vec<String> {
+            self.requests()
+                .iter()
+                .map(|r| format!("{} {}", r.method, r.path))
+                .collect()
+        }
+
+        pub fn client(&self) -> level27_client::Client {
+            level27_client::Client::new(level27_client::Config {
+                base_url: self.url.clone(),
+                api_key: "k".into(),
+                request_timeout: std::time::Duration::from_secs(5),
+                max_retries: 0,
+                requests_per_second: None,
+                user_agent: "engine-test".into(),
+            })
+            .unwrap()
+        }
+    }
+
+    pub async fn start(handler: impl Fn(&str, &str, &Json) -> (u16, Json) + Send + Sync + 'static) -> FakeApi {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let requests: Arc<Mutex<Vec<Request>>> = Arc::default();
+        let handler: Handler = Arc::new(handler);
+        let recorded = requests.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (handler, recorded) = (handler.clone(), recorded.clone());
+                tokio::spawn(async move {
+                    let (read, mut write) = stream.into_split();
+                    let mut read = BufReader::new(read);
+                    let mut line = String::new();
+                    if read.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut parts = line.split_whitespace();
+                    let method = parts.next().unwrap_or_default().to_string();
+                    let target = parts.next().unwrap_or_default().to_string();
+                    let mut length = 0usize;
+                    loop {
+                        let mut h = String::new();
+                        if read.read_line(&mut h).await.unwrap_or(0) == 0 || h.trim().is_empty() {
+                            break;
+                        }
+                        if let Some((k, v)) = h.split_once(':') {
+                            if k.eq_ignore_ascii_case("content-length") {
+                                length = v.trim().parse().unwrap_or(0);
+                            }
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    let _ = read.read_exact(&mut body).await;
+                    let body: Json = serde_json::from_slice(&body).unwrap_or(Json::Null);
+                    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+                    recorded.lock().unwrap().push(Request {
+                        method: method.clone(),
+                        path: path.to_string(),
+                        body: body.clone(),
+                    });
+                    let (status, mut answer) = handler(&method, path, &body);
+                    page(&mut answer, query);
+                    let text = if status == 204 {
+                        String::new()
+                    } else {
+                        answer.to_string()
+                    };
+                    let response = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
+                        text.len()
+                    );
+                    let _ = write.write_all(response.as_bytes()).await;
+                });
+            }
+        });
+        FakeApi { url, requests }
+    }
+
+    fn page(answer: &mut Json, query: &str) {
+        let param = |k: &str| {
+            query
+                .split('&')
+                .find_map(|p| p.strip_prefix(&format!("{k}=")))
+                .and_then(|v| v.parse::<usize>().ok())
+        };
+        let (Some(limit), offset) = (param("limit"), param("offset").unwrap_or(0)) else {
+            return;
+        };
+        if let Json::Object(o) = answer {
+            for v in o.values_mut() {
+                if let Json::Array(items) = v {
+                    *items = items.iter().skip(offset).take(limit).cloned().collect();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,457 @@
+//! The lifecycle's capabilities against a scripted API, request by request: asynchronous statuses,
+//! team membership, desired states through actions, attributes read from a shared list, gone
+//! statuses and plan-time checks. (The resource families prove them again end to end against the
+//! sandbox with the real Terraform.)
+
+use super::config_check::ConfigRule;
+use super::ctx::Ctx;
+use super::desired_state::{DesiredState, State};
+use super::membership::{Membership, TeamsFrom};
+use super::plan_checks::RangeCheck;
+use super::resource::{Endpoint, Resource, ResourceSpec, UpdateVerb};
+use super::schema::{Attribute, ListSource};
+use super::shared_reads::SharedReads;
+use super::test_support::fake_api::{self, FakeApi};
+use super::value::{Object, Type, Value};
+use super::wait::StatusRule;
+use serde_json::{json, Value as Json};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use tokio_util::sync::CancellationToken;
+
+static INFO: ListSource = ListSource {
+    path: "/organisations/{organisation_id}/gadgetinfo",
+    plural: "infos",
+    key: "gadgetId",
+    by: "id",
+};
+
+fn spec() -> ResourceSpec {
+    ResourceSpec {
+        type_name: "level27_gadget",
+        description: "A test object with every capability.",
+        attributes: vec![
+            Attribute::id("id").computed().read_from("id"),
+            Attribute::id("organisation_id")
+                .required()
+                .send_as("organisation")
+                .read_from("organisation.id")
+                .requires_replace(),
+            Attribute::string("name").required().api("name"),
+            Attribute::string("type").optional().api("type"),
+            Attribute::string("version").optional().api("version"),
+            Attribute::new("team_ids", Type::Set(Box::new(Type::String))).optional_computed(),
+            Attribute::string("power_state").optional_computed(),
+            Attribute::bool("handle_dns").computed().read_via(&INFO, "handleDns"),
+            Attribute::number("cpu").optional().api("cpu"),
+            Attribute::id("configuration_id").optional().send_as("configuration"),
+        ],
+        endpoint: Endpoint {
+            collection: "/gadgets",
+            item: "/gadgets/{id}",
+            singular: "gadget",
+            plural: "gadgets",
+            update: UpdateVerb::Put,
+        },
+        status: Some(StatusRule::default()),
+        rules: vec![ConfigRule::RequiredWhen {
+            attribute: "version",
+            when: "type",
+            is: &["php"],
+        }],
+        membership: Some(Membership {
+            attribute: "team_ids",
+            entity: "systems",
+            organisation: "organisation_id",
+            create_field: None,
+            read: TeamsFrom::Field("teams"),
+        }),
+        desired_states: vec![DesiredState {
+            attribute: "power_state",
+            observed: "runningStatus",
+            states: &[
+                State {
+                    name: "running",
+                    observed: &["running"],
+                    actions: &["start"],
+                },
+                State {
+                    name: "stopped",
+                    observed: &["stopped"],
+                    actions: &["shutdown", "stop"],
+                },
+            ],
+            path: "/gadgets/{id}/actions",
+            action_field: "type",
+        }],
+        plan_checks: vec![RangeCheck {
+            by: "configuration_id",
+            path: "/configurations",
+            plural: "configurations",
+            key: "id",
+            bounds: &[("cpu", "minCpu", "maxCpu")],
+        }],
+        ..ResourceSpec::default()
+    }
+}
+
+/// The fake platform: gadgets that are `to_create` when made, `creating` at the first look and
+/// `ok` after; a `shutdown` the platform refuses and a `stop` it takes; team links.
+#[derive(Default)]
+struct Platform {
+    gadgets: BTreeMap<u64, Json>,
+    looks: BTreeMap<u64, u32>,
+    next: u64,
+}
+
+fn platform() -> (
+    Arc<Mutex<Platform>>,
+    impl Fn(&str, &str, &Json) -> (u16, Json) + Send + Sync + 'static,
+) {
+    let p: Arc<Mutex<Platform>> = Arc::new(Mutex::new(Platform {
+        next: 100,
+        ..Platform::default()
+    }));
+    let shared = p.clone();
+    let handler = move |method: &str, path: &str, body: &Json| -> (u16, Json) {
+        let mut p = shared.lock().unwrap();
+        let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        match (method, segs.as_slice()) {
+            ("POST", ["gadgets"]) => {
+                let id = p.next;
+                p.next += 1;
+                let g = json!({"id": id, "name": body["name"], "type": body.get("type"), "organisation": {"id": body["organisation"]},
+                               "status": "to_create", "runningStatus": "running", "teams": []});
+                p.gadgets.insert(id, g.clone());
+                (201, json!({ "gadget": g }))
+            }
+            ("GET", ["gadgets", id]) => {
+                let id: u64 = id.parse().unwrap_or(0);
+                let looks = {
+                    let n = p.looks.entry(id).or_insert(0);
+                    *n += 1;
+                    *n
+                };
+                match p.gadgets.get_mut(&id) {
+                    Some(g) => {
+                        if g["status"] == "to_create" {
+                            g["status"] = json!("creating");
+                        } else if g["status"] == "creating" && looks >= 2 {
+                            g["status"] = json!("ok");
+                        }
+                        if g["runningStatus"] == "stopping" {
+                            g["runningStatus"] = json!("stopped");
+                        }
+                        (200, json!({ "gadget": g }))
+                    }
+                    None => (404, json!({"code": 404, "message": "Gadget not found"})),
+                }
+            }
+            ("GET", ["gadgets"]) => (
+                200,
+                json!({"gadgets": p.gadgets.values().cloned().collect::<Vec<_>>() }),
+            ),
+            ("PUT", ["gadgets", id]) => {
+                let id: u64 = id.parse().unwrap_or(0);
+                if let Some(g) = p.gadgets.get_mut(&id) {
+                    g["name"] = body["name"].clone();
+                }
+                (204, Json::Null)
+            }
+            ("DELETE", ["gadgets", id]) => {
+                let id: u64 = id.parse().unwrap_or(0);
+                match p.gadgets.get_mut(&id) {
+                    Some(g) if g["status"] == "deleting" => {
+                        p.gadgets.remove(&id);
+                        (204, Json::Null)
+                    }
+                    Some(g) => {
+                        g["status"] = json!("deleted");
+                        (204, Json::Null)
+                    }
+                    None => (404, json!({"code": 404, "message": "Gadget not found"})),
+                }
+            }
+            ("POST", ["gadgets", id, "actions"]) => {
+                let id: u64 = id.parse().unwrap_or(0);
+                match (body["type"].as_str(), p.gadgets.get_mut(&id)) {
+                    (Some("shutdown"), _) => (400, json!({"code": 400, "message": "No guest agent"})),
+                    (Some("stop"), Some(g)) => {
+                        g["runningStatus"] = json!("stopping");
+                        (200, json!({ "gadget": g }))
+                    }
+                    (Some("start"), Some(g)) => {
+                        g["runningStatus"] = json!("running");
+                        (200, json!({ "gadget": g }))
+                    }
+                    _ => (404, json!({"code": 404, "message": "Gadget not found"})),
+                }
+            }
+            ("POST", ["organisations", _, "teams", team, "systems"]) => {
+                let team: u64 = team.parse().unwrap_or(0);
+                let id = body["objectId"].as_u64().unwrap_or(0);
+                if let Some(g) = p.gadgets.get_mut(&id) {
+                    g["teams"]
+                        .as_array_mut()
+                        .unwrap()
+                        .push(json!({"id": team, "name": format!("t{team}")}));
+                }
+                (201, json!({"entity": {"id": 1, "objectId": id}}))
+            }
+            ("DELETE", ["organisations", _, "teams", team, "systems", id]) => {
+                let team: u64 = team.parse().unwrap_or(0);
+                let id: u64 = id.parse().unwrap_or(0);
+                if let Some(g) = p.gadgets.get_mut(&id) {
+                    g["teams"].as_array_mut().unwrap().retain(|t| t["id"] != json!(team));
+                }
+                (204, Json::Null)
+            }
+            ("GET", ["organisations", _, "gadgetinfo"]) => {
+                let infos: Vec<Json> = p
+                    .gadgets
+                    .keys()
+                    .map(|id| json!({"gadgetId": id, "handleDns": true}))
+                    .collect();
+                (200, json!({ "infos": infos }))
+            }
+            ("GET", ["configurations"]) => (
+                200,
+                json!({"configurations": [{"id": 3, "name": "Small", "minCpu": 1, "maxCpu": "2"},
+                                          {"id": 4, "name": "Large", "minCpu": 4, "maxCpu": 16}]}),
+            ),
+            _ => (
+                404,
+                json!({"code": 404, "message": format!("No route found for \"{method} {path}\"")}),
+            ),
+        }
+    };
+    (p, handler)
+}
+
+fn obj(pairs: &[(&str, Value)]) -> Object {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+}
+
+fn teams(ids: &[&str]) -> Value {
+    Value::Set(ids.iter().map(|s| Value::string(*s)).collect())
+}
+
+fn planned(team_ids: Value, power: Value) -> Object {
+    obj(&[
+        ("id", Value::Unknown),
+        ("organisation_id", Value::string("7")),
+        ("name", Value::string("g1")),
+        ("type", Value::Null),
+        ("version", Value::Null),
+        ("team_ids", team_ids),
+        ("power_state", power),
+        ("handle_dns", Value::Unknown),
+        ("cpu", Value::Null),
+        ("configuration_id", Value::Null),
+    ])
+}
+
+struct Env {
+    api: FakeApi,
+    client: level27_client::Client,
+    stop: CancellationToken,
+    reads: SharedReads,
+    provider: Object,
+    resource: Resource,
+}
+
+impl Env {
+    async fn new() -> Env {
+        let (_, handler) = platform();
+        let api = fake_api::start(handler).await;
+        let client = api.client();
+        Env {
+            api,
+            client,
+            stop: CancellationToken::new(),
+            reads: SharedReads::default(),
+            provider: Object::new(),
+            resource: Resource::new(spec()),
+        }
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            client: &self.client,
+            stop: &self.stop,
+            write_only: true,
+            provider_config: &self.provider,
+            reads: &self.reads,
+        }
+    }
+
+    fn count(&self, line: &str) -> usize {
+        self.api.lines().iter().filter(|l| *l == line).count()
+    }
+
+    async fn create(&self, p: &Object) -> Object {
+        match self.resource.create(&self.ctx(), p, p).await {
+            Ok(s) => s,
+            Err(e) => panic!("create failed: {:?}", e.diags),
+        }
+    }
+}
+
+#[tokio::test]
+async fn create_waits_links_teams_reaches_the_desired_state_and_reads_every_source() {
+    let env = Env::new().await;
+    let state = env
+        .create(&planned(teams(&["11", "12"]), Value::string("stopped")))
+        .await;
+    assert_eq!(state["id"], Value::string("100"));
+    assert_eq!(state["team_ids"], teams(&["11", "12"]));
+    assert_eq!(state["power_state"], Value::string("stopped"));
+    assert_eq!(state["handle_dns"], Value::Bool(true), "read from the shared list");
+    let lines = env.api.lines();
+    // The refused shutdown falls back to stop; both teams are linked once.
+    for expected in [
+        "POST /gadgets",
+        "POST /organisations/7/teams/11/systems",
+        "POST /organisations/7/teams/12/systems",
+        "POST /gadgets/100/actions",
+    ] {
+        assert!(lines.contains(&expected.to_string()), "{expected} in {lines:?}");
+    }
+    let actions: Vec<Json> = env
+        .api
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/gadgets/100/actions")
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(actions, vec![json!({"type": "shutdown"}), json!({"type": "stop"})]);
+    let link = env
+        .api
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/organisations/7/teams/11/systems")
+        .unwrap();
+    assert_eq!(link.body, json!({"objectId": 100}));
+}
+
+#[tokio::test]
+async fn a_membership_change_sends_only_the_difference_and_nothing_when_not_managed() {
+    let env = Env::new().await;
+    let prior = env.create(&planned(teams(&["11", "12"]), Value::Null)).await;
+    let before = env.api.requests().len();
+
+    let mut next = prior.clone();
+    next.insert("team_ids".into(), teams(&["12", "13"]));
+    let state = env.resource.update(&env.ctx(), &prior, &next, &next).await.unwrap();
+    assert_eq!(state["team_ids"], teams(&["12", "13"]));
+    let sent: Vec<String> = env.api.lines()[before..]
+        .iter()
+        .filter(|l| !l.starts_with("GET"))
+        .cloned()
+        .collect();
+    assert_eq!(
+        sent,
+        vec![
+            "POST /organisations/7/teams/13/systems".to_string(),
+            "DELETE /organisations/7/teams/11/systems/100".to_string()
+        ],
+        "no PUT of the unchanged object, no touching team 12"
+    );
+
+    // Left out of the configuration: the plan keeps the prior value, so nothing is sent.
+    let before = env.api.requests().len();
+    let same = state.clone();
+    env.resource.update(&env.ctx(), &state, &same, &same).await.unwrap();
+    assert_eq!(env.api.requests().len(), before);
+}
+
+#[tokio::test]
+async fn a_desired_state_change_acts_and_drift_reads_back() {
+    let env = Env::new().await;
+    let prior = env.create(&planned(Value::Null, Value::Null)).await;
+    assert_eq!(prior["power_state"], Value::string("running"));
+    assert_eq!(env.count("POST /gadgets/100/actions"), 0, "running already: no action");
+
+    let mut stopped = prior.clone();
+    stopped.insert("power_state".into(), Value::string("stopped"));
+    let state = env
+        .resource
+        .update(&env.ctx(), &prior, &stopped, &stopped)
+        .await
+        .unwrap();
+    assert_eq!(state["power_state"], Value::string("stopped"));
+    assert_eq!(env.count("PUT /gadgets/100"), 0, "an action, not an update of fields");
+
+    // Someone starts it in the panel: a refresh shows it.
+    let mut back = state.clone();
+    back.insert("power_state".into(), Value::string("running"));
+    env.resource.update(&env.ctx(), &state, &back, &back).await.unwrap();
+    let read = env.resource.read(&env.ctx(), &state).await.unwrap().unwrap();
+    assert_eq!(read["power_state"], Value::string("running"));
+}
+
+#[tokio::test]
+async fn a_refresh_of_many_objects_reads_a_shared_list_once() {
+    let env = Env::new().await;
+    let mut states = Vec::new();
+    for _ in 0..3 {
+        states.push(env.create(&planned(Value::Null, Value::Null)).await);
+    }
+    env.reads.invalidate();
+    let before = env.count("GET /organisations/7/gadgetinfo");
+    for s in &states {
+        let r = env.resource.read(&env.ctx(), s).await.unwrap().unwrap();
+        assert_eq!(r["handle_dns"], Value::Bool(true));
+    }
+    let one_list = env.count("GET /organisations/7/gadgetinfo") - before;
+    // One paged listing (the client asks for a second page to be sure it has all) for 3 objects.
+    assert!((1..=2).contains(&one_list), "{one_list}");
+}
+
+#[tokio::test]
+async fn a_gone_status_reads_as_deleted_and_delete_waits_for_the_404() {
+    let env = Env::new().await;
+    let state = env.create(&planned(Value::Null, Value::Null)).await;
+    env.resource.delete(&env.ctx(), &state).await.unwrap();
+    assert!(env.count("DELETE /gadgets/100") >= 1);
+    assert_eq!(env.resource.read(&env.ctx(), &state).await.unwrap(), None);
+
+    // An object the API still answers for with status `deleted` is gone as well.
+    let other = env.create(&planned(Value::Null, Value::Null)).await;
+    env.client.delete("/gadgets/101").await.unwrap();
+    assert_eq!(env.resource.read(&env.ctx(), &other).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn plan_checks_look_each_list_up_once_per_run() {
+    let env = Env::new().await;
+    let mut p = planned(Value::Null, Value::Null);
+    p.insert("configuration_id".into(), Value::string("3"));
+    p.insert("cpu".into(), Value::int(4));
+    let d = env.resource.check_plan(&env.ctx(), &p).await;
+    assert!(d.has_errors());
+    assert!(d.0[0].detail.contains("between 1 and 2"), "{}", d.0[0].detail);
+    p.insert("configuration_id".into(), Value::string("4"));
+    assert!(!env.resource.check_plan(&env.ctx(), &p).await.has_errors());
+    p.insert("configuration_id".into(), Value::string("9"));
+    let d = env.resource.check_plan(&env.ctx(), &p).await;
+    assert!(d.0[0].detail.contains("names nothing"), "{}", d.0[0].detail);
+    // Unknown until apply: not checked now.
+    p.insert("configuration_id".into(), Value::Unknown);
+    assert!(!env.resource.check_plan(&env.ctx(), &p).await.has_errors());
+    let lists = env.count("GET /configurations");
+    assert!((1..=2).contains(&lists), "three checks, one listing: {lists}");
+}
+
+#[test]
+fn whole_configuration_rules_run_with_validate() {
+    let r = Resource::new(spec());
+    let config = obj(&[
+        ("name", Value::string("g")),
+        ("type", Value::string("php")),
+        ("version", Value::Null),
+    ]);
+    let d = r.validate(&config);
+    assert!(d.0.iter().any(|d| d.summary == "Missing version"), "{d:?}");
+    assert_eq!(spec().check(), Ok(()));
+}
