@@ -104,17 +104,13 @@ struct Platform {
     next: u64,
 }
 
-fn platform() -> (
-    Arc<Mutex<Platform>>,
-    impl Fn(&str, &str, &Json) -> (u16, Json) + Send + Sync + 'static,
-) {
+fn platform() -> impl Fn(&str, &str, &Json) -> (u16, Json) + Send + Sync + 'static {
     let p: Arc<Mutex<Platform>> = Arc::new(Mutex::new(Platform {
         next: 100,
         ..Platform::default()
     }));
-    let shared = p.clone();
-    let handler = move |method: &str, path: &str, body: &Json| -> (u16, Json) {
-        let mut p = shared.lock().unwrap();
+    move |method: &str, path: &str, body: &Json| -> (u16, Json) {
+        let mut p = p.lock().unwrap();
         let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         match (method, segs.as_slice()) {
             ("POST", ["gadgets"]) => {
@@ -262,8 +258,7 @@ struct Env {
 
 impl Env {
     async fn new() -> Env {
-        let (_, handler) = platform();
-        let api = fake_api::start(handler).await;
+        let api = fake_api::start(platform()).await;
         let client = api.client();
         Env {
             api,
