@@ -220,8 +220,7 @@ fn platform() -> impl Fn(&str, &str, &Json) -> (u16, Json) + Send + Sync + 'stat
                 json!({"code": 404, "message": format!("No route found for \"{method} {path}\"")}),
             ),
         }
-    };
-    (p, handler)
+    }
 }
 
 fn obj(pairs: &[(&str, Value)]) -> Object {
