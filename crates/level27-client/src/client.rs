@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use tracing::{debug, trace};
 
 use crate::config::{Config, RetryPolicy};
-use crate::error::{body_message, mentions_role, Error, ValidationErrors};
+use crate::error::{body_message, is_route_not_found, mentions_role, Error, ValidationErrors};
 use crate::rate_limit::{Hold, RateLimiter};
 use crate::redact::{redact_json, RedactedBody};
 use crate::retry::{backoff, parse_retry_after};
@@ -447,11 +447,14 @@ impl Client {
                     let why = format!("status {status}");
                     self.pause(verb, path, attempt, retry_after, &why).await;
                 }
-                404 if verb == Verb::Delete && maybe_processed => {
+                404 if verb == Verb::Delete
+                    && maybe_processed
+                    && !is_route_not_found(&body_message(status, &bytes)) =>
+                {
                     debug!(path, "level27 DELETE: 404 after an unknown outcome, the object is gone");
                     return Ok(Value::Null);
                 }
-                _ => return Err(status_error(verb, path, status, &bytes, attempt)),
+                _ => return Err(status_error(verb, path, &url, status, &bytes, attempt)),
             }
         }
     }
@@ -546,7 +549,19 @@ fn decode_success(verb: Verb, path: &str, status: u16, bytes: &[u8], want: Want)
     }
 }
 
-fn status_error(verb: Verb, path: &str, status: u16, bytes: &[u8], attempts: u32) -> Error {
+/// `url` without credentials (a base URL may carry `user:password@`): fit for a message.
+fn display_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Err(_) => url.to_string(),
+    }
+}
+
+fn status_error(verb: Verb, path: &str, url: &str, status: u16, bytes: &[u8], attempts: u32) -> Error {
     let method = verb.as_str().to_string();
     let path = path.to_string();
     match status {
@@ -564,11 +579,18 @@ fn status_error(verb: Verb, path: &str, status: u16, bytes: &[u8], attempts: u32
             path,
             message: body_message(status, bytes),
         },
-        404 => Error::NotFound {
-            method,
-            path,
-            message: body_message(status, bytes),
-        },
+        404 => {
+            let message = body_message(status, bytes);
+            if is_route_not_found(&message) {
+                Error::RouteNotFound {
+                    method,
+                    url: display_url(url),
+                    message,
+                }
+            } else {
+                Error::NotFound { method, path, message }
+            }
+        }
         _ => {
             let message = body_message(status, bytes);
             // Seed: a missing role is documented as 500 "user does not have a proper role to access a
