@@ -19,6 +19,14 @@ resource "level27_organisation" "acme" {{
     )
 }
 
+/// The error diagnostics' text, on one line each (Terraform wraps long lines).
+fn messages(out: &Output) -> Vec<String> {
+    out.error_blocks()
+        .iter()
+        .map(|b| diagnostic_message(b).split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
 #[test]
 fn an_api_url_without_v1_is_an_error_and_keeps_the_state() {
     let sb = Sandbox::start();
@@ -34,7 +42,7 @@ fn an_api_url_without_v1_is_an_error_and_keeps_the_state() {
         let out = tf.run(args);
         assert_eq!(out.code, 1, "{args:?} must fail, not plan a re-create:\n{}", out.dump());
         out.assert_not_contains("will be created");
-        let errors: Vec<String> = out.error_blocks().iter().map(|b| diagnostic_message(b)).collect();
+        let errors = messages(&out);
         assert!(
             errors
                 .iter()
@@ -42,7 +50,6 @@ fn an_api_url_without_v1_is_an_error_and_keeps_the_state() {
             "the error names the URL and says the API URL must end in /v1:\n{}",
             out.dump()
         );
-        eprintln!("{}", errors.join("\n---\n"));
         assert_eq!(
             tf.id_of("level27_organisation.acme"),
             id,
@@ -54,5 +61,58 @@ fn an_api_url_without_v1_is_an_error_and_keeps_the_state() {
     // With the right URL again, nothing changed.
     tf.set_env("LEVEL27_API_URL", Some(&sb.api_url()));
     tf.assert_plan_empty("with the right api_url again");
+    tf.destroy();
+}
+
+#[test]
+fn errors_name_the_host_the_object_and_the_key_variable() {
+    let sb = Sandbox::start();
+    let mut tf = Tf::new("context", &sb);
+    tf.write_main(&format!(
+        r#"{org}
+resource "level27_team" "ops" {{
+  organisation_id = level27_organisation.acme.id
+  name            = "ops"
+}}
+"#,
+        org = org_config()
+    ));
+    tf.apply();
+    let team = tf.id_of("level27_team.ops");
+
+    // A wrong key in the middle of a replace: the delete is refused, and the error says which
+    // object (type and id) and which setting to check.
+    tf.set_env("LEVEL27_API_KEY", Some("not-the-key"));
+    let out = tf
+        .run(&["apply", "-auto-approve", "-refresh=false", "-replace=level27_team.ops"])
+        .assert_failed();
+    let errors = messages(&out);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains(&format!("delete level27_team {team}")) && e.contains("LEVEL27_API_KEY")),
+        "the error names the team's type and id and LEVEL27_API_KEY:\n{}",
+        out.dump()
+    );
+    out.assert_not_contains("not-the-key");
+    assert_eq!(tf.id_of("level27_team.ops"), team, "the team stays in state");
+    tf.set_env("LEVEL27_API_KEY", Some(&sb.key));
+
+    // An API nobody answers at: the error names the host and port tried.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    tf.set_env("LEVEL27_API_URL", Some(&format!("http://{closed}/v1")));
+    let out = tf.run(&["plan"]).assert_failed();
+    assert!(
+        messages(&out)
+            .iter()
+            .any(|e| e.contains(&format!("could not connect to {closed}"))),
+        "the error names {closed}:\n{}",
+        out.dump()
+    );
+
+    tf.set_env("LEVEL27_API_URL", Some(&sb.api_url()));
+    tf.assert_plan_empty("with the right settings again");
     tf.destroy();
 }

@@ -144,6 +144,15 @@ impl Resource {
         format!("{verb} {}", self.spec.type_name)
     }
 
+    /// `action` on the object `state` describes, naming its id when it has one (`delete
+    /// level27_team 5001`): the diagnostic then says which object, even inside a replace.
+    fn action_on(&self, verb: &str, state: &Object) -> String {
+        match state.get("id").and_then(Value::as_str) {
+            Some(id) => format!("{verb} {} {id}", self.spec.type_name),
+            None => self.action(verb),
+        }
+    }
+
     /// Upgrades a state stored under schema `version` (Terraform's JSON form) to the current one.
     pub fn upgrade_state(&self, version: i64, raw_json: &[u8]) -> Result<Value, Diagnostics> {
         let fail = |why: String| -> Diagnostics {
@@ -263,7 +272,7 @@ impl Resource {
             );
             let r = cancellable(ctx, ctx.client.get(&item))
                 .await
-                .and_then(|r| r.map_err(|e| translate(&e, &self.action("read back"), Some(self.block()))))
+                .and_then(|r| r.map_err(|e| translate(&e, &self.action_on("read back", &state), Some(self.block()))))
                 .map_err(|d| created(&state, d))?;
             state = state_from_api(self.block(), unwrap_envelope(&r, self.spec.endpoint.singular), &state);
         }
@@ -430,7 +439,7 @@ impl Resource {
                 state_from_api(self.block(), unwrap_envelope(&r, self.spec.endpoint.singular), state),
             ))),
             Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(translate(&e, &self.action("read"), Some(self.block()))),
+            Err(e) => Err(translate(&e, &self.action_on("read", state), Some(self.block()))),
         }
     }
 
@@ -463,7 +472,7 @@ impl Resource {
                 UpdateVerb::Patch => cancellable(ctx, ctx.client.patch(&item, &body)).await?,
                 UpdateVerb::None => Ok(()),
             };
-            result.map_err(|e| translate(&e, &self.action("update"), Some(self.block())))?;
+            result.map_err(|e| translate(&e, &self.action_on("update", prior), Some(self.block())))?;
         } else {
             // Only provider-side settings (such as timeouts) changed: nothing to send.
             let mut state = planned.clone();
@@ -483,7 +492,7 @@ impl Resource {
             None => {
                 let r = cancellable(ctx, ctx.client.get(&item))
                     .await?
-                    .map_err(|e| translate(&e, &self.action("read back"), Some(self.block())))?;
+                    .map_err(|e| translate(&e, &self.action_on("read back", prior), Some(self.block())))?;
                 unwrap_envelope(&r, self.spec.endpoint.singular).clone()
             }
         };
@@ -496,7 +505,7 @@ impl Resource {
             Ok(()) => {}
             // Already gone: the goal of a delete is reached.
             Err(e) if e.is_not_found() => return Ok(()),
-            Err(e) => return Err(translate(&e, &self.action("delete"), Some(self.block()))),
+            Err(e) => return Err(translate(&e, &self.action_on("delete", prior), Some(self.block()))),
         }
         if self.spec.status.is_some() {
             let rule = StatusRule {
@@ -911,6 +920,22 @@ mod tests {
         assert!(r.upgrade_state(2, b"{}").is_err());
         assert!(r.upgrade_state(0, br#"{"id": 5}"#).is_err());
         assert!(r.upgrade_state(1, b"[1]").is_err());
+    }
+
+    #[test]
+    fn errors_on_an_existing_object_name_its_type_and_id() {
+        let team = Resource::new(crate::resources::team::spec());
+        let prior: Object = [("id".to_string(), Value::string("5001"))].into_iter().collect();
+        assert_eq!(team.action_on("delete", &prior), "delete level27_team 5001");
+        // Not made yet: the type alone.
+        let planned: Object = [("id".to_string(), Value::Unknown)].into_iter().collect();
+        assert_eq!(team.action_on("create", &planned), "create level27_team");
+        let err = ApiError::Unauthorized {
+            message: "Bad credentials".into(),
+        };
+        let d = translate(&err, &team.action_on("delete", &prior), Some(team.block()));
+        assert!(d.0[0].detail.contains("delete level27_team 5001"), "{}", d.0[0].detail);
+        assert!(d.0[0].detail.contains("LEVEL27_API_KEY"), "{}", d.0[0].detail);
     }
 
     #[test]

@@ -522,7 +522,7 @@ fn describe(e: &reqwest::Error, inner: &Inner) -> String {
     }
     let cause = innermost.map_or_else(|| e.to_string(), |s| s.to_string());
     let text = if e.is_connect() {
-        format!("could not connect: {cause}")
+        format!("could not connect to {}: {cause}", host_and_port(&inner.base_url))
     } else if e.is_timeout() {
         format!("no complete answer within {:?}", inner.request_timeout)
     } else {
@@ -546,6 +546,19 @@ fn decode_success(verb: Verb, path: &str, status: u16, bytes: &[u8], want: Want)
             path: path.to_string(),
             message: format!("status {status} but the body is not JSON ({e})"),
         }),
+    }
+}
+
+/// `host:port` of a URL (the default port of its scheme when it names none), for a connection
+/// error: where the client tried to go, without the path, the query or credentials.
+fn host_and_port(url: &str) -> String {
+    let Ok(u) = reqwest::Url::parse(url) else {
+        return "the API".to_string();
+    };
+    match (u.host_str(), u.port_or_known_default()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_string(),
+        _ => "the API".to_string(),
     }
 }
 
@@ -643,5 +656,29 @@ struct LazyRedacted<'a>(&'a Value);
 impl fmt::Display for LazyRedacted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&redact_json(self.0), f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_errors_name_the_host_and_port_only() {
+        assert_eq!(host_and_port("http://127.0.0.1:8080/v1"), "127.0.0.1:8080");
+        assert_eq!(host_and_port("https://api.level27.eu/v1"), "api.level27.eu:443");
+        assert_eq!(
+            host_and_port("https://user:pw@api.level27.eu/v1?token=x"),
+            "api.level27.eu:443"
+        );
+        assert_eq!(host_and_port("not a url"), "the API");
+    }
+
+    #[test]
+    fn urls_in_messages_carry_no_credentials() {
+        assert_eq!(
+            display_url("https://user:pw@api.level27.eu/organisations/1"),
+            "https://api.level27.eu/organisations/1"
+        );
     }
 }

@@ -534,7 +534,10 @@ async fn post_that_cannot_connect_is_a_transport_error_not_an_unknown_outcome() 
     });
     let err = client.post("/apps", &json!({"name": "a"})).await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
-    assert!(err.to_string().contains("could not connect"), "{err}");
+    assert!(
+        err.to_string().contains(&format!("could not connect to {addr}: ")),
+        "names the host and port it tried: {err}"
+    );
     assert!(err.to_string().contains("3 attempts"), "{err}");
 }
 
