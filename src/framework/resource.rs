@@ -849,6 +849,7 @@ pub(crate) async fn cancellable<T>(ctx: &Ctx<'_>, fut: impl std::future::Future<
 /// keys (optional) and the parents in the path (required, as in the resource).
 pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
     let mut d = a.clone();
+    d.description = a.data_description.unwrap_or(a.description);
     d.validators.clear();
     d.default = None;
     d.requires_replace = false;
@@ -873,6 +874,7 @@ pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
 }
 
 fn computed_only(a: &mut Attribute) {
+    a.description = a.data_description.unwrap_or(a.description);
     a.mode = Mode::Computed;
     a.validators.clear();
     a.default = None;
