@@ -219,7 +219,7 @@ fn provider_schema() -> Schema {
                     .describe("Client-side limit on API requests per second, shared by all concurrent operations. Default 0: no limit."),
             ],
             blocks: Vec::new(),
-            description: "The Level27 provider manages organisations, teams, apps, domains and servers of the Level27 hosting platform.",
+            description: "The Level27 provider manages organisations and teams of the Level27 hosting platform.",
             deprecated: None,
         },
     }
@@ -229,6 +229,31 @@ fn provider_schema() -> Schema {
 mod tests {
     use super::*;
     use crate::framework::value::Number;
+
+    /// The provider's description names only objects it manages: each family it names has its
+    /// resource.
+    #[test]
+    fn the_description_names_only_managed_objects() {
+        let text = provider_schema().block.description.to_lowercase();
+        let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).collect();
+        let names = |w: &str| words.iter().any(|t| *t == w || t.strip_suffix('s') == Some(w));
+        let managed: Vec<&str> = resources::all().iter().map(|r| r.type_name).collect();
+        for (word, resource) in [
+            ("organisation", "level27_organisation"),
+            ("team", "level27_team"),
+            ("app", "level27_app"),
+            ("domain", "level27_domain"),
+            ("server", "level27_vm"),
+            ("certificate", "level27_certificate"),
+            ("dns", "level27_record"),
+        ] {
+            assert!(
+                !names(word) || managed.contains(&resource),
+                "the provider description names {word}s but there is no {resource}: {text:?}"
+            );
+        }
+        assert!(names("organisation") && names("team"), "{text:?}");
+    }
 
     fn config(pairs: &[(&str, Value)]) -> Object {
         pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()

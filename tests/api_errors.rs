@@ -69,6 +69,26 @@ resource "level27_organisation" "orphan" {{
             )
         });
     eprintln!("API error as Terraform shows it:\n{block}");
+    // The API's own words for this body, asked out of band, are in the diagnostic.
+    let (status, answer) = sb.request(
+        "POST",
+        "/v1/organisations",
+        Some(serde_json::json!({"name": "Probe e2e", "taxNumber": "BE0444444444", "resellerOrganisation": 987654})),
+    );
+    assert_eq!(status, 400, "{answer}");
+    let api_message = answer["organisation"]["errors"]["children"]["resellerOrganisation"]["errors"][0]
+        .as_str()
+        .unwrap_or_else(|| panic!("no message for resellerOrganisation in the API's answer: {answer}"))
+        .to_string();
+    assert!(!api_message.is_empty());
+    let shown = diagnostic_message(&block)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        shown.contains(&api_message) && shown.contains("resellerOrganisation"),
+        "the diagnostic must carry the API's message {api_message:?} and its field:\n{block}"
+    );
     assert!(
         !sb.organisations().iter().any(|o| o["name"] == "Orphan e2e"),
         "a rejected organisation was created"

@@ -1,5 +1,6 @@
 //! Data sources `level27_organisation` and `level27_team`: lookups by name and by id return the
-//! objects the resources created, past the API's default page of 5; a name that matches nothing
+//! objects the resources created, found on the last page of a list the API's `filter` cannot
+//! narrow (every other object's name contains the name looked up); a name that matches nothing
 //! is an error naming it. The provider is configured through `api_url` / `api_key` arguments here
 //! (no `LEVEL27_*` environment).
 
@@ -25,17 +26,10 @@ resource "level27_organisation" "acme" {{
   country    = "BE"
 }}
 
-# Six teams first, then "ops": the lookup by name has to page past the API's default limit of 5.
-resource "level27_team" "filler" {{
-  count           = 6
-  organisation_id = level27_organisation.acme.id
-  name            = "filler-${{count.index}}"
-}}
-
+# Made after the fillers (see FILLERS), so it is the last of the teams whose names contain "ops".
 resource "level27_team" "ops" {{
   organisation_id = level27_organisation.acme.id
   name            = "ops"
-  depends_on      = [level27_team.filler]
 }}
 
 data "level27_organisation" "by_name" {{
@@ -73,17 +67,32 @@ output "team_by_id_name" {{ value = data.level27_team.by_id.name }}
     )
 }
 
+/// Objects made out of band before the ones looked up, each named with the looked-up name as its
+/// prefix, so that the API's `filter` (a substring or prefix match) returns them all: more than
+/// the API's default page (5) and more than the client's page (100), so a lookup that reads one
+/// page, of either size, misses the object and fails.
+const FILLERS: usize = 105;
+
 #[test]
 fn data_sources_find_by_name_and_id() {
     let sb = Sandbox::start();
-    // Six organisations created out of band first, so "Data e2e" is on the second page.
-    for i in 0..6 {
-        sb.create_organisation(&format!("Other org {i}"), &format!("BE00000001{i}"));
+    for i in 0..FILLERS {
+        sb.create_organisation(&format!("Data e2e filler {i}"), &format!("BE1{i:09}"));
     }
 
     let mut tf = Tf::new("data", &sb);
     tf.set_env("LEVEL27_API_URL", None).set_env("LEVEL27_API_KEY", None);
     tf.write_main(&config(&sb));
+    // The organisation first, then its filler teams, then the rest.
+    tf.run(&["apply", "-auto-approve", "-target=level27_organisation.acme"])
+        .assert_ok();
+    let org = tf.id_of("level27_organisation.acme");
+    for i in 0..FILLERS {
+        sb.post_ok(
+            &format!("/v1/organisations/{org}/teams"),
+            serde_json::json!({"name": format!("ops filler {i}"), "organisation": org}),
+        );
+    }
     tf.apply();
 
     let org_id = tf.id_of("level27_organisation.acme");
@@ -133,9 +142,7 @@ data "level27_organisation" "nope" {{
     );
 
     tf.destroy();
-    assert_eq!(
-        sb.organisations().len(),
-        6,
-        "only the out-of-band organisations are left"
-    );
+    let left = sb.organisations();
+    assert_eq!(left.len(), FILLERS, "only the out-of-band organisations are left");
+    assert!(left.iter().all(|o| o["id"] != serde_json::json!(org_id)));
 }

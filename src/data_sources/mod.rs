@@ -9,3 +9,39 @@ use crate::framework::DataSource;
 pub fn all() -> Vec<DataSource> {
     vec![organisation::data_source(), team::data_source()]
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::framework::Attribute;
+
+    fn walk<'a>(attrs: &'a [Attribute], out: &mut Vec<&'a Attribute>) {
+        for a in attrs {
+            out.push(a);
+            if let Some(n) = &a.nested {
+                walk(&n.attributes, out);
+            }
+        }
+    }
+
+    /// A data source reads an object: its descriptions must not speak of what only a managed
+    /// one does (replacement on change, what setting or leaving out an argument does).
+    #[test]
+    fn data_source_descriptions_speak_only_of_reading() {
+        for d in super::all() {
+            let mut attrs = Vec::new();
+            walk(&d.schema.block.attributes, &mut attrs);
+            for a in attrs {
+                let text = a.description.to_lowercase();
+                for word in ["replace", "setting it", "left out"] {
+                    assert!(
+                        !text.contains(word),
+                        "data.{}.{}: {:?} mentions {word:?}",
+                        d.type_name,
+                        a.name,
+                        a.description
+                    );
+                }
+            }
+        }
+    }
+}

@@ -137,7 +137,7 @@ impl Resource {
                 "create answer incomplete; reading the object back"
             );
             obj = self
-                .read_back(ctx, &item, timeout, "create")
+                .read_back(ctx, &state, &item, timeout, "create")
                 .await
                 .map_err(|d| created(&state, d))?;
             state = state_from_api(self.block(), &obj, &state);
@@ -165,7 +165,7 @@ impl Resource {
             .map_err(|d| created(&state, d))?;
         if again {
             obj = self
-                .read_back(ctx, &item, timeout, "create")
+                .read_back(ctx, &state, &item, timeout, "create")
                 .await
                 .map_err(|d| created(&state, d))?;
         }

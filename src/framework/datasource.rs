@@ -165,6 +165,7 @@ impl DataSource {
 /// keys (optional) and the parents in the path (required, as in the resource).
 pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
     let mut d = a.clone();
+    d.description = a.data_description.unwrap_or(a.description);
     d.validators.clear();
     d.default = None;
     d.requires_replace = false;
@@ -189,6 +190,7 @@ pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
 }
 
 fn computed_only(a: &mut Attribute) {
+    a.description = a.data_description.unwrap_or(a.description);
     a.mode = Mode::Computed;
     a.validators.clear();
     a.default = None;

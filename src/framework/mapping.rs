@@ -1,7 +1,7 @@
 //! The two mappings between Terraform values and API objects, driven by each attribute's
 //! `ApiField`: state → request body, and API object → state (with the normalisation that keeps the
-//! next plan empty: `"30.0"` is the number 30, `""` is null when the user set nothing, ids nested
-//! in objects are read through dotted paths).
+//! next plan empty: `"30.0"` is the number 30, the API's empty (`""` or null) is whichever of the
+//! two the user wrote, ids nested in objects are read through dotted paths).
 //!
 //! A nested attribute is sent as a JSON object (Single), an array (List, Set) or an object of
 //! objects (Map), each element holding its sub-attributes under their `send` names. It is read
@@ -146,10 +146,12 @@ fn from_api_value(j: &Json, a: &Attribute, prior: &Value) -> Value {
         return from_api_nested(j, n, prior);
     }
     let v = if a.api.id { id_from_api(j) } else { convert(j, &a.ty) };
-    // The API answers "" (or 0-like empties) for fields nobody set; keep null when the user's
-    // value is null, so an unset optional attribute never shows a diff.
-    match (&v, prior) {
-        (Value::String(s), Value::Null) if s.is_empty() => Value::Null,
+    // The API treats an empty string as unset: it answers `""` or null for a field nobody set,
+    // and null for one set to `""`. Both mean the same, so whichever the user wrote (null or
+    // `""`) stays in state and the next plan is empty.
+    let empty = |v: &Value| v.is_null() || matches!(v, Value::String(s) if s.is_empty());
+    match prior {
+        Value::Null | Value::String(_) if empty(&v) && empty(prior) => prior.clone(),
         _ => v,
     }
 }
@@ -401,6 +403,26 @@ mod tests {
 
         let with_city = obj(&[("city", Value::string(""))]);
         assert_eq!(state_from_api(&block(), &api, &with_city)["city"], Value::string(""));
+    }
+
+    #[test]
+    fn a_configured_empty_string_survives_the_apis_null() {
+        // The API stores `""` as unset and answers null: the user's `""` means the same.
+        let base = obj(&[("city", Value::string("")), ("name", Value::string(""))]);
+        let s = state_from_api(&block(), &json!({"city": null, "name": ""}), &base);
+        assert_eq!(s["city"], Value::string(""));
+        assert_eq!(s["name"], Value::string(""));
+        // A field left out of the answer reads as null, which is the API's empty too.
+        assert_eq!(state_from_api(&block(), &json!({}), &base)["city"], Value::string(""));
+        // A real value is drift, shown as such.
+        let s = state_from_api(&block(), &json!({"city": "Gent"}), &base);
+        assert_eq!(s["city"], Value::string("Gent"));
+        // And an attribute the user set to a value the API then cleared is null (a diff).
+        let gent = obj(&[("city", Value::string("Gent"))]);
+        assert_eq!(
+            state_from_api(&block(), &json!({"city": null}), &gent)["city"],
+            Value::Null
+        );
     }
 
     #[test]

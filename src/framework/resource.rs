@@ -147,6 +147,15 @@ impl Resource {
         format!("{verb} {}", self.spec.type_name)
     }
 
+    /// `action` on the object `state` describes, naming its id when it has one (`delete
+    /// level27_team 5001`): the diagnostic then says which object, even inside a replace.
+    pub(crate) fn action_on(&self, verb: &str, state: &Object) -> String {
+        match state.get("id").and_then(Value::as_str) {
+            Some(id) => format!("{verb} {} {id}", self.spec.type_name),
+            None => self.action(verb),
+        }
+    }
+
     /// Plan-time validation of the configuration; makes no API call.
     pub fn validate(&self, config: &Object) -> Diagnostics {
         let mut diags = validate_attributes(self.block(), config);
@@ -205,7 +214,7 @@ impl Resource {
             None => match cancellable(ctx, ctx.client.get(&item)).await? {
                 Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
                 Err(e) if e.is_not_found() => return Ok(None),
-                Err(e) => return Err(translate(&e, &self.action("read"), Some(self.block()))),
+                Err(e) => return Err(translate(&e, &self.action_on("read", state), Some(self.block()))),
             },
         };
         // A deleted object some APIs still answer for (status `deleted`) is gone, as a 404 is.
@@ -268,6 +277,7 @@ impl Resource {
     pub(crate) async fn read_back(
         &self,
         ctx: &Ctx<'_>,
+        of: &Object,
         item: &str,
         timeout: std::time::Duration,
         verb: &str,
@@ -290,7 +300,7 @@ impl Resource {
             None => {
                 let r = cancellable(ctx, ctx.client.get(item))
                     .await?
-                    .map_err(|e| translate(&e, &self.action("read back"), Some(self.block())))?;
+                    .map_err(|e| translate(&e, &self.action_on("read back", of), Some(self.block())))?;
                 Ok(unwrap_envelope(&r, self.spec.endpoint.singular).clone())
             }
         }
@@ -326,7 +336,7 @@ impl Resource {
                 UpdateVerb::None => Ok(()),
             };
             ctx.reads.invalidate();
-            result.map_err(|e| translate(&e, &self.action("update"), Some(self.block())))?;
+            result.map_err(|e| translate(&e, &self.action_on("update", prior), Some(self.block())))?;
             changed = true;
         }
         if let Some(m) = &self.spec.membership {
@@ -350,9 +360,9 @@ impl Resource {
             }
             return Ok(state);
         }
-        let mut obj = self.read_back(ctx, &item, timeout, "update").await?;
+        let mut obj = self.read_back(ctx, planned, &item, timeout, "update").await?;
         if self.reach_desired_states(ctx, planned, &obj, timeout).await? {
-            obj = self.read_back(ctx, &item, timeout, "update").await?;
+            obj = self.read_back(ctx, planned, &item, timeout, "update").await?;
         }
         let state = self.state_of(ctx, &obj, planned).await?;
         Ok(self.finish(ctx, planned, state))
@@ -364,7 +374,7 @@ impl Resource {
             Ok(()) => {}
             // Already gone: the goal of a delete is reached.
             Err(e) if e.is_not_found() => return Ok(()),
-            Err(e) => return Err(translate(&e, &self.action("delete"), Some(self.block()))),
+            Err(e) => return Err(translate(&e, &self.action_on("delete", prior), Some(self.block()))),
         }
         ctx.reads.invalidate();
         if let Some(rule) = &self.spec.status {
@@ -398,4 +408,26 @@ impl Resource {
 
 fn attr<'a>(o: &'a Object, name: &str) -> &'a Value {
     o.get(name).unwrap_or(&Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use level27_client::Error as ApiError;
+
+    #[test]
+    fn errors_on_an_existing_object_name_its_type_and_id() {
+        let team = Resource::new(crate::resources::team::spec());
+        let prior: Object = [("id".to_string(), Value::string("5001"))].into_iter().collect();
+        assert_eq!(team.action_on("delete", &prior), "delete level27_team 5001");
+        // Not made yet: the type alone.
+        let planned: Object = [("id".to_string(), Value::Unknown)].into_iter().collect();
+        assert_eq!(team.action_on("create", &planned), "create level27_team");
+        let err = ApiError::Unauthorized {
+            message: "Bad credentials".into(),
+        };
+        let d = translate(&err, &team.action_on("delete", &prior), Some(team.block()));
+        assert!(d.0[0].detail.contains("delete level27_team 5001"), "{}", d.0[0].detail);
+        assert!(d.0[0].detail.contains("LEVEL27_API_KEY"), "{}", d.0[0].detail);
+    }
 }

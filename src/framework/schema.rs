@@ -68,6 +68,9 @@ pub struct Attribute {
     pub ty: Type,
     pub mode: Mode,
     pub description: &'static str,
+    /// The description in a data source derived from the resource, when the resource's speaks of
+    /// what only a managed object does (replacement on change, what setting it needs).
+    pub data_description: Option<&'static str>,
     pub sensitive: bool,
     /// Never stored in state (Terraform 1.11+); the value only reaches the API.
     pub write_only: bool,
@@ -114,6 +117,7 @@ impl Attribute {
             ty,
             mode: Mode::Optional,
             description: "",
+            data_description: None,
             sensitive: false,
             write_only: false,
             deprecated: None,
@@ -192,6 +196,13 @@ impl Attribute {
     /// Markdown description shown in docs and by language servers.
     pub fn describe(mut self, text: &'static str) -> Self {
         self.description = text;
+        self
+    }
+
+    /// The description in the data source derived from the resource (`describe` is used there
+    /// when this is not given).
+    pub fn describe_data(mut self, text: &'static str) -> Self {
+        self.data_description = Some(text);
         self
     }
 

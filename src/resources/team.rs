@@ -21,7 +21,8 @@ pub fn spec() -> ResourceSpec {
                 .provider_default("organisation_id")
                 .send_as("organisation")
                 .requires_replace()
-                .describe("The organisation the team belongs to; defaults to the provider's `organisation_id`. Changing it replaces the team."),
+                .describe("The organisation the team belongs to; defaults to the provider's `organisation_id`. Changing it replaces the team.")
+                .describe_data("The organisation the team belongs to; defaults to the provider's `organisation_id`."),
             Attribute::string("name")
                 .required()
                 .api("name")
@@ -34,7 +35,8 @@ pub fn spec() -> ResourceSpec {
             Attribute::bool("admin_only")
                 .optional_computed()
                 .api("adminOnly")
-                .describe("Whether the team is visible to Level27 admins only. Setting it needs an admin's api key; left out, the API's value is kept."),
+                .describe("Whether the team is visible to Level27 admins only. Setting it needs an admin's api key; left out, the API's value is kept.")
+                .describe_data("Whether the team is visible to Level27 admins only."),
         ],
         endpoint: Endpoint {
             collection: "/organisations/{organisation_id}/teams",

@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use tracing::{debug, trace};
 
 use crate::config::{Config, RetryPolicy};
-use crate::error::{body_message, mentions_role, Error, ValidationErrors};
+use crate::error::{body_message, is_route_not_found, mentions_role, Error, ValidationErrors};
 use crate::rate_limit::{Hold, RateLimiter};
 use crate::redact::{redact_json, RedactedBody};
 use crate::retry::{backoff, parse_retry_after};
@@ -447,11 +447,14 @@ impl Client {
                     let why = format!("status {status}");
                     self.pause(verb, path, attempt, retry_after, &why).await;
                 }
-                404 if verb == Verb::Delete && maybe_processed => {
+                404 if verb == Verb::Delete
+                    && maybe_processed
+                    && !is_route_not_found(&body_message(status, &bytes)) =>
+                {
                     debug!(path, "level27 DELETE: 404 after an unknown outcome, the object is gone");
                     return Ok(Value::Null);
                 }
-                _ => return Err(status_error(verb, path, status, &bytes, attempt)),
+                _ => return Err(status_error(verb, path, &url, status, &bytes, attempt)),
             }
         }
     }
@@ -519,7 +522,7 @@ fn describe(e: &reqwest::Error, inner: &Inner) -> String {
     }
     let cause = innermost.map_or_else(|| e.to_string(), |s| s.to_string());
     let text = if e.is_connect() {
-        format!("could not connect: {cause}")
+        format!("could not connect to {}: {cause}", host_and_port(&inner.base_url))
     } else if e.is_timeout() {
         format!("no complete answer within {:?}", inner.request_timeout)
     } else {
@@ -546,7 +549,32 @@ fn decode_success(verb: Verb, path: &str, status: u16, bytes: &[u8], want: Want)
     }
 }
 
-fn status_error(verb: Verb, path: &str, status: u16, bytes: &[u8], attempts: u32) -> Error {
+/// `host:port` of a URL (the default port of its scheme when it names none), for a connection
+/// error: where the client tried to go, without the path, the query or credentials.
+fn host_and_port(url: &str) -> String {
+    let Ok(u) = reqwest::Url::parse(url) else {
+        return "the API".to_string();
+    };
+    match (u.host_str(), u.port_or_known_default()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_string(),
+        _ => "the API".to_string(),
+    }
+}
+
+/// `url` without credentials (a base URL may carry `user:password@`): fit for a message.
+fn display_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Err(_) => url.to_string(),
+    }
+}
+
+fn status_error(verb: Verb, path: &str, url: &str, status: u16, bytes: &[u8], attempts: u32) -> Error {
     let method = verb.as_str().to_string();
     let path = path.to_string();
     match status {
@@ -564,11 +592,18 @@ fn status_error(verb: Verb, path: &str, status: u16, bytes: &[u8], attempts: u32
             path,
             message: body_message(status, bytes),
         },
-        404 => Error::NotFound {
-            method,
-            path,
-            message: body_message(status, bytes),
-        },
+        404 => {
+            let message = body_message(status, bytes);
+            if is_route_not_found(&message) {
+                Error::RouteNotFound {
+                    method,
+                    url: display_url(url),
+                    message,
+                }
+            } else {
+                Error::NotFound { method, path, message }
+            }
+        }
         _ => {
             let message = body_message(status, bytes);
             // Seed: a missing role is documented as 500 "user does not have a proper role to access a
@@ -621,5 +656,29 @@ struct LazyRedacted<'a>(&'a Value);
 impl fmt::Display for LazyRedacted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&redact_json(self.0), f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_errors_name_the_host_and_port_only() {
+        assert_eq!(host_and_port("http://127.0.0.1:8080/v1"), "127.0.0.1:8080");
+        assert_eq!(host_and_port("https://api.level27.eu/v1"), "api.level27.eu:443");
+        assert_eq!(
+            host_and_port("https://user:pw@api.level27.eu/v1?token=x"),
+            "api.level27.eu:443"
+        );
+        assert_eq!(host_and_port("not a url"), "the API");
+    }
+
+    #[test]
+    fn urls_in_messages_carry_no_credentials() {
+        assert_eq!(
+            display_url("https://user:pw@api.level27.eu/organisations/1"),
+            "https://api.level27.eu/organisations/1"
+        );
     }
 }

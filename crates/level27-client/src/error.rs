@@ -15,6 +15,16 @@ pub enum Error {
         path: String,
         message: String,
     },
+    /// HTTP 404 from the API's router rather than from an object: no route matches the URL
+    /// (Symfony's `No route found for "GET /organisations/1"`), so the URL is wrong, most often a
+    /// base URL without `/v1`. Unlike [`Error::NotFound`] it says nothing about the object.
+    #[error("{method} {url}: 404 {message}: the Level27 API has no such route; check the API URL (the provider's `api_url` or LEVEL27_API_URL), which must end in /v1, e.g. https://api.level27.eu/v1")]
+    RouteNotFound {
+        method: String,
+        /// The full URL requested, without query string or credentials.
+        url: String,
+        message: String,
+    },
     /// HTTP 400 (or 422): the API's Symfony-form validation errors.
     #[error("{0}")]
     Validation(ValidationErrors),
@@ -87,7 +97,7 @@ impl Error {
     /// The HTTP status the error came with, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::NotFound { .. } => Some(404),
+            Error::NotFound { .. } | Error::RouteNotFound { .. } => Some(404),
             Error::Validation(v) => Some(v.status),
             Error::Unauthorized { .. } => Some(401),
             Error::Status { status, .. } => Some(*status),
@@ -110,6 +120,11 @@ impl Error {
             Error::NotFound { method, path, message } => Error::NotFound {
                 method,
                 path: s(path),
+                message: s(message),
+            },
+            Error::RouteNotFound { method, url, message } => Error::RouteNotFound {
+                method,
+                url: s(url),
                 message: s(message),
             },
             Error::Validation(v) => Error::Validation(ValidationErrors {
@@ -362,6 +377,12 @@ fn reason_phrase(status: u16) -> &'static str {
         .unwrap_or("unexpected status")
 }
 
+/// Whether a 404's message is the router's "no route" answer (Symfony: `No route found for "GET
+/// /organisations/1"`) rather than an object's not-found (`Organisation is not found`).
+pub(crate) fn is_route_not_found(message: &str) -> bool {
+    message.trim_start().starts_with("No route found")
+}
+
 /// The API documents a missing role as a 500 "user does not have a proper role to access a controller".
 pub(crate) fn mentions_role(message: &str) -> bool {
     message
@@ -454,6 +475,26 @@ mod tests {
         let long = "x".repeat(1000);
         let m = body_message(500, long.as_bytes());
         assert_eq!(m.chars().count(), MAX_QUOTED_BODY + 1);
+    }
+
+    #[test]
+    fn a_route_not_found_is_not_an_objects_not_found() {
+        let message = body_message(
+            404,
+            br#"{"code":404,"message":"No route found for \"GET /organisations/1000\""}"#,
+        );
+        assert!(is_route_not_found(&message), "{message}");
+        assert!(!is_route_not_found("Organisation is not found"));
+        let e = Error::RouteNotFound {
+            method: "GET".into(),
+            url: "http://127.0.0.1:8080/organisations/1000".into(),
+            message,
+        };
+        assert!(!e.is_not_found());
+        assert_eq!(e.status(), Some(404));
+        let text = e.to_string();
+        assert!(text.contains("GET http://127.0.0.1:8080/organisations/1000"), "{text}");
+        assert!(text.contains("api_url") && text.contains("/v1"), "{text}");
     }
 
     #[test]

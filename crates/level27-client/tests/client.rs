@@ -313,6 +313,34 @@ async fn not_found() {
 }
 
 #[tokio::test]
+async fn a_404_from_the_router_is_a_wrong_url_not_a_missing_object() {
+    // Symfony's answer for a path no route matches: what a base URL without /v1 gets.
+    let server = FakeServer::start(|req, _| {
+        Reply::Json(
+            404,
+            json!({"code": 404, "message": format!("No route found for \"{} {}\"", req.method, req.path())}),
+        )
+    })
+    .await;
+    let base = server.base_url();
+    let no_v1 = base.trim_end_matches("/v1").to_string();
+    let client = client_with(config(no_v1.clone()));
+    for err in [
+        client.get("/organisations/1000").await.unwrap_err(),
+        client.delete("/organisations/1000").await.unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::RouteNotFound { .. }), "{err:?}");
+        assert!(!err.is_not_found(), "a wrong URL must never read as a deleted object");
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!("{no_v1}/organisations/1000")),
+            "names the full URL: {text}"
+        );
+        assert!(text.contains("api_url") && text.contains("/v1"), "{text}");
+    }
+}
+
+#[tokio::test]
 async fn unauthorized_forbidden_and_the_role_500() {
     let server = FakeServer::start(|req, _| match req.path() {
         "/v1/a" => Reply::Json(401, json!({"message": "Bad credentials"})),
@@ -506,7 +534,10 @@ async fn post_that_cannot_connect_is_a_transport_error_not_an_unknown_outcome() 
     });
     let err = client.post("/apps", &json!({"name": "a"})).await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
-    assert!(err.to_string().contains("could not connect"), "{err}");
+    assert!(
+        err.to_string().contains(&format!("could not connect to {addr}: ")),
+        "names the host and port it tried: {err}"
+    );
     assert!(err.to_string().contains("3 attempts"), "{err}");
 }
 
