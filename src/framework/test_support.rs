@@ -167,3 +167,126 @@ pub fn at<'a>(o: &'a Object, path: &[&str]) -> &'a Value {
     }
     cur
 }
+
+/// One request the fake API received: its path and its decoded query parameters.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub path: String,
+    pub query: Vec<(String, String)>,
+}
+
+impl Seen {
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+}
+
+type Handler = dyn Fn(&Seen) -> (u16, serde_json::Value) + Send + Sync;
+
+/// A canned HTTP API for engine tests: every GET is answered by `handler` from its path and
+/// query; the requests are recorded in order. One request per connection, no keep-alive.
+pub struct FakeApi {
+    pub client: level27_client::Client,
+    pub seen: std::sync::Arc<std::sync::Mutex<Vec<Seen>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeApi {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FakeApi {
+    pub async fn start(handler: impl Fn(&Seen) -> (u16, serde_json::Value) + Send + Sync + 'static) -> FakeApi {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let handler: std::sync::Arc<Handler> = std::sync::Arc::new(handler);
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match conn.read(&mut chunk).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&buf).to_string();
+                let target = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+                let request = Seen {
+                    path: path.to_string(),
+                    query: query
+                        .split('&')
+                        .filter(|p| !p.is_empty())
+                        .map(|p| {
+                            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                            (decode(k), decode(v))
+                        })
+                        .collect(),
+                };
+                let (status, body) = handler(&request);
+                log.lock().unwrap().push(request);
+                let body = body.to_string();
+                let answer = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = conn.write_all(answer.as_bytes()).await;
+                let _ = conn.shutdown().await;
+            }
+        });
+        let client = level27_client::Client::new(level27_client::Config {
+            base_url: url,
+            api_key: "test-key".into(),
+            request_timeout: std::time::Duration::from_secs(10),
+            max_retries: 0,
+            requests_per_second: None,
+            user_agent: "engine-test".into(),
+        })
+        .unwrap();
+        FakeApi { client, seen, task }
+    }
+
+    /// The requests received so far.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).to_string()
+}
+
+/// A page of `items` as the Level27 API answers a list: `limit` (5 when absent, as the API does)
+/// items from `offset`, under `key`.
+pub fn page(req: &Seen, key: &str, items: &[serde_json::Value]) -> serde_json::Value {
+    let limit: usize = req.param("limit").and_then(|l| l.parse().ok()).unwrap_or(5);
+    let offset: usize = req.param("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
+    let page: Vec<_> = items.iter().skip(offset).take(limit).cloned().collect();
+    serde_json::json!({ key: page })
+}
