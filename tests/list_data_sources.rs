@@ -7,7 +7,14 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-fn config() -> String {
+/// `indexed`: also read an item by index (`teams[0]`), which Terraform 1.0 rejects for nested
+/// attributes at validation ("This value does not have any indices"); splats work everywhere.
+fn config(indexed: bool) -> String {
+    let indexed = if indexed {
+        "output \"web_first_name\" { value = data.level27_teams.web.teams[0].name }"
+    } else {
+        ""
+    };
     format!(
         r#"{header}
 resource "level27_organisation" "acme" {{
@@ -61,7 +68,8 @@ data "level27_organisations" "acme" {{
 output "team_names" {{ value = sort(data.level27_teams.all.teams[*].name) }}
 output "team_ids" {{ value = sort(data.level27_teams.all.teams[*].id) }}
 output "web_ids" {{ value = data.level27_teams.web.teams[*].id }}
-output "web_admin_only" {{ value = data.level27_teams.web.teams[0].admin_only }}
+output "web_admin_only" {{ value = one(data.level27_teams.web.teams[*].admin_only) }}
+{indexed}
 output "none_count" {{ value = length(data.level27_teams.none.teams) }}
 output "org_names" {{ value = sort(data.level27_organisations.all.organisations[*].name) }}
 output "acme" {{ value = data.level27_organisations.acme.organisations }}
@@ -80,6 +88,18 @@ fn strings(v: &Value) -> Vec<String> {
 
 #[test]
 fn list_data_sources_list_every_page_and_filter_exactly() {
+    scenario("lists", Terraform::default_bin());
+}
+
+/// Nested attributes in a data source's schema (the plural list) also work on Terraform 1.0.
+#[test]
+fn list_data_sources_terraform_1_0() {
+    if let Some(tf) = Terraform::v1_0("list_data_sources_terraform_1_0") {
+        scenario("lists-tf10", tf);
+    }
+}
+
+fn scenario(label: &str, terraform: Terraform) {
     let sb = Sandbox::start();
     // Organisations created out of band, some whose names contain "List e2e": the list of all
     // organisations spans two pages of 5, and the name filter must not keep them.
@@ -87,8 +107,9 @@ fn list_data_sources_list_every_page_and_filter_exactly() {
         sb.create_organisation(&format!("List e2e {i}"), &format!("BE00000002{i}"));
     }
 
-    let tf = Tf::new("lists", &sb);
-    tf.write_main(&config());
+    let indexed = terraform.version >= (1, 1, 0);
+    let tf = Tf::with(label, terraform, Some(&sb));
+    tf.write_main(&config(indexed));
     tf.apply();
 
     let org_id = tf.id_of("level27_organisation.acme");
@@ -109,6 +130,9 @@ fn list_data_sources_list_every_page_and_filter_exactly() {
     let exact = tf.id_of("level27_team.exact");
     assert_eq!(strings(&out["web_ids"]), vec![exact.to_string()], "{out}");
     assert_eq!(out["web_admin_only"], false, "{out}");
+    if indexed {
+        assert_eq!(out["web_first_name"], "web", "{out}");
+    }
     assert_eq!(out["none_count"], 0, "no match is an empty list: {out}");
 
     let mut want_orgs: Vec<String> = (0..6).map(|i| format!("List e2e {i}")).collect();
