@@ -50,12 +50,18 @@ pub struct ListDataSource {
 }
 
 /// `names` of a resource's attributes as computed item attributes: the same types and API read
-/// paths as the resource, so a list item reads exactly as the resource does.
-pub fn items_from_resource(spec: &ResourceSpec, names: &[&str]) -> Vec<Attribute> {
+/// paths as the resource, so a list item reads exactly as the resource does. A name the resource
+/// does not have becomes an attribute without an API field, which `check` reports.
+pub fn items_from_resource(spec: &ResourceSpec, names: &[&'static str]) -> Vec<Attribute> {
     names
         .iter()
-        .filter_map(|n| spec.attributes.iter().find(|a| a.name == *n))
-        .cloned()
+        .map(|n| {
+            spec.attributes
+                .iter()
+                .find(|a| a.name == *n)
+                .cloned()
+                .unwrap_or_else(|| Attribute::string(n))
+        })
         .collect()
 }
 
@@ -479,6 +485,9 @@ mod tests {
             },
         });
         let problems = ds.check().unwrap_err();
+        let typo = items_from_resource(&crate::resources::team::spec(), &["id", "nmae"]);
+        assert_eq!(typo.len(), 2, "a misspelt name is kept, for check to report");
+        assert!(typo[1].api.read.is_none());
         for want in [
             "{parent_id} is not an argument",
             "comes from kind, which is not an argument",
