@@ -5,7 +5,7 @@ use crate::data_sources;
 use crate::framework::shared_reads::SharedReads;
 use crate::framework::validate::{int_between, parse_duration, positive_duration, Validator};
 use crate::framework::{
-    AttrPath, Attribute, Block, DataSource, Diagnostic, Diagnostics, Object, Resource, Schema, Type, Value,
+    AttrPath, Attribute, Block, DataSource, Diagnostic, Diagnostics, MoveSource, Object, Resource, Schema, Type, Value,
 };
 use crate::resources;
 use level27_client::{Client, Config};
@@ -22,6 +22,8 @@ pub struct Provider {
     pub config_type: Type,
     pub resources: BTreeMap<&'static str, Resource>,
     pub data_sources: BTreeMap<&'static str, DataSource>,
+    /// The accepted sources of `moved {}` blocks from other resource types.
+    pub moves: Vec<MoveSource>,
     client: RwLock<Option<Client>>,
     /// Cancelled by StopProvider: in-flight waits and API calls return at once.
     pub stop: CancellationToken,
@@ -53,6 +55,7 @@ impl Provider {
             config_type,
             resources,
             data_sources,
+            moves: resources::moves(),
             client: RwLock::new(None),
             stop: CancellationToken::new(),
             write_only: std::sync::atomic::AtomicBool::new(false),

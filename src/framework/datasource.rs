@@ -1,23 +1,41 @@
 //! Data sources derived from a resource spec: find one object by `id` or by a unique natural key
-//! (a name), and expose the resource's attributes as computed values.
+//! (a name), and expose the resource's attributes as computed values. Data sources over a whole
+//! collection (`level27_teams`) are declared in `framework::list_datasource` and served through the
+//! same type.
 
 use super::config_check::validate_attributes;
 use super::ctx::{cancellable, Ctx};
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
+use super::list_datasource::ListDataSource;
 use super::mapping::{lookup, state_from_api};
 use super::paths::{render_path, unwrap_envelope};
 use super::provider_defaults::apply_provider_defaults;
 use super::resource::ResourceSpec;
 use super::schema::{Attribute, Block, Mode, Schema};
 use super::value::{Object, Type, Value};
+use serde_json::Value as Json;
 
 pub struct DataSource {
     pub type_name: &'static str,
     pub schema: Schema,
     pub ty: Type,
+    pub(super) kind: Kind,
+}
+
+pub(super) enum Kind {
+    /// One object by `id` or by a natural key.
+    Lookup(Box<Lookup>),
+    /// A collection endpoint, or an endpoint answering one bare object.
+    List(ListDataSource),
+}
+
+pub(super) struct Lookup {
     spec: ResourceSpec,
     keys: &'static [&'static str],
+    /// After a lookup by key, GET the matched item: list items can have a smaller shape than the
+    /// item itself (domains, systems).
+    get_matched: bool,
 }
 
 impl DataSource {
@@ -45,11 +63,54 @@ impl DataSource {
             type_name: spec.type_name,
             schema,
             ty,
-            spec,
-            keys,
+            kind: Kind::Lookup(Box::new(Lookup {
+                spec,
+                keys,
+                get_matched: false,
+            })),
         }
     }
 
+    /// A lookup by key reads the matched object with a GET of its item path, for APIs whose list
+    /// items leave out fields the item has. Costs one request more per lookup by key.
+    pub fn get_matched_item(mut self) -> DataSource {
+        if let Kind::Lookup(l) = &mut self.kind {
+            l.get_matched = true;
+        }
+        self
+    }
+
+    /// Every declaration problem (names that do not exist, placeholders without an attribute).
+    pub fn check(&self) -> Result<(), Vec<String>> {
+        match &self.kind {
+            Kind::Lookup(l) => l.spec.check(),
+            Kind::List(l) => l.check(),
+        }
+    }
+
+    pub fn validate(&self, config: &Object) -> Diagnostics {
+        match &self.kind {
+            Kind::Lookup(l) => l.validate(self.type_name, &self.schema.block, config),
+            Kind::List(_) => validate_attributes(&self.schema.block, config),
+        }
+    }
+
+    pub async fn read(&self, ctx: &Ctx<'_>, config: &Object) -> Result<Object, Diagnostics> {
+        let mut with_defaults = config.clone();
+        apply_provider_defaults(&self.schema.block, config, ctx.provider_config, &mut with_defaults)?;
+        let config = &with_defaults;
+        let diags = self.validate(config);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        match &self.kind {
+            Kind::Lookup(l) => l.read(ctx, self.type_name, &self.schema.block, config).await,
+            Kind::List(l) => l.read(ctx, &self.schema.block, config).await,
+        }
+    }
+}
+
+impl Lookup {
     fn key_description(&self) -> String {
         std::iter::once("id")
             .chain(self.keys.iter().copied())
@@ -57,8 +118,8 @@ impl DataSource {
             .join(" or ")
     }
 
-    pub fn validate(&self, config: &Object) -> Diagnostics {
-        let mut diags = validate_attributes(&self.schema.block, config);
+    fn validate(&self, type_name: &str, block: &Block, config: &Object) -> Diagnostics {
+        let mut diags = validate_attributes(block, config);
         let set: Vec<&str> = std::iter::once("id")
             .chain(self.keys.iter().copied())
             .filter(|k| config.get(*k).is_some_and(|v| !v.is_null()))
@@ -66,11 +127,7 @@ impl DataSource {
         if set.is_empty() {
             diags.push(Diagnostic::error(
                 "Missing lookup argument",
-                format!(
-                    "data.{} needs {} to find the object.",
-                    self.type_name,
-                    self.key_description()
-                ),
+                format!("data.{type_name} needs {} to find the object.", self.key_description()),
             ));
         } else if set.len() > 1 && set.contains(&"id") {
             diags.push(
@@ -84,38 +141,35 @@ impl DataSource {
         diags
     }
 
-    pub async fn read(&self, ctx: &Ctx<'_>, config: &Object) -> Result<Object, Diagnostics> {
-        let mut with_defaults = config.clone();
-        apply_provider_defaults(&self.schema.block, config, ctx.provider_config, &mut with_defaults)?;
-        let config = &with_defaults;
-        let diags = self.validate(config);
-        if diags.has_errors() {
-            return Err(diags);
-        }
-        let block = &self.schema.block;
-        let action = format!("read data.{}", self.type_name);
+    async fn read(
+        &self,
+        ctx: &Ctx<'_>,
+        type_name: &str,
+        block: &Block,
+        config: &Object,
+    ) -> Result<Object, Diagnostics> {
+        let action = format!("read data.{type_name}");
         let not_found = |what: String| -> Diagnostics {
-            Diagnostic::error(
-                format!("No {} found", self.type_name),
-                format!("No object matches {what}."),
-            )
-            .into()
+            Diagnostic::error(format!("No {type_name} found"), format!("No object matches {what}.")).into()
         };
         let path_err = |name: String| -> Diagnostics {
-            Diagnostic::error(
-                format!("Missing {name}"),
-                format!("data.{} needs {name}.", self.type_name),
-            )
-            .into()
+            Diagnostic::error(format!("Missing {name}"), format!("data.{type_name} needs {name}.")).into()
+        };
+        // The object at its item path, or the not-found error naming `what` was looked for.
+        let get_item = |state: &Object, what: String| {
+            let path = render_path(self.spec.endpoint.item, state).map_err(path_err);
+            let action = &action;
+            async move {
+                match cancellable(ctx, ctx.client.get(&path?)).await? {
+                    Ok(r) => Ok(unwrap_envelope(&r, self.spec.endpoint.singular).clone()),
+                    Err(e) if e.is_not_found() => Err(not_found(what)),
+                    Err(e) => Err(translate(&e, action, Some(block))),
+                }
+            }
         };
 
-        let object = if config.get("id").is_some_and(|v| !v.is_null()) {
-            let item = render_path(self.spec.endpoint.item, config).map_err(path_err)?;
-            match cancellable(ctx, ctx.client.get(&item)).await? {
-                Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
-                Err(e) if e.is_not_found() => return Err(not_found(format!("id = {}", config["id"].display()))),
-                Err(e) => return Err(translate(&e, &action, Some(block))),
-            }
+        let object: Json = if config.get("id").is_some_and(|v| !v.is_null()) {
+            get_item(config, format!("id = {}", config["id"].display())).await?
         } else {
             let collection = render_path(self.spec.endpoint.collection, config).map_err(path_err)?;
             let wanted: Vec<(&str, &Value)> = self
@@ -140,7 +194,7 @@ impl DataSource {
                 .map(|(k, v)| format!("{k} = {}", v.display()))
                 .collect::<Vec<_>>()
                 .join(", ");
-            match matches.len() {
+            let matched = match matches.len() {
                 0 => return Err(not_found(what)),
                 1 => matches.remove(0),
                 n => {
@@ -148,19 +202,27 @@ impl DataSource {
                     return Err(Diagnostic::error(
                         format!("{n} objects match"),
                         format!(
-                            "{n} {} objects match {what} (ids {}); use id to pick one.",
-                            self.type_name,
+                            "{n} {type_name} objects match {what} (ids {}); use id to pick one.",
                             ids.join(", ")
                         ),
                     )
                     .into());
                 }
+            };
+            if self.get_matched {
+                // The item path's placeholders: the parents from the configuration, the id from
+                // the match.
+                let found = state_from_api(block, &matched, config);
+                get_item(&found, what).await?
+            } else {
+                matched
             }
         };
         // Path parents (organisation_id) come from the configuration.
         Ok(state_from_api(block, &object, config))
     }
 }
+
 /// Re-declares a resource attribute for a data source: everything computed, except the lookup
 /// keys (optional) and the parents in the path (required, as in the resource).
 pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
@@ -189,7 +251,7 @@ pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
     d
 }
 
-fn computed_only(a: &mut Attribute) {
+pub(super) fn computed_only(a: &mut Attribute) {
     a.description = a.data_description.unwrap_or(a.description);
     a.mode = Mode::Computed;
     a.validators.clear();
@@ -205,6 +267,85 @@ fn computed_only(a: &mut Attribute) {
 mod tests {
     use super::*;
     use crate::framework::test_support::*;
+    use serde_json::json;
+    use tokio_util::sync::CancellationToken;
+
+    /// Organisations whose list items are smaller than the item: the list leaves `city` out.
+    async fn api() -> FakeApi {
+        FakeApi::start(|req| {
+            let items: Vec<Json> = (1..=7)
+                .map(|i| json!({"id": i, "name": format!("org {i}"), "taxNumber": format!("BE{i}")}))
+                .collect();
+            match req.path.as_str() {
+                "/organisations" => (200, page(req, "organisations", &items)),
+                "/organisations/7" => (
+                    200,
+                    json!({"organisation": {"id": 7, "name": "org 7", "taxNumber": "BE7", "city": "Gent"}}),
+                ),
+                _ => (404, json!({"message": "Organisation not found"})),
+            }
+        })
+        .await
+    }
+
+    async fn by_name(ds: &DataSource, api: &FakeApi, name: &str) -> Result<Object, Diagnostics> {
+        let stop = CancellationToken::new();
+        let provider_config = Object::new();
+        let ctx = Ctx {
+            client: &api.client,
+            stop: &stop,
+            write_only: true,
+            provider_config: &provider_config,
+            reads: &Default::default(),
+        };
+        let mut config: Object = ds
+            .schema
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.to_string(), Value::Null))
+            .collect();
+        config.insert("name".into(), Value::string(name));
+        ds.read(&ctx, &config).await
+    }
+
+    fn organisation() -> DataSource {
+        DataSource::from_resource(crate::resources::organisation::spec(), "d", &["name"])
+    }
+
+    #[tokio::test]
+    async fn a_lookup_by_name_gets_the_matched_item_when_declared() {
+        let api = api().await;
+        let state = by_name(&organisation().get_matched_item(), &api, "org 7")
+            .await
+            .unwrap();
+        assert_eq!(state["city"], Value::string("Gent"), "read from the item, not the list");
+        assert_eq!(state["id"], Value::string("7"));
+        let paths: Vec<String> = api.seen().into_iter().map(|r| r.path).collect();
+        assert_eq!(paths.last().map(String::as_str), Some("/organisations/7"), "{paths:?}");
+    }
+
+    #[tokio::test]
+    async fn a_lookup_by_name_keeps_the_list_item_by_default() {
+        let api = api().await;
+        let state = by_name(&organisation(), &api, "org 7").await.unwrap();
+        assert_eq!(state["id"], Value::string("7"));
+        assert_eq!(state["city"], Value::Null, "the list item has no city");
+        assert!(
+            api.seen().iter().all(|r| r.path == "/organisations"),
+            "{:?}",
+            api.seen()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_matched_item_gone_before_its_get_is_not_found_naming_the_key() {
+        let api = api().await;
+        let err = by_name(&organisation().get_matched_item(), &api, "org 3")
+            .await
+            .unwrap_err();
+        assert!(err.0[0].detail.contains("name = \"org 3\""), "{err:?}");
+    }
 
     #[test]
     fn data_sources_read_nested_attributes_as_computed_at_every_depth() {

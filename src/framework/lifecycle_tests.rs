@@ -11,7 +11,7 @@ use super::plan_checks::RangeCheck;
 use super::resource::{Endpoint, Resource, ResourceSpec, UpdateVerb};
 use super::schema::{Attribute, ListSource};
 use super::shared_reads::SharedReads;
-use super::test_support::fake_api::{self, FakeApi};
+use super::test_support::{page, FakeApi, Seen};
 use super::value::{Object, Type, Value};
 use super::wait::StatusRule;
 use serde_json::{json, Value as Json};
@@ -104,12 +104,13 @@ struct Platform {
     next: u64,
 }
 
-fn platform() -> impl Fn(&str, &str, &Json) -> (u16, Json) + Send + Sync + 'static {
+fn platform() -> impl Fn(&Seen) -> (u16, Json) + Send + Sync + 'static {
     let p: Arc<Mutex<Platform>> = Arc::new(Mutex::new(Platform {
         next: 100,
         ..Platform::default()
     }));
-    move |method: &str, path: &str, body: &Json| -> (u16, Json) {
+    move |req: &Seen| -> (u16, Json) {
+        let (method, path, body) = (req.method.as_str(), req.path.as_str(), &req.body);
         let mut p = p.lock().unwrap();
         let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         match (method, segs.as_slice()) {
@@ -208,12 +209,18 @@ fn platform() -> impl Fn(&str, &str, &Json) -> (u16, Json) + Send + Sync + 'stat
                     .keys()
                     .map(|id| json!({"gadgetId": id, "handleDns": true}))
                     .collect();
-                (200, json!({ "infos": infos }))
+                (200, page(req, "infos", &infos))
             }
             ("GET", ["configurations"]) => (
                 200,
-                json!({"configurations": [{"id": 3, "name": "Small", "minCpu": 1, "maxCpu": "2"},
-                                          {"id": 4, "name": "Large", "minCpu": 4, "maxCpu": 16}]}),
+                page(
+                    req,
+                    "configurations",
+                    &[
+                        json!({"id": 3, "name": "Small", "minCpu": 1, "maxCpu": "2"}),
+                        json!({"id": 4, "name": "Large", "minCpu": 4, "maxCpu": 16}),
+                    ],
+                ),
             ),
             _ => (
                 404,
@@ -257,8 +264,8 @@ struct Env {
 
 impl Env {
     async fn new() -> Env {
-        let api = fake_api::start(platform()).await;
-        let client = api.client();
+        let api = FakeApi::start(platform()).await;
+        let client = api.client.clone();
         Env {
             api,
             client,
@@ -313,7 +320,7 @@ async fn create_waits_links_teams_reaches_the_desired_state_and_reads_every_sour
     }
     let actions: Vec<Json> = env
         .api
-        .requests()
+        .seen()
         .into_iter()
         .filter(|r| r.path == "/gadgets/100/actions")
         .map(|r| r.body)
@@ -321,7 +328,7 @@ async fn create_waits_links_teams_reaches_the_desired_state_and_reads_every_sour
     assert_eq!(actions, vec![json!({"type": "shutdown"}), json!({"type": "stop"})]);
     let link = env
         .api
-        .requests()
+        .seen()
         .into_iter()
         .find(|r| r.path == "/organisations/7/teams/11/systems")
         .unwrap();
@@ -332,7 +339,7 @@ async fn create_waits_links_teams_reaches_the_desired_state_and_reads_every_sour
 async fn a_membership_change_sends_only_the_difference_and_nothing_when_not_managed() {
     let env = Env::new().await;
     let prior = env.create(&planned(teams(&["11", "12"]), Value::Null)).await;
-    let before = env.api.requests().len();
+    let before = env.api.seen().len();
 
     let mut next = prior.clone();
     next.insert("team_ids".into(), teams(&["12", "13"]));
@@ -353,10 +360,10 @@ async fn a_membership_change_sends_only_the_difference_and_nothing_when_not_mana
     );
 
     // Left out of the configuration: the plan keeps the prior value, so nothing is sent.
-    let before = env.api.requests().len();
+    let before = env.api.seen().len();
     let same = state.clone();
     env.resource.update(&env.ctx(), &state, &same, &same).await.unwrap();
-    assert_eq!(env.api.requests().len(), before);
+    assert_eq!(env.api.seen().len(), before);
 }
 
 #[tokio::test]

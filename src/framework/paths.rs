@@ -18,21 +18,36 @@ pub fn render_path(template: &str, state: &Object) -> Result<String, String> {
         let name = &rest[start + 1..end];
         match state.get(name) {
             Some(Value::Number(n)) => out.push_str(&n.to_string()),
-            Some(Value::String(s)) if !s.is_empty() => {
-                for b in s.bytes() {
-                    if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                        out.push(b as char);
-                    } else {
-                        out.push_str(&format!("%{b:02X}"));
-                    }
-                }
-            }
+            Some(Value::String(s)) if !s.is_empty() => percent_encode(s, &mut out),
             _ => return Err(name.to_string()),
         }
         rest = &rest[end + 1..];
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// Appends `s` with every byte but RFC 3986's unreserved ones percent-encoded.
+fn percent_encode(s: &str, out: &mut String) {
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+/// `path?key=value&…` with keys and values percent-encoded; `path` unchanged without pairs.
+pub fn with_query(path: &str, query: &[(&str, String)]) -> String {
+    let mut out = path.to_string();
+    for (i, (k, v)) in query.iter().enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        percent_encode(k, &mut out);
+        out.push('=');
+        percent_encode(v, &mut out);
+    }
+    out
 }
 
 /// `{"team": {...}}` → the object; tolerates an unwrapped object.
@@ -59,5 +74,17 @@ mod tests {
         );
         assert_eq!(render_path("/x/{name}", &s).unwrap(), "/x/a%2Fb%20c");
         assert_eq!(render_path("/x/{missing}", &s), Err("missing".to_string()));
+    }
+
+    #[test]
+    fn query_strings_are_encoded() {
+        assert_eq!(with_query("/domains/check", &[]), "/domains/check");
+        assert_eq!(
+            with_query(
+                "/domains/check",
+                &[("name", "a b&c=d".to_string()), ("extension", "be".to_string())]
+            ),
+            "/domains/check?name=a%20b%26c%3Dd&extension=be"
+        );
     }
 }

@@ -168,130 +168,154 @@ pub fn at<'a>(o: &'a Object, path: &[&str]) -> &'a Value {
     cur
 }
 
-/// A scripted HTTP API for engine tests that need requests to happen: `handler` answers each
-/// request (method, path without query, JSON body) with a status and a JSON body; every request is
-/// recorded. Lists are paged by the fake itself (`limit`/`offset`) when the handler answers an
-/// object holding one array, as the Level27 API pages its lists.
-pub mod fake_api {
-    use serde_json::Value as Json;
-    use std::sync::{Arc, Mutex};
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-    use tokio::net::TcpListener;
+/// One request the fake API received: its method, path, decoded query parameters and JSON body.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: serde_json::Value,
+}
 
-    pub type Handler = Arc<dyn Fn(&str, &str, &Json) -> (u16, Json) + Send + Sync>;
-
-    #[derive(Clone, Debug, PartialEq)]
-    pub struct Request {
-        pub method: String,
-        pub path: String,
-        pub body: Json,
+impl Seen {
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
+}
 
-    pub struct FakeApi {
-        pub url: String,
-        pub requests: Arc<Mutex<Vec<Request>>>,
+type Handler = dyn Fn(&Seen) -> (u16, serde_json::Value) + Send + Sync;
+
+/// A canned HTTP API for engine tests: every request is answered by `handler`; the requests are
+/// recorded in order. One request per connection, no keep-alive.
+pub struct FakeApi {
+    pub client: level27_client::Client,
+    pub seen: std::sync::Arc<std::sync::Mutex<Vec<Seen>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeApi {
+    fn drop(&mut self) {
+        self.task.abort();
     }
+}
 
-    impl FakeApi {
-        pub fn requests(&self) -> Vec<Request> {
-            self.requests.lock().unwrap().clone()
-        }
-
-        /// `METHOD path` of every request, in order.
-        pub fn lines(&self) -> Vec<String> {
-            self.requests()
-                .iter()
-                .map(|r| format!("{} {}", r.method, r.path))
-                .collect()
-        }
-
-        pub fn client(&self) -> level27_client::Client {
-            level27_client::Client::new(level27_client::Config {
-                base_url: self.url.clone(),
-                api_key: "k".into(),
-                request_timeout: std::time::Duration::from_secs(5),
-                max_retries: 0,
-                requests_per_second: None,
-                user_agent: "engine-test".into(),
-            })
-            .unwrap()
-        }
-    }
-
-    pub async fn start(handler: impl Fn(&str, &str, &Json) -> (u16, Json) + Send + Sync + 'static) -> FakeApi {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+impl FakeApi {
+    pub async fn start(handler: impl Fn(&Seen) -> (u16, serde_json::Value) + Send + Sync + 'static) -> FakeApi {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let requests: Arc<Mutex<Vec<Request>>> = Arc::default();
-        let handler: Handler = Arc::new(handler);
-        let recorded = requests.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let (handler, recorded) = (handler.clone(), recorded.clone());
-                tokio::spawn(async move {
-                    let (read, mut write) = stream.into_split();
-                    let mut read = BufReader::new(read);
-                    let mut line = String::new();
-                    if read.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
+        let handler: std::sync::Arc<Handler> = std::sync::Arc::new(handler);
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match conn.read(&mut chunk).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
                     }
-                    let mut parts = line.split_whitespace();
-                    let method = parts.next().unwrap_or_default().to_string();
-                    let target = parts.next().unwrap_or_default().to_string();
-                    let mut length = 0usize;
-                    loop {
-                        let mut h = String::new();
-                        if read.read_line(&mut h).await.unwrap_or(0) == 0 || h.trim().is_empty() {
-                            break;
-                        }
-                        if let Some((k, v)) = h.split_once(':') {
-                            if k.eq_ignore_ascii_case("content-length") {
-                                length = v.trim().parse().unwrap_or(0);
-                            }
-                        }
+                }
+                let split = buf
+                    .windows(4)
+                    .position(|w| w == b"\r\n\r\n")
+                    .map_or(buf.len(), |i| i + 4);
+                let head = String::from_utf8_lossy(&buf[..split]).to_string();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.eq_ignore_ascii_case("content-length")
+                            .then(|| v.trim().parse().ok())?
+                    })
+                    .unwrap_or(0);
+                let mut body = buf[split..].to_vec();
+                while body.len() < length {
+                    match conn.read(&mut chunk).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => body.extend_from_slice(&chunk[..n]),
                     }
-                    let mut body = vec![0; length];
-                    let _ = read.read_exact(&mut body).await;
-                    let body: Json = serde_json::from_slice(&body).unwrap_or(Json::Null);
-                    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-                    recorded.lock().unwrap().push(Request {
-                        method: method.clone(),
-                        path: path.to_string(),
-                        body: body.clone(),
-                    });
-                    let (status, mut answer) = handler(&method, path, &body);
-                    page(&mut answer, query);
-                    let text = if status == 204 {
-                        String::new()
-                    } else {
-                        answer.to_string()
-                    };
-                    let response = format!(
-                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
-                        text.len()
-                    );
-                    let _ = write.write_all(response.as_bytes()).await;
-                });
+                }
+                let method = head.split_whitespace().next().unwrap_or("GET").to_string();
+                let target = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+                let request = Seen {
+                    method,
+                    body: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+                    path: path.to_string(),
+                    query: query
+                        .split('&')
+                        .filter(|p| !p.is_empty())
+                        .map(|p| {
+                            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                            (decode(k), decode(v))
+                        })
+                        .collect(),
+                };
+                let (status, body) = handler(&request);
+                log.lock().unwrap().push(request);
+                let body = if status == 204 { String::new() } else { body.to_string() };
+                let answer = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = conn.write_all(answer.as_bytes()).await;
+                let _ = conn.shutdown().await;
             }
         });
-        FakeApi { url, requests }
+        let client = level27_client::Client::new(level27_client::Config {
+            base_url: url,
+            api_key: "test-key".into(),
+            request_timeout: std::time::Duration::from_secs(10),
+            max_retries: 0,
+            requests_per_second: None,
+            user_agent: "engine-test".into(),
+        })
+        .unwrap();
+        FakeApi { client, seen, task }
     }
 
-    fn page(answer: &mut Json, query: &str) {
-        let param = |k: &str| {
-            query
-                .split('&')
-                .find_map(|p| p.strip_prefix(&format!("{k}=")))
-                .and_then(|v| v.parse::<usize>().ok())
-        };
-        let (Some(limit), offset) = (param("limit"), param("offset").unwrap_or(0)) else {
-            return;
-        };
-        if let Json::Object(o) = answer {
-            for v in o.values_mut() {
-                if let Json::Array(items) = v {
-                    *items = items.iter().skip(offset).take(limit).cloned().collect();
-                }
+    /// The requests received so far.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    /// `METHOD path` of every request so far, in order.
+    pub fn lines(&self) -> Vec<String> {
+        self.seen().iter().map(|r| format!("{} {}", r.method, r.path)).collect()
+    }
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
             }
         }
     }
+    String::from_utf8_lossy(&out).to_string()
+}
+
+/// A page of `items` as the Level27 API answers a list: `limit` (5 when absent, as the API does)
+/// items from `offset`, under `key`.
+pub fn page(req: &Seen, key: &str, items: &[serde_json::Value]) -> serde_json::Value {
+    let limit: usize = req.param("limit").and_then(|l| l.parse().ok()).unwrap_or(5);
+    let offset: usize = req.param("offset").and_then(|o| o.parse().ok()).unwrap_or(0);
+    let page: Vec<_> = items.iter().skip(offset).take(limit).cloned().collect();
+    serde_json::json!({ key: page })
 }

@@ -4,6 +4,7 @@
 
 use crate::framework::codec::{decode_json, decode_msgpack, encode_msgpack};
 use crate::framework::diag::{PathStep, Severity};
+use crate::framework::moves::{move_state, MoveRequest};
 use crate::framework::schema::{Attribute, Block, Mode, Nesting, Schema};
 use crate::framework::shared_reads::SharedReads;
 use crate::framework::{Ctx, Diagnostic, Diagnostics, Object, Type, Value};
@@ -326,7 +327,7 @@ fn proto_path(p: crate::framework::AttrPath) -> pb::AttributePath {
 impl pb::provider_server::Provider for ProviderService {
     async fn get_metadata(&self, _: Request<pb::get_metadata::Request>) -> R<pb::get_metadata::Response> {
         ok(pb::get_metadata::Response {
-            server_capabilities: Some(capabilities()),
+            server_capabilities: Some(capabilities(&self.provider)),
             resources: self
                 .provider
                 .resources
@@ -365,7 +366,7 @@ impl pb::provider_server::Provider for ProviderService {
                 .iter()
                 .map(|(k, d)| (k.to_string(), proto_schema(&d.schema)))
                 .collect(),
-            server_capabilities: Some(capabilities()),
+            server_capabilities: Some(capabilities(&self.provider)),
             ..Default::default()
         });
         ok(schema.clone())
@@ -571,17 +572,38 @@ impl pb::provider_server::Provider for ProviderService {
 
     async fn move_resource_state(
         &self,
-        _: Request<pb::move_resource_state::Request>,
+        req: Request<pb::move_resource_state::Request>,
     ) -> R<pb::move_resource_state::Response> {
-        ok(pb::move_resource_state::Response {
-            diagnostics: diagnostics(
-                Diagnostic::error(
-                    "Moving state is not supported",
-                    "level27 resources cannot be moved from other resource types.",
-                )
-                .into(),
-            ),
-            ..Default::default()
+        let req = req.into_inner();
+        let result = self
+            .provider
+            .resources
+            .get(req.target_type_name.as_str())
+            .ok_or_else(|| unknown_type("resource", &req.target_type_name))
+            .and_then(|res| {
+                let raw = req.source_state.as_ref();
+                let state = move_state(
+                    &self.provider.moves,
+                    res,
+                    &MoveRequest {
+                        provider: &req.source_provider_address,
+                        type_name: &req.source_type_name,
+                        version: req.source_schema_version,
+                        state_json: raw.map(|r| r.json.as_slice()).unwrap_or_default(),
+                        flatmap_only: raw.is_some_and(|r| r.json.is_empty() && !r.flatmap.is_empty()),
+                    },
+                )?;
+                Ok(encode_object(Some(state), &res.ty))
+            });
+        ok(match result {
+            Ok(target_state) => pb::move_resource_state::Response {
+                target_state,
+                ..Default::default()
+            },
+            Err(d) => pb::move_resource_state::Response {
+                diagnostics: diagnostics(d),
+                ..Default::default()
+            },
         })
     }
 
@@ -737,11 +759,13 @@ impl pb::provider_server::Provider for ProviderService {
     }
 }
 
-fn capabilities() -> pb::ServerCapabilities {
+fn capabilities(provider: &Provider) -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: true,
-        move_resource_state: false,
+        // Advertised only with something to move from: Terraform then sends `moved {}` blocks
+        // across resource types here instead of rejecting them itself.
+        move_resource_state: !provider.moves.is_empty(),
         generate_resource_config: false,
     }
 }
@@ -867,6 +891,96 @@ mod tests {
             .into_inner();
         let caps = meta.server_capabilities.expect("server capabilities in GetMetadata");
         assert!(caps.get_provider_schema_optional && caps.plan_destroy);
+        assert_eq!(
+            caps.move_resource_state,
+            !crate::resources::moves().is_empty(),
+            "move_resource_state only with a declared move"
+        );
+    }
+
+    /// A provider that also accepts the test-only `legacy_team` move into `level27_team`.
+    fn with_move() -> ProviderService {
+        let mut p = Provider::new();
+        p.moves.push(crate::framework::moves::tests::LEGACY_TEAM);
+        ProviderService::new(Arc::new(p))
+    }
+
+    fn move_request(provider: &str, source: &str, target: &str, json: &str) -> pb::move_resource_state::Request {
+        pb::move_resource_state::Request {
+            source_provider_address: provider.into(),
+            source_type_name: source.into(),
+            source_schema_version: 0,
+            source_state: Some(pb::RawState {
+                json: json.as_bytes().to_vec(),
+                ..Default::default()
+            }),
+            target_type_name: target.into(),
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_declared_move_is_advertised_and_served() {
+        use pb::provider_server::Provider as _;
+        let svc = with_move();
+        let schema = svc
+            .get_provider_schema(Request::new(Default::default()))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(schema.server_capabilities.unwrap().move_resource_state);
+        let meta = svc
+            .get_metadata(Request::new(Default::default()))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(meta.server_capabilities.unwrap().move_resource_state);
+
+        let resp = svc
+            .move_resource_state(Request::new(move_request(
+                "registry.terraform.io/example/legacy",
+                "legacy_team",
+                "level27_team",
+                r#"{"id": 12, "org": 7, "title": "ops"}"#,
+            )))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+        let ty = &svc.provider.resources["level27_team"].ty;
+        let state = decode_object(resp.target_state.as_ref(), ty).unwrap().unwrap();
+        assert_eq!(state["id"], Value::string("12"));
+        assert_eq!(state["organisation_id"], Value::string("7"));
+        assert_eq!(state["name"], Value::string("ops"));
+    }
+
+    #[tokio::test]
+    async fn an_undeclared_move_is_a_diagnostic_naming_what_is_accepted() {
+        use pb::provider_server::Provider as _;
+        let svc = with_move();
+        for (source, target, want) in [
+            ("legacy_group", "level27_team", "it accepts legacy_team"),
+            ("legacy_team", "level27_organisation", "accepts no other resource type"),
+            ("legacy_team", "level27_nothing", "no resource named"),
+        ] {
+            let resp = svc
+                .move_resource_state(Request::new(move_request(
+                    "registry.terraform.io/example/legacy",
+                    source,
+                    target,
+                    r#"{"id": 12, "org": 7}"#,
+                )))
+                .await
+                .unwrap()
+                .into_inner();
+            assert!(resp.target_state.is_none(), "{target}");
+            assert_eq!(resp.diagnostics.len(), 1, "{target}");
+            assert!(
+                resp.diagnostics[0].detail.contains(want),
+                "{want}: {:?}",
+                resp.diagnostics
+            );
+        }
     }
 
     #[test]
