@@ -441,5 +441,8 @@ mod tests {
         assert_eq!(config.retry_after_secs, 0);
         assert_eq!(config.seed, Some(7));
         assert_eq!(config.data_file, Some(PathBuf::from("x.json")));
+        assert!(!config.echo_auth);
+        let cli = Cli::try_parse_from(["level27-sandbox", "--echo-auth"]).expect("echo");
+        assert!(cli.config().echo_auth);
     }
 }
