@@ -85,6 +85,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Whether a delete of the object has started (and not failed).
+    fn deleting(&self, record: &Record) -> bool {
+        Self::action(record).is_some_and(|a| a.phase == Phase::Delete && !a.failed)
+    }
+
     fn find<'s>(&self, data: &'s Data, entity: &Entity, id: u64) -> Option<&'s Record> {
         data.get(entity, id).filter(|r| self.visible(entity, r))
     }
@@ -197,6 +202,11 @@ async fn update(e: &'static Entity, app: Shared, uri: Uri, body: Bytes, mode: Mo
         let ids = resolve(&ctx, data, e, &path_ids(e.item, uri.path()))?;
         let (id, parent) = (ids[ids.len() - 1], ids.len().checked_sub(2).map(|i| ids[i]));
         let mut record = ctx.find(data, e, id).cloned().ok_or_else(|| e.not_found())?;
+        if ctx.deleting(&record) {
+            // Seed: an update of an object being deleted is not documented; refused rather than
+            // letting it undo the delete.
+            return Err(ApiError::BadRequest(format!("{} is being deleted", e.label)));
+        }
         let mut form = Form::new(e.kind, &Entity::form_names(e.update), &body);
         read_form(
             &ctx,
@@ -234,6 +244,10 @@ async fn remove(e: &'static Entity, app: Shared, uri: Uri) -> Result<StatusCode,
             return delete(&ctx, data, e, id);
         }
         let mut record = ctx.find(data, e, id).cloned().ok_or_else(|| e.not_found())?;
+        if ctx.deleting(&record) {
+            // Already on its way out: a repeated DELETE changes nothing.
+            return Ok(());
+        }
         failing = begin(&app, &ctx, e, &mut record, Phase::Delete);
         if !failing {
             delete_children(&ctx, data, e, id)?;
@@ -866,6 +880,15 @@ mod tests {
         let (status, reply) = api.get(&path).await;
         assert_eq!(status, StatusCode::OK, "still there while it is being deleted");
         assert_eq!(reply["widget"]["status"], "to_delete");
+        let (status, reply) = api.call("PATCH", &path, Some(json!({"size": 2}))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "an update does not undo the delete");
+        assert_eq!(reply["message"], "Widget is being deleted");
+        assert_eq!(
+            api.call("DELETE", &path, None).await.0,
+            StatusCode::NO_CONTENT,
+            "a repeated delete"
+        );
+        assert_eq!(api.get(&path).await.1["widget"]["status"], "to_delete");
 
         // The statuses over time, read as the handlers read them.
         let mut record = Record::new();
