@@ -2,15 +2,18 @@
 //! fields with their types and defaults, the answer shape of each verb, the parent, the status
 //! machine and the hooks for what is truly particular. `core` serves every entity from this.
 //!
+//! A declaration reads like the seed's page for the object (see `teams.rs` in full):
+//!
 //! ```text
-//! pub(crate) static ENTITY: Entity = Entity {
+//! pub(crate) static TEAM: Entity = Entity {
 //!     kind: "team", plural: "teams", label: "Team", first_id: 5000,
 //!     collection: "/v1/organisations/{organisationId}/teams",
 //!     item: "/v1/organisations/{organisationId}/teams/{teamId}",
-//!     parent: Some(Parent::cascade("organisation", "organisation")),
-//!     fields: &[Field::new("name", Type::Text), Field::new("adminOnly", Type::Bool).default(Dflt::Bool(false))…],
-//!     create: &[req("name"), req("organisation"), opt("adminOnly")], update: …, verbs: Verbs::PUT,
-//!     shapes: Shapes { created: &[…], item: &[…], list: &[…] }, …
+//!     parent: Some(Parent { kind: "organisation", field: "organisation", on_delete: OnParentDelete::Cascade }),
+//!     fields: &[Field::new("name", Type::Text), Field::new("organisation", Type::PathParent),
+//!               Field::new("adminOnly", Type::Bool).default(Dflt::Bool(false))],
+//!     create: &[req("name"), req("organisation"), opt("adminOnly")], update: …,
+//!     verbs: Verbs::PUT, shapes: Shapes { created: …, item: …, list: … }, lifecycle: None, …
 //! };
 //! ```
 
