@@ -1037,3 +1037,17 @@ pub fn text_of(v: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+impl Sandbox {
+    /// `GET /_sandbox/bodies`: the JSON bodies of API requests per route (`"PATCH
+    /// /v1/organisations/{organisationId}"` → the bodies in arrival order), since the last reset
+    /// of the counters.
+    pub fn bodies(&self) -> Value {
+        self.get_ok("/_sandbox/bodies")
+    }
+
+    /// The bodies recorded for `route` (none: empty).
+    pub fn bodies_of(&self, route: &str) -> Vec<Value> {
+        self.bodies()[route].as_array().cloned().unwrap_or_default()
+    }
+}

@@ -6,11 +6,15 @@
 //! - `POST /_sandbox/reset`: removes every object and clears the counters (204).
 //! - `POST /_sandbox/reset-counters`: clears the counters only (204).
 //! - `GET /_sandbox/state`: the whole state, as written to the data file.
+//! - `GET /_sandbox/bodies`: the JSON bodies of API requests per route (cleared with the counters).
+//! - `POST /_sandbox/fail-next` `{"kind": "component", "status": "creating_failed"}`: the next
+//!   such action on an object of that asynchronous kind ends in that failed status (204).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Instant;
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -19,7 +23,13 @@ use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::faults::Fault;
+use crate::form::json_object;
+use crate::store::Phase;
 use crate::Shared;
+
+/// How many bodies `/_sandbox/bodies` keeps per route (the most recent), so a long-running
+/// sandbox does not grow without bound.
+const BODIES_PER_ROUTE: usize = 1000;
 
 pub(crate) fn routes() -> Router<Shared> {
     Router::new()
@@ -27,6 +37,8 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/_sandbox/reset", post(reset))
         .route("/_sandbox/reset-counters", post(reset_counters))
         .route("/_sandbox/state", get(state))
+        .route("/_sandbox/bodies", get(bodies))
+        .route("/_sandbox/fail-next", post(fail_next))
 }
 
 /// Counts of API requests. A request is counted under `"METHOD /path/{template}"` when it
@@ -71,6 +83,7 @@ struct CounterMaps {
     faults_by_route: BTreeMap<String, BTreeMap<&'static str, u64>>,
     arrivals: BTreeMap<String, Arrivals>,
     user_agents: BTreeMap<String, u64>,
+    bodies: BTreeMap<String, VecDeque<Value>>,
 }
 
 struct Arrivals {
@@ -105,6 +118,16 @@ impl Counters {
     pub(crate) fn user_agent(&self, agent: &str) {
         let agent: String = agent.chars().take(200).collect();
         *self.lock().user_agents.entry(agent).or_default() += 1;
+    }
+
+    /// The body of a request that reached the API (JSON, or the raw text when it is not JSON).
+    pub(crate) fn body(&self, route: &str, body: Value) {
+        let mut maps = self.lock();
+        let kept = maps.bodies.entry(route.to_string()).or_default();
+        if kept.len() == BODIES_PER_ROUTE {
+            kept.pop_front();
+        }
+        kept.push_back(body);
     }
 
     pub(crate) fn request(&self, route: &str) {
@@ -165,6 +188,10 @@ impl Counters {
     }
 }
 
+async fn bodies(State(app): State<Shared>) -> Json<Value> {
+    Json(json!(app.counters.lock().bodies))
+}
+
 async fn requests(State(app): State<Shared>) -> Json<Value> {
     Json(app.counters.to_json())
 }
@@ -172,6 +199,7 @@ async fn requests(State(app): State<Shared>) -> Json<Value> {
 async fn reset(State(app): State<Shared>) -> Result<StatusCode, ApiError> {
     app.store.reset()?;
     app.counters.clear();
+    app.clear_failures();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -182,4 +210,28 @@ async fn reset_counters(State(app): State<Shared>) -> StatusCode {
 
 async fn state(State(app): State<Shared>) -> Json<Value> {
     Json(app.store.snapshot())
+}
+
+/// `{"kind": "<entity kind>", "status": "<failed status>"}`: the kind must be asynchronous and the
+/// status one of its failed statuses (`creating_failed`, `update_failed`, `deleting_failed`).
+async fn fail_next(State(app): State<Shared>, body: Bytes) -> Result<StatusCode, ApiError> {
+    let body = json_object(&body)?;
+    let text = |key: &str| body.get(key).and_then(Value::as_str).unwrap_or_default();
+    let asynchronous = app.entities.iter().filter(|e| e.lifecycle.is_some());
+    let kinds: Vec<&'static str> = asynchronous.map(|e| e.kind).collect();
+    let Some(kind) = kinds.iter().copied().find(|k| *k == text("kind")) else {
+        return Err(ApiError::BadRequest(format!(
+            "\"kind\" must be an asynchronous kind: one of [{}]",
+            kinds.join(", ")
+        )));
+    };
+    let Some(phase) = Phase::ALL.into_iter().find(|p| p.failed_status() == text("status")) else {
+        let statuses: Vec<&str> = Phase::ALL.iter().map(|p| p.failed_status()).collect();
+        return Err(ApiError::BadRequest(format!(
+            "\"status\" must be one of [{}]",
+            statuses.join(", ")
+        )));
+    };
+    app.fail_next(kind, phase);
+    Ok(StatusCode::NO_CONTENT)
 }

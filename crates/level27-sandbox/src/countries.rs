@@ -4,6 +4,8 @@
 //! `{"id": "BE", "name": "Belgium"}`; the list of countries itself is not in the seed. This table
 //! covers the EU, the rest of Europe and the usual trading partners, enough for offline tests.
 
+use crate::entity::Named;
+
 const COUNTRIES: &[(&str, &str)] = &[
     ("AD", "Andorra"),
     ("AE", "United Arab Emirates"),
@@ -92,16 +94,19 @@ const COUNTRIES: &[(&str, &str)] = &[
 
 /// The English name of a country code; `None` for unknown codes. Codes are upper case, as the
 /// API returns them; lower case is not accepted.
-pub(crate) fn name(code: &str) -> Option<&'static str> {
-    COUNTRIES
-        .binary_search_by(|(c, _)| (*c).cmp(code))
-        .ok()
-        .map(|i| COUNTRIES[i].1)
-}
+/// Countries as a form type: `country` takes the code and answers `{"id": "BE", "name": "Belgium"}`.
+pub(crate) static COUNTRY: Named = Named {
+    entries: COUNTRIES,
+    label: "name",
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn name(code: &str) -> Option<&'static str> {
+        COUNTRY.name(code)
+    }
 
     #[test]
     fn table_is_sorted_and_covers_the_eu() {

@@ -3,10 +3,12 @@
 
 use std::time::Instant;
 
+use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, Method, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::faults::Fault;
@@ -30,10 +32,29 @@ pub(crate) async fn api(State(app): State<Shared>, request: Request, next: Next)
         Some(Fault::DropAfter) | None => {}
     }
     app.counters.request(&route);
-    let response = match authorize(&app, &request) {
+    let echo = app.config.echo_auth.then(|| {
+        let auth = request.headers().get(header::AUTHORIZATION);
+        auth.map_or_else(
+            || "none".to_string(),
+            |v| String::from_utf8_lossy(v.as_bytes()).into_owned(),
+        )
+    });
+    let (parts, body) = request.into_parts();
+    let Ok(body) = to_bytes(body, MAX_BODY).await else {
+        return ApiError::BadRequest("Invalid json message received".into()).into_response();
+    };
+    if !body.iter().all(u8::is_ascii_whitespace) {
+        let recorded = serde_json::from_slice(&body).unwrap_or_else(|_| json!(String::from_utf8_lossy(&body)));
+        app.counters.body(&route, recorded);
+    }
+    let request = Request::from_parts(parts, Body::from(body));
+    let mut response = match authorize(&app, &request) {
         Ok(()) => next.run(request).await,
         Err(e) => e.into_response(),
     };
+    if let Some(auth) = echo.filter(|_| response.status().is_client_error()) {
+        response = echo_auth(response, &auth).await;
+    }
     match fault {
         Some(f @ Fault::DropAfter) => {
             app.counters.fault(&route, f);
@@ -41,6 +62,36 @@ pub(crate) async fn api(State(app): State<Shared>, request: Request, next: Next)
         }
         _ => response,
     }
+}
+
+/// The largest request body read (axum's own default limit).
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// `--echo-auth`: adds ` (Authorization: <value>)` to an error's `message`, or to a form error
+/// tree's global `errors`, so a test can look for the key wherever a client reports errors.
+async fn echo_auth(response: Response, auth: &str) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = to_bytes(body, MAX_BODY).await.unwrap_or_default();
+    let Ok(mut value) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    let note = format!("(Authorization: {auth})");
+    if let Some(Value::String(message)) = value.get_mut("message") {
+        message.push(' ');
+        message.push_str(&note);
+    } else if let Some(tree) = value
+        .as_object_mut()
+        .and_then(|o| o.values_mut().next())
+        .and_then(|form| form.get_mut("errors"))
+        .and_then(Value::as_object_mut)
+    {
+        if let Some(global) = tree.entry("errors").or_insert_with(|| json!([])).as_array_mut() {
+            global.push(json!(note));
+        }
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let bytes = serde_json::to_vec(&value).map(Bytes::from).unwrap_or(bytes);
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// The gate of the `/_sandbox` routes: the key only.

@@ -2,8 +2,9 @@
 //! modules (and this project's provider) offline.
 //!
 //! The API lives under `/v1` exactly as `https://api.level27.eu/v1` does; the contract is the
-//! seed `shared/seeds/003_…`. Each API family has its own module (`organisations`, `teams`, …)
-//! that declares its routes; `/_sandbox/…` (module `admin`) serves tests.
+//! seed `shared/seeds/003_…`. Each API object is a declaration (`entity::Entity`, in its family's
+//! module: `organisations`, `teams`, …) listed in `ENTITIES`, which `core` serves; `/_sandbox/…`
+//! (module `admin`) serves tests.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), level27_sandbox::SandboxError> {
@@ -14,7 +15,9 @@
 //! ```
 
 mod admin;
+mod core;
 mod countries;
+mod entity;
 mod error;
 mod faults;
 mod form;
@@ -28,7 +31,7 @@ use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -40,8 +43,13 @@ use tokio::task::JoinHandle;
 pub use error::SandboxError;
 
 use admin::Counters;
+use entity::Entity;
 use faults::Faults;
-use store::Store;
+use store::{Phase, Store};
+
+/// Every entity the sandbox serves. Adding apps, domains, … means one declaration and one line
+/// here.
+static ENTITIES: &[&Entity] = &[&organisations::ORGANISATION, &teams::TEAM];
 
 /// How long a stopping server waits for requests in flight before it exits anyway. Every
 /// acknowledged change is already on disk, so cutting them short loses nothing.
@@ -65,6 +73,9 @@ pub struct Config {
     pub seed: Option<u64>,
     /// How long asynchronous objects stay in transitional statuses.
     pub async_duration: Duration,
+    /// Echo the request's `Authorization` header in error bodies, so a test can prove a client
+    /// never lets the key reach its output or logs.
+    pub echo_auth: bool,
 }
 
 impl Default for Config {
@@ -77,6 +88,7 @@ impl Default for Config {
             retry_after_secs: 1,
             seed: None,
             async_duration: Duration::ZERO,
+            echo_auth: false,
         }
     }
 }
@@ -113,6 +125,10 @@ pub struct Cli {
     /// How long asynchronous objects stay in transitional statuses, in milliseconds.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub async_ms: u64,
+    /// Echo the received `Authorization` header in error bodies (for tests that prove a client
+    /// keeps the key out of its output and logs).
+    #[arg(long)]
+    pub echo_auth: bool,
     /// Log every request on stderr.
     #[arg(short, long)]
     pub verbose: bool,
@@ -128,6 +144,7 @@ impl Cli {
             retry_after_secs: self.retry_after_secs,
             seed: self.seed,
             async_duration: Duration::from_millis(self.async_ms),
+            echo_auth: self.echo_auth,
         }
     }
 }
@@ -145,6 +162,31 @@ pub(crate) struct AppState {
     pub(crate) store: Store,
     pub(crate) faults: Faults,
     pub(crate) counters: Counters,
+    pub(crate) entities: &'static [&'static Entity],
+    /// Actions that `POST /_sandbox/fail-next` made fail: (kind, phase), each once.
+    failures: Mutex<Vec<(&'static str, Phase)>>,
+}
+
+impl AppState {
+    /// Makes the next `phase` action on an object of `kind` end in its failed status.
+    pub(crate) fn fail_next(&self, kind: &'static str, phase: Phase) {
+        self.lock_failures().push((kind, phase));
+    }
+
+    /// Whether the `phase` action starting now must fail; consumes that failure.
+    pub(crate) fn take_failure(&self, kind: &str, phase: Phase) -> bool {
+        let mut failures = self.lock_failures();
+        let found = failures.iter().position(|f| *f == (kind, phase));
+        found.map(|i| failures.remove(i)).is_some()
+    }
+
+    pub(crate) fn clear_failures(&self) {
+        self.lock_failures().clear();
+    }
+
+    fn lock_failures(&self) -> std::sync::MutexGuard<'_, Vec<(&'static str, Phase)>> {
+        self.failures.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -152,24 +194,33 @@ pub(crate) type Shared = Arc<AppState>;
 /// Builds the sandbox's router (loading `config.data_file` when set). Serve it with [`serve`],
 /// or call it in-process with `tower::ServiceExt::oneshot`.
 pub fn router(config: Config) -> Result<Router, SandboxError> {
+    router_for(config, ENTITIES)
+}
+
+/// `router` over a chosen set of entities (unit tests declare their own).
+pub(crate) fn router_for(config: Config, entities: &'static [&'static Entity]) -> Result<Router, SandboxError> {
+    for entity in entities {
+        entity.check(entities).map_err(SandboxError::Config)?;
+    }
     if !(0.0..=1.0).contains(&config.fail_rate) {
         return Err(SandboxError::Config(format!(
             "fail rate must be between 0.0 and 1.0, got {}",
             config.fail_rate
         )));
     }
-    let store = Store::open(config.data_file.clone(), config.async_duration)?;
+    let store = Store::open(config.data_file.clone(), config.async_duration, entities)?;
     let faults = Faults::new(config.fail_rate, config.retry_after_secs, config.seed);
     let app: Shared = Arc::new(AppState {
         config,
         store,
         faults,
         counters: Counters::default(),
+        entities,
+        failures: Mutex::default(),
     });
-    // One line per family: adding apps, domains, … means one module and one line here.
-    let api = Router::new()
-        .merge(organisations::routes())
-        .merge(teams::routes())
+    let api = entities
+        .iter()
+        .fold(Router::new(), |api, entity| api.merge(core::routes(entity)))
         .method_not_allowed_fallback(gate::method_not_allowed)
         .fallback(gate::no_route)
         .layer(axum::middleware::from_fn_with_state(app.clone(), gate::api));
@@ -390,5 +441,8 @@ mod tests {
         assert_eq!(config.retry_after_secs, 0);
         assert_eq!(config.seed, Some(7));
         assert_eq!(config.data_file, Some(PathBuf::from("x.json")));
+        assert!(!config.echo_auth);
+        let cli = Cli::try_parse_from(["level27-sandbox", "--echo-auth"]).expect("echo");
+        assert!(cli.config().echo_auth);
     }
 }

@@ -7,65 +7,139 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
+use crate::entity::Entity;
 use crate::error::{ApiError, SandboxError};
-use crate::organisations::Organisation;
-use crate::teams::Team;
 
-/// The format version written into the data file, so a later incompatible change can tell.
-const FORMAT_VERSION: u32 = 1;
+/// The format version written into the data file. Version 2 stores every object as a JSON
+/// object of its API fields (version 1 had typed records; the only difference a file shows is
+/// `externalId`, now a number, see `migrate`).
+pub(crate) const FORMAT_VERSION: u32 = 2;
 
-/// One id sequence per entity type. Each starts at its own non-trivial base so that an id of one
-/// type used where another is expected (a classic provider bug) finds nothing instead of a
-/// different object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) enum IdKind {
-    Organisation,
-    Team,
-}
+/// One stored object: its API field names (`taxNumber`, …) with stored values, `id`, the
+/// parent's id under the parent field, and `_async` for objects with a status machine.
+pub(crate) type Record = Map<String, Value>;
 
-impl IdKind {
-    fn first(self) -> u64 {
-        match self {
-            IdKind::Organisation => 1000,
-            IdKind::Team => 5000,
-        }
-    }
-}
-
-/// Everything the sandbox knows; serialised as is into the data file.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Everything the sandbox knows. In the data file (and `/_sandbox/state`):
+/// `{"version": 2, "nextIds": {"organisation": 1002}, "organisations": {"1000": {…}}, "teams": {}}`,
+/// one collection per entity, keyed by its plural.
+#[derive(Debug, Default, Clone)]
 pub(crate) struct State {
-    #[serde(default)]
-    pub(crate) version: u32,
-    /// The next id to hand out per entity type; kept across `reset` so ids are never reused.
-    #[serde(default)]
-    pub(crate) next_ids: BTreeMap<IdKind, u64>,
-    #[serde(default)]
-    pub(crate) organisations: BTreeMap<u64, Organisation>,
-    #[serde(default)]
-    pub(crate) teams: BTreeMap<u64, Team>,
+    /// The next id to hand out per entity kind; kept across `reset` so ids are never reused.
+    pub(crate) next_ids: BTreeMap<String, u64>,
+    /// Per entity plural, the objects by id.
+    pub(crate) objects: BTreeMap<&'static str, BTreeMap<u64, Record>>,
 }
 
 impl State {
-    pub(crate) fn next_id(&mut self, kind: IdKind) -> u64 {
-        let next = self.next_ids.entry(kind).or_insert(kind.first());
+    /// An empty state with one (empty) collection per entity.
+    pub(crate) fn new(entities: &[&'static Entity]) -> Self {
+        State {
+            next_ids: BTreeMap::new(),
+            objects: entities.iter().map(|e| (e.plural, BTreeMap::new())).collect(),
+        }
+    }
+
+    pub(crate) fn next_id(&mut self, entity: &Entity) -> u64 {
+        let next = self.next_ids.entry(entity.kind.to_string()).or_insert(entity.first_id);
         let id = *next;
         *next += 1;
         id
     }
 
+    /// The objects of one entity (empty for an entity the state does not know).
+    pub(crate) fn all(&self, entity: &Entity) -> impl Iterator<Item = (&u64, &Record)> {
+        self.objects.get(entity.plural).into_iter().flatten()
+    }
+
+    pub(crate) fn get(&self, entity: &Entity, id: u64) -> Option<&Record> {
+        self.objects.get(entity.plural)?.get(&id)
+    }
+
+    pub(crate) fn collection(&mut self, entity: &'static Entity) -> &mut BTreeMap<u64, Record> {
+        self.objects.entry(entity.plural).or_default()
+    }
+
     /// Drops every object but keeps the id counters.
     fn clear(&mut self) {
-        *self = State {
-            version: FORMAT_VERSION,
-            next_ids: std::mem::take(&mut self.next_ids),
-            ..State::default()
-        };
+        for objects in self.objects.values_mut() {
+            objects.clear();
+        }
     }
+}
+
+impl Serialize for State {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &FORMAT_VERSION)?;
+        map.serialize_entry("nextIds", &self.next_ids)?;
+        for (plural, objects) in &self.objects {
+            map.serialize_entry(plural, objects)?;
+        }
+        map.end()
+    }
+}
+
+/// The data file as read, before `migrate` and the conversion to `State`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct File {
+    #[serde(default)]
+    version: u32,
+    #[serde(default)]
+    next_ids: BTreeMap<String, u64>,
+    #[serde(flatten)]
+    collections: BTreeMap<String, Value>,
+}
+
+/// Brings a file of an older format to the current one, in place.
+///
+/// Version 1 (and files without a version) stored `externalId` as the decimal text of an
+/// integer; version 2 stores the number, as the form now does.
+fn migrate(file: &mut File) -> Result<(), String> {
+    if file.version > FORMAT_VERSION {
+        return Err(format!(
+            "format version {} is newer than this sandbox's ({FORMAT_VERSION})",
+            file.version
+        ));
+    }
+    if file.version < 2 {
+        let orgs = file.collections.get_mut("organisations").and_then(Value::as_object_mut);
+        for org in orgs.into_iter().flat_map(|m| m.values_mut()) {
+            if let Some(slot) = org.get_mut("externalId") {
+                if let Some(n) = slot.as_str().and_then(|t| t.parse::<i64>().ok()) {
+                    *slot = Value::from(n);
+                }
+            }
+        }
+    }
+    file.version = FORMAT_VERSION;
+    Ok(())
+}
+
+/// The state of a (migrated) file. Collections of entities this sandbox does not serve are an
+/// error rather than silently dropped on the next write. Fields an older file lacks get their
+/// declared defaults.
+fn from_file(mut file: File, entities: &[&'static Entity]) -> Result<State, String> {
+    migrate(&mut file)?;
+    let mut state = State::new(entities);
+    state.next_ids = file.next_ids;
+    for (plural, objects) in file.collections {
+        let entity = entities
+            .iter()
+            .find(|e| e.plural == plural)
+            .ok_or_else(|| format!("unknown collection {plural:?}"))?;
+        let objects: BTreeMap<u64, Record> = serde_json::from_value(objects).map_err(|e| format!("{plural}: {e}"))?;
+        let collection = state.collection(entity);
+        for (id, mut record) in objects {
+            entity.fill_defaults(&mut record);
+            collection.insert(id, record);
+        }
+    }
+    Ok(state)
 }
 
 /// The shared store: one mutex around the whole state (the sandbox serves one user's tests, so
@@ -79,12 +153,15 @@ pub(crate) struct Store {
 impl Store {
     /// Opens the store, loading `data_file` when it exists and creating it otherwise (so that an
     /// unwritable location fails at startup, not on the first request).
-    pub(crate) fn open(data_file: Option<PathBuf>, async_duration: Duration) -> Result<Self, SandboxError> {
-        let mut state = match &data_file {
-            Some(path) => load(path)?,
-            None => State::default(),
+    pub(crate) fn open(
+        data_file: Option<PathBuf>,
+        async_duration: Duration,
+        entities: &[&'static Entity],
+    ) -> Result<Self, SandboxError> {
+        let state = match &data_file {
+            Some(path) => load(path, entities)?,
+            None => State::new(entities),
         };
-        state.version = FORMAT_VERSION;
         if let Some(path) = &data_file {
             save(path, &state).map_err(|source| SandboxError::WriteData {
                 path: path.display().to_string(),
@@ -152,42 +229,64 @@ impl Store {
         }
     }
 
-    /// The status an asynchronous object shows at `now`, given when its current action started.
-    /// Families with asynchronous objects (apps, systems, certificates…) store `started_ms` with
-    /// the object and compute the status on every read, so no background task is needed and the
-    /// data file stays consistent.
-    #[allow(dead_code)] // Organisations and teams are synchronous; the async families use this.
-    pub(crate) fn async_status(&self, phase: Phase, started_ms: u64, now_ms: u64) -> &'static str {
-        phase.status_at(now_ms.saturating_sub(started_ms), self.async_duration)
+    /// How long asynchronous objects stay in transitional statuses (`--async-ms`).
+    pub(crate) fn async_duration(&self) -> Duration {
+        self.async_duration
     }
 }
 
 /// The transitional statuses of one kind of asynchronous action (seed L21–47 vocabulary).
-#[allow(dead_code)] // See `Store::async_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Objects with a status machine store the phase of their last action and when it started
+/// (`_async` in the data file) and compute the status on every read, so no background task is
+/// needed and the data file stays consistent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(crate) enum Phase {
     Create,
     Update,
     Delete,
 }
 
-#[allow(dead_code)] // See `Store::async_status`.
 impl Phase {
+    pub(crate) const ALL: [Phase; 3] = [Phase::Create, Phase::Update, Phase::Delete];
+
     /// The first half of the duration shows the queued status, the second half the running one,
-    /// then the final status.
-    fn status_at(self, elapsed_ms: u64, duration: Duration) -> &'static str {
+    /// then the final status (`failed` when the action was made to fail, see `fail-next`).
+    pub(crate) fn status_at(self, elapsed_ms: u64, duration: Duration, failed: bool) -> &'static str {
         let total = u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
-        let (queued, running, done) = match self {
-            Phase::Create => ("to_create", "creating", "ok"),
-            Phase::Update => ("to_update", "updating", "ok"),
-            Phase::Delete => ("to_delete", "deleting", "deleted"),
+        let (queued, running) = match self {
+            Phase::Create => ("to_create", "creating"),
+            Phase::Update => ("to_update", "updating"),
+            Phase::Delete => ("to_delete", "deleting"),
         };
         if elapsed_ms >= total {
-            done
+            if failed {
+                self.failed_status()
+            } else {
+                self.done_status()
+            }
         } else if elapsed_ms < total / 2 {
             queued
         } else {
             running
+        }
+    }
+
+    /// The status a finished action leaves.
+    pub(crate) fn done_status(self) -> &'static str {
+        match self {
+            Phase::Create | Phase::Update => "ok",
+            Phase::Delete => "deleted",
+        }
+    }
+
+    /// The status of a failed action. Seed L21–47 spells them unevenly: CREATING_FAILED,
+    /// UPDATE_FAILED, DELETING_FAILED.
+    pub(crate) fn failed_status(self) -> &'static str {
+        match self {
+            Phase::Create => "creating_failed",
+            Phase::Update => "update_failed",
+            Phase::Delete => "deleting_failed",
         }
     }
 }
@@ -200,10 +299,10 @@ pub(crate) fn now_ms() -> u64 {
         .unwrap_or(0)
 }
 
-fn load(path: &Path) -> Result<State, SandboxError> {
+fn load(path: &Path, entities: &[&'static Entity]) -> Result<State, SandboxError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(State::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(State::new(entities)),
         Err(source) => {
             return Err(SandboxError::ReadData {
                 path: path.display().to_string(),
@@ -213,12 +312,14 @@ fn load(path: &Path) -> Result<State, SandboxError> {
     };
     // An empty file (e.g. made with `touch` or `mktemp`) is an empty sandbox.
     if text.trim().is_empty() {
-        return Ok(State::default());
+        return Ok(State::new(entities));
     }
-    serde_json::from_str(&text).map_err(|source| SandboxError::ParseData {
+    let parse_error = |source| SandboxError::ParseData {
         path: path.display().to_string(),
         source,
-    })
+    };
+    let file: File = serde_json::from_str(&text).map_err(parse_error)?;
+    from_file(file, entities).map_err(|message| parse_error(serde::de::Error::custom(message)))
 }
 
 /// Writes `state` atomically: a temporary file in the same directory, synced, then renamed over
@@ -250,27 +351,36 @@ fn save(path: &Path, state: &State) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::organisations::ORGANISATION;
+    use crate::teams::TEAM;
+    use crate::ENTITIES;
+
+    fn open(path: Option<PathBuf>) -> Result<Store, SandboxError> {
+        Store::open(path, Duration::ZERO, ENTITIES)
+    }
 
     #[test]
     fn ids_start_per_kind_and_survive_clear() {
-        let mut state = State::default();
-        assert_eq!(state.next_id(IdKind::Organisation), 1000);
-        assert_eq!(state.next_id(IdKind::Organisation), 1001);
-        assert_eq!(state.next_id(IdKind::Team), 5000);
+        let mut state = State::new(ENTITIES);
+        assert_eq!(state.next_id(&ORGANISATION), 1000);
+        assert_eq!(state.next_id(&ORGANISATION), 1001);
+        assert_eq!(state.next_id(&TEAM), 5000);
         state.clear();
-        assert_eq!(state.next_id(IdKind::Organisation), 1002);
+        assert_eq!(state.next_id(&ORGANISATION), 1002);
     }
 
     #[test]
     fn async_status_moves_through_phases() {
         let d = Duration::from_millis(100);
-        assert_eq!(Phase::Create.status_at(0, d), "to_create");
-        assert_eq!(Phase::Create.status_at(60, d), "creating");
-        assert_eq!(Phase::Create.status_at(100, d), "ok");
-        assert_eq!(Phase::Delete.status_at(70, d), "deleting");
-        assert_eq!(Phase::Update.status_at(0, Duration::ZERO), "ok");
-        let store = Store::open(None, d).expect("in-memory store");
-        assert_eq!(store.async_status(Phase::Update, 1000, 1010), "to_update");
+        assert_eq!(Phase::Create.status_at(0, d, false), "to_create");
+        assert_eq!(Phase::Create.status_at(60, d, false), "creating");
+        assert_eq!(Phase::Create.status_at(100, d, false), "ok");
+        assert_eq!(Phase::Create.status_at(100, d, true), "creating_failed");
+        assert_eq!(Phase::Update.status_at(10, d, false), "to_update");
+        assert_eq!(Phase::Update.status_at(100, d, true), "update_failed");
+        assert_eq!(Phase::Delete.status_at(70, d, false), "deleting");
+        assert_eq!(Phase::Delete.status_at(100, d, false), "deleted");
+        assert_eq!(Phase::Update.status_at(0, Duration::ZERO, false), "ok");
     }
 
     #[test]
@@ -278,12 +388,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("state.json");
         std::fs::write(&path, "").expect("touch");
-        let store = Store::open(Some(path.clone()), Duration::ZERO).expect("open");
-        let id = store.write(|s| Ok(s.next_id(IdKind::Team))).expect("write");
+        let store = open(Some(path.clone())).expect("open");
+        let id = store.write(|s| Ok(s.next_id(&TEAM))).expect("write");
         drop(store);
         let text = std::fs::read_to_string(&path).expect("read back");
-        let state: State = serde_json::from_str(&text).expect("parse");
-        assert_eq!(state.next_ids.get(&IdKind::Team), Some(&(id + 1)));
+        let file: Value = serde_json::from_str(&text).expect("parse");
+        assert_eq!(file["version"], FORMAT_VERSION);
+        assert_eq!(file["nextIds"]["team"], id + 1);
+        assert_eq!(file["organisations"], serde_json::json!({}));
         // No temporary file is left behind.
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .expect("list")
@@ -293,36 +405,98 @@ mod tests {
         assert!(leftovers.is_empty());
     }
 
+    /// A data file as version 1 of the sandbox wrote it (typed records, `externalId` as text).
+    const VERSION_1: &str = r#"{
+      "version": 1,
+      "nextIds": {"organisation": 1002, "team": 5001},
+      "organisations": {
+        "1000": {"id": 1000, "name": "Old", "taxNumber": "BE1", "resellerOrganisation": null,
+                 "parentOrganisation": "level27", "externalId": "77", "street": null,
+                 "houseNumber": null, "zip": null, "city": "Gent", "country": "BE",
+                 "externalInfoRequired": 0, "agencyMode": 0, "organisationType": null,
+                 "remarksToPrintInvoice": null, "required2fa": false, "resellerKickback": null,
+                 "defaultResellerKickback": null, "paymentperiod": 30, "commissionFactor": null,
+                 "documentInterval": "0", "source1": null, "source2": null, "mustPayTax": true,
+                 "pricegroup": "default", "updateEntitiesOnly": false, "preventDeactivation": false,
+                 "pdfInvoice": false, "nextInvoiceRun": "1677628800", "defaultAgreements": null,
+                 "bundleProRata": false, "information": null},
+        "1001": {"id": 1001, "name": "Sparse", "taxNumber": "BE2", "externalId": "not a number"}
+      },
+      "teams": {"5000": {"id": 5000, "organisation": 1000, "name": "ops", "adminOnly": true}}
+    }"#;
+
+    #[test]
+    fn a_version_1_data_file_is_migrated() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        std::fs::write(&path, VERSION_1).expect("write");
+        let store = open(Some(path.clone())).expect("open");
+        let (old, sparse, team, next) = store
+            .read(|s| {
+                let org = |id| s.get(&ORGANISATION, id).cloned().expect("organisation");
+                let team = s.get(&TEAM, 5000).cloned().expect("team");
+                Ok((org(1000), org(1001), team, s.next_ids.clone()))
+            })
+            .expect("read");
+        // `externalId` is a number now; text that was never a number stays text.
+        assert_eq!(old["externalId"], 77);
+        assert_eq!(sparse["externalId"], "not a number");
+        assert_eq!(old["city"], "Gent");
+        assert_eq!(old["country"], "BE");
+        // Fields an older record lacks get their defaults.
+        assert_eq!(sparse["paymentperiod"], 30);
+        assert_eq!(sparse["mustPayTax"], true);
+        assert_eq!(team["organisation"], 1000);
+        assert_eq!(team["adminOnly"], true);
+        assert_eq!(next.get("organisation"), Some(&1002));
+        // Opening rewrote the file in the current format.
+        let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+        assert_eq!(file["version"], FORMAT_VERSION);
+        assert_eq!(file["organisations"]["1000"]["externalId"], 77);
+    }
+
+    #[test]
+    fn newer_formats_and_unknown_collections_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        for text in [r#"{"version": 99}"#, r#"{"version": 2, "widgets": {}}"#] {
+            std::fs::write(&path, text).expect("write");
+            assert!(
+                matches!(open(Some(path.clone())), Err(SandboxError::ParseData { .. })),
+                "{text}"
+            );
+            assert_eq!(std::fs::read_to_string(&path).expect("read"), text, "left untouched");
+        }
+    }
+
     #[test]
     fn a_failed_data_file_write_changes_nothing_in_memory() {
         let dir = tempfile::tempdir().expect("tempdir");
         let sub = dir.path().join("sub");
         std::fs::create_dir(&sub).expect("mkdir");
         let path = sub.join("state.json");
-        let store = Store::open(Some(path), Duration::ZERO).expect("open");
-        let kept = store.write(|s| Ok(s.next_id(IdKind::Team))).expect("first write");
+        let store = open(Some(path)).expect("open");
+        let kept = store.write(|s| Ok(s.next_id(&TEAM))).expect("first write");
         // The file's directory becomes a regular file: every later save fails, even as root.
         std::fs::remove_dir_all(&sub).expect("rm");
         std::fs::write(&sub, "not a directory").expect("file");
-        let failed = store.write(|s| Ok(s.next_id(IdKind::Team)));
+        let failed = store.write(|s| Ok(s.next_id(&TEAM)));
         assert!(matches!(failed, Err(ApiError::Internal(_))), "{failed:?}");
         // Memory still holds the last state that reached the disk.
-        let next = store
-            .read(|s| Ok(s.next_ids.get(&IdKind::Team).copied()))
-            .expect("read");
+        let next = store.read(|s| Ok(s.next_ids.get("team").copied())).expect("read");
         assert_eq!(next, Some(kept + 1));
     }
 
     #[test]
     fn a_mutation_that_fails_midway_leaves_no_half_change() {
-        let store = Store::open(None, Duration::ZERO).expect("open");
+        let store = open(None).expect("open");
         let failed: Result<(), ApiError> = store.write(|s| {
-            s.next_id(IdKind::Organisation);
+            s.next_id(&ORGANISATION);
             Err(ApiError::BadRequest("rejected".into()))
         });
         assert!(failed.is_err());
         let next = store
-            .read(|s| Ok(s.next_ids.get(&IdKind::Organisation).copied()))
+            .read(|s| Ok(s.next_ids.get("organisation").copied()))
             .expect("read");
         assert_eq!(next, None);
     }
@@ -332,10 +506,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("state.json");
         std::fs::write(&path, "{not json").expect("write");
-        assert!(matches!(
-            Store::open(Some(path.clone()), Duration::ZERO),
-            Err(SandboxError::ParseData { .. })
-        ));
+        assert!(matches!(open(Some(path.clone())), Err(SandboxError::ParseData { .. })));
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "{not json");
     }
 }

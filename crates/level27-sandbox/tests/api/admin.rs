@@ -139,3 +139,76 @@ async fn reset_clears_data_and_counters_but_never_reuses_ids() {
     let counts = sandbox.call("GET", "/_sandbox/requests", None).await;
     assert_eq!(counts.body["total"], 2, "{:?}", counts.body);
 }
+
+#[tokio::test]
+async fn request_bodies_are_recorded_per_route_until_counters_are_cleared() {
+    let sandbox = Sandbox::new();
+    let org = sandbox.organisation("Bodies").await;
+    let path = format!("/v1/organisations/{org}");
+    let patch = json!({"name": "Bodies", "taxNumber": "BE-Bodies", "city": "Gent"});
+    sandbox.call("PATCH", &path, Some(patch.clone())).await;
+    // Rejected requests are recorded too: the body is what the client sent.
+    let bad = json!({"name": "", "taxNumber": "BE-Bodies"});
+    assert_eq!(
+        sandbox.call("PATCH", &path, Some(bad.clone())).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    sandbox.call("GET", &path, None).await;
+    let raw = sandbox.call_raw("POST", "/v1/organisations", "not json").await;
+    assert_eq!(raw, StatusCode::BAD_REQUEST);
+    let bodies = sandbox.call("GET", "/_sandbox/bodies", None).await;
+    assert_eq!(bodies.status, StatusCode::OK);
+    assert_eq!(
+        bodies.body,
+        json!({
+            "PATCH /v1/organisations/{organisationId}": [patch, bad],
+            "POST /v1/organisations": [{"name": "Bodies", "taxNumber": "BE-Bodies"}, "not json"]
+        }),
+        "GETs have no body; a body that is not JSON is kept as text"
+    );
+    sandbox.call("POST", "/_sandbox/reset-counters", None).await;
+    assert_eq!(sandbox.call("GET", "/_sandbox/bodies", None).await.body, json!({}));
+    sandbox.call("PATCH", &path, Some(patch)).await;
+    sandbox.call("POST", "/_sandbox/reset", None).await;
+    assert_eq!(sandbox.call("GET", "/_sandbox/bodies", None).await.body, json!({}));
+}
+
+#[tokio::test]
+async fn echo_auth_puts_the_received_key_in_error_bodies_only() {
+    let plain = Sandbox::new();
+    let reply = plain.call("GET", "/v1/organisations/1", None).await;
+    assert_eq!(reply.body, json!({"code": 404, "message": "Organisation is not found"}));
+
+    let sandbox = Sandbox::with(level27_sandbox::Config {
+        echo_auth: true,
+        ..Default::default()
+    });
+    let reply = sandbox.call("GET", "/v1/organisations/1", None).await;
+    assert_eq!(
+        reply.body,
+        json!({"code": 404, "message": "Organisation is not found (Authorization: sandbox)"})
+    );
+    let reply = sandbox
+        .call_as(Some("wrong-key"), "GET", "/v1/organisations", None)
+        .await
+        .expect("response");
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.body["message"], "Bad credentials (Authorization: wrong-key)");
+    // A form error carries it among the form's global errors, after the real ones.
+    let reply = sandbox
+        .call("POST", "/v1/organisations", Some(json!({"name": "x", "bogus": 1})))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        reply.body["organisation"]["errors"]["errors"],
+        json!(["This form should not contain extra fields.", "(Authorization: sandbox)"])
+    );
+    assert_eq!(
+        reply.body["organisation"]["errors"]["children"]["taxNumber"],
+        json!({"errors": ["This value should not be blank."]})
+    );
+    // Successful answers are untouched.
+    let id = sandbox.organisation("Echo").await;
+    let reply = sandbox.call("GET", &format!("/v1/organisations/{id}"), None).await;
+    assert!(!String::from_utf8_lossy(&reply.raw).contains("Authorization"));
+}

@@ -90,6 +90,18 @@ impl Sandbox {
         })
     }
 
+    /// Sends a raw (not necessarily JSON) body; returns the status.
+    pub async fn call_raw(&self, method: &str, path: &str, body: &'static str) -> StatusCode {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("Authorization", KEY)
+            .body(Body::from(body))
+            .expect("request");
+        let response = self.router.clone().oneshot(request).await.expect("infallible");
+        response.status()
+    }
+
     /// Creates an organisation and returns its id.
     pub async fn organisation(&self, name: &str) -> u64 {
         let reply = self
