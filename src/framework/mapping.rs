@@ -10,8 +10,8 @@
 //! as the plan pairs them: by index, key, or for sets by equal configured values, so the API's
 //! order of a set does not matter).
 
+use super::codecs;
 use super::schema::{Attribute, Block, NestedAttributes, Nesting};
-use super::validate::parse_api_id;
 use super::value::{match_elements, Number, Object, Type, Value};
 use serde_json::{Map, Value as Json};
 
@@ -47,11 +47,8 @@ pub fn request_body(block: &Block, planned: &Object, prior: Option<&Object>, onl
 
 /// The JSON of one attribute's value; `create` leaves null sub-values out, as at the top level.
 fn field_json(a: &Attribute, v: &Value, create: bool) -> Json {
-    if a.api.id {
-        // Validated at plan time, so every id here is a number the API can take.
-        if let Some(i) = v.as_str().and_then(parse_api_id) {
-            return Json::from(i);
-        }
+    if let Some(j) = codecs::encode(a, v) {
+        return j;
     }
     let Some(n) = &a.nested else { return to_json(v) };
     let element = |v: &Value| match v {
@@ -118,7 +115,7 @@ pub fn state_from_api(block: &Block, api: &Json, base: &Object) -> Object {
             Value::Null
         } else if let Some(path) = a.api.read {
             let prior = base.get(a.name).unwrap_or(&Value::Null);
-            from_api_value(lookup(api, path), a, prior)
+            codecs::reconcile(a, from_api_value(lookup(api, path), a, prior), prior, base)
         } else {
             continue;
         };
@@ -136,7 +133,7 @@ fn from_api_value(j: &Json, a: &Attribute, prior: &Value) -> Value {
     if let Some(n) = &a.nested {
         return from_api_nested(j, n, prior);
     }
-    let v = if a.api.id { id_from_api(j) } else { convert(j, &a.ty) };
+    let v = codecs::decode(j, a);
     // The API answers "" (or 0-like empties) for fields nobody set; keep null when the user's
     // value is null, so an unset optional attribute never shows a diff.
     match (&v, prior) {
@@ -208,13 +205,15 @@ fn from_api_nested(j: &Json, n: &NestedAttributes, base: &Value) -> Value {
 /// One element read from the API: sub-attributes with a read path from the element, the others
 /// from its partner in the base state (null for an element the base does not have).
 fn element_from_api(attrs: &[Attribute], j: &Json, base: Option<&Object>) -> Object {
+    let no_base = Object::new();
+    let context = base.unwrap_or(&no_base);
     attrs
         .iter()
         .map(|a| {
             let before = base.and_then(|b| b.get(a.name)).unwrap_or(&Value::Null);
             let v = match a.api.read {
                 _ if a.write_only => Value::Null,
-                Some(path) => from_api_value(lookup(j, path), a, before),
+                Some(path) => codecs::reconcile(a, from_api_value(lookup(j, path), a, before), before, context),
                 None => before.clone(),
             };
             (a.name.to_string(), v)
@@ -232,12 +231,19 @@ fn same_element(attrs: &[Attribute], base: &Object, fresh: &Object) -> bool {
         .all(|a| {
             let b = base.get(a.name).unwrap_or(&Value::Null);
             let f = fresh.get(a.name).unwrap_or(&Value::Null);
-            same_value(a, b, f)
+            same_value(a, b, f, base)
         })
 }
 
-fn same_value(a: &Attribute, base: &Value, fresh: &Value) -> bool {
-    let empty = |v: &Value| matches!(v, Value::String(s) if s.is_empty());
+/// Whether `fresh` means `base` for `a`, whose siblings in the base state are `context`.
+fn same_value(a: &Attribute, base: &Value, fresh: &Value, context: &Object) -> bool {
+    // The API's empties: "", and (for a collection nobody set) an empty one.
+    let empty = |v: &Value| match v {
+        Value::String(s) => s.is_empty(),
+        Value::List(x) | Value::Set(x) => x.is_empty(),
+        Value::Map(m) => m.is_empty(),
+        _ => false,
+    };
     match (&a.nested, base, fresh) {
         (_, Value::Unknown, _) => true,
         (_, b, f) if (b.is_null() || empty(b)) && (f.is_null() || empty(f)) => true,
@@ -259,13 +265,13 @@ fn same_value(a: &Attribute, base: &Value, fresh: &Value) -> bool {
                 _ => false,
             }
         }
-        (None, b, f) => b == f,
+        (None, b, f) => codecs::equivalent(a, b, f, context),
     }
 }
 
 /// An id as the API writes it, `1000`, `"1000"` or a nested `{"id": 1000, …}`, as a string.
 /// No id is 0: a `0` (or `""`) stands for "none", as `null` does.
-fn id_from_api(j: &Json) -> Value {
+pub(super) fn id_from_api(j: &Json) -> Value {
     match j {
         Json::Number(n) => n
             .as_u64()
