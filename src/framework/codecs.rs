@@ -299,3 +299,519 @@ pub fn same_number(a: &str, b: &str) -> bool {
         _ => a == b,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::mapping::{request_body, state_from_api};
+    use crate::framework::plan::plan;
+    use crate::framework::schema::{Block, Nesting};
+    use crate::framework::test_support::*;
+    use serde_json::json;
+
+    fn block(attributes: Vec<Attribute>) -> Block {
+        Block {
+            attributes,
+            ..Block::default()
+        }
+    }
+
+    fn strings(items: &[&str]) -> Vec<Value> {
+        items.iter().map(|x| s(x)).collect()
+    }
+
+    /// Sends `planned` as a create, then reads `answer` back against it.
+    fn create(block: &Block, planned: &Object, answer: Json) -> (Json, Object) {
+        let body = Json::Object(request_body(block, planned, None, false));
+        (body, state_from_api(block, &answer, planned))
+    }
+
+    // --- codecs ------------------------------------------------------------------------------
+
+    #[test]
+    fn csv_sets_of_ids_are_sent_as_one_string_and_read_back_from_a_string_or_objects() {
+        // As app, domain and system take their teams: sent in `autoTeams`, answered in `teams`.
+        let b = block(vec![
+            Attribute::id_set("team_ids")
+                .optional()
+                .send_as("autoTeams")
+                .read_from("teams")
+                .csv(),
+            Attribute::id_set("csv_ids").optional().api("csvIds").csv(),
+        ]);
+        let planned = obj(&[
+            ("team_ids", Value::Set(strings(&["1", "14", "23"]))),
+            ("csv_ids", Value::Set(strings(&["7"]))),
+        ]);
+        let (body, state) = create(
+            &b,
+            &planned,
+            json!({"teams": [{"id": 23, "name": "c"}, {"id": "1"}, {"id": 14}], "csvIds": "7"}),
+        );
+        assert_eq!(body, json!({"autoTeams": "1,14,23", "csvIds": "7"}));
+        assert_eq!(state["team_ids"], planned["team_ids"]);
+        assert_eq!(state["csv_ids"], planned["csv_ids"]);
+
+        let b0 = &b.attributes[0];
+        // Seed: "autoTeams": "1,14,23"; blanks, repeats, empty items and 0 (none) are no ids.
+        assert_eq!(
+            decode(&json!("1, 14,,23,14,0"), b0),
+            Value::Set(strings(&["1", "14", "23"]))
+        );
+        assert_eq!(
+            decode(&json!([1, "2", {"id": 3}, 0, null]), b0),
+            Value::Set(strings(&["1", "2", "3"]))
+        );
+        assert_eq!(decode(&json!(""), b0), Value::Set(vec![]));
+        assert_eq!(decode(&json!(null), b0), Value::Null);
+        assert_eq!(decode(&json!({"id": 1}), b0), Value::Null, "not a collection");
+        assert_eq!(encode(b0, &Value::Set(vec![])), Some(json!("")));
+        assert_eq!(encode(b0, &Value::Null), None, "null stays null");
+    }
+
+    #[test]
+    fn csv_strings_keep_their_text() {
+        let urls = Attribute::string_list("urls")
+            .optional()
+            .api("autoSslCertificateUrls")
+            .csv();
+        // Seed: "autoSslCertificateUrls": "test1.testdomain.be, test2.testdomain.be".
+        assert_eq!(
+            decode(&json!("test1.testdomain.be, test2.testdomain.be"), &urls),
+            Value::List(strings(&["test1.testdomain.be", "test2.testdomain.be"]))
+        );
+        assert_eq!(
+            decode(&json!("*.testdomain.be"), &urls),
+            Value::List(strings(&["*.testdomain.be"]))
+        );
+        assert_eq!(
+            encode(&urls, &Value::List(strings(&["a.be", "*.b.be"]))),
+            Some(json!("a.be,*.b.be"))
+        );
+        // Without the codec a string is not a list.
+        let plain = Attribute::string_list("urls").optional().api("urls");
+        assert_eq!(decode(&json!("a.be"), &plain), Value::Null);
+        assert_eq!(encode(&plain, &Value::List(strings(&["a.be"]))), None);
+    }
+
+    #[test]
+    fn id_lists_are_sent_as_numbers_and_read_back_from_numbers_strings_or_objects() {
+        let b = block(vec![Attribute::id_list("sshkey_ids").optional().api("sshkeys")]);
+        let planned = obj(&[("sshkey_ids", Value::List(strings(&["46", "340"])))]);
+        // Seed: a system's sshkeys are sent as [46, 340] and answered as objects.
+        let (body, state) = create(
+            &b,
+            &planned,
+            json!({"sshkeys": [{"id": 46, "description": "k"}, {"id": "340", "status": "ok"}]}),
+        );
+        assert_eq!(body, json!({"sshkeys": [46, 340]}));
+        assert_eq!(state["sshkey_ids"], planned["sshkey_ids"]);
+        let a = &b.attributes[0];
+        assert_eq!(decode(&json!([46, "340"]), a), Value::List(strings(&["46", "340"])));
+        assert_eq!(
+            decode(&json!("46"), a),
+            Value::Null,
+            "a list of ids is not CSV unless declared"
+        );
+        // A scalar id keeps its behaviour: a number, however it is read back.
+        let one = Attribute::id("owner_id").optional().api("owner");
+        assert_eq!(encode(&one, &s("9")), Some(json!(9)));
+        assert_eq!(decode(&json!({"id": 9}), &one), s("9"));
+    }
+
+    #[test]
+    fn numbers_and_flags_are_read_back_from_the_api_s_loose_forms() {
+        let disk = Attribute::number("disk").optional().api("disk");
+        assert_eq!(decode(&json!("30.0"), &disk), n(30));
+        assert_eq!(decode(&json!("30.5"), &disk), Value::Number(Number::Float(30.5)));
+        assert_eq!(decode(&json!(30.0), &disk), n(30));
+        assert_eq!(decode(&json!("thirty"), &disk), Value::Null);
+        let flag = Attribute::bool("flag").optional().api("flag");
+        for (api, want) in [
+            (json!(1), true),
+            (json!(0), false),
+            (json!("1"), true),
+            (json!("0"), false),
+            (json!("ON"), true),
+            (json!("off"), false),
+            (json!(true), true),
+        ] {
+            assert_eq!(decode(&api, &flag), Value::Bool(want), "{api}");
+        }
+        assert_eq!(decode(&json!("maybe"), &flag), Value::Null);
+    }
+
+    #[test]
+    fn an_empty_collection_means_none_for_a_collection_nobody_set() {
+        let b = block(vec![Attribute::id_set("team_ids").optional().api("teams")]);
+        let unset = state_from_api(&b, &json!({"teams": []}), &obj(&[("team_ids", Value::Null)]));
+        assert_eq!(unset["team_ids"], Value::Null);
+        let empty = state_from_api(&b, &json!({"teams": null}), &obj(&[("team_ids", Value::Set(vec![]))]));
+        assert_eq!(empty["team_ids"], Value::Set(vec![]));
+        let real = state_from_api(&b, &json!({"teams": [5]}), &obj(&[("team_ids", Value::Null)]));
+        assert_eq!(real["team_ids"], Value::Set(strings(&["5"])), "drift shows");
+        // A computed collection keeps the API's empty one.
+        let b = block(vec![Attribute::id_set("team_ids").computed().read_from("teams")]);
+        let computed = state_from_api(&b, &json!({"teams": []}), &obj(&[("team_ids", Value::Null)]));
+        assert_eq!(computed["team_ids"], Value::Set(vec![]));
+    }
+
+    // --- normalisers -------------------------------------------------------------------------
+
+    #[test]
+    fn host_names_compare_without_case_or_trailing_dot() {
+        assert!(same_hostname("WWW.Example.COM.", "www.example.com"));
+        assert!(same_hostname("example.com", "example.com."));
+        assert!(!same_hostname("www.example.com", "www.example.org"));
+        assert!(!same_hostname("www.example.com", "www.example.com.."));
+        assert!(!same_hostname("example.com", "wexample.com"));
+    }
+
+    #[test]
+    fn ip_addresses_compare_as_addresses() {
+        assert!(same_ip("2001:DB8:0:0:0:0:0:1", "2001:db8::1"));
+        assert!(same_ip("2001:0db8:0000::0001", "2001:db8::1"));
+        assert!(same_ip("192.0.2.1", "192.0.2.1"));
+        assert!(!same_ip("2001:db8::1", "2001:db8::2"));
+        assert!(!same_ip("192.0.2.1", "192.0.2.10"));
+        assert!(!same_ip("::ffff:192.0.2.1", "192.0.2.1"), "an AAAA is not an A");
+        assert!(
+            !same_ip("not an ip", "not an ip"),
+            "not an address: compared exactly elsewhere"
+        );
+    }
+
+    #[test]
+    fn txt_content_compares_unquoted_and_joined() {
+        assert!(same_txt("\"v=spf1 -all\"", "v=spf1 -all"));
+        assert!(same_txt("\"abc\" \"def\"", "abcdef"));
+        assert!(same_txt("\"abc\"\"def\"", "\"abcdef\""));
+        assert!(same_txt(r#""say \"hi\"""#, r#"say "hi""#));
+        assert!(!same_txt("\"v=spf1 +all\"", "v=spf1 -all"));
+        assert!(
+            !same_txt("\"abc\" \"def\"", "abc def"),
+            "the space between chunks is not text"
+        );
+        assert!(!same_txt("\"unterminated", "unterminated"));
+        assert!(!same_txt("\"abc\" x", "abcx"), "text outside quotes: not chunks");
+        assert_eq!(txt_text("plain \"quoted\" inside"), "plain \"quoted\" inside");
+    }
+
+    #[test]
+    fn numbers_written_as_text_compare_as_numbers() {
+        assert!(same_number("30.0", "30"));
+        assert!(same_number("1e3", "1000"));
+        assert!(!same_number("30.5", "30"));
+        assert!(!same_number("30", "thirty"));
+    }
+
+    fn named(rule: Normaliser) -> Block {
+        block(vec![
+            Attribute::string("name").required().api("name").normalise(rule),
+            Attribute::string("type").optional().api("type"),
+        ])
+    }
+
+    #[test]
+    fn an_equivalent_answer_keeps_the_configured_spelling_and_a_changed_one_shows() {
+        for (rule, configured, same, changed) in [
+            (
+                Normaliser::Hostname,
+                "WWW.Example.COM.",
+                "www.example.com",
+                "www.example.org",
+            ),
+            (
+                Normaliser::IpAddress,
+                "2001:DB8:0:0:0:0:0:1",
+                "2001:db8::1",
+                "2001:db8::2",
+            ),
+            (Normaliser::Txt, "v=spf1 -all", "\"v=spf1 -all\"", "\"v=spf1 +all\""),
+            (Normaliser::Numeric, "30", "30.0", "30.5"),
+        ] {
+            let b = named(rule);
+            let prior = obj(&[("name", s(configured))]);
+            let kept = state_from_api(&b, &json!({"name": same}), &prior);
+            assert_eq!(kept["name"], s(configured), "{rule:?}: {same} means {configured}");
+            let drift = state_from_api(&b, &json!({"name": changed}), &prior);
+            assert_eq!(drift["name"], s(changed), "{rule:?}: {changed} is a change");
+            // Read without a prior (import): the API's spelling.
+            let imported = state_from_api(&b, &json!({"name": same}), &Object::new());
+            assert_eq!(imported["name"], s(same));
+        }
+        // No normaliser: every spelling is a change.
+        let b = block(vec![Attribute::string("name").required().api("name")]);
+        let st = state_from_api(&b, &json!({"name": "example.com"}), &obj(&[("name", s("Example.com"))]));
+        assert_eq!(st["name"], s("example.com"));
+    }
+
+    #[test]
+    fn resources_declare_their_own_rule() {
+        fn same_ignoring_case(a: &Value, b: &Value) -> bool {
+            matches!((a, b), (Value::String(a), Value::String(b)) if a.eq_ignore_ascii_case(b))
+        }
+        let b = block(vec![Attribute::string("name")
+            .required()
+            .api("name")
+            .equivalent(same_ignoring_case)]);
+        let prior = obj(&[("name", s("Alice"))]);
+        assert_eq!(
+            state_from_api(&b, &json!({"name": "ALICE"}), &prior)["name"],
+            s("Alice")
+        );
+        assert_eq!(state_from_api(&b, &json!({"name": "Bob"}), &prior)["name"], s("Bob"));
+    }
+
+    const BY_TYPE: &[(&str, Normaliser)] = &[
+        ("A", Normaliser::IpAddress),
+        ("AAAA", Normaliser::IpAddress),
+        ("CNAME", Normaliser::Hostname),
+        ("MX", Normaliser::Hostname),
+        ("TXT", Normaliser::Txt),
+    ];
+
+    #[test]
+    fn a_sibling_chooses_the_rule() {
+        let b = block(vec![
+            Attribute::string("type").required().api("type"),
+            Attribute::string("content")
+                .required()
+                .api("content")
+                .normalise_by("type", BY_TYPE),
+        ]);
+        let read = |ty: &str, configured: &str, api: &str| {
+            let prior = obj(&[("type", s(ty)), ("content", s(configured))]);
+            state_from_api(&b, &json!({"type": ty, "content": api}), &prior)["content"].clone()
+        };
+        assert_eq!(
+            read("CNAME", "Web.Example.com.", "web.example.com"),
+            s("Web.Example.com.")
+        );
+        assert_eq!(read("TXT", "Hello", "\"Hello\""), s("Hello"));
+        assert_eq!(
+            read("aaaa", "2001:DB8::1", "2001:db8::1"),
+            s("2001:DB8::1"),
+            "any case of the type"
+        );
+        // TXT text is case-sensitive: the hostname rule must not leak into it.
+        assert_eq!(read("TXT", "Hello", "hello"), s("hello"));
+        // A type without a rule compares exactly.
+        assert_eq!(
+            read("SRV", "10 5 5060 Sip.example.com.", "10 5 5060 sip.example.com"),
+            s("10 5 5060 sip.example.com")
+        );
+    }
+
+    #[test]
+    fn collections_of_strings_are_normalised_element_by_element() {
+        let b = block(vec![
+            Attribute::string_set("urls")
+                .optional()
+                .api("urls")
+                .csv()
+                .normalise(Normaliser::Hostname),
+            Attribute::string_list("servers")
+                .optional()
+                .api("servers")
+                .normalise(Normaliser::Hostname),
+            Attribute::new("ips", Type::Map(Box::new(Type::String)))
+                .optional()
+                .api("ips")
+                .normalise(Normaliser::IpAddress),
+        ]);
+        let prior = obj(&[
+            (
+                "urls",
+                Value::Set(strings(&["Test1.TestDomain.be", "test2.testdomain.be"])),
+            ),
+            (
+                "servers",
+                Value::List(strings(&["NS1.example.com.", "ns2.example.com."])),
+            ),
+            ("ips", map(&[("a", s("2001:DB8::1")), ("b", s("192.0.2.1"))])),
+        ]);
+        let st = state_from_api(
+            &b,
+            &json!({
+                "urls": "test2.testdomain.be., test1.testdomain.be",
+                "servers": ["ns1.example.com", "ns3.example.com"],
+                "ips": {"a": "2001:db8:0::1", "b": "192.0.2.2"}
+            }),
+            &prior,
+        );
+        assert_eq!(st["urls"], prior["urls"], "the API's order and spelling");
+        assert_eq!(
+            st["servers"],
+            Value::List(strings(&["NS1.example.com.", "ns3.example.com"]))
+        );
+        assert_eq!(st["ips"], map(&[("a", s("2001:DB8::1")), ("b", s("192.0.2.2"))]));
+    }
+
+    #[test]
+    fn set_elements_spelled_exactly_keep_their_partner() {
+        // "a.com" could pair with "A.com"; the exact "A.com" must, so no element is lost or doubled.
+        let read = Value::Set(strings(&["a.com", "A.com"]));
+        let prior = Value::Set(strings(&["A.com"]));
+        assert_eq!(keep_prior(Normaliser::Hostname, read.clone(), &prior), read);
+        let read = Value::Set(strings(&["b.com", "A.COM"]));
+        assert_eq!(
+            keep_prior(Normaliser::Hostname, read, &prior),
+            Value::Set(strings(&["b.com", "A.com"]))
+        );
+    }
+
+    /// DNS records of a domain, a set whose elements the API spells its own way.
+    fn domain() -> Block {
+        block(vec![
+            Attribute::string("name")
+                .required()
+                .api("name")
+                .normalise(Normaliser::Hostname),
+            Attribute::nested(
+                "records",
+                Nesting::Set,
+                vec![
+                    Attribute::string("type").required().api("type"),
+                    Attribute::string("name")
+                        .optional()
+                        .api("name")
+                        .normalise(Normaliser::Hostname),
+                    Attribute::string("content")
+                        .required()
+                        .api("content")
+                        .normalise_by("type", BY_TYPE),
+                    Attribute::id("record_id").computed().read_from("id"),
+                ],
+            )
+            .optional()
+            .api("records"),
+        ])
+    }
+
+    fn record(ty: &str, name: &str, content: &str) -> Value {
+        o(&[
+            ("type", s(ty)),
+            ("name", s(name)),
+            ("content", s(content)),
+            ("record_id", Value::Null),
+        ])
+    }
+
+    fn config() -> Object {
+        obj(&[
+            ("name", s("Example.COM.")),
+            (
+                "records",
+                set(&[
+                    record("A", "WWW", "192.0.2.1"),
+                    record("AAAA", "www", "2001:DB8:0:0:0:0:0:1"),
+                    record("TXT", "_dmarc", "v=DMARC1; p=none"),
+                    record("TXT", "long", "\"abc\" \"def\""),
+                    record("CNAME", "mail", "Mail.Example.net."),
+                ]),
+            ),
+        ])
+    }
+
+    fn planned(prior: Option<&Object>, config: &Object) -> Object {
+        let mut proposed = prior.cloned().unwrap_or_default();
+        proposed.extend(config.clone());
+        plan(&domain(), prior, &proposed, config).planned
+    }
+
+    fn answer(txt_dmarc: &str) -> Json {
+        // The API's order, case, compression and quoting.
+        json!({
+            "name": "example.com",
+            "records": [
+                {"id": 5, "type": "CNAME", "name": "mail", "content": "mail.example.net"},
+                {"id": 4, "type": "TXT", "name": "long", "content": "abcdef"},
+                {"id": 3, "type": "TXT", "name": "_dmarc", "content": txt_dmarc},
+                {"id": 2, "type": "AAAA", "name": "www.", "content": "2001:db8::1"},
+                {"id": 1, "type": "A", "name": "www", "content": "192.0.2.1"}
+            ]
+        })
+    }
+
+    fn record_id(state: &Object, ty: &str, name: &str, content: &str) -> Option<Value> {
+        state["records"].elements().iter().find_map(|r| {
+            let r = r.as_object()?;
+            (r["type"] == s(ty) && r["name"] == s(name) && r["content"] == s(content)).then(|| r["record_id"].clone())
+        })
+    }
+
+    #[test]
+    fn a_set_answered_in_other_spellings_pairs_with_the_configured_elements() {
+        let p = planned(None, &config());
+        let state = state_from_api(&domain(), &answer("\"v=DMARC1; p=none\""), &p);
+        // Exactly the configured spelling, each element with the id of its own answer.
+        let mut want = config();
+        want.insert(
+            "records".into(),
+            set(&[
+                o(&[
+                    ("type", s("A")),
+                    ("name", s("WWW")),
+                    ("content", s("192.0.2.1")),
+                    ("record_id", s("1")),
+                ]),
+                o(&[
+                    ("type", s("AAAA")),
+                    ("name", s("www")),
+                    ("content", s("2001:DB8:0:0:0:0:0:1")),
+                    ("record_id", s("2")),
+                ]),
+                o(&[
+                    ("type", s("TXT")),
+                    ("name", s("_dmarc")),
+                    ("content", s("v=DMARC1; p=none")),
+                    ("record_id", s("3")),
+                ]),
+                o(&[
+                    ("type", s("TXT")),
+                    ("name", s("long")),
+                    ("content", s("\"abc\" \"def\"")),
+                    ("record_id", s("4")),
+                ]),
+                o(&[
+                    ("type", s("CNAME")),
+                    ("name", s("mail")),
+                    ("content", s("Mail.Example.net.")),
+                    ("record_id", s("5")),
+                ]),
+            ]),
+        );
+        assert_eq!(state, want);
+        assert!(
+            Value::Object(p).admits(&Value::Object(state.clone())),
+            "consistent with the plan"
+        );
+        // The next plan is empty.
+        assert_eq!(planned(Some(&state), &config()), state);
+    }
+
+    #[test]
+    fn a_set_element_that_really_changed_is_not_hidden() {
+        let p = planned(None, &config());
+        let state = state_from_api(&domain(), &answer("\"v=DMARC1; p=none\""), &p);
+        // Someone changed the DMARC policy outside Terraform.
+        let refreshed = state_from_api(&domain(), &answer("\"v=DMARC1; p=reject\""), &state);
+        assert_eq!(
+            record_id(&refreshed, "TXT", "_dmarc", "\"v=DMARC1; p=reject\""),
+            Some(s("3")),
+            "the API's value: {refreshed:?}"
+        );
+        assert_eq!(record_id(&refreshed, "TXT", "_dmarc", "v=DMARC1; p=none"), None);
+        // The other elements keep their configured spelling.
+        assert_eq!(
+            record_id(&refreshed, "CNAME", "mail", "Mail.Example.net."),
+            Some(s("5"))
+        );
+        assert_ne!(
+            planned(Some(&refreshed), &config()),
+            refreshed,
+            "the plan shows the change"
+        );
+    }
+}

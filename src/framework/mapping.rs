@@ -302,9 +302,11 @@ pub fn convert(j: &Json, ty: &Type) -> Value {
         (Type::Number, Json::Object(o)) => o.get("id").map(|id| convert(id, ty)).unwrap_or(Value::Null),
         (Type::Bool, Json::Bool(b)) => Value::Bool(*b),
         (Type::Bool, Json::Number(n)) => Value::Bool(n.as_f64().unwrap_or(0.0) != 0.0),
-        (Type::Bool, Json::String(s)) => match s.as_str() {
-            "1" | "true" | "yes" => Value::Bool(true),
-            "0" | "false" | "no" | "" => Value::Bool(false),
+        // Seed: flags are answered as true/false, 0/1 ("externalInfoRequired": 0) and, in
+        // integrity check reports, "ON" ("autoRenew": "ON"); any letter case is read the same.
+        (Type::Bool, Json::String(s)) => match s.to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Value::Bool(true),
+            "0" | "false" | "no" | "off" | "" => Value::Bool(false),
             _ => Value::Null,
         },
         (Type::List(et), Json::Array(a)) => Value::List(a.iter().map(|x| convert(x, et)).collect()),
