@@ -565,4 +565,221 @@ mod tests {
             .unwrap_err()
             .contains("\"a\", \"b\""));
     }
+
+    fn accepts(v: &Validator, ok: &[&str]) {
+        for x in ok {
+            assert_eq!(v.check(&Value::string(*x)), Ok(()), "{x}");
+        }
+    }
+
+    /// Each bad value is rejected with a message that says what is allowed, names the value and
+    /// the problem (`why`).
+    fn rejects(v: &Validator, allowed: &str, bad: &[(&str, &str)]) {
+        for (x, why) in bad {
+            let e = v.check(&Value::string(*x)).unwrap_err();
+            assert!(e.contains(allowed), "{x}: {e}");
+            assert!(e.contains(why), "{x}: expected {why:?} in {e}");
+        }
+        assert!(v.check(&Value::Null).is_ok());
+        assert!(v.check(&Value::Unknown).is_ok());
+        assert_eq!(v.check(&Value::int(1)).unwrap_err(), "must be a string");
+    }
+
+    #[test]
+    fn host_names() {
+        let long_label = "a".repeat(64);
+        let long_name = format!("{}.be", vec!["a".repeat(62); 4].join("."));
+        let host = hostname(HostnameRules::HOST);
+        accepts(
+            &host,
+            &[
+                "web01",
+                "www.example.com",
+                "www.example.com.",
+                "xn--bcher-kva.example",
+                "A-1.B2.c",
+                &"a".repeat(63),
+            ],
+        );
+        rejects(
+            &host,
+            "labels of 1 to 63 letters, digits or hyphens separated by dots",
+            &[
+                ("", "got \"\""),
+                (".", "got \".\""),
+                ("www..example.com", "empty label"),
+                (".example.com", "empty label"),
+                ("-www.example.com", "\"-www\" starts or ends with a hyphen"),
+                ("www-.example.com", "hyphen"),
+                ("_dmarc.example.com", "the label \"_dmarc\" holds '_'"),
+                ("www.exa mple.com", "holds ' '"),
+                ("*.example.com", "wildcard, which is not allowed"),
+                (&long_label, "is 64 characters long"),
+                (&long_name, "got 254 characters"),
+                ("192.0.2.1", "is an IP address"),
+            ],
+        );
+        assert!(host.description.contains("\"web01\""));
+
+        let fqdn = hostname(HostnameRules::FQDN);
+        accepts(&fqdn, &["example.com", "example.com."]);
+        rejects(
+            &fqdn,
+            "a fully qualified domain name",
+            &[("localhost", "one label only")],
+        );
+
+        let records = hostname(HostnameRules::FQDN.underscores().wildcard());
+        accepts(
+            &records,
+            &["_dmarc.example.com", "_sip._tcp.example.com", "*.example.com"],
+        );
+        rejects(
+            &records,
+            "(or underscores)",
+            &[
+                ("www.*.example.com", "not the first label"),
+                ("a.*", "not the first label"),
+            ],
+        );
+        assert!(records.description.contains("wildcard"));
+    }
+
+    #[test]
+    fn ip_addresses() {
+        let v4 = ipv4();
+        accepts(&v4, &["192.0.2.10", "0.0.0.0", "255.255.255.255"]);
+        rejects(
+            &v4,
+            "an IPv4 address such as \"192.0.2.10\"",
+            &[
+                ("256.0.0.1", "got \"256.0.0.1\""),
+                ("192.0.2", "four numbers"),
+                ("192.0.2.010", "four numbers"),
+                ("2001:db8::1", "got the IPv6 address"),
+                ("www.example.com", "got \"www.example.com\""),
+            ],
+        );
+        let v6 = ipv6();
+        accepts(
+            &v6,
+            &["2001:db8::1", "2001:DB8:0:0:0:0:0:1", "::1", "::", "::ffff:192.0.2.1"],
+        );
+        rejects(
+            &v6,
+            "an IPv6 address such as \"2001:db8::1\"",
+            &[
+                ("2001:db8::1::2", "got \"2001:db8::1::2\""),
+                ("2001:db8:g::1", "hexadecimal groups"),
+                ("[2001:db8::1]", "hexadecimal groups"),
+                ("192.0.2.1", "got the IPv4 address"),
+            ],
+        );
+    }
+
+    #[test]
+    fn urls() {
+        let v = url();
+        accepts(
+            &v,
+            &[
+                "https://www.example.com",
+                "http://example.com/path?q=1#top",
+                "HTTPS://Example.com:8443/",
+                "http://192.0.2.1:8080/x",
+                "http://[2001:db8::1]:8080/x",
+                "http://[2001:db8::1]",
+                "http://localhost",
+            ],
+        );
+        rejects(
+            &v,
+            "an http:// or https:// URL such as \"https://www.example.com/path\"",
+            &[
+                ("www.example.com", "no scheme"),
+                ("ftp://example.com", "the scheme \"ftp\" is not http or https"),
+                ("https://", "no host"),
+                ("https:///path", "no host"),
+                ("https://exa mple.com", "spaces"),
+                ("https://user:pw@example.com", "user name or password"),
+                ("https://example.com:0/", "the port \"0\""),
+                ("https://example.com:99999/", "the port \"99999\""),
+                ("https://example.com:+80/", "the port \"+80\""),
+                ("https://exa_mple.com/", "its host is not a host name"),
+                ("http://[2001:db8::1/", "no closing ']'"),
+                ("http://[192.0.2.1]/", "is not an IPv6 address"),
+                ("http://[2001:db8::1]x/", "text follows"),
+            ],
+        );
+    }
+
+    #[test]
+    fn email_addresses() {
+        let v = email();
+        accepts(
+            &v,
+            &[
+                "admin@example.com",
+                "first.last+tag@sub.example.be",
+                "o'brien@example.ie",
+            ],
+        );
+        rejects(
+            &v,
+            "an email address such as \"admin@example.com\"",
+            &[
+                ("admin.example.com", "no '@'"),
+                ("@example.com", "1 to 64 characters"),
+                ("admin@", "its domain is not a domain name"),
+                ("admin@localhost", "one label only"),
+                ("ad min@example.com", "holds ' '"),
+                (".admin@example.com", "dot at its start or end"),
+                ("ad..min@example.com", "two in a row"),
+                ("admin@exa_mple.com", "holds '_'"),
+            ],
+        );
+        let long = format!("{}@example.com", "a".repeat(65));
+        assert!(v.check(&Value::string(long)).unwrap_err().contains("1 to 64"));
+    }
+
+    #[test]
+    fn phone_numbers() {
+        let v = phone();
+        // Seed: the domain contact answers.
+        accepts(&v, &["+32.22341234", "+48.1345612", "+32.123456789", "+1.2025550123"]);
+        rejects(
+            &v,
+            "written +COUNTRYCODE.NUMBER, digits only after the dot, such as \"+32.22341234\"",
+            &[
+                ("32.22341234", "does not start with '+'"),
+                ("+3222341234", "no '.' between"),
+                ("+32 2 234 12 34", "no '.'"),
+                ("+32.2 234 12 34", "is not only digits"),
+                ("+32.", "is not only digits"),
+                ("+.22341234", "the country code \"\""),
+                ("+0032.22341234", "the country code \"0032\""),
+                ("+032.22341234", "the country code \"032\""),
+                ("+32.123", "it has 3 digits"),
+                ("+32.1234567890123456", "at most 15"),
+            ],
+        );
+    }
+
+    #[test]
+    fn each_element_of_a_collection() {
+        let v = each(api_id());
+        let ids = |xs: &[&str]| xs.iter().map(|x| Value::string(*x)).collect::<Vec<_>>();
+        assert_eq!(v.check(&Value::Set(ids(&["1", "20"]))), Ok(()));
+        let e = v.check(&Value::Set(ids(&["1", "abc"]))).unwrap_err();
+        assert!(e.starts_with("element must be an id") && e.contains("\"abc\""), "{e}");
+        let e = v.check(&Value::List(ids(&["1", "0"]))).unwrap_err();
+        assert!(e.starts_with("element 1 must be an id"), "{e}");
+        let e = v
+            .check(&Value::Map([("x".to_string(), Value::string("-1"))].into()))
+            .unwrap_err();
+        assert!(e.starts_with("element \"x\" must be an id"), "{e}");
+        assert!(v.check(&Value::string("1")).unwrap_err().contains("list, set or map"));
+        assert_eq!(v.check(&Value::Set(vec![])), Ok(()));
+        assert!(v.description.contains("each element an id"));
+    }
 }
