@@ -191,7 +191,7 @@ fn keep_prior(n: Normaliser, read: Value, prior: &Value) -> Value {
                 .map(|(q, x)| q.cloned().unwrap_or(x))
                 .collect(),
         ),
-        (read, prior) if !read.is_null() && !prior.is_null() && same_scalar(n, &read, prior) => prior.clone(),
+        (read, prior) if same_under(n, &read, prior) => prior.clone(),
         (read, _) => read,
     }
 }
@@ -220,7 +220,10 @@ fn same_under(n: Normaliser, a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().all(|(k, x)| y.get(k).is_some_and(|y| same_under(n, x, y)))
         }
         (Value::Set(x), Value::Set(y)) => x.len() == y.len() && set_partners(n, x, y).iter().all(Option::is_some),
-        (a, b) => a == b || (!a.is_null() && !b.is_null() && same_scalar(n, a, b)),
+        // Null and unknown values have no spelling: only equal ones are the same.
+        (a, b) => {
+            a == b || (!a.is_null() && !b.is_null() && !a.is_unknown() && !b.is_unknown() && same_scalar(n, a, b))
+        }
     }
 }
 
@@ -303,7 +306,7 @@ pub fn same_number(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::mapping::{request_body, state_from_api};
+    use crate::framework::mapping::{needs_request, request_body, state_from_api};
     use crate::framework::plan::plan;
     use crate::framework::schema::{Block, Nesting};
     use crate::framework::test_support::*;
@@ -813,5 +816,66 @@ mod tests {
             refreshed,
             "the plan shows the change"
         );
+    }
+
+    /// A domain as imported (the API's spelling in state), configured in another spelling.
+    fn respelt() -> (Block, Object, Object) {
+        let b = block(vec![
+            Attribute::id("id").computed().read_from("id"),
+            Attribute::string("name")
+                .required()
+                .requires_replace()
+                .api("name")
+                .normalise(Normaliser::Hostname),
+            Attribute::string("note").optional().api("note"),
+            Attribute::string("secret").write_only().send_as("secret"),
+        ]);
+        let prior = obj(&[
+            ("id", s("7")),
+            ("name", s("example.com")),
+            ("note", s("a")),
+            ("secret", Value::Null),
+        ]);
+        let config = obj(&[
+            ("id", Value::Null),
+            ("name", s("Example.COM.")),
+            ("note", s("a")),
+            ("secret", Value::Null),
+        ]);
+        (b, prior, config)
+    }
+
+    #[test]
+    fn a_new_spelling_replaces_nothing_and_sends_nothing() {
+        let (b, prior, config) = respelt();
+        let mut proposed = prior.clone();
+        proposed.extend(config.clone());
+        let p = plan(&b, Some(&prior), &proposed, &config);
+        assert_eq!(
+            p.planned["name"],
+            s("Example.COM."),
+            "Terraform demands the configured value"
+        );
+        assert!(p.requires_replace.is_empty(), "{:?}", p.requires_replace);
+        assert!(!needs_request(&b, &prior, &p.planned, &p.planned), "no call to the API");
+        let patch = request_body(&b, &p.planned, Some(&prior), true);
+        assert!(!patch.contains_key("name"), "{patch:?}");
+
+        // A real change still replaces, and a changed field or a write-only value is sent.
+        let mut config = config;
+        config.insert("name".into(), s("example.org"));
+        let mut proposed = prior.clone();
+        proposed.extend(config.clone());
+        let p = plan(&b, Some(&prior), &proposed, &config);
+        assert_eq!(p.requires_replace.len(), 1);
+        let mut note = prior.clone();
+        note.insert("note".into(), s("b"));
+        assert!(needs_request(&b, &prior, &note, &note));
+        let patch = request_body(&b, &note, Some(&prior), true);
+        assert_eq!(patch.get("note"), Some(&json!("b")));
+        assert!(!patch.contains_key("name"), "{patch:?}");
+        let mut secret = prior.clone();
+        secret.insert("secret".into(), s("s"));
+        assert!(needs_request(&b, &prior, &prior, &secret));
     }
 }

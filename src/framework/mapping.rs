@@ -28,7 +28,9 @@ pub fn request_body(block: &Block, planned: &Object, prior: Option<&Object>, onl
         let v = planned.get(a.name).unwrap_or(&Value::Null);
         if only_changed {
             if let Some(p) = prior {
-                if p.get(a.name).unwrap_or(&Value::Null) == v && !a.write_only && !a.api.always_send {
+                // A new spelling of the same value (see `codecs`) is no change to the API.
+                let before = p.get(a.name).unwrap_or(&Value::Null);
+                if codecs::equivalent(a, before, v, p) && !a.write_only && !a.api.always_send {
                     continue;
                 }
             }
@@ -78,6 +80,20 @@ fn element_json(attrs: &[Attribute], o: &Object, create: bool) -> Map<String, Js
         out.insert(field.to_string(), field_json(a, v, create));
     }
     out
+}
+
+/// Whether an update must call the API: a sendable value changed (beyond its spelling, see
+/// `codecs`), or a write-only value is to be sent. Otherwise only provider-side settings (such as
+/// timeouts) or spellings changed, and the planned values become the state without a request.
+pub fn needs_request(block: &Block, prior: &Object, planned: &Object, send: &Object) -> bool {
+    block.attributes.iter().any(|a| {
+        let changed = match (prior.get(a.name), planned.get(a.name)) {
+            (Some(before), Some(after)) => !codecs::equivalent(a, before, after, prior),
+            (before, after) => before != after,
+        };
+        (a.api.send.is_some() && !a.api.create_only && changed)
+            || (a.write_only && send.get(a.name).is_some_and(|v| !v.is_null()))
+    })
 }
 
 /// The values a request is built from: the planned state, plus the write-only attributes taken

@@ -15,6 +15,7 @@
 //! sub-attributes (`spec_check` rejects them): a changed element is a new one, and the protocol
 //! has no path step for a set element.
 
+use super::codecs;
 use super::diag::AttrPath;
 use super::schema::{Attribute, Block, Mode, NestedAttributes, Nesting};
 use super::value::{match_elements, Object, Value};
@@ -163,7 +164,8 @@ fn replacements(attrs: &[Attribute], at: &AttrPath, prior: &Object, planned: &Ob
         let new = get(planned, a.name);
         let path = at.clone().then(a.name);
         if a.requires_replace && a.mode != Mode::Computed {
-            if new != old && !(old.is_null() && a.mode.is_computed()) {
+            // A new spelling of the same value (see `codecs`) replaces nothing.
+            if new != old && !(old.is_null() && a.mode.is_computed()) && !codecs::equivalent(a, old, new, prior) {
                 out.push(path);
             }
         } else if let Some(n) = &a.nested {

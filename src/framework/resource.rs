@@ -7,7 +7,7 @@ use super::config_check::validate_attributes;
 use super::ctx::{cancellable, Ctx};
 use super::diag::{Diagnostic, Diagnostics};
 use super::errors::translate;
-use super::mapping::{request_body, sendable, state_from_api};
+use super::mapping::{needs_request, request_body, sendable, state_from_api};
 use super::paths::{render_path, unwrap_envelope};
 use super::plan::{keep_write_only, plan, Plan};
 use super::provider_defaults::apply_provider_defaults;
@@ -155,18 +155,7 @@ impl Resource {
         let verb = self.spec.endpoint.update;
         let send = sendable(self.block(), planned, config);
         let body = request_body(self.block(), &send, Some(prior), verb == UpdateVerb::Patch);
-        let changed_sendable = self
-            .block()
-            .attributes
-            .iter()
-            .any(|a| a.api.send.is_some() && !a.api.create_only && prior.get(a.name) != planned.get(a.name));
-        if changed_sendable
-            || self
-                .block()
-                .attributes
-                .iter()
-                .any(|a| a.write_only && send.get(a.name).is_some_and(|v| !v.is_null()))
-        {
+        if needs_request(self.block(), prior, planned, &send) {
             let body = Json::Object(body);
             let result = match verb {
                 UpdateVerb::Put => cancellable(ctx, ctx.client.put(&item, &body)).await?,
