@@ -1,7 +1,8 @@
 //! The two mappings between Terraform values and API objects, driven by each attribute's
 //! `ApiField`: state → request body, and API object → state (with the normalisation that keeps the
 //! next plan empty: `"30.0"` is the number 30, `""` is null when the user set nothing, ids nested
-//! in objects are read through dotted paths).
+//! in objects are read through dotted paths). An attribute's own codec (CSV, lists of ids) and
+//! normaliser (an answer spelled differently keeps the value in state) live in `codecs`.
 //!
 //! A nested attribute is sent as a JSON object (Single), an array (List, Set) or an object of
 //! objects (Map), each element holding its sub-attributes under their `send` names. It is read
