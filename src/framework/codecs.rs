@@ -45,7 +45,8 @@ pub enum Normaliser {
     Txt,
     /// Numbers written as text: `"30.0"` is `"30"`.
     Numeric,
-    /// A resource's own rule, given two non-null values (the API's and the base state's).
+    /// A resource's own rule: whether two known, non-null values mean the same. It must be
+    /// symmetric (it compares answers with state, and configurations with state).
     Custom(fn(&Value, &Value) -> bool),
     /// The rule chosen by the value of a sibling attribute (a record's `content` by its `type`);
     /// for sibling values not listed (or an unset sibling) values compare exactly.

@@ -298,7 +298,8 @@ impl Attribute {
         self
     }
 
-    /// Keep the value in state when `same(answer, state)` says the API's answer means the same.
+    /// Keep the value in state when `same(a, b)` (symmetric; for collections, per element) says
+    /// the API's answer means the same.
     pub fn equivalent(self, same: fn(&Value, &Value) -> bool) -> Self {
         self.normalise(Normaliser::Custom(same))
     }

@@ -309,7 +309,12 @@ fn check_hostname(s: &str, rules: HostnameRules) -> Result<(), String> {
             .chars()
             .find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || (c == '_' && rules.underscores)))
         {
-            return Err(format!("the label {label:?} holds {c:?}"));
+            let hint = if c.is_ascii() {
+                ""
+            } else {
+                " (write an international name in its xn-- form)"
+            };
+            return Err(format!("the label {label:?} holds {c:?}{hint}"));
         }
         if label.starts_with('-') || label.ends_with('-') {
             return Err(format!("the label {label:?} starts or ends with a hyphen"));
@@ -613,6 +618,10 @@ mod tests {
                 ("www-.example.com", "hyphen"),
                 ("_dmarc.example.com", "the label \"_dmarc\" holds '_'"),
                 ("www.exa mple.com", "holds ' '"),
+                (
+                    "bücher.example",
+                    "holds 'ü' (write an international name in its xn-- form)",
+                ),
                 ("*.example.com", "wildcard, which is not allowed"),
                 (&long_label, "is 64 characters long"),
                 (&long_name, "got 254 characters"),
