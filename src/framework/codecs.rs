@@ -141,7 +141,13 @@ pub fn reconcile(a: &Attribute, read: Value, prior: &Value, context: &Object) ->
 /// Whether `base` (configured) and `fresh` (read from the API) mean the same under the
 /// attribute's normaliser: used to pair set elements read from the API with configured ones.
 pub fn equivalent(a: &Attribute, base: &Value, fresh: &Value, context: &Object) -> bool {
-    base == fresh || resolve(a.api.normaliser, context).is_some_and(|n| same_under(n, base, fresh))
+    base == fresh || respelt(a, base, fresh, context)
+}
+
+/// Whether `x` and `y` differ only in spelling under `a`'s normaliser (false for equal values and
+/// for attributes without one).
+pub fn respelt(a: &Attribute, x: &Value, y: &Value, context: &Object) -> bool {
+    x != y && resolve(a.api.normaliser, context).is_some_and(|n| same_under(n, x, y))
 }
 
 fn is_empty_collection(v: &Value) -> bool {
@@ -197,18 +203,31 @@ fn keep_prior(n: Normaliser, read: Value, prior: &Value) -> Value {
     }
 }
 
-/// The partner in `prior` of each element of `read`. Equal elements pair first, so an element the
-/// API spells exactly as one in state never loses it to a look-alike (and the set keeps distinct
-/// elements); the rest pair by the rule.
+/// The partner in `prior` of each element of `read` (see [`pair_exact_first`]).
 fn set_partners<'p>(n: Normaliser, read: &[Value], prior: &'p [Value]) -> Vec<Option<&'p Value>> {
-    let exact = match_elements(read, prior, |r, p| r == p);
-    let taken: Vec<bool> = (0..prior.len()).map(|j| exact.contains(&Some(j))).collect();
-    let open: Vec<usize> = (0..read.len()).filter(|&i| exact[i].is_none()).collect();
-    let free: Vec<usize> = (0..prior.len()).filter(|&j| !taken[j]).collect();
-    let loose = match_elements(&open, &free, |&i, &j| same_under(n, &read[i], &prior[j]));
-    let mut out: Vec<Option<&Value>> = exact.iter().map(|j| j.map(|j| &prior[j])).collect();
+    pair_exact_first(read, prior, |r, p| r == p, |r, p| same_under(n, r, p))
+        .into_iter()
+        .map(|j| j.map(|j| &prior[j]))
+        .collect()
+}
+
+/// Pairs set elements as [`match_elements`] does, first those that `exact`ly fit, then the rest
+/// that fit `loosely` (under a normaliser): an element spelled exactly as one on the other side
+/// never loses it to a look-alike, so `A.com` keeps its own partner when `a.com` is there too.
+/// (For rules that are equivalences, this pairs as many elements as one matching would.)
+pub fn pair_exact_first<A, B>(
+    left: &[A],
+    right: &[B],
+    exact: impl Fn(&A, &B) -> bool,
+    loosely: impl Fn(&A, &B) -> bool,
+) -> Vec<Option<usize>> {
+    let mut out = match_elements(left, right, exact);
+    let taken: Vec<bool> = (0..right.len()).map(|j| out.contains(&Some(j))).collect();
+    let open: Vec<usize> = (0..left.len()).filter(|&i| out[i].is_none()).collect();
+    let free: Vec<usize> = (0..right.len()).filter(|&j| !taken[j]).collect();
+    let loose = match_elements(&open, &free, |&i, &j| loosely(&left[i], &right[j]));
     for (k, &i) in open.iter().enumerate() {
-        out[i] = loose[k].map(|f| &prior[free[f]]);
+        out[i] = loose[k].map(|f| free[f]);
     }
     out
 }
@@ -878,5 +897,48 @@ mod tests {
         let mut secret = prior.clone();
         secret.insert("secret".into(), s("s"));
         assert!(needs_request(&b, &prior, &prior, &secret));
+    }
+
+    #[test]
+    fn look_alike_set_elements_keep_their_own_partners() {
+        // Two records the API keeps apart (a pairing by the rule alone would cross them).
+        let cfg = obj(&[
+            ("name", s("example.com")),
+            (
+                "records",
+                set(&[record("A", "WWW", "192.0.2.1"), record("A", "www", "192.0.2.1")]),
+            ),
+        ]);
+        let p = planned(None, &cfg);
+        let answer = json!({"name": "example.com", "records": [
+            {"id": 1, "type": "A", "name": "WWW", "content": "192.0.2.1"},
+            {"id": 2, "type": "A", "name": "www", "content": "192.0.2.1"}
+        ]});
+        let state = state_from_api(&domain(), &answer, &p);
+        assert_eq!(record_id(&state, "A", "WWW", "192.0.2.1"), Some(s("1")), "{state:?}");
+        assert_eq!(record_id(&state, "A", "www", "192.0.2.1"), Some(s("2")), "{state:?}");
+    }
+
+    #[test]
+    fn after_an_import_the_plan_pairs_respelt_elements_with_their_prior_ones() {
+        // Imported: the API's spelling and ids in state.
+        let imported = state_from_api(&domain(), &answer("\"v=DMARC1; p=none\""), &Object::new());
+        assert_eq!(record_id(&imported, "CNAME", "mail", "mail.example.net"), Some(s("5")));
+        let p = planned(Some(&imported), &config());
+        // The configured spelling, each element with the id of the record it is.
+        for (ty, name, content, id) in [
+            ("A", "WWW", "192.0.2.1", "1"),
+            ("AAAA", "www", "2001:DB8:0:0:0:0:0:1", "2"),
+            ("TXT", "_dmarc", "v=DMARC1; p=none", "3"),
+            ("TXT", "long", "\"abc\" \"def\"", "4"),
+            ("CNAME", "mail", "Mail.Example.net.", "5"),
+        ] {
+            assert_eq!(record_id(&p, ty, name, content), Some(s(id)), "{ty} {name}: {p:?}");
+        }
+        // A record that really differs is a new one (its id unknown until apply).
+        let mut cfg = config();
+        cfg.insert("records".into(), set(&[record("A", "WWW", "192.0.2.99")]));
+        let p = planned(Some(&imported), &cfg);
+        assert_eq!(record_id(&p, "A", "WWW", "192.0.2.99"), Some(Value::Unknown));
     }
 }

@@ -202,10 +202,14 @@ fn from_api_nested(j: &Json, n: &NestedAttributes, base: &Value) -> Value {
                 .iter()
                 .map(|j| j.is_object().then(|| element_from_api(attrs, j, None)))
                 .collect();
-            let partners = match_elements(&fresh, before, |f, b| match (f, b) {
-                (Some(f), Value::Object(b)) => same_element(attrs, b, f),
-                _ => false,
-            });
+            // Equal elements pair first, then those the API spelled differently (see `codecs`).
+            let fits = |normalise: bool| {
+                move |f: &Option<Object>, b: &Value| match (f, b) {
+                    (Some(f), Value::Object(b)) => same_element(attrs, b, f, normalise),
+                    _ => false,
+                }
+            };
+            let partners = codecs::pair_exact_first(&fresh, before, fits(false), fits(true));
             Value::Set(
                 items
                     .iter()
@@ -240,20 +244,21 @@ fn element_from_api(attrs: &[Attribute], j: &Json, base: Option<&Object>) -> Obj
 
 /// Whether an element read from the API (`fresh`, read without a base) is the base element
 /// `base`: equal in every configurable sub-attribute the API returns, where an unknown base value
-/// (not decided at plan time) fits anything and `""` equals null (the API's empty).
-fn same_element(attrs: &[Attribute], base: &Object, fresh: &Object) -> bool {
+/// (not decided at plan time) fits anything and `""` equals null (the API's empty); with
+/// `normalise`, values that differ only in spelling (see `codecs`) are the same too.
+fn same_element(attrs: &[Attribute], base: &Object, fresh: &Object, normalise: bool) -> bool {
     attrs
         .iter()
         .filter(|a| a.mode.is_configurable() && a.api.read.is_some() && !a.write_only)
         .all(|a| {
             let b = base.get(a.name).unwrap_or(&Value::Null);
             let f = fresh.get(a.name).unwrap_or(&Value::Null);
-            same_value(a, b, f, base)
+            same_value(a, b, f, base, normalise)
         })
 }
 
 /// Whether `fresh` means `base` for `a`, whose siblings in the base state are `context`.
-fn same_value(a: &Attribute, base: &Value, fresh: &Value, context: &Object) -> bool {
+fn same_value(a: &Attribute, base: &Value, fresh: &Value, context: &Object, normalise: bool) -> bool {
     // The API's empties: "", and (for a collection nobody set) an empty one.
     let empty = |v: &Value| match v {
         Value::String(s) => s.is_empty(),
@@ -267,11 +272,13 @@ fn same_value(a: &Attribute, base: &Value, fresh: &Value, context: &Object) -> b
         (Some(n), b, f) => {
             let attrs = &n.attributes;
             let pair = |b: &Value, f: &Value| match (b, f) {
-                (Value::Object(b), Value::Object(f)) => same_element(attrs, b, f),
+                (Value::Object(b), Value::Object(f)) => same_element(attrs, b, f, normalise),
                 (b, f) => b == f,
             };
             match (b, f) {
-                (Value::Object(b), Value::Object(f)) if n.nesting == Nesting::Single => same_element(attrs, b, f),
+                (Value::Object(b), Value::Object(f)) if n.nesting == Nesting::Single => {
+                    same_element(attrs, b, f, normalise)
+                }
                 (Value::List(b), Value::List(f)) => b.len() == f.len() && b.iter().zip(f).all(|(b, f)| pair(b, f)),
                 (Value::Map(b), Value::Map(f)) => {
                     b.len() == f.len() && b.iter().all(|(k, b)| f.get(k).is_some_and(|f| pair(b, f)))
@@ -282,7 +289,8 @@ fn same_value(a: &Attribute, base: &Value, fresh: &Value, context: &Object) -> b
                 _ => false,
             }
         }
-        (None, b, f) => codecs::equivalent(a, b, f, context),
+        (None, b, f) if normalise => codecs::equivalent(a, b, f, context),
+        (None, b, f) => b == f,
     }
 }
 
