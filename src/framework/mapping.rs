@@ -2,6 +2,8 @@
 //! `ApiField`: state → request body, and API object → state (with the normalisation that keeps the
 //! next plan empty: `"30.0"` is the number 30, the API's empty (`""` or null) is whichever of the
 //! two the user wrote, ids nested in objects are read through dotted paths).
+//! An attribute's own codec (CSV, lists of ids) and normaliser (an answer spelled differently
+//! keeps the value in state) live in `codecs`.
 //!
 //! A nested attribute is sent as a JSON object (Single), an array (List, Set) or an object of
 //! objects (Map), each element holding its sub-attributes under their `send` names. It is read
@@ -10,8 +12,8 @@
 //! as the plan pairs them: by index, key, or for sets by equal configured values, so the API's
 //! order of a set does not matter).
 
+use super::codecs;
 use super::schema::{Attribute, Block, NestedAttributes, Nesting};
-use super::validate::parse_api_id;
 use super::value::{match_elements, Number, Object, Type, Value};
 use serde_json::{Map, Value as Json};
 
@@ -28,7 +30,9 @@ pub fn request_body(block: &Block, planned: &Object, prior: Option<&Object>, onl
         let v = planned.get(a.name).unwrap_or(&Value::Null);
         if only_changed {
             if let Some(p) = prior {
-                if p.get(a.name).unwrap_or(&Value::Null) == v && !a.write_only && !a.api.always_send {
+                // A new spelling of the same value (see `codecs`) is no change to the API.
+                let before = p.get(a.name).unwrap_or(&Value::Null);
+                if codecs::equivalent(a, before, v, p) && !a.write_only && !a.api.always_send {
                     continue;
                 }
             }
@@ -47,11 +51,8 @@ pub fn request_body(block: &Block, planned: &Object, prior: Option<&Object>, onl
 
 /// The JSON of one attribute's value; `create` leaves null sub-values out, as at the top level.
 fn field_json(a: &Attribute, v: &Value, create: bool) -> Json {
-    if a.api.id {
-        // Validated at plan time, so every id here is a number the API can take.
-        if let Some(i) = v.as_str().and_then(parse_api_id) {
-            return Json::from(i);
-        }
+    if let Some(j) = codecs::encode(a, v) {
+        return j;
     }
     let Some(n) = &a.nested else { return to_json(v) };
     let element = |v: &Value| match v {
@@ -81,6 +82,20 @@ fn element_json(attrs: &[Attribute], o: &Object, create: bool) -> Map<String, Js
         out.insert(field.to_string(), field_json(a, v, create));
     }
     out
+}
+
+/// Whether an update must call the API: a sendable value changed (beyond its spelling, see
+/// `codecs`), or a write-only value is to be sent. Otherwise only provider-side settings (such as
+/// timeouts) or spellings changed, and the planned values become the state without a request.
+pub fn needs_request(block: &Block, prior: &Object, planned: &Object, send: &Object) -> bool {
+    block.attributes.iter().any(|a| {
+        let changed = match (prior.get(a.name), planned.get(a.name)) {
+            (Some(before), Some(after)) => !codecs::equivalent(a, before, after, prior),
+            (before, after) => before != after,
+        };
+        (a.api.send.is_some() && !a.api.create_only && changed)
+            || (a.write_only && send.get(a.name).is_some_and(|v| !v.is_null()))
+    })
 }
 
 /// The values a request is built from: the planned state, plus the write-only attributes taken
@@ -118,7 +133,7 @@ pub fn state_from_api(block: &Block, api: &Json, base: &Object) -> Object {
             Value::Null
         } else if let (Some(path), None) = (a.api.read, a.api.via) {
             let prior = base.get(a.name).unwrap_or(&Value::Null);
-            from_api_value(lookup(api, path), a, prior)
+            codecs::reconcile(a, from_api_value(lookup(api, path), a, prior), prior, base)
         } else {
             continue;
         };
@@ -145,7 +160,7 @@ fn from_api_value(j: &Json, a: &Attribute, prior: &Value) -> Value {
     if let Some(n) = &a.nested {
         return from_api_nested(j, n, prior);
     }
-    let v = if a.api.id { id_from_api(j) } else { convert(j, &a.ty) };
+    let v = codecs::decode(j, a);
     // The API treats an empty string as unset: it answers `""` or null for a field nobody set,
     // and null for one set to `""`. Both mean the same, so whichever the user wrote (null or
     // `""`) stays in state and the next plan is empty.
@@ -199,10 +214,14 @@ fn from_api_nested(j: &Json, n: &NestedAttributes, base: &Value) -> Value {
                 .iter()
                 .map(|j| j.is_object().then(|| element_from_api(attrs, j, None)))
                 .collect();
-            let partners = match_elements(&fresh, before, |f, b| match (f, b) {
-                (Some(f), Value::Object(b)) => same_element(attrs, b, f),
-                _ => false,
-            });
+            // Equal elements pair first, then those the API spelled differently (see `codecs`).
+            let fits = |normalise: bool| {
+                move |f: &Option<Object>, b: &Value| match (f, b) {
+                    (Some(f), Value::Object(b)) => same_element(attrs, b, f, normalise),
+                    _ => false,
+                }
+            };
+            let partners = codecs::pair_exact_first(&fresh, before, fits(false), fits(true));
             Value::Set(
                 items
                     .iter()
@@ -219,13 +238,15 @@ fn from_api_nested(j: &Json, n: &NestedAttributes, base: &Value) -> Value {
 /// One element read from the API: sub-attributes with a read path from the element, the others
 /// from its partner in the base state (null for an element the base does not have).
 fn element_from_api(attrs: &[Attribute], j: &Json, base: Option<&Object>) -> Object {
+    let no_base = Object::new();
+    let context = base.unwrap_or(&no_base);
     attrs
         .iter()
         .map(|a| {
             let before = base.and_then(|b| b.get(a.name)).unwrap_or(&Value::Null);
             let v = match a.api.read {
                 _ if a.write_only => Value::Null,
-                Some(path) => from_api_value(lookup(j, path), a, before),
+                Some(path) => codecs::reconcile(a, from_api_value(lookup(j, path), a, before), before, context),
                 None => before.clone(),
             };
             (a.name.to_string(), v)
@@ -235,31 +256,41 @@ fn element_from_api(attrs: &[Attribute], j: &Json, base: Option<&Object>) -> Obj
 
 /// Whether an element read from the API (`fresh`, read without a base) is the base element
 /// `base`: equal in every configurable sub-attribute the API returns, where an unknown base value
-/// (not decided at plan time) fits anything and `""` equals null (the API's empty).
-fn same_element(attrs: &[Attribute], base: &Object, fresh: &Object) -> bool {
+/// (not decided at plan time) fits anything and `""` equals null (the API's empty); with
+/// `normalise`, values that differ only in spelling (see `codecs`) are the same too.
+fn same_element(attrs: &[Attribute], base: &Object, fresh: &Object, normalise: bool) -> bool {
     attrs
         .iter()
         .filter(|a| a.mode.is_configurable() && a.api.read.is_some() && !a.write_only)
         .all(|a| {
             let b = base.get(a.name).unwrap_or(&Value::Null);
             let f = fresh.get(a.name).unwrap_or(&Value::Null);
-            same_value(a, b, f)
+            same_value(a, b, f, base, normalise)
         })
 }
 
-fn same_value(a: &Attribute, base: &Value, fresh: &Value) -> bool {
-    let empty = |v: &Value| matches!(v, Value::String(s) if s.is_empty());
+/// Whether `fresh` means `base` for `a`, whose siblings in the base state are `context`.
+fn same_value(a: &Attribute, base: &Value, fresh: &Value, context: &Object, normalise: bool) -> bool {
+    // The API's empties: "", and (for a collection nobody set) an empty one.
+    let empty = |v: &Value| match v {
+        Value::String(s) => s.is_empty(),
+        Value::List(x) | Value::Set(x) => x.is_empty(),
+        Value::Map(m) => m.is_empty(),
+        _ => false,
+    };
     match (&a.nested, base, fresh) {
         (_, Value::Unknown, _) => true,
         (_, b, f) if (b.is_null() || empty(b)) && (f.is_null() || empty(f)) => true,
         (Some(n), b, f) => {
             let attrs = &n.attributes;
             let pair = |b: &Value, f: &Value| match (b, f) {
-                (Value::Object(b), Value::Object(f)) => same_element(attrs, b, f),
+                (Value::Object(b), Value::Object(f)) => same_element(attrs, b, f, normalise),
                 (b, f) => b == f,
             };
             match (b, f) {
-                (Value::Object(b), Value::Object(f)) if n.nesting == Nesting::Single => same_element(attrs, b, f),
+                (Value::Object(b), Value::Object(f)) if n.nesting == Nesting::Single => {
+                    same_element(attrs, b, f, normalise)
+                }
                 (Value::List(b), Value::List(f)) => b.len() == f.len() && b.iter().zip(f).all(|(b, f)| pair(b, f)),
                 (Value::Map(b), Value::Map(f)) => {
                     b.len() == f.len() && b.iter().all(|(k, b)| f.get(k).is_some_and(|f| pair(b, f)))
@@ -270,13 +301,14 @@ fn same_value(a: &Attribute, base: &Value, fresh: &Value) -> bool {
                 _ => false,
             }
         }
+        (None, b, f) if normalise => codecs::equivalent(a, b, f, context),
         (None, b, f) => b == f,
     }
 }
 
 /// An id as the API writes it, `1000`, `"1000"` or a nested `{"id": 1000, …}`, as a string.
 /// No id is 0: a `0` (or `""`) stands for "none", as `null` does.
-fn id_from_api(j: &Json) -> Value {
+pub(super) fn id_from_api(j: &Json) -> Value {
     match j {
         Json::Number(n) => n
             .as_u64()
@@ -307,9 +339,11 @@ pub fn convert(j: &Json, ty: &Type) -> Value {
         (Type::Number, Json::Object(o)) => o.get("id").map(|id| convert(id, ty)).unwrap_or(Value::Null),
         (Type::Bool, Json::Bool(b)) => Value::Bool(*b),
         (Type::Bool, Json::Number(n)) => Value::Bool(n.as_f64().unwrap_or(0.0) != 0.0),
-        (Type::Bool, Json::String(s)) => match s.as_str() {
-            "1" | "true" | "yes" => Value::Bool(true),
-            "0" | "false" | "no" | "" => Value::Bool(false),
+        // Seed: flags are answered as true/false, 0/1 ("externalInfoRequired": 0) and, in
+        // integrity check reports, "ON" ("autoRenew": "ON"); any letter case is read the same.
+        (Type::Bool, Json::String(s)) => match s.to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Value::Bool(true),
+            "0" | "false" | "no" | "off" | "" => Value::Bool(false),
             _ => Value::Null,
         },
         (Type::List(et), Json::Array(a)) => Value::List(a.iter().map(|x| convert(x, et)).collect()),

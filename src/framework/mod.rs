@@ -2,6 +2,7 @@
 //! schema declarations, plan rules, validators, diagnostics, timeouts and the lifecycle.
 
 pub mod codec;
+pub mod codecs;
 pub mod config_check;
 mod create;
 pub mod ctx;

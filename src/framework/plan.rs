@@ -15,9 +15,10 @@
 //! sub-attributes (`spec_check` rejects them): a changed element is a new one, and the protocol
 //! has no path step for a set element.
 
+use super::codecs;
 use super::diag::AttrPath;
 use super::schema::{Attribute, Block, Mode, NestedAttributes, Nesting};
-use super::value::{match_elements, Object, Value};
+use super::value::{Object, Value};
 
 #[derive(Debug)]
 pub struct Plan {
@@ -132,9 +133,14 @@ fn plan_nested(n: &NestedAttributes, prior: &Value, config: &Value) -> Value {
                 .iter()
                 .map(|c| (!c.contains_unknown()).then(|| plan_element(attrs, None, c)))
                 .collect();
-            let partners = match_elements(&as_new, before, |new, old| {
-                new.as_ref().is_some_and(|new| new.admits(old))
-            });
+            // Then, as an import leaves the API's spelling in state, elements that differ from a
+            // prior one only in spelling (see `codecs`).
+            let partners = codecs::pair_exact_first(
+                &as_new,
+                before,
+                |new, old| new.as_ref().is_some_and(|new| new.admits(old)),
+                |new, old| new.as_ref().is_some_and(|new| admits_respelt(attrs, new, old)),
+            );
             Value::Set(
                 items
                     .iter()
@@ -146,6 +152,18 @@ fn plan_nested(n: &NestedAttributes, prior: &Value, config: &Value) -> Value {
         // Null, unknown, or a shape Terraform would not send: the configuration as it is.
         _ => config.clone(),
     }
+}
+
+/// Whether a new element (planned as new) is the prior one `old` but for spellings its
+/// sub-attributes' normalisers accept.
+fn admits_respelt(attrs: &[Attribute], new: &Value, old: &Value) -> bool {
+    let (Value::Object(n), Value::Object(o)) = (new, old) else {
+        return false;
+    };
+    attrs.iter().all(|a| {
+        let (nv, ov) = (get(n, a.name), get(o, a.name));
+        nv.admits(ov) || codecs::respelt(a, ov, nv, o)
+    })
 }
 
 /// One element of a nested attribute; `prior` is its partner, if it has one.
@@ -165,9 +183,10 @@ fn replacements(attrs: &[Attribute], at: &AttrPath, prior: &Object, planned: &Ob
         if a.requires_replace && a.mode != Mode::Computed {
             // A null prior of an attribute the API never returns (after an import, or from a
             // state written before the attribute existed) is not knowledge of the object: the
-            // configured value is adopted, not a reason to replace.
+            // configured value is adopted, not a reason to replace. A new spelling of the same
+            // value (see `codecs`) replaces nothing either.
             let unknown_before = old.is_null() && (a.mode.is_computed() || a.api.read.is_none());
-            if new != old && !unknown_before {
+            if new != old && !unknown_before && !codecs::equivalent(a, old, new, prior) {
                 out.push(path);
             }
         } else if let Some(n) = &a.nested {

@@ -10,7 +10,7 @@ use super::desired_state::DesiredState;
 use super::diag::{Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::mapping::attribute_from_api;
-use super::mapping::{request_body, sendable, state_from_api};
+use super::mapping::{needs_request, request_body, sendable, state_from_api};
 use super::membership::Membership;
 use super::paths::{render_path, unwrap_envelope};
 use super::plan::{keep_write_only, plan, Plan};
@@ -317,18 +317,8 @@ impl Resource {
         let verb = self.spec.endpoint.update;
         let send = sendable(self.block(), planned, config);
         let body = request_body(self.block(), &send, Some(prior), verb == UpdateVerb::Patch);
-        let changed_sendable = self
-            .block()
-            .attributes
-            .iter()
-            .any(|a| a.api.send.is_some() && !a.api.create_only && prior.get(a.name) != planned.get(a.name));
-        let write_only_sent = self
-            .block()
-            .attributes
-            .iter()
-            .any(|a| a.write_only && send.get(a.name).is_some_and(|v| !v.is_null()));
         let mut changed = false;
-        if changed_sendable || write_only_sent {
+        if needs_request(self.block(), prior, planned, &send) {
             let body = Json::Object(body);
             let result = match verb {
                 UpdateVerb::Put => cancellable(ctx, ctx.client.put(&item, &body)).await?,

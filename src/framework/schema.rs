@@ -2,6 +2,7 @@
 //! type, how it is set (required/optional/computed), its validators and plan rules, and the API
 //! field it is sent as and read back from. The engine derives behaviour from these declarations.
 
+use super::codecs::{Codec, Normaliser};
 use super::validate::Validator;
 use super::value::{Type, Value};
 
@@ -40,8 +41,14 @@ pub struct ApiField {
     /// Sent in every PATCH even when unchanged, for APIs whose PATCH form marks it required.
     pub always_send: bool,
     /// An object id: a string in Terraform (see [`Attribute::id`]), a JSON number in the API,
-    /// read back from a number, a numeric string or a nested `{"id": …}` object.
+    /// read back from a number, a numeric string or a nested `{"id": …}` object. On a list or set
+    /// of strings (see [`Attribute::id_set`]), each element is one.
     pub id: bool,
+    /// How the value is written in requests and read from answers (see [`Codec`]).
+    pub codec: Codec,
+    /// When an answer spelled differently means the same as the value in state (see
+    /// [`Normaliser`]); the value in state is then kept.
+    pub normaliser: Option<Normaliser>,
     /// Read from an item of another list instead of the object (see [`ListSource`]); `read` is
     /// then the path inside that item.
     pub via: Option<&'static ListSource>,
@@ -294,6 +301,60 @@ impl Attribute {
     pub fn always_send(mut self) -> Self {
         self.api.always_send = true;
         self
+    }
+
+    /// A set of object ids (`team_ids`, `sshkey_ids`): strings in Terraform, each validated as an
+    /// id (see [`Attribute::id`]), sent as JSON numbers `[1, 2]`, read back from numbers, numeric
+    /// strings or objects `[{"id": 1, …}]`.
+    pub fn id_set(name: &'static str) -> Attribute {
+        Attribute::ids(name, Type::Set(Box::new(Type::String)))
+    }
+
+    /// A list of object ids, as [`Attribute::id_set`] but in order.
+    pub fn id_list(name: &'static str) -> Attribute {
+        Attribute::ids(name, Type::List(Box::new(Type::String)))
+    }
+
+    fn ids(name: &'static str, ty: Type) -> Attribute {
+        let mut a = Attribute::new(name, ty).validate(super::validate::each(super::validate::api_id()));
+        a.api.id = true;
+        a
+    }
+
+    /// A set of strings.
+    pub fn string_set(name: &'static str) -> Attribute {
+        Attribute::new(name, Type::Set(Box::new(Type::String)))
+    }
+
+    /// A list of strings.
+    pub fn string_list(name: &'static str) -> Attribute {
+        Attribute::new(name, Type::List(Box::new(Type::String)))
+    }
+
+    /// Sent as one comma-separated string (`"1,2,3"`) and read back from one (or from an array):
+    /// for a list or set of strings or ids.
+    pub fn csv(mut self) -> Self {
+        self.api.codec = Codec::Csv;
+        self
+    }
+
+    /// Keep the value in state when the API answers an equivalent spelling of it (host names,
+    /// IP addresses, TXT content, numbers as text): for strings, or each element of a collection.
+    pub fn normalise(mut self, rule: Normaliser) -> Self {
+        self.api.normaliser = Some(rule);
+        self
+    }
+
+    /// Keep the value in state when `same(a, b)` (symmetric; for collections, per element) says
+    /// the API's answer means the same.
+    pub fn equivalent(self, same: fn(&Value, &Value) -> bool) -> Self {
+        self.normalise(Normaliser::Custom(same))
+    }
+
+    /// The normaliser chosen by a sibling attribute's value, e.g. a record's `content` by its
+    /// `type`: `.normalise_by("type", &[("A", Normaliser::IpAddress), ("CNAME", Normaliser::Hostname)])`.
+    pub fn normalise_by(self, attribute: &'static str, cases: &'static [(&'static str, Normaliser)]) -> Self {
+        self.normalise(Normaliser::BySibling { attribute, cases })
     }
 }
 

@@ -3,6 +3,7 @@
 //! value, a computed attribute that stays unknown after apply, an in-place update the API cannot
 //! make); checking every spec in a unit test moves those failures to `cargo test`.
 
+use super::codecs::{Codec, Normaliser};
 use super::resource::{ResourceSpec, UpdateVerb};
 use super::schema::{Attribute, Mode, Nesting};
 use super::value::Type;
@@ -61,6 +62,7 @@ fn check_nested(name: &str, parent: &Attribute, read: bool, problems: &mut Vec<S
                 "{here}: a computed sub-attribute needs an API field to be read from, and so does every attribute holding it"
             ));
         }
+        check_codecs(&here, a, &n.attributes, problems);
         check_nested(&here, a, read_here, problems);
     }
 }
@@ -100,6 +102,68 @@ fn check_declaration(name: &str, a: &Attribute, problems: &mut Vec<String>) {
     }
     if a.write_only && a.mode.is_computed() {
         problems.push(format!("{name}: a write-only attribute cannot be computed"));
+    }
+}
+
+/// The codec and normaliser of `a` (full name `here`) fit its type; `siblings` are the attributes
+/// beside it (for a normaliser chosen by a sibling).
+fn check_codecs(here: &str, a: &Attribute, siblings: &[Attribute], problems: &mut Vec<String>) {
+    let string = |t: &Type| *t == Type::String;
+    let strings = |t: &Type| matches!(t, Type::List(e) | Type::Set(e) if string(e));
+    let nested = a.nested.is_some();
+    if a.api.codec == Codec::Csv && (nested || !strings(&a.ty)) {
+        problems.push(format!("{here}: the CSV codec is for a list or set of strings or ids"));
+    }
+    if a.api.id && (nested || !(string(&a.ty) || strings(&a.ty))) {
+        problems.push(format!(
+            "{here}: an id is a string (Attribute::id), or a list or set of them (Attribute::id_set, id_list)"
+        ));
+    }
+    let Some(rule) = a.api.normaliser else { return };
+    if nested {
+        problems.push(format!(
+            "{here}: a nested attribute has no normaliser: give its sub-attributes one"
+        ));
+        return;
+    }
+    if a.api.read.is_none() {
+        problems.push(format!(
+            "{here}: a normaliser compares the API's answer, but the attribute is never read back"
+        ));
+    }
+    let fits = |rule: Normaliser| match rule {
+        Normaliser::Custom(_) => true,
+        Normaliser::BySibling { .. } => false,
+        Normaliser::Hostname | Normaliser::IpAddress | Normaliser::Txt | Normaliser::Numeric => {
+            string(&a.ty) || strings(&a.ty) || matches!(&a.ty, Type::Map(e) if string(e))
+        }
+    };
+    match rule {
+        Normaliser::BySibling { attribute, cases } => {
+            match siblings.iter().find(|s| s.name == attribute) {
+                Some(s) if s.name != a.name && s.ty == Type::String && s.nested.is_none() => {}
+                _ => problems.push(format!(
+                    "{here}: the normaliser is chosen by {attribute:?}, which is not a string attribute beside it"
+                )),
+            }
+            for (value, rule) in cases {
+                if !fits(*rule) {
+                    problems.push(format!(
+                        "{here}: the normaliser for {attribute} = {value:?} does not fit: {}",
+                        why_not(*rule)
+                    ));
+                }
+            }
+        }
+        rule if !fits(rule) => problems.push(format!("{here}: {}", why_not(rule))),
+        _ => {}
+    }
+}
+
+fn why_not(rule: Normaliser) -> &'static str {
+    match rule {
+        Normaliser::BySibling { .. } => "a normaliser chosen by a sibling cannot choose another sibling rule",
+        _ => "the host name, IP address, TXT and numeric normalisers are for strings (or collections of them)",
     }
 }
 
@@ -145,6 +209,7 @@ impl ResourceSpec {
                 ));
             }
             check_declaration(&format!("{t}.{}", a.name), a, &mut problems);
+            check_codecs(&format!("{t}.{}", a.name), a, &self.attributes, &mut problems);
             check_nested(&format!("{t}.{}", a.name), a, a.api.read.is_some(), &mut problems);
         }
 
@@ -572,6 +637,182 @@ mod tests {
                 )
                 .optional()
                 .api("routes")]),
+            );
+        }
+    }
+
+    mod codecs {
+        use super::*;
+        use crate::framework::codecs::Normaliser;
+        use crate::framework::schema::Nesting;
+        use crate::framework::value::{Type, Value};
+
+        const RECORD: &[(&str, Normaliser)] = &[("A", Normaliser::IpAddress), ("CNAME", Normaliser::Hostname)];
+        const NESTED_RULE: &[(&str, Normaliser)] = &[(
+            "A",
+            Normaliser::BySibling {
+                attribute: "type",
+                cases: RECORD,
+            },
+        )];
+
+        fn same(a: &Value, b: &Value) -> bool {
+            a == b
+        }
+
+        #[test]
+        fn codecs_and_normalisers_that_fit_are_accepted() {
+            let mut spec = crate::resources::team::spec();
+            spec.attributes.extend([
+                Attribute::id_set("team_ids")
+                    .optional()
+                    .send_as("autoTeams")
+                    .read_from("teams")
+                    .csv(),
+                Attribute::id_list("sshkey_ids").optional().api("sshkeys"),
+                Attribute::string_list("urls")
+                    .optional()
+                    .api("urls")
+                    .csv()
+                    .normalise(Normaliser::Hostname),
+                Attribute::string("fqdn")
+                    .optional()
+                    .api("fqdn")
+                    .normalise(Normaliser::Hostname),
+                Attribute::new("ips", Type::Map(Box::new(Type::String)))
+                    .optional()
+                    .api("ips")
+                    .normalise(Normaliser::IpAddress),
+                Attribute::number("size").optional().api("size").equivalent(same),
+                Attribute::nested(
+                    "records",
+                    Nesting::Set,
+                    vec![
+                        Attribute::string("type").required().api("type"),
+                        Attribute::string("content")
+                            .required()
+                            .api("content")
+                            .normalise_by("type", RECORD),
+                    ],
+                )
+                .optional()
+                .api("records"),
+            ]);
+            assert_eq!(spec.check(), Ok(()));
+        }
+
+        #[test]
+        fn codecs_and_normalisers_that_do_not_fit_are_rejected() {
+            let add = |a: Attribute| move |s: &mut ResourceSpec| s.attributes.push(a);
+            rejects(
+                "a CSV codec on a string",
+                "level27_team.tags: the CSV codec is for a list or set",
+                add(Attribute::string("tags").optional().api("tags").csv()),
+            );
+            rejects(
+                "a CSV codec on a list of numbers",
+                "ports: the CSV codec",
+                add(Attribute::new("ports", Type::List(Box::new(Type::Number)))
+                    .optional()
+                    .api("ports")
+                    .csv()),
+            );
+            rejects(
+                "a CSV codec on a nested list",
+                "level27_team.nets: the CSV codec",
+                add(
+                    Attribute::nested("nets", Nesting::List, vec![Attribute::string("x").optional().api("x")])
+                        .optional()
+                        .api("nets")
+                        .csv(),
+                ),
+            );
+            let mut numeric_id = Attribute::number("owner").optional().api("owner");
+            numeric_id.api.id = true;
+            rejects(
+                "an id that is a number",
+                "level27_team.owner: an id is a string",
+                add(numeric_id),
+            );
+            rejects(
+                "a host name rule on a number",
+                "level27_team.size: the host name, IP address, TXT and numeric normalisers are for strings",
+                add(Attribute::number("size")
+                    .optional()
+                    .api("size")
+                    .normalise(Normaliser::Hostname)),
+            );
+            rejects(
+                "a TXT rule on a set of numbers",
+                "level27_team.sizes: the host name",
+                add(Attribute::new("sizes", Type::Set(Box::new(Type::Number)))
+                    .optional()
+                    .api("sizes")
+                    .normalise(Normaliser::Txt)),
+            );
+            rejects(
+                "a normaliser on a nested attribute",
+                "level27_team.nets: a nested attribute has no normaliser",
+                add(
+                    Attribute::nested("nets", Nesting::List, vec![Attribute::string("x").optional().api("x")])
+                        .optional()
+                        .api("nets")
+                        .normalise(Normaliser::Hostname),
+                ),
+            );
+            rejects(
+                "a normaliser on an attribute never read back",
+                "level27_team.fqdn: a normaliser compares the API's answer",
+                add(Attribute::string("fqdn")
+                    .optional()
+                    .send_as("fqdn")
+                    .normalise(Normaliser::Hostname)),
+            );
+            rejects(
+                "a rule chosen by a sibling that does not exist",
+                "level27_team.content: the normaliser is chosen by \"type\", which is not a string attribute",
+                add(Attribute::string("content")
+                    .optional()
+                    .api("content")
+                    .normalise_by("type", RECORD)),
+            );
+            rejects(
+                "a rule chosen by a sibling rule",
+                "the normaliser for type = \"A\" does not fit: a normaliser chosen by a sibling cannot",
+                |s| {
+                    s.attributes.push(Attribute::string("type").optional().api("type"));
+                    s.attributes.push(
+                        Attribute::string("content")
+                            .optional()
+                            .api("content")
+                            .normalise_by("type", NESTED_RULE),
+                    );
+                },
+            );
+            rejects(
+                "a rule chosen by a sibling outside the element",
+                "level27_team.records.content: the normaliser is chosen by \"name\"",
+                add(Attribute::nested(
+                    "records",
+                    Nesting::Set,
+                    vec![Attribute::string("content")
+                        .required()
+                        .api("content")
+                        .normalise_by("name", RECORD)],
+                )
+                .optional()
+                .api("records")),
+            );
+            rejects(
+                "a CSV codec below the top",
+                "level27_team.records.ids: the CSV codec",
+                add(Attribute::nested(
+                    "records",
+                    Nesting::List,
+                    vec![Attribute::string("ids").optional().api("ids").csv()],
+                )
+                .optional()
+                .api("records")),
             );
         }
     }

@@ -200,6 +200,282 @@ pub fn country_code() -> Validator {
 
 const COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
+/// Applies `inner` to each element of a list, set or map (a set of ids: `each(api_id())`).
+pub fn each(inner: Validator) -> Validator {
+    Validator::new(format!("each element {}", inner.description), move |v| match v {
+        Value::List(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, x)| inner.check(x).map_err(|e| format!("element {i} {e}"))),
+        Value::Set(items) => items
+            .iter()
+            .try_for_each(|x| inner.check(x).map_err(|e| format!("element {e}"))),
+        Value::Map(items) => items
+            .iter()
+            .try_for_each(|(k, x)| inner.check(x).map_err(|e| format!("element {k:?} {e}"))),
+        _ => Err("must be a list, set or map".into()),
+    })
+}
+
+/// What a host name may look like beyond letters, digits, hyphens and dots.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HostnameRules {
+    /// At least two labels (`example.com`), as a domain or a record's target needs.
+    pub fqdn: bool,
+    /// Underscores in labels, as DNS record names use them (`_dmarc`, `_sip._tcp`).
+    pub underscores: bool,
+    /// `*` as the whole first label (`*.example.com`), as certificates and records allow.
+    pub wildcard: bool,
+}
+
+impl HostnameRules {
+    /// A host name of one or more labels (`web01`, `www.example.com`).
+    pub const HOST: HostnameRules = HostnameRules {
+        fqdn: false,
+        underscores: false,
+        wildcard: false,
+    };
+    /// A fully qualified domain name (`example.com`, `www.example.com`).
+    pub const FQDN: HostnameRules = HostnameRules {
+        fqdn: true,
+        underscores: false,
+        wildcard: false,
+    };
+
+    pub const fn underscores(mut self) -> Self {
+        self.underscores = true;
+        self
+    }
+
+    pub const fn wildcard(mut self) -> Self {
+        self.wildcard = true;
+        self
+    }
+
+    fn describe(self) -> String {
+        let mut what = String::from(if self.fqdn {
+            "a fully qualified domain name such as \"www.example.com\""
+        } else {
+            "a host name such as \"web01\" or \"www.example.com\""
+        });
+        what.push_str(": labels of 1 to 63 letters, digits or hyphens");
+        if self.underscores {
+            what.push_str(" (or underscores)");
+        }
+        what.push_str(" separated by dots, at most 253 characters, an optional trailing dot");
+        if self.wildcard {
+            what.push_str(", \"*.\" in front for a wildcard");
+        }
+        what
+    }
+}
+
+/// A host or domain name (RFC 1123 labels; a trailing dot allowed, as DNS writes absolute names).
+pub fn hostname(rules: HostnameRules) -> Validator {
+    let what = rules.describe();
+    Validator::new(what.clone(), move |v| match v.as_str() {
+        Some(s) => check_hostname(s, rules).map_err(|problem| format!("must be {what}; {problem}")),
+        None => Err("must be a string".into()),
+    })
+}
+
+/// Why `s` is not a host name under `rules`, in a few words.
+fn check_hostname(s: &str, rules: HostnameRules) -> Result<(), String> {
+    let name = s.strip_suffix('.').unwrap_or(s);
+    if name.is_empty() {
+        return Err(format!("got {s:?}"));
+    }
+    if name.len() > 253 {
+        return Err(format!("got {} characters", name.len()));
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    for (i, label) in labels.iter().enumerate() {
+        if label.is_empty() {
+            return Err(format!("{s:?} has an empty label (a leading dot or two dots in a row)"));
+        }
+        if *label == "*" {
+            if !rules.wildcard {
+                return Err(format!("{s:?} is a wildcard, which is not allowed here"));
+            }
+            if i > 0 {
+                return Err(format!("{s:?} has \"*\" that is not the first label"));
+            }
+            continue;
+        }
+        if label.len() > 63 {
+            return Err(format!("the label {label:?} is {} characters long", label.len()));
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|&c| !(c.is_ascii_alphanumeric() || c == '-' || (c == '_' && rules.underscores)))
+        {
+            let hint = if c.is_ascii() {
+                ""
+            } else {
+                " (write an international name in its xn-- form)"
+            };
+            return Err(format!("the label {label:?} holds {c:?}{hint}"));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err(format!("the label {label:?} starts or ends with a hyphen"));
+        }
+    }
+    if rules.fqdn && labels.len() < 2 {
+        return Err(format!("{s:?} has one label only"));
+    }
+    if labels.len() > 1 && labels.last().is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(format!("{s:?} is an IP address or ends in a numeric label"));
+    }
+    Ok(())
+}
+
+/// An IPv4 address in dotted decimal (`192.0.2.10`).
+pub fn ipv4() -> Validator {
+    Validator::new("an IPv4 address such as \"192.0.2.10\"", |v| match v.as_str() {
+        Some(s) if s.parse::<std::net::Ipv4Addr>().is_ok() => Ok(()),
+        Some(s) if s.parse::<std::net::Ipv6Addr>().is_ok() => Err(format!(
+            "must be an IPv4 address such as \"192.0.2.10\", got the IPv6 address {s:?}"
+        )),
+        Some(s) => Err(format!(
+            "must be an IPv4 address such as \"192.0.2.10\" (four numbers from 0 to 255 separated by dots), got {s:?}"
+        )),
+        None => Err("must be a string".into()),
+    })
+}
+
+/// An IPv6 address, compressed or not (`2001:db8::1`).
+pub fn ipv6() -> Validator {
+    Validator::new("an IPv6 address such as \"2001:db8::1\"", |v| {
+        match v.as_str() {
+        Some(s) if s.parse::<std::net::Ipv6Addr>().is_ok() => Ok(()),
+        Some(s) if s.parse::<std::net::Ipv4Addr>().is_ok() => Err(format!(
+            "must be an IPv6 address such as \"2001:db8::1\", got the IPv4 address {s:?}"
+        )),
+        Some(s) => Err(format!(
+            "must be an IPv6 address such as \"2001:db8::1\" (hexadecimal groups separated by colons, \"::\" for zeros), got {s:?}"
+        )),
+        None => Err("must be a string".into()),
+    }
+    })
+}
+
+/// An `http://` or `https://` URL with a host (a name, an IPv4 address or a bracketed IPv6
+/// address), an optional port, and no spaces or credentials.
+pub fn url() -> Validator {
+    const WHAT: &str = "an http:// or https:// URL such as \"https://www.example.com/path\"";
+    Validator::new(WHAT, |v| match v.as_str() {
+        Some(s) => check_url(s).map_err(|problem| format!("must be {WHAT}; {problem}, got {s:?}")),
+        None => Err("must be a string".into()),
+    })
+}
+
+fn check_url(s: &str) -> Result<(), String> {
+    let scheme_end = s.find("://").ok_or("it has no scheme")?;
+    let scheme = &s[..scheme_end];
+    if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+        return Err(format!("the scheme {scheme:?} is not http or https"));
+    }
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("it holds spaces (write them as %20)".into());
+    }
+    let rest = &s[scheme_end + 3..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    if authority.contains('@') {
+        return Err("it holds a user name or password".into());
+    }
+    let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
+        let end = bracketed.find(']').ok_or("its IPv6 address has no closing ']'")?;
+        let ip = &bracketed[..end];
+        if ip.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err(format!("{ip:?} is not an IPv6 address"));
+        }
+        match &bracketed[end + 1..] {
+            "" => (None, None),
+            p => (None, Some(p.strip_prefix(':').ok_or("text follows its IPv6 address")?)),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (Some(h), Some(p)),
+            None => (Some(authority), None),
+        }
+    };
+    if let Some(p) = port {
+        match p.parse::<u16>() {
+            Ok(n) if n > 0 && p.bytes().all(|b| b.is_ascii_digit()) => {}
+            _ => return Err(format!("the port {p:?} is not a number from 1 to 65535")),
+        }
+    }
+    match host {
+        None => Ok(()),
+        Some("") => Err("it has no host".into()),
+        Some(h) if h.parse::<std::net::Ipv4Addr>().is_ok() => Ok(()),
+        Some(h) => check_hostname(h, HostnameRules::HOST).map_err(|e| format!("its host is not a host name: {e}")),
+    }
+}
+
+/// An email address: `local@domain`, the domain a fully qualified name.
+pub fn email() -> Validator {
+    const WHAT: &str = "an email address such as \"admin@example.com\"";
+    Validator::new(WHAT, |v| match v.as_str() {
+        Some(s) => check_email(s).map_err(|problem| format!("must be {WHAT}; {problem}, got {s:?}")),
+        None => Err("must be a string".into()),
+    })
+}
+
+fn check_email(s: &str) -> Result<(), String> {
+    let (local, domain) = s.rsplit_once('@').ok_or("it has no '@'")?;
+    if s.len() > 254 {
+        return Err(format!("it is {} characters long, at most 254 are allowed", s.len()));
+    }
+    if local.is_empty() || local.len() > 64 {
+        return Err("the part before '@' must be 1 to 64 characters".into());
+    }
+    // RFC 5322 dot-atoms: the quoted forms are left out, as mail forms and APIs do.
+    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c);
+    if let Some(c) = local.chars().find(|&c| !(atext(c) || c == '.')) {
+        return Err(format!("the part before '@' holds {c:?}"));
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return Err("the part before '@' has a dot at its start or end, or two in a row".into());
+    }
+    check_hostname(domain, HostnameRules::FQDN).map_err(|e| format!("its domain is not a domain name: {e}"))
+}
+
+/// A phone number as the API writes it: `+`, the country code, a dot, the number in digits
+/// (`+32.22341234`); at most 15 digits in all (E.164).
+// Seed: domain contacts document "Phone (format: +32.12345678)" and answer "+32.22341234" and
+// "+48.1345612"; one request example writes the number as a JSON number (32.123456789), which
+// drops the "+" the format asks for, so the documented string form is the one accepted.
+pub fn phone() -> Validator {
+    const WHAT: &str =
+        "a phone number written +COUNTRYCODE.NUMBER, digits only after the dot, such as \"+32.22341234\"";
+    Validator::new(WHAT, |v| match v.as_str() {
+        Some(s) => check_phone(s).map_err(|problem| format!("must be {WHAT}; {problem}, got {s:?}")),
+        None => Err("must be a string".into()),
+    })
+}
+
+fn check_phone(s: &str) -> Result<(), String> {
+    let rest = s.strip_prefix('+').ok_or("it does not start with '+'")?;
+    let (cc, number) = rest
+        .split_once('.')
+        .ok_or("it has no '.' between the country code and the number")?;
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    if !digits(cc) || cc.len() > 3 || cc.starts_with('0') {
+        return Err(format!("the country code {cc:?} is not 1 to 3 digits"));
+    }
+    if !digits(number) {
+        return Err(format!("the number {number:?} is not only digits"));
+    }
+    if number.len() < 4 || cc.len() + number.len() > 15 {
+        return Err(format!(
+            "it has {} digits; a number has 4 or more, at most 15 with the country code",
+            number.len()
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,5 +569,226 @@ mod tests {
             .check(&Value::string("c"))
             .unwrap_err()
             .contains("\"a\", \"b\""));
+    }
+
+    fn accepts(v: &Validator, ok: &[&str]) {
+        for x in ok {
+            assert_eq!(v.check(&Value::string(*x)), Ok(()), "{x}");
+        }
+    }
+
+    /// Each bad value is rejected with a message that says what is allowed, names the value and
+    /// the problem (`why`).
+    fn rejects(v: &Validator, allowed: &str, bad: &[(&str, &str)]) {
+        for (x, why) in bad {
+            let e = v.check(&Value::string(*x)).unwrap_err();
+            assert!(e.contains(allowed), "{x}: {e}");
+            assert!(e.contains(why), "{x}: expected {why:?} in {e}");
+        }
+        assert!(v.check(&Value::Null).is_ok());
+        assert!(v.check(&Value::Unknown).is_ok());
+        assert_eq!(v.check(&Value::int(1)).unwrap_err(), "must be a string");
+    }
+
+    #[test]
+    fn host_names() {
+        let long_label = "a".repeat(64);
+        let long_name = format!("{}.be", vec!["a".repeat(62); 4].join("."));
+        let host = hostname(HostnameRules::HOST);
+        accepts(
+            &host,
+            &[
+                "web01",
+                "www.example.com",
+                "www.example.com.",
+                "xn--bcher-kva.example",
+                "A-1.B2.c",
+                &"a".repeat(63),
+            ],
+        );
+        rejects(
+            &host,
+            "labels of 1 to 63 letters, digits or hyphens separated by dots",
+            &[
+                ("", "got \"\""),
+                (".", "got \".\""),
+                ("www..example.com", "empty label"),
+                (".example.com", "empty label"),
+                ("-www.example.com", "\"-www\" starts or ends with a hyphen"),
+                ("www-.example.com", "hyphen"),
+                ("_dmarc.example.com", "the label \"_dmarc\" holds '_'"),
+                ("www.exa mple.com", "holds ' '"),
+                (
+                    "bücher.example",
+                    "holds 'ü' (write an international name in its xn-- form)",
+                ),
+                ("*.example.com", "wildcard, which is not allowed"),
+                (&long_label, "is 64 characters long"),
+                (&long_name, "got 254 characters"),
+                ("192.0.2.1", "is an IP address"),
+            ],
+        );
+        assert!(host.description.contains("\"web01\""));
+
+        let fqdn = hostname(HostnameRules::FQDN);
+        accepts(&fqdn, &["example.com", "example.com."]);
+        rejects(
+            &fqdn,
+            "a fully qualified domain name",
+            &[("localhost", "one label only")],
+        );
+
+        let records = hostname(HostnameRules::FQDN.underscores().wildcard());
+        accepts(
+            &records,
+            &["_dmarc.example.com", "_sip._tcp.example.com", "*.example.com"],
+        );
+        rejects(
+            &records,
+            "(or underscores)",
+            &[
+                ("www.*.example.com", "not the first label"),
+                ("a.*", "not the first label"),
+            ],
+        );
+        assert!(records.description.contains("wildcard"));
+    }
+
+    #[test]
+    fn ip_addresses() {
+        let v4 = ipv4();
+        accepts(&v4, &["192.0.2.10", "0.0.0.0", "255.255.255.255"]);
+        rejects(
+            &v4,
+            "an IPv4 address such as \"192.0.2.10\"",
+            &[
+                ("256.0.0.1", "got \"256.0.0.1\""),
+                ("192.0.2", "four numbers"),
+                ("192.0.2.010", "four numbers"),
+                ("2001:db8::1", "got the IPv6 address"),
+                ("www.example.com", "got \"www.example.com\""),
+            ],
+        );
+        let v6 = ipv6();
+        accepts(
+            &v6,
+            &["2001:db8::1", "2001:DB8:0:0:0:0:0:1", "::1", "::", "::ffff:192.0.2.1"],
+        );
+        rejects(
+            &v6,
+            "an IPv6 address such as \"2001:db8::1\"",
+            &[
+                ("2001:db8::1::2", "got \"2001:db8::1::2\""),
+                ("2001:db8:g::1", "hexadecimal groups"),
+                ("[2001:db8::1]", "hexadecimal groups"),
+                ("192.0.2.1", "got the IPv4 address"),
+            ],
+        );
+    }
+
+    #[test]
+    fn urls() {
+        let v = url();
+        accepts(
+            &v,
+            &[
+                "https://www.example.com",
+                "http://example.com/path?q=1#top",
+                "HTTPS://Example.com:8443/",
+                "http://192.0.2.1:8080/x",
+                "http://[2001:db8::1]:8080/x",
+                "http://[2001:db8::1]",
+                "http://localhost",
+            ],
+        );
+        rejects(
+            &v,
+            "an http:// or https:// URL such as \"https://www.example.com/path\"",
+            &[
+                ("www.example.com", "no scheme"),
+                ("ftp://example.com", "the scheme \"ftp\" is not http or https"),
+                ("https://", "no host"),
+                ("https:///path", "no host"),
+                ("https://exa mple.com", "spaces"),
+                ("https://user:pw@example.com", "user name or password"),
+                ("https://example.com:0/", "the port \"0\""),
+                ("https://example.com:99999/", "the port \"99999\""),
+                ("https://example.com:+80/", "the port \"+80\""),
+                ("https://exa_mple.com/", "its host is not a host name"),
+                ("http://[2001:db8::1/", "no closing ']'"),
+                ("http://[192.0.2.1]/", "is not an IPv6 address"),
+                ("http://[2001:db8::1]x/", "text follows"),
+            ],
+        );
+    }
+
+    #[test]
+    fn email_addresses() {
+        let v = email();
+        accepts(
+            &v,
+            &[
+                "admin@example.com",
+                "first.last+tag@sub.example.be",
+                "o'brien@example.ie",
+            ],
+        );
+        rejects(
+            &v,
+            "an email address such as \"admin@example.com\"",
+            &[
+                ("admin.example.com", "no '@'"),
+                ("@example.com", "1 to 64 characters"),
+                ("admin@", "its domain is not a domain name"),
+                ("admin@localhost", "one label only"),
+                ("ad min@example.com", "holds ' '"),
+                (".admin@example.com", "dot at its start or end"),
+                ("ad..min@example.com", "two in a row"),
+                ("admin@exa_mple.com", "holds '_'"),
+            ],
+        );
+        let long = format!("{}@example.com", "a".repeat(65));
+        assert!(v.check(&Value::string(long)).unwrap_err().contains("1 to 64"));
+    }
+
+    #[test]
+    fn phone_numbers() {
+        let v = phone();
+        // Seed: the domain contact answers.
+        accepts(&v, &["+32.22341234", "+48.1345612", "+32.123456789", "+1.2025550123"]);
+        rejects(
+            &v,
+            "written +COUNTRYCODE.NUMBER, digits only after the dot, such as \"+32.22341234\"",
+            &[
+                ("32.22341234", "does not start with '+'"),
+                ("+3222341234", "no '.' between"),
+                ("+32 2 234 12 34", "no '.'"),
+                ("+32.2 234 12 34", "is not only digits"),
+                ("+32.", "is not only digits"),
+                ("+.22341234", "the country code \"\""),
+                ("+0032.22341234", "the country code \"0032\""),
+                ("+032.22341234", "the country code \"032\""),
+                ("+32.123", "it has 3 digits"),
+                ("+32.1234567890123456", "at most 15"),
+            ],
+        );
+    }
+
+    #[test]
+    fn each_element_of_a_collection() {
+        let v = each(api_id());
+        let ids = |xs: &[&str]| xs.iter().map(|x| Value::string(*x)).collect::<Vec<_>>();
+        assert_eq!(v.check(&Value::Set(ids(&["1", "20"]))), Ok(()));
+        let e = v.check(&Value::Set(ids(&["1", "abc"]))).unwrap_err();
+        assert!(e.starts_with("element must be an id") && e.contains("\"abc\""), "{e}");
+        let e = v.check(&Value::List(ids(&["1", "0"]))).unwrap_err();
+        assert!(e.starts_with("element 1 must be an id"), "{e}");
+        let e = v
+            .check(&Value::Map([("x".to_string(), Value::string("-1"))].into()))
+            .unwrap_err();
+        assert!(e.starts_with("element \"x\" must be an id"), "{e}");
+        assert!(v.check(&Value::string("1")).unwrap_err().contains("list, set or map"));
+        assert_eq!(v.check(&Value::Set(vec![])), Ok(()));
+        assert!(v.description.contains("each element an id"));
     }
 }
