@@ -353,6 +353,36 @@ mod tests {
     }
 
     #[test]
+    fn asynchronous_resources_document_their_timeouts_and_defaults() {
+        use crate::framework::timeouts;
+        let block = Block {
+            blocks: vec![timeouts::block(&[Operation::Create, Operation::Delete])],
+            ..Block::default()
+        };
+        let md = timeouts_markdown(&block).expect("a timeouts section");
+        assert!(
+            md.contains("- `create` (default `20m`)\n- `delete` (default `10m`)"),
+            "{md}"
+        );
+        assert!(
+            md.contains("timeouts {\n    create = \"20m\"\n    delete = \"10m\"\n  }"),
+            "{md}"
+        );
+        let args = schema_markdown(&block, Kind::Resource);
+        assert!(
+            args.arguments.contains("- `timeouts` (Block) How long"),
+            "{}",
+            args.arguments
+        );
+        assert!(
+            args.nested.contains("### Nested Schema for `timeouts`"),
+            "{}",
+            args.nested
+        );
+        assert!(timeouts_markdown(&Block::default()).is_none());
+    }
+
+    #[test]
     fn nested_attributes_get_their_own_schema_section() {
         let block = Block {
             attributes: vec![Attribute::nested(
