@@ -88,7 +88,19 @@ fn run_import_script(tf: &Tf, script: &str, example_id: &str, real_id: &str) -> 
     if !link.exists() {
         std::os::unix::fs::symlink(&tf.terraform.path, &link).unwrap();
     }
-    let text = script.replacen(&format!(" {example_id}"), &format!(" {real_id}"), 1);
+    // Only on the command line: a comment may quote the example id too.
+    let text: String = script
+        .lines()
+        .map(|l| {
+            if l.trim_start().starts_with("terraform import") {
+                let (head, id) = l.trim_end().rsplit_once(' ').expect("terraform import ADDRESS ID");
+                assert_eq!(id.trim_matches(['"', '\'']), example_id, "{l}");
+                format!("{head} {real_id}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
     let path = tf.scratch("import.sh");
     fs::write(&path, &text).unwrap();
     let mut cmd = command_like(tf, Path::new("sh"), &[&path.to_string_lossy()]);
