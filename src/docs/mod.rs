@@ -255,7 +255,9 @@ fn index_page(root: &Path, provider: &Provider) -> Result<Page, DocsError> {
     let mut vars: BTreeMap<&str, String> = BTreeMap::new();
     vars.insert(
         "provider_example",
-        code_block("terraform", &read(root, PROVIDER_EXAMPLE)?),
+        code_block("terraform", &read(root, PROVIDER_EXAMPLE)?)
+            .trim_end()
+            .to_string(),
     );
     vars.insert(
         "provider_arguments",
