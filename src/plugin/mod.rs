@@ -104,7 +104,9 @@ async fn serve_on<L: Listener>(
     }
     let mut fields = handshake.split('|').skip(2);
     let (network, address) = (fields.next().unwrap_or_default(), fields.next().unwrap_or_default());
-    tracing::debug!(network, address, "plugin serving");
+    // The version in every provider log, as in the User-Agent: the first thing to check in a
+    // bug report's TF_LOG output.
+    tracing::info!(version = crate::provider::VERSION, network, address, "plugin serving");
     let stop = provider.stop.clone();
     server
         .serve_with_incoming_shutdown(incoming, async move {
