@@ -259,7 +259,7 @@ fn same_scalar(n: Normaliser, a: &Value, b: &Value) -> bool {
         Normaliser::IpAddress => same_ip(a, b),
         Normaliser::Txt => same_txt(a, b),
         Normaliser::Numeric => same_number(a, b),
-        // Resolved before comparing; a sibling rule inside a sibling rule compares exactly.
+        // Sibling rules are resolved to their case before comparing (`resolve`).
         Normaliser::Custom(_) | Normaliser::BySibling { .. } => a == b,
     }
 }
