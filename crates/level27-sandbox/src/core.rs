@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::entity::{Entity, OnParentDelete, Patch, Render, Slot, Type};
+use crate::entity::{Clock, Entity, OnParentDelete, Patch, Render, Slot, Type};
 use crate::error::{ApiError, BLANK, INVALID, INVALID_CHOICE};
 use crate::form::{json_object, Form};
 use crate::list::ListQuery;
@@ -51,6 +51,13 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    pub(crate) fn clock(&self) -> Clock {
+        Clock {
+            now_ms: self.now_ms,
+            async_ms: u64::try_from(self.async_duration.as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+
     fn entity(&self, kind: &str) -> Option<&'static Entity> {
         self.entities.iter().copied().find(|e| e.kind == kind)
     }
@@ -65,7 +72,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The status of an object (`ok` for objects without a recorded action).
-    fn status(&self, record: &Record) -> &'static str {
+    pub(crate) fn status(&self, record: &Record) -> &'static str {
         match Self::action(record) {
             None => "ok",
             Some(a) => a
@@ -90,7 +97,7 @@ impl<'a> Ctx<'a> {
         Self::action(record).is_some_and(|a| a.phase == Phase::Delete && !a.failed)
     }
 
-    fn find<'s>(&self, data: &'s Data, entity: &Entity, id: u64) -> Option<&'s Record> {
+    pub(crate) fn find<'s>(&self, data: &'s Data, entity: &Entity, id: u64) -> Option<&'s Record> {
         data.get(entity, id).filter(|r| self.visible(entity, r))
     }
 }
@@ -429,6 +436,7 @@ fn answer(ctx: &Ctx, data: &Data, e: &Entity, record: &Record, name: &str) -> Va
         };
     };
     match (field.render, field.ty, &stored) {
+        (Render::With(compute), _, _) => compute(record, ctx.clock()),
         (_, _, Value::Null) => Value::Null,
         (Render::Stored, Type::Named(table), Value::String(id)) => {
             json!({ "id": id, table.label: table.name(id).unwrap_or(id) })

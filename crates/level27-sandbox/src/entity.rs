@@ -296,6 +296,23 @@ pub(crate) enum Render {
     RefFields(&'static [&'static str]),
     /// `{key: value}`, or null for null (`organisationType: {"identifier": 2}`).
     Wrap(&'static str),
+    /// Computed from the whole record and the clock, even when the stored value is null (a
+    /// system's `runningStatus` moving through `stopping`, its `disk` answered as `"30.0"`).
+    With(fn(&Record, Clock) -> Value),
+}
+
+/// The time a rendered answer is for, with the sandbox's `--async-ms`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Clock {
+    pub(crate) now_ms: u64,
+    pub(crate) async_ms: u64,
+}
+
+impl Clock {
+    /// Whether an action started at `since_ms` is still in progress.
+    pub(crate) fn busy(self, since_ms: u64) -> bool {
+        self.now_ms.saturating_sub(since_ms) < self.async_ms
+    }
 }
 
 impl Entity {

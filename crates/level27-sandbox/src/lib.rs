@@ -25,6 +25,7 @@ mod gate;
 mod list;
 mod organisations;
 mod store;
+mod systems;
 mod teams;
 
 use std::future::Future;
@@ -49,7 +50,7 @@ use store::{Phase, Store};
 
 /// Every entity the sandbox serves. Adding apps, domains, … means one declaration and one line
 /// here.
-static ENTITIES: &[&Entity] = &[&organisations::ORGANISATION, &teams::TEAM];
+static ENTITIES: &[&Entity] = &[&organisations::ORGANISATION, &teams::TEAM, &systems::SYSTEM];
 
 /// How long a stopping server waits for requests in flight before it exits anyway. Every
 /// acknowledged change is already on disk, so cutting them short loses nothing.
@@ -221,6 +222,10 @@ pub(crate) fn router_for(config: Config, entities: &'static [&'static Entity]) -
     let api = entities
         .iter()
         .fold(Router::new(), |api, entity| api.merge(core::routes(entity)))
+        .merge(match entities.iter().any(|e| e.kind == systems::SYSTEM.kind) {
+            true => systems::routes(),
+            false => Router::new(),
+        })
         .method_not_allowed_fallback(gate::method_not_allowed)
         .fallback(gate::no_route)
         .layer(axum::middleware::from_fn_with_state(app.clone(), gate::api));
