@@ -63,6 +63,12 @@ impl Resource {
         if let Some((field, teams)) = self.spec.membership.as_ref().and_then(|m| m.create_body(planned)) {
             body.insert(field.to_string(), teams);
         }
+        for (field, members) in self.spec.links.iter().filter_map(|l| l.create_body(planned)) {
+            body.insert(field.to_string(), members);
+        }
+        if let Some(k) = &self.spec.kind {
+            body.insert(k.field.to_string(), Json::String(k.value.to_string()));
+        }
         let body = Json::Object(body);
         let posted = cancellable(ctx, ctx.client.post(&collection, &body))
             .await
@@ -149,6 +155,13 @@ impl Resource {
             let teams = planned.get(m.attribute).unwrap_or(&Value::Null);
             again |= m
                 .reconcile(ctx, &state, &Value::Null, teams)
+                .await
+                .map_err(|d| created(&state, d))?;
+        }
+        for l in self.spec.links.iter().filter(|l| l.create_field.is_none()) {
+            let members = planned.get(l.attribute).unwrap_or(&Value::Null);
+            again |= l
+                .reconcile(ctx, &state, &Value::Null, members)
                 .await
                 .map_err(|d| created(&state, d))?;
         }

@@ -15,6 +15,7 @@
 use super::ctx::{cancellable, Ctx};
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
+use super::links::apply_difference;
 use super::mapping::lookup;
 use super::paths::render_path;
 use super::value::{Object, Value};
@@ -118,11 +119,7 @@ impl Membership {
         before: &Value,
         after: &Value,
     ) -> Result<bool, Diagnostics> {
-        if after.is_null() || after.contains_unknown() {
-            return Ok(false);
-        }
-        let (add, remove) = difference(before, after);
-        if add.is_empty() && remove.is_empty() {
+        if after.is_null() || after.contains_unknown() || difference(before, after) == (vec![], vec![]) {
             return Ok(false);
         }
         let org = state
@@ -131,22 +128,27 @@ impl Membership {
             .ok_or_else(|| missing(self.organisation))?;
         let id = state.get("id").and_then(Value::as_str).ok_or_else(|| missing("id"))?;
         let object_id: i64 = id.parse().map_err(|_| missing("id"))?;
-        for team in &add {
-            let path = format!("/organisations/{org}/teams/{team}/{}", self.entity);
-            let r = cancellable(ctx, ctx.client.post(&path, &json!({ "objectId": object_id }))).await?;
-            r.map_err(|e| self.failed(&e, "add", team))?;
-        }
-        for team in &remove {
-            let path = format!("/organisations/{org}/teams/{team}/{}/{id}", self.entity);
-            match cancellable(ctx, ctx.client.delete(&path)).await? {
-                Ok(()) => {}
-                // Already unlinked: the goal is reached.
-                Err(e) if e.is_not_found() => {}
-                Err(e) => return Err(self.failed(&e, "remove", team)),
-            }
-        }
+        let changed = apply_difference(
+            before,
+            after,
+            |team| async move {
+                let path = format!("/organisations/{org}/teams/{team}/{}", self.entity);
+                let r = cancellable(ctx, ctx.client.post(&path, &json!({ "objectId": object_id }))).await?;
+                r.map(|_| ()).map_err(|e| self.failed(&e, "add", &team))
+            },
+            |team| async move {
+                let path = format!("/organisations/{org}/teams/{team}/{}/{id}", self.entity);
+                match cancellable(ctx, ctx.client.delete(&path)).await? {
+                    Ok(()) => Ok(()),
+                    // Already unlinked: the goal is reached.
+                    Err(e) if e.is_not_found() => Ok(()),
+                    Err(e) => Err(self.failed(&e, "remove", &team)),
+                }
+            },
+        )
+        .await?;
         ctx.reads.invalidate();
-        Ok(true)
+        Ok(changed)
     }
 
     fn failed(&self, e: &level27_client::Error, verb: &str, team: &str) -> Diagnostics {

@@ -11,8 +11,10 @@ pub mod desired_state;
 pub mod diag;
 pub mod errors;
 mod import;
+pub mod kind;
 #[cfg(test)]
 mod lifecycle_tests;
+pub mod links;
 pub mod list_datasource;
 pub mod mapping;
 pub mod membership;

@@ -9,6 +9,8 @@ use super::ctx::{cancellable, Ctx};
 use super::desired_state::DesiredState;
 use super::diag::{Diagnostic, Diagnostics};
 use super::errors::translate;
+use super::kind::Kind;
+use super::links::Links;
 use super::mapping::attribute_from_api;
 use super::mapping::{needs_request, request_body, sendable, state_from_api};
 use super::membership::Membership;
@@ -75,6 +77,10 @@ pub struct ResourceSpec {
     pub desired_states: Vec<DesiredState>,
     /// Checks at plan time against objects only the API knows (a vm's size limits).
     pub plan_checks: Vec<RangeCheck>,
+    /// Sets reconciled through link endpoints (a system's `network_ids`).
+    pub links: Vec<Links>,
+    /// The kind of object in a collection shared by several resource types (`type`).
+    pub kind: Option<Kind>,
 }
 
 impl Default for ResourceSpec {
@@ -102,6 +108,8 @@ impl Default for ResourceSpec {
             membership: None,
             desired_states: Vec::new(),
             plan_checks: Vec::new(),
+            links: Vec::new(),
+            kind: None,
         }
     }
 }
@@ -226,6 +234,10 @@ impl Resource {
         {
             return Ok(None);
         }
+        if let Some(k) = &self.spec.kind {
+            let id = state.get("id").and_then(Value::as_str).unwrap_or("?");
+            k.check(&obj, self.spec.type_name, id)?;
+        }
         let new = self.state_of(ctx, &obj, state).await?;
         Ok(Some(self.finish(ctx, state, new)))
     }
@@ -266,6 +278,9 @@ impl Resource {
         if let Some(m) = &self.spec.membership {
             let teams = m.read(ctx, obj, &state).await?;
             state.insert(m.attribute.to_string(), teams);
+        }
+        for l in &self.spec.links {
+            state.insert(l.attribute.to_string(), l.read(obj));
         }
         for d in &self.spec.desired_states {
             state.insert(d.attribute.to_string(), d.read(obj));
@@ -332,6 +347,10 @@ impl Resource {
         if let Some(m) = &self.spec.membership {
             let (before, after) = (attr(prior, m.attribute), attr(planned, m.attribute));
             changed |= m.reconcile(ctx, prior, before, after).await?;
+        }
+        for l in &self.spec.links {
+            let (before, after) = (attr(prior, l.attribute), attr(planned, l.attribute));
+            changed |= l.reconcile(ctx, prior, before, after).await?;
         }
         let timeout = timeouts::get(planned, Operation::Update);
         let desired_changed = self

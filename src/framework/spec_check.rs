@@ -201,7 +201,8 @@ impl ResourceSpec {
             }
             // A value only the API decides must be read back, or it stays unknown after apply.
             let engine_reads = self.membership.as_ref().is_some_and(|m| m.attribute == a.name)
-                || self.desired_states.iter().any(|d| d.attribute == a.name);
+                || self.desired_states.iter().any(|d| d.attribute == a.name)
+                || self.links.iter().any(|l| l.attribute == a.name);
             if api_decides(a) && a.api.read.is_none() && !a.write_only && !engine_reads {
                 problems.push(format!(
                     "{t}.{}: a computed attribute needs an API field to be read from",
@@ -289,6 +290,30 @@ impl ResourceSpec {
                             "{t}.{}: team membership is sent and read by the engine, not as an API field",
                             a.name
                         ));
+                    }
+                }
+            }
+        }
+        for l in &self.links {
+            match attr(l.attribute) {
+                None => named("a link set", l.attribute, problems),
+                Some(a)
+                    if a.mode != Mode::OptionalComputed
+                        || !matches!(&a.ty, Type::Set(e) if **e == Type::String)
+                        || a.api.send.is_some()
+                        || a.api.read.is_some() =>
+                {
+                    problems.push(format!(
+                        "{t}.{}: a link set is an optional+computed set of id strings, sent and read by the engine",
+                        a.name
+                    ));
+                }
+                Some(_) => {}
+            }
+            for path in [l.add, l.remove] {
+                if let Ok(found) = placeholders(path) {
+                    for n in found.into_iter().filter(|n| *n != "member" && *n != "link") {
+                        named("a link path", n, problems);
                     }
                 }
             }

@@ -3,16 +3,16 @@
 
 pub mod moves;
 pub mod organisation;
+pub mod system;
 pub mod team;
 
 use crate::framework::{MoveSource, ResourceSpec};
 
 pub fn all() -> Vec<ResourceSpec> {
-    vec![organisation::spec(), team::spec()]
+    vec![organisation::spec(), team::spec(), system::vm(), system::baremetal()]
 }
 
 /// The `moved {}` sources each resource accepts from other resource types (MoveResourceState).
-/// `level27_vm` registers `moves::system::to_vm()` here when it lands.
 pub fn moves() -> Vec<MoveSource> {
-    Vec::new()
+    vec![moves::system::to_vm()]
 }

@@ -1,0 +1,293 @@
+//! Sets reconciled through link endpoints: a system's `network_ids` are not a field its PUT
+//! takes, they are links made with `POST /systems/{id}/networks {"network": 7}` and removed with
+//! `DELETE /systems/{id}/networks/{systemHasNetworkId}`. Team membership is the same pattern
+//! with other paths ([`super::membership`] uses [`apply_difference`]).
+//!
+//! Declared per resource ([`Links`]): the attribute is an optional+computed set of ids (left
+//! out: not managed); it is sent on create through the create form's field where there is one,
+//! read back from the object, and on change only the difference is added and removed, so a link
+//! the change does not touch is never detached.
+
+use super::ctx::{cancellable, Ctx};
+use super::diag::{AttrPath, Diagnostic, Diagnostics};
+use super::errors::translate;
+use super::mapping::lookup;
+use super::membership::{difference, ids};
+use super::paths::render_path;
+use super::value::{Object, Value};
+use serde_json::{Map, Value as Json};
+use std::collections::BTreeSet;
+use std::future::Future;
+
+/// How the link to remove is addressed.
+#[derive(Clone, Debug)]
+pub enum LinkId {
+    /// By the member's own id: `{member}` in the remove path.
+    Member,
+    /// By the link's own id (`{link}` in the remove path), found in a list of the object's links:
+    /// the item whose `member` field is the member; its `id` field.
+    Listed {
+        path: &'static str,
+        plural: &'static str,
+        member: &'static str,
+        id: &'static str,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Links {
+    /// The set-of-ids attribute (`network_ids`).
+    pub attribute: &'static str,
+    /// The create form's field taking the ids as an array of numbers (`autoNetworks`), if any.
+    pub create_field: Option<&'static str>,
+    /// POST path adding one member (`{attribute}` placeholders from state, `{member}` the id).
+    pub add: &'static str,
+    /// The POST body's field holding the member's id (`network` → `{"network": 7}`).
+    pub body: &'static str,
+    /// DELETE path removing one member (`{member}` or `{link}`, see [`LinkId`]).
+    pub remove: &'static str,
+    pub link_id: LinkId,
+    /// Where the object's answer lists its members: the array field and, in each item, the
+    /// member's id (`networks`, `networkId`).
+    pub read: (&'static str, &'static str),
+}
+
+/// Adds then removes the difference between `before` and `after` with the given requests.
+/// Nothing is sent when `after` is null (not managed) or unknown; returns whether anything was.
+pub async fn apply_difference<A, R, FA, FR>(
+    before: &Value,
+    after: &Value,
+    mut add: A,
+    mut remove: R,
+) -> Result<bool, Diagnostics>
+where
+    A: FnMut(String) -> FA,
+    R: FnMut(String) -> FR,
+    FA: Future<Output = Result<(), Diagnostics>>,
+    FR: Future<Output = Result<(), Diagnostics>>,
+{
+    if after.is_null() || after.contains_unknown() {
+        return Ok(false);
+    }
+    let (added, removed) = difference(before, after);
+    if added.is_empty() && removed.is_empty() {
+        return Ok(false);
+    }
+    for member in added {
+        add(member).await?;
+    }
+    for member in removed {
+        remove(member).await?;
+    }
+    Ok(true)
+}
+
+/// Numbers where the id is one (the API's ids are JSON numbers), text otherwise.
+fn id_json(id: &str) -> Json {
+    id.parse::<u64>()
+        .map_or_else(|_| Json::String(id.to_string()), Json::from)
+}
+
+fn id_text(v: &Json) -> Option<String> {
+    match v {
+        Json::Number(n) => Some(n.to_string()),
+        Json::String(s) if !s.is_empty() => Some(s.clone()),
+        Json::Object(_) => id_text(lookup(v, "id")),
+        _ => None,
+    }
+}
+
+/// `template` with `{name}` (a value, not an attribute) replaced, then rendered from `state`.
+fn fill(template: &str, name: &str, value: &str, state: &Object) -> Result<String, Diagnostics> {
+    let mut with = state.clone();
+    with.insert(name.to_string(), Value::string(value));
+    render_path(template, &with).map_err(|n| {
+        Diagnostics::from(Diagnostic::error(
+            format!("Missing {n}"),
+            format!("Linking needs {n} to address the object."),
+        ))
+    })
+}
+
+impl Links {
+    /// The create body's field for the planned members, when the create form takes one.
+    pub fn create_body(&self, planned: &Object) -> Option<(&'static str, Json)> {
+        let field = self.create_field?;
+        let v = planned.get(self.attribute)?;
+        if v.is_null() || v.contains_unknown() {
+            return None;
+        }
+        Some((field, Json::Array(ids(v).iter().map(|i| id_json(i)).collect())))
+    }
+
+    /// The members as the object's answer lists them.
+    pub fn read(&self, obj: &Json) -> Value {
+        let (field, member) = self.read;
+        let found: BTreeSet<String> = match lookup(obj, field) {
+            Json::Array(items) => items.iter().filter_map(|i| id_text(lookup(i, member))).collect(),
+            _ => BTreeSet::new(),
+        };
+        Value::Set(found.into_iter().map(Value::String).collect())
+    }
+
+    /// Links and unlinks so the members go from `before` to `after`, only the difference.
+    pub async fn reconcile(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &Object,
+        before: &Value,
+        after: &Value,
+    ) -> Result<bool, Diagnostics> {
+        // The links' own ids, listed once, only when something is removed.
+        let listed: std::sync::Mutex<Option<Vec<Json>>> = std::sync::Mutex::new(None);
+        let changed = apply_difference(
+            before,
+            after,
+            |member| async move {
+                let path = fill(self.add, "member", &member, state)?;
+                let mut body = Map::new();
+                body.insert(self.body.to_string(), id_json(&member));
+                let r = cancellable(ctx, ctx.client.post(&path, &Json::Object(body))).await?;
+                r.map(|_| ()).map_err(|e| self.failed(&e, "add", &member))
+            },
+            |member| {
+                let listed = &listed;
+                async move {
+                    let path = match &self.link_id {
+                        LinkId::Member => fill(self.remove, "member", &member, state)?,
+                        LinkId::Listed {
+                            path,
+                            plural,
+                            member: field,
+                            id,
+                        } => {
+                            let known = listed.lock().ok().and_then(|l| l.clone());
+                            let items = match known {
+                                Some(items) => items,
+                                None => {
+                                    let list_path = fill(path, "member", &member, state)?;
+                                    let items = cancellable(ctx, ctx.client.list(&list_path, plural, &[]))
+                                        .await?
+                                        .map_err(|e| self.failed(&e, "list the links to remove", &member))?;
+                                    if let Ok(mut l) = listed.lock() {
+                                        *l = Some(items.clone());
+                                    }
+                                    items
+                                }
+                            };
+                            let link = items
+                                .iter()
+                                .find(|i| id_text(lookup(i, field)).as_deref() == Some(member.as_str()))
+                                .and_then(|i| id_text(lookup(i, id)));
+                            // Not linked any more: the goal is reached.
+                            let Some(link) = link else { return Ok(()) };
+                            fill(self.remove, "link", &link, state)?
+                        }
+                    };
+                    match cancellable(ctx, ctx.client.delete(&path)).await? {
+                        Ok(()) => Ok(()),
+                        Err(e) if e.is_not_found() => Ok(()),
+                        Err(e) => Err(self.failed(&e, "remove", &member)),
+                    }
+                }
+            },
+        )
+        .await?;
+        if changed {
+            ctx.reads.invalidate();
+        }
+        Ok(changed)
+    }
+
+    fn failed(&self, e: &level27_client::Error, verb: &str, member: &str) -> Diagnostics {
+        let mut d = translate(e, &format!("{verb} {member} of {} on", self.attribute), None);
+        for x in d.0.iter_mut() {
+            x.path = Some(AttrPath::attr(self.attribute));
+        }
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn set(ids: &[&str]) -> Value {
+        Value::Set(ids.iter().map(|s| Value::string(*s)).collect())
+    }
+
+    fn networks() -> Links {
+        Links {
+            attribute: "network_ids",
+            create_field: Some("autoNetworks"),
+            add: "/systems/{id}/networks",
+            body: "network",
+            remove: "/systems/{id}/networks/{link}",
+            link_id: LinkId::Listed {
+                path: "/systems/{id}/networks",
+                plural: "systemHasNetworks",
+                member: "network.id",
+                id: "id",
+            },
+            read: ("networks", "networkId"),
+        }
+    }
+
+    #[test]
+    fn members_are_sent_on_create_as_numbers_and_read_from_the_answer() {
+        let planned: Object = [("network_ids".to_string(), set(&["9", "7"]))].into_iter().collect();
+        assert_eq!(networks().create_body(&planned), Some(("autoNetworks", json!([7, 9]))));
+        let unknown: Object = [("network_ids".to_string(), Value::Unknown)].into_iter().collect();
+        assert_eq!(networks().create_body(&unknown), None);
+        let obj = json!({"networks": [{"id": 420001, "networkId": 7}, {"id": 420002, "networkId": "9"}]});
+        assert_eq!(networks().read(&obj), set(&["7", "9"]));
+        assert_eq!(networks().read(&json!({"networks": []})), Value::Set(vec![]));
+    }
+
+    #[test]
+    fn paths_take_the_member_or_the_link() {
+        let state: Object = [("id".to_string(), Value::string("4200"))].into_iter().collect();
+        assert_eq!(
+            fill("/systems/{id}/networks", "member", "7", &state).unwrap(),
+            "/systems/4200/networks"
+        );
+        assert_eq!(
+            fill("/systems/{id}/networks/{link}", "link", "420001", &state).unwrap(),
+            "/systems/4200/networks/420001"
+        );
+        assert!(fill("/x/{nope}", "member", "7", &state).is_err());
+    }
+
+    #[tokio::test]
+    async fn only_the_difference_is_requested_and_nothing_when_not_managed() {
+        use std::sync::Mutex;
+        let sent = Mutex::new(Vec::new());
+        let run = |before: Value, after: Value| {
+            let sent = &sent;
+            async move {
+                apply_difference(
+                    &before,
+                    &after,
+                    |m| async move {
+                        sent.lock().unwrap().push(format!("+{m}"));
+                        Ok(())
+                    },
+                    |m| async move {
+                        sent.lock().unwrap().push(format!("-{m}"));
+                        Ok(())
+                    },
+                )
+                .await
+                .unwrap()
+            }
+        };
+        assert!(run(set(&["7", "8"]), set(&["8", "9"])).await);
+        assert_eq!(*sent.lock().unwrap(), vec!["+9", "-7"], "8 is untouched");
+        sent.lock().unwrap().clear();
+        assert!(!run(set(&["7"]), Value::Null).await, "left out: not managed");
+        assert!(!run(set(&["7"]), Value::Unknown).await);
+        assert!(!run(set(&["7"]), set(&["7"])).await);
+        assert!(sent.lock().unwrap().is_empty());
+    }
+}

@@ -1,0 +1,227 @@
+//! `level27_vm` and `level27_baremetal`: `/systems` (seed L32237–L32790), one declaration for
+//! both, told apart by the system's `type` (`kvmguest`, `baremetal`).
+//!
+//! Seed: PUT is the only update verb and requires the non-editable `systemimage`,
+//! `systemproviderConfiguration`, `zone` and `organisation`: every PUT sends their current
+//! values (the engine's PUT sends all current values) and changing one replaces the system.
+//! `type`, `parentsystem` and `autoNetworks` are not in the PUT form, so an update never sends
+//! (or loses) them. Networks are given at create through `autoNetworks` (network ids: the seed's
+//! "array of network ips" contradicts its own example `[22, 37]`) and changed in place through
+//! the systemHasNetwork endpoints, only the difference. `vncPassword` is in every answer and
+//! is never declared, so it reaches neither state nor logs.
+
+use crate::framework::desired_state::{DesiredState, State};
+use crate::framework::kind::Kind;
+use crate::framework::links::{LinkId, Links};
+use crate::framework::plan_checks::RangeCheck;
+use crate::framework::validate::{hostname, int_between, not_blank, one_of, HostnameRules};
+use crate::framework::wait::StatusRule;
+use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
+
+/// Seed L32255: the allowed management types ("default: basic" is not among them).
+const MANAGEMENT_TYPES: &[&str] = &["infra", "infra_plus", "pro", "enterprise", "premium"];
+
+/// `power_state` over `runningStatus` (seed L34257). Seed: the difference between shutdown and
+/// stop is not documented; shutdown (graceful) is tried first, stop when the API refuses it.
+const POWER: &[State] = &[
+    State {
+        name: "running",
+        observed: &["running"],
+        actions: &["start"],
+    },
+    State {
+        name: "stopped",
+        observed: &["stopped"],
+        actions: &["shutdown", "stop"],
+    },
+];
+
+/// The configurations with their limits (seed L41693: memory bounds as strings, `"2.0"`).
+pub const CONFIGURATIONS: &str = "/systems/provider/configurations";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Type {
+    Vm,
+    Baremetal,
+}
+
+pub fn vm() -> ResourceSpec {
+    spec(Type::Vm)
+}
+
+pub fn baremetal() -> ResourceSpec {
+    spec(Type::Baremetal)
+}
+
+/// A size attribute: given (and checked against the configuration) for a vm, the hardware's
+/// for a baremetal system.
+fn size(t: Type, name: &'static str, what: &'static str, vm: &'static str, bm: &'static str) -> Attribute {
+    let a = Attribute::number(name).describe_data(what);
+    match t {
+        Type::Vm => a.required().api(name).validate(int_between(1, 100_000)).describe(vm),
+        Type::Baremetal => a.computed().read_from(name).describe(bm),
+    }
+}
+
+fn spec(t: Type) -> ResourceSpec {
+    let (type_name, description, kind) = match t {
+        Type::Vm => (
+            "level27_vm",
+            "A Level27 virtual machine (a system of type `kvmguest`): its size within a configuration's limits, its image, zone, networks and power state.",
+            Kind {
+                field: "type",
+                value: "kvmguest",
+                others: &[("baremetal", "level27_baremetal")],
+            },
+        ),
+        Type::Baremetal => (
+            "level27_baremetal",
+            "A Level27 baremetal server (a system of type `baremetal`): its hardware comes from the configuration; its image, zone, networks and power state.",
+            Kind {
+                field: "type",
+                value: "baremetal",
+                others: &[("kvmguest", "level27_vm")],
+            },
+        ),
+    };
+    let mut disk = size(
+        t,
+        "disk",
+        "The system disk in GB.",
+        "The system disk in GB, within the configuration's limits. The API cannot resize it: changing it replaces the vm.",
+        "The system disk in GB, from the configuration's hardware.",
+    );
+    if t == Type::Vm {
+        disk = disk.requires_replace();
+    }
+    let bounds: &'static [(&str, &str, &str)] = match t {
+        Type::Vm => &[
+            ("cpu", "minCpu", "maxCpu"),
+            ("memory", "minMemory", "maxMemory"),
+            ("disk", "minDisk", "maxDisk"),
+        ],
+        Type::Baremetal => &[],
+    };
+    ResourceSpec {
+        type_name,
+        description,
+        version: 0,
+        attributes: vec![
+            Attribute::id("id").computed().read_from("id").describe("The system's id."),
+            Attribute::id("organisation_id")
+                .provider_default("organisation_id")
+                .send_as("organisation")
+                .read_from("organisation.id")
+                .requires_replace()
+                .describe("The organisation that owns the system; defaults to the provider's `organisation_id`. Changing it replaces the system.")
+                .describe_data("The organisation that owns the system."),
+            Attribute::string("name")
+                .required()
+                .api("name")
+                .validate(not_blank())
+                .describe("The system's name."),
+            Attribute::string("fqdn")
+                .optional()
+                .api("customerFqdn")
+                .validate(hostname(HostnameRules::FQDN))
+                .describe("The host name the customer uses for the system (the API's `customerFqdn`)."),
+            Attribute::id("zone_id")
+                .required()
+                .send_as("zone")
+                .read_from("zone.id")
+                .requires_replace()
+                .describe("The zone the system runs in (`level27_zone`). Changing it replaces the system.")
+                .describe_data("The zone the system runs in."),
+            Attribute::id("image_id")
+                .required()
+                .send_as("systemimage")
+                .read_from("systemimage.id")
+                .requires_replace()
+                .describe("The operating system image (`level27_system_image`), of the zone's region. The API cannot change it: changing it replaces the system.")
+                .describe_data("The operating system image the system was installed from."),
+            Attribute::id("configuration_id")
+                .required()
+                .send_as("systemproviderConfiguration")
+                .read_from("systemproviderConfiguration.id")
+                .requires_replace()
+                .describe("The configuration (`level27_system_configuration`) whose limits bound cpu, memory and disk. The API cannot change it: changing it replaces the system.")
+                .describe_data("The configuration (size plan) of the system."),
+            size(
+                t,
+                "cpu",
+                "The number of CPUs.",
+                "The number of CPUs, within the configuration's limits (checked at plan). Changed in place (an asynchronous resize).",
+                "The number of CPUs of the configuration's hardware.",
+            ),
+            size(
+                t,
+                "memory",
+                "The memory in GB.",
+                "The memory in GB, within the configuration's limits (checked at plan). Changed in place (an asynchronous resize).",
+                "The memory in GB of the configuration's hardware.",
+            ),
+            disk,
+            Attribute::string("management_type")
+                .optional_computed()
+                .api("managementType")
+                .validate(one_of(MANAGEMENT_TYPES))
+                .describe("The management Level27 provides: `infra`, `infra_plus`, `pro`, `enterprise` or `premium`; left out, the API's choice is kept.")
+                .describe_data("The management Level27 provides: `infra`, `infra_plus`, `pro`, `enterprise` or `premium`."),
+            Attribute::id_set("network_ids")
+                .optional_computed()
+                .describe("The networks (`level27_network`) the system is linked to: given at create, then changed in place adding and removing only the difference. Left out, the API's networks are kept.")
+                .describe_data("The networks the system is linked to."),
+            Attribute::string("power_state")
+                .optional_computed()
+                .validate(one_of(&["running", "stopped"]))
+                .describe("`running` or `stopped`, reached through the system's actions (start; shutdown, or stop when shutdown is refused) and waited for. Left out, it is not managed; someone stopping the system shows as drift when it is set.")
+                .describe_data("`running` or `stopped` (or the transitional state, such as `stopping`)."),
+        ],
+        endpoint: Endpoint {
+            collection: "/systems",
+            item: "/systems/{id}",
+            singular: "system",
+            plural: "systems",
+            update: UpdateVerb::Put,
+        },
+        import_id: &["id"],
+        natural_key: &["name"],
+        // Seed L19–L51: to_create, creating, creating_failed, to_update, updating, … ; ready is
+        // `ok`, `deleted` (or a 404) is gone, and a `red` category is a failure.
+        status: Some(StatusRule::default()),
+        links: vec![Links {
+            attribute: "network_ids",
+            create_field: Some("autoNetworks"),
+            add: "/systems/{id}/networks",
+            body: "network",
+            remove: "/systems/{id}/networks/{link}",
+            link_id: LinkId::Listed {
+                path: "/systems/{id}/networks",
+                plural: "systemHasNetworks",
+                member: "network.id",
+                id: "id",
+            },
+            read: ("networks", "networkId"),
+        }],
+        desired_states: vec![DesiredState {
+            attribute: "power_state",
+            observed: "runningStatus",
+            states: POWER,
+            path: "/systems/{id}/actions",
+            action_field: "type",
+        }],
+        // Seed: the limits are implied ("within the configuration"), not stated; checked at plan.
+        plan_checks: match bounds.is_empty() {
+            true => vec![],
+            false => vec![RangeCheck {
+                by: "configuration_id",
+                path: CONFIGURATIONS,
+                plural: "providerConfigurations",
+                key: "id",
+                bounds,
+            }],
+        },
+        kind: Some(kind),
+        ..ResourceSpec::default()
+    }
+}
