@@ -456,7 +456,7 @@ fn validate(form: &mut Form, record: &Record, _: &Data) {
             _ => {}
         }
     }
-    if let Some(nets) = record.get("autoNetworks") {
+    if let Some(nets) = record.get("autoNetworks").filter(|n| !n.is_null()) {
         let ok = nets.as_array().is_some_and(|a| {
             a.iter()
                 .all(|n| text_id(n).is_some_and(|n| NETWORKS.iter().any(|k| k.0 == n)))
