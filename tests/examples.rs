@@ -52,7 +52,21 @@ fn examples_apply_and_plan_clean() {
             assert_eq!(teams.len(), 2, "two teams: {teams:?}");
         }
 
+        if name == "servers" {
+            let systems = sb.list_all("/v1/systems", "systems");
+            let kinds: Vec<&str> = systems.iter().filter_map(|s| s["type"].as_str()).collect();
+            assert_eq!(kinds.iter().filter(|k| **k == "kvmguest").count(), 2, "{systems:?}");
+            assert_eq!(kinds.iter().filter(|k| **k == "baremetal").count(), 1, "{systems:?}");
+            assert_eq!(tf.outputs()["baremetal_cores"], 8, "hardware from the configuration");
+        }
+
         tf.destroy();
+        if name == "servers" {
+            assert!(
+                sb.list_all("/v1/systems", "systems").is_empty(),
+                "systems left after destroy"
+            );
+        }
         let left = sb.organisations();
         assert!(
             left.is_empty(),

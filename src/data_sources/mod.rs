@@ -2,10 +2,21 @@
 //! of the resource of the same name (see `framework::datasource`), or lists a collection into a
 //! plural attribute (see `framework::list_datasource`).
 
+pub mod baremetal;
+pub mod network;
+pub mod networks;
 pub mod organisation;
 pub mod organisations;
+pub mod region;
+pub mod regions;
+pub mod system_configuration;
+pub mod system_configurations;
+pub mod system_image;
+pub mod system_images;
 pub mod team;
 pub mod teams;
+pub mod vm;
+pub mod zone;
 
 use crate::framework::DataSource;
 
@@ -15,6 +26,17 @@ pub fn all() -> Vec<DataSource> {
         organisations::data_source(),
         team::data_source(),
         teams::data_source(),
+        vm::data_source(),
+        baremetal::data_source(),
+        region::data_source(),
+        regions::data_source(),
+        zone::data_source(),
+        system_image::data_source(),
+        system_images::data_source(),
+        system_configuration::data_source(),
+        system_configurations::data_source(),
+        network::data_source(),
+        networks::data_source(),
     ]
 }
 

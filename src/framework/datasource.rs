@@ -36,6 +36,8 @@ pub(super) struct Lookup {
     /// After a lookup by key, GET the matched item: list items can have a smaller shape than the
     /// item itself (domains, systems).
     get_matched: bool,
+    /// No item endpoint (regions, configurations): a lookup by id finds it in the list too.
+    in_list: bool,
 }
 
 impl DataSource {
@@ -67,6 +69,7 @@ impl DataSource {
                 spec,
                 keys,
                 get_matched: false,
+                in_list: false,
             })),
         }
     }
@@ -76,6 +79,15 @@ impl DataSource {
     pub fn get_matched_item(mut self) -> DataSource {
         if let Kind::Lookup(l) = &mut self.kind {
             l.get_matched = true;
+        }
+        self
+    }
+
+    /// For objects the API only lists (no item endpoint): a lookup by id reads the list as a
+    /// lookup by key does.
+    pub fn find_in_list(mut self) -> DataSource {
+        if let Kind::Lookup(l) = &mut self.kind {
+            l.in_list = true;
         }
         self
     }
@@ -168,16 +180,22 @@ impl Lookup {
             }
         };
 
-        let object: Json = if config.get("id").is_some_and(|v| !v.is_null()) {
+        let object: Json = if config.get("id").is_some_and(|v| !v.is_null()) && !self.in_list {
             get_item(config, format!("id = {}", config["id"].display())).await?
         } else {
             let collection = render_path(self.spec.endpoint.collection, config).map_err(path_err)?;
             let wanted: Vec<(&str, &Value)> = self
                 .keys
                 .iter()
+                .chain(std::iter::once(&"id"))
                 .filter_map(|k| Some((*k, config.get(*k).filter(|v| !v.is_null())?)))
                 .collect();
-            let filter = wanted.first().and_then(|(_, v)| v.as_str()).map(str::to_string);
+            // The API's `filter` is for names; an id is matched here only.
+            let filter = wanted
+                .first()
+                .filter(|(k, _)| *k != "id")
+                .and_then(|(_, v)| v.as_str())
+                .map(str::to_string);
             let query: Vec<(&str, String)> = filter.into_iter().map(|f| ("filter", f)).collect();
             let items = cancellable(ctx, ctx.client.list(&collection, self.spec.endpoint.plural, &query))
                 .await?
@@ -185,6 +203,11 @@ impl Lookup {
             let mut matches: Vec<_> = items
                 .into_iter()
                 .filter(|item| {
+                    // A collection shared by several resource types (`/systems`): only this kind.
+                    let kind = self.spec.kind.as_ref();
+                    if kind.is_some_and(|k| lookup(item, k.field).as_str().is_some_and(|v| v != k.value)) {
+                        return false;
+                    }
                     let s = state_from_api(block, item, &Object::new());
                     wanted.iter().all(|(k, v)| s.get(*k) == Some(*v))
                 })
@@ -218,8 +241,19 @@ impl Lookup {
                 matched
             }
         };
-        // Path parents (organisation_id) come from the configuration.
-        Ok(state_from_api(block, &object, config))
+        if let Some(k) = &self.spec.kind {
+            k.check(&object, type_name, &lookup(&object, "id").to_string())?;
+        }
+        // Path parents (organisation_id) come from the configuration; what the engine reads for
+        // a resource (links, desired states) is read the same way.
+        let mut state = state_from_api(block, &object, config);
+        for l in &self.spec.links {
+            state.insert(l.attribute.to_string(), l.read(&object));
+        }
+        for d in &self.spec.desired_states {
+            state.insert(d.attribute.to_string(), d.read(&object));
+        }
+        Ok(state)
     }
 }
 

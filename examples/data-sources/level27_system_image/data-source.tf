@@ -1,0 +1,13 @@
+data "level27_regions" "be" {
+  name = "be"
+}
+
+# An image of a region by name.
+data "level27_system_image" "ubuntu" {
+  region_id = data.level27_regions.be.regions[0].id
+  name      = "ubuntu_2404lts_server"
+}
+
+output "ubuntu_image_id" {
+  value = data.level27_system_image.ubuntu.id
+}

@@ -1,0 +1,13 @@
+data "level27_regions" "be" {
+  name = "be"
+}
+
+# A zone of a region by name, with its limits.
+data "level27_zone" "ix2" {
+  region_id = data.level27_regions.be.regions[0].id
+  name      = "Brussel Interxion 2 (IX2)"
+}
+
+output "ix2_max_cpu" {
+  value = data.level27_zone.ix2.max_cpu
+}
