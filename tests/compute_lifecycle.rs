@@ -14,6 +14,7 @@ const SYSTEMS: &str = "/v1/systems";
 const SYSTEM: &str = "/v1/systems/{systemId}";
 
 struct Vm<'a> {
+    team: &'a str,
     name: &'a str,
     fqdn: &'a str,
     cpu: u32,
@@ -32,8 +33,19 @@ resource "level27_organisation" "acme" {{
   tax_number = "BE0555555555"
 }}
 
+resource "level27_team" "ops" {{
+  organisation_id = level27_organisation.acme.id
+  name            = "ops"
+}}
+
+resource "level27_team" "dev" {{
+  organisation_id = level27_organisation.acme.id
+  name            = "dev"
+}}
+
 resource "level27_vm" "web" {{
   organisation_id  = level27_organisation.acme.id
+  team_ids         = [level27_team.{team}.id]
   name             = "{name}"
   fqdn             = "{fqdn}"
   zone_id          = "20"
@@ -61,6 +73,7 @@ resource "level27_baremetal" "db" {{
 }}
 "#,
         header = header(),
+        team = vm.team,
         name = vm.name,
         fqdn = vm.fqdn,
         cpu = vm.cpu,
@@ -73,6 +86,7 @@ resource "level27_baremetal" "db" {{
 }
 
 const FIRST: Vm = Vm {
+    team: "ops",
     name: "web1",
     fqdn: "web1.acme.example",
     cpu: 2,
@@ -102,15 +116,21 @@ fn scenario(terraform: Terraform) {
 
     // Create: both systems, their networks given at create, running.
     tf.write_main(&config(&FIRST, "running"));
-    tf.apply().assert_contains("3 added, 0 changed, 0 destroyed");
+    tf.apply().assert_contains("5 added, 0 changed, 0 destroyed");
     let org = tf.id_of("level27_organisation.acme");
     let vm = tf.id_of("level27_vm.web");
     let bm = tf.id_of("level27_baremetal.db");
+    let (ops, dev) = (tf.id_of("level27_team.ops"), tf.id_of("level27_team.dev"));
     let posts = sb.bodies_of(&format!("POST {SYSTEMS}"));
     let vm_post = posts.iter().find(|b| b["name"] == "web1").expect("vm POST body");
     assert_eq!(vm_post["type"], "kvmguest", "{vm_post}");
     assert_eq!(vm_post["autoNetworks"], json!([7]), "{vm_post}");
     assert_eq!(vm_post["organisation"], json!(org), "{vm_post}");
+    assert_eq!(
+        vm_post["autoTeams"],
+        json!(ops.to_string()),
+        "teams given at create: {vm_post}"
+    );
     let bm_post = posts.iter().find(|b| b["name"] == "db1").expect("baremetal POST body");
     assert_eq!(bm_post["type"], "baremetal", "{bm_post}");
     assert!(
@@ -138,6 +158,8 @@ fn scenario(terraform: Terraform) {
         "the console password the API answers must never reach state"
     );
     assert_eq!(system(&sb, vm)["status"], "ok");
+    assert_eq!(system(&sb, vm)["teams"], json!([{"id": ops, "name": "ops"}]));
+    assert_eq!(a["team_ids"], json!([ops.to_string()]), "{a}");
     assert_eq!(system(&sb, vm)["type"], "kvmguest");
     assert_eq!(system(&sb, bm)["type"], "baremetal");
     tf.assert_plan_empty("after create");
@@ -146,6 +168,7 @@ fn scenario(terraform: Terraform) {
     // power off (a baremetal refuses shutdown: stop).
     sb.reset_counters();
     let second = Vm {
+        team: "dev",
         name: "web1-renamed",
         fqdn: "www.acme.example",
         cpu: 4,
@@ -172,6 +195,11 @@ fn scenario(terraform: Terraform) {
     assert_eq!(s["runningStatus"], "stopped");
     assert_eq!(s["type"], "kvmguest", "PUT never loses what it does not take");
     assert_eq!(network_ids(&s), vec![8, 9]);
+    assert_eq!(
+        s["teams"],
+        json!([{"id": dev, "name": "dev"}]),
+        "team links changed in place: {s}"
+    );
     assert_eq!(system(&sb, bm)["runningStatus"], "stopped");
     let puts = sb.bodies_of(&format!("PUT {SYSTEM}"));
     let vm_put = puts.iter().find(|b| b["name"] == "web1-renamed").expect("vm PUT body");
@@ -223,7 +251,7 @@ fn scenario(terraform: Terraform) {
     assert_eq!(system(&sb, new_vm)["disk"], "80.0");
     tf.assert_plan_empty("after the replacement");
 
-    tf.destroy().assert_contains("3 destroyed");
+    tf.destroy().assert_contains("5 destroyed");
     assert!(sb.list_all("/v1/systems", "systems").is_empty());
 }
 

@@ -13,6 +13,7 @@
 use crate::framework::desired_state::{DesiredState, State};
 use crate::framework::kind::Kind;
 use crate::framework::links::{LinkId, Links};
+use crate::framework::membership::{Membership, TeamsFrom};
 use crate::framework::plan_checks::RangeCheck;
 use crate::framework::validate::{hostname, int_between, not_blank, one_of, HostnameRules};
 use crate::framework::wait::StatusRule;
@@ -171,6 +172,10 @@ fn spec(t: Type) -> ResourceSpec {
                 .optional_computed()
                 .describe("The networks (`level27_network`) the system is linked to: given at create, then changed in place adding and removing only the difference. Left out, the API's networks are kept.")
                 .describe_data("The networks the system is linked to."),
+            Attribute::id_set("team_ids")
+                .optional_computed()
+                .describe("The teams of the organisation that see the system: given at create through the API's `autoTeams`, then changed in place adding and removing only the difference. Left out, the API's teams are kept.")
+                .describe_data("The teams of the organisation that see the system."),
             Attribute::string("power_state")
                 .optional_computed()
                 .validate(one_of(&["running", "stopped"]))
@@ -189,6 +194,13 @@ fn spec(t: Type) -> ResourceSpec {
         // Seed L19–L51: to_create, creating, creating_failed, to_update, updating, … ; ready is
         // `ok`, `deleted` (or a 404) is gone, and a `red` category is a failure.
         status: Some(StatusRule::default()),
+        membership: Some(Membership {
+            attribute: "team_ids",
+            entity: "systems",
+            organisation: "organisation_id",
+            create_field: Some("autoTeams"),
+            read: TeamsFrom::Field("teams"),
+        }),
         links: vec![Links {
             attribute: "network_ids",
             create_field: Some("autoNetworks"),

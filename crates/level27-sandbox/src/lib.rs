@@ -26,6 +26,7 @@ mod list;
 mod organisations;
 mod store;
 mod systems;
+mod team_links;
 mod teams;
 
 use std::future::Future;
@@ -222,6 +223,7 @@ pub(crate) fn router_for(config: Config, entities: &'static [&'static Entity]) -
     let api = entities
         .iter()
         .fold(Router::new(), |api, entity| api.merge(core::routes(entity)))
+        .merge(team_links::routes())
         .merge(match entities.iter().any(|e| e.kind == systems::SYSTEM.kind) {
             true => systems::routes(),
             false => Router::new(),

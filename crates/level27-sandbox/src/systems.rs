@@ -217,7 +217,6 @@ pub(crate) static SYSTEM: Entity = Entity {
         ("hostname", || Value::Null),
         // Seed L32440: every answer carries the console password. Clients must never keep it.
         ("vncPassword", || json!("vnc-Secret-9f2c")),
-        ("teams", || json!([])),
         ("region", || json!("be")),
     ],
     create: &[
