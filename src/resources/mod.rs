@@ -14,5 +14,5 @@ pub fn all() -> Vec<ResourceSpec> {
 
 /// The `moved {}` sources each resource accepts from other resource types (MoveResourceState).
 pub fn moves() -> Vec<MoveSource> {
-    vec![moves::system::to_vm()]
+    vec![moves::system::to_vm(), moves::system::to_baremetal()]
 }

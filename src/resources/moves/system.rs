@@ -1,4 +1,5 @@
-//! `level27_system` of Level27's own provider → `level27_vm` (MoveResourceState).
+//! `level27_system` of Level27's own provider → `level27_vm` or `level27_baremetal`
+//! (MoveResourceState).
 //!
 //! Level27's own provider is published as `registry.terraform.io/level27/level27`; its
 //! `level27_system` exists in two schemas that both store schema version 0: the SDKv2 provider
@@ -12,8 +13,8 @@
 //! null for that read to fill: `power_state` (neither schema stores the running status) and
 //! `network_ids` when only network names are known.
 //!
-//! Registered by the vm resource once it exists:
-//! `resources::moves()` gets `moves::system::to_vm()`.
+//! Registered in `resources::moves()`: `to_vm()` for KVM guests, `to_baremetal()` for baremetal
+//! systems; a state of the other type is an error naming the right target.
 
 use crate::framework::MoveSource;
 use serde_json::{Map, Value as Json};
@@ -49,6 +50,17 @@ fn id(v: Option<&Json>) -> Result<Option<Json>, String> {
     }
 }
 
+/// `moved { from = level27_system.x  to = level27_baremetal.x }`.
+pub fn to_baremetal() -> MoveSource {
+    MoveSource {
+        target: "level27_baremetal",
+        provider: LEVEL27_PROVIDER,
+        type_name: "level27_system",
+        max_version: 0,
+        convert: system_to_baremetal,
+    }
+}
+
 /// A whole number as either schema stores it: `2`, `"2"`, or the API's `"60.0"` kept as text.
 fn whole(v: Option<&Json>) -> Result<Option<Json>, String> {
     let f = match v {
@@ -74,22 +86,39 @@ fn text(v: Option<&Json>) -> Option<Json> {
 
 /// The `level27_vm` state for a `level27_system` state in either of its schemas.
 pub fn system_to_vm(source: Map<String, Json>) -> Result<Map<String, Json>, String> {
+    convert(source, "kvmguest")
+}
+
+/// The `level27_baremetal` state for a `level27_system` state in either of its schemas (cpu,
+/// memory and disk are the hardware's, read again after the move).
+pub fn system_to_baremetal(source: Map<String, Json>) -> Result<Map<String, Json>, String> {
+    convert(source, "baremetal")
+}
+
+/// The resource type that manages systems of `kind`.
+fn target_of(kind: &str) -> Option<&'static str> {
+    match kind {
+        "kvmguest" => Some("level27_vm"),
+        "baremetal" => Some("level27_baremetal"),
+        _ => None,
+    }
+}
+
+fn convert(source: Map<String, Json>, want: &str) -> Result<Map<String, Json>, String> {
     let s = |k: &str| source.get(k);
     let system_id = id(s("id")).map_err(|e| format!("id: {e}"))?;
     let label = system_id.as_ref().and_then(Json::as_str).unwrap_or("?").to_string();
-    // The framework provider's `type`: only KVM guests are virtual machines. The SDKv2 schema has
-    // no type and only ever made KVM guests.
+    let target = target_of(want).unwrap_or("?");
+    // The framework provider's `type`. The SDKv2 schema has none (and only ever made KVM
+    // guests): the read after the move checks the system's type, naming the right resource.
     match s("type").and_then(Json::as_str) {
-        None | Some("") | Some("kvmguest") => {}
-        Some("baremetal") => {
-            return Err(format!(
-                "system {label} is a baremetal system: move it to level27_baremetal, not level27_vm"
-            ))
-        }
+        None | Some("") => {}
+        Some(t) if t == want => {}
         Some(other) => {
-            return Err(format!(
-                "system {label} has type {other:?}; only kvmguest systems move to level27_vm"
-            ))
+            return Err(match target_of(other) {
+                Some(right) => format!("system {label} is a {other} system: move it to {right}, not {target}"),
+                None => format!("system {label} has type {other:?}; only {want} systems move to {target}"),
+            })
         }
     }
     let mut out = Map::new();
@@ -225,8 +254,12 @@ mod tests {
     fn other_system_types_name_the_right_target() {
         let mut s = framework_state();
         s.insert("type".into(), json!("baremetal"));
-        let e = system_to_vm(s).unwrap_err();
+        let e = system_to_vm(s.clone()).unwrap_err();
         assert!(e.contains("4211") && e.contains("level27_baremetal"), "{e}");
+        let bm = system_to_baremetal(s).unwrap();
+        assert_eq!(bm["configuration_id"], json!("3"));
+        let e = system_to_baremetal(framework_state()).unwrap_err();
+        assert!(e.contains("4211") && e.contains("move it to level27_vm"), "{e}");
         let mut s = framework_state();
         s.insert("type".into(), json!("vmware"));
         assert!(system_to_vm(s).unwrap_err().contains("\"vmware\""));
