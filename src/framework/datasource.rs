@@ -275,6 +275,8 @@ pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
         d.validators = a.validators.clone();
     } else {
         d.mode = Mode::Computed;
+        // Read from the object (a vm's organisation): no input, so no provider default either.
+        d.provider_default = None;
     }
     // What a data source reads is computed at every depth: the configuration sets no element.
     if d.mode == Mode::Computed {

@@ -38,8 +38,4 @@ resource "level27_vm" "web" {
   management_type  = "pro"
   network_ids      = [data.level27_network.public.id]
   power_state      = "running"
-
-  timeouts {
-    create = "30m"
-  }
 }
