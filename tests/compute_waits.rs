@@ -94,7 +94,7 @@ fn ctrl_c_stops_the_wait_at_once() {
     });
     // Wait until the provider is polling the new system.
     let deadline = Instant::now() + Duration::from_secs(60);
-    while sb.api_request_counts().get("GET /v1/systems/{systemId}").is_none() {
+    while !sb.api_request_counts().contains_key("GET /v1/systems/{systemId}") {
         if Instant::now() > deadline || child.try_wait().unwrap().is_some() {
             kill_group(&mut child);
             panic!("`{label}` never polled the system");
