@@ -186,8 +186,8 @@ fn bad_input_is_rejected_at_plan_with_zero_writes() {
     error_on(&out, "management_type", "gold");
     error_on(&out, "power_state", "paused");
 
-    // Limits only the API knows: cpu above the configuration's maximum, memory above it, the
-    // disk below its minimum; a fixed-size configuration's cpu.
+    // Limits only the API knows: cpu above the configuration's maximum, memory above it (and
+    // above the zone's), the disk below its minimum; a fixed-size configuration's cpu.
     tf.write_main(&bad_limits(org));
     let out = tf.plan();
     assert!(!out.success(), "{}", out.dump());
@@ -197,6 +197,12 @@ fn bad_input_is_rejected_at_plan_with_zero_writes() {
         "cpu = 64 is outside the limits of configuration_id \"Flexible\": it must be between 1 and 32",
     );
     error_on(&out, "memory", "between 1 and 256");
+    // The zone's limits too (nested in its region in `GET /regions`).
+    error_on(
+        &out,
+        "memory",
+        "outside the limits of zone_id \"Brussel Interxion 2 (IX2)\"",
+    );
     error_on(&out, "disk", "between 30 and 1000");
     error_on(
         &out,

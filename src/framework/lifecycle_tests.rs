@@ -88,6 +88,7 @@ fn spec() -> ResourceSpec {
             by: "configuration_id",
             path: "/configurations",
             plural: "configurations",
+            within: None,
             key: "id",
             bounds: &[("cpu", "minCpu", "maxCpu")],
         }],

@@ -22,6 +22,9 @@ pub struct RangeCheck {
     /// The list holding it (`/systemproviderconfigurations`, envelope key) and its id field.
     pub path: &'static str,
     pub plural: &'static str,
+    /// When the limits are objects nested in each listed item (a region's `zones`): that array
+    /// field, whose elements are searched instead.
+    pub within: Option<&'static str>,
     pub key: &'static str,
     /// (attribute, minimum field, maximum field): `("cpu", "minCpu", "maxCpu")`. A limit the API
     /// leaves out (or null) does not bound.
@@ -81,6 +84,20 @@ impl RangeCheck {
         diags
     }
 
+    /// The objects that may hold the limits: the listed items, or the elements of their `within`
+    /// arrays.
+    fn candidates(&self, items: &[Json]) -> Vec<Json> {
+        match self.within {
+            None => items.to_vec(),
+            Some(field) => items
+                .iter()
+                .filter_map(|i| lookup(i, field).as_array())
+                .flatten()
+                .cloned()
+                .collect(),
+        }
+    }
+
     /// Looks the limits up (shared per run) and checks `planned`. Unknown references are checked
     /// at apply's plan, when they are known.
     pub async fn check(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Diagnostics, Diagnostics> {
@@ -96,7 +113,8 @@ impl RangeCheck {
         let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, self.plural))
             .await?
             .map_err(|e| translate(&e, &format!("look up {}", self.by), None))?;
-        let Some(limits) = SharedReads::find(&items, self.key, id) else {
+        let candidates = self.candidates(&items);
+        let Some(limits) = SharedReads::find(&candidates, self.key, id) else {
             return Ok(Diagnostic::error(
                 format!("Invalid {}", self.by),
                 format!("{} = {id:?} names nothing the API lists at {path}.", self.by),
@@ -122,6 +140,7 @@ mod tests {
             by: "configuration_id",
             path: "/systemproviderconfigurations",
             plural: "systemproviderConfigurations",
+            within: None,
             key: "id",
             bounds: &[
                 ("cpu", "minCpu", "maxCpu"),
@@ -167,5 +186,24 @@ mod tests {
         assert!(d.0[2].detail.contains("at least 30"), "{}", d.0[2].detail);
         // No maximum: a big disk passes.
         assert!(!check().check_against(&planned(2, 4, 5000), &limits, "x").has_errors());
+    }
+
+    #[test]
+    fn nested_limits_are_searched_in_every_item() {
+        let regions = vec![
+            json!({"id": 1, "zones": [{"id": 20, "maxCpu": 32}, {"id": 21, "maxCpu": 8}]}),
+            json!({"id": 2, "zones": [{"id": 30, "maxCpu": 16}]}),
+        ];
+        let zones = RangeCheck {
+            within: Some("zones"),
+            ..check()
+        };
+        let found = zones.candidates(&regions);
+        assert_eq!(
+            SharedReads::find(&found, "id", "30"),
+            Some(&json!({"id": 30, "maxCpu": 16}))
+        );
+        assert_eq!(SharedReads::find(&found, "id", "2"), None, "a region is no zone");
+        assert_eq!(check().candidates(&regions), regions);
     }
 }

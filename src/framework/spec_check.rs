@@ -509,6 +509,7 @@ mod tests {
                     by: "name",
                     path: "/x",
                     plural: "xs",
+                    within: None,
                     key: "id",
                     bounds: &[("cpu", "minCpu", "maxCpu")],
                 })

@@ -223,15 +223,28 @@ fn spec(t: Type) -> ResourceSpec {
             action_field: "type",
         }],
         // Seed: the limits are implied ("within the configuration"), not stated; checked at plan.
+        // Seed L66122: zones carry limits too, nested in their region in `GET /regions` (there is
+        // no list of all zones).
         plan_checks: match bounds.is_empty() {
             true => vec![],
-            false => vec![RangeCheck {
-                by: "configuration_id",
-                path: CONFIGURATIONS,
-                plural: "providerConfigurations",
-                key: "id",
-                bounds,
-            }],
+            false => vec![
+                RangeCheck {
+                    by: "configuration_id",
+                    path: CONFIGURATIONS,
+                    plural: "providerConfigurations",
+                    within: None,
+                    key: "id",
+                    bounds,
+                },
+                RangeCheck {
+                    by: "zone_id",
+                    path: "/regions",
+                    plural: "regions",
+                    within: Some("zones"),
+                    key: "id",
+                    bounds,
+                },
+            ],
         },
         kind: Some(kind),
         ..ResourceSpec::default()
