@@ -5,4 +5,5 @@ mod common;
 mod faults;
 mod organisations;
 mod server;
+mod systems;
 mod teams;
