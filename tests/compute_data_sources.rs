@@ -1,7 +1,8 @@
 //! The compute data sources against systems made through the API: `level27_vm` and
 //! `level27_baremetal` by id and by name (a name shared by a vm and a baremetal server finds the
 //! one of the data source's type), the lookups by id and by name, the lists with their items, and
-//! a lookup of a system of the other type naming the right data source.
+//! a lookup of a system of the other type naming the right data source; the console password
+//! every system answer carries stays out of the provider's log and the state.
 
 mod common;
 
@@ -27,7 +28,11 @@ fn compute_lookups_and_lists() {
         json!({"name": "app1", "type": "baremetal", "zone": 20, "systemimage": 12,
                          "systemproviderConfiguration": 51}),
     );
-    let tf = Tf::new("compute-data", &sb);
+    let mut tf = Tf::new("compute-data", &sb);
+    // The provider's own trace log: every API answer it reads is in it (redacted).
+    let log_path = tf.scratch("provider-trace.log");
+    tf.set_env("TF_LOG_PROVIDER", Some("trace"))
+        .set_env("TF_LOG_PATH", Some(log_path.to_str().unwrap()));
     tf.write_main(&format!(
         r#"{header}
 data "level27_vm" "by_name" {{ name = "app1" }}
@@ -98,6 +103,14 @@ output "internal" {{ value = data.level27_network.by_id.internal }}
     assert_eq!(o["zones"], json!({"be": ["20", "21"], "nl": ["30"]}));
     assert_eq!(o["customer"], json!(["acme_customer_103", "acme_customer_104"]));
     assert_eq!(o["internal"], true);
+    // Every system answer carries the console password: it reaches neither the log nor state.
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+    assert!(log.contains("vncPassword"), "the trace log shows the system answers");
+    assert!(
+        !log.contains("vnc-Secret-9f2c"),
+        "the console password is in the provider's log"
+    );
+    assert!(!tf.state_text().contains("vnc-Secret-9f2c"));
 
     // The baremetal server's id in a vm lookup: an error naming the right data source.
     tf.write_main(&format!(
