@@ -15,6 +15,7 @@
 //! ```
 
 mod admin;
+mod apps;
 mod core;
 mod countries;
 mod entity;
@@ -49,7 +50,15 @@ use store::{Phase, Store};
 
 /// Every entity the sandbox serves. Adding apps, domains, … means one declaration and one line
 /// here.
-static ENTITIES: &[&Entity] = &[&organisations::ORGANISATION, &teams::TEAM];
+static ENTITIES: &[&Entity] = &[
+    &organisations::ORGANISATION,
+    &teams::TEAM,
+    &apps::CUSTOM_PACKAGE,
+    &apps::APP,
+    &apps::COMPONENT,
+    &apps::URL,
+    &apps::SSL_CERTIFICATE,
+];
 
 /// How long a stopping server waits for requests in flight before it exits anyway. Every
 /// acknowledged change is already on disk, so cutting them short loses nothing.
@@ -221,6 +230,7 @@ pub(crate) fn router_for(config: Config, entities: &'static [&'static Entity]) -
     let api = entities
         .iter()
         .fold(Router::new(), |api, entity| api.merge(core::routes(entity)))
+        .merge(apps::routes())
         .method_not_allowed_fallback(gate::method_not_allowed)
         .fallback(gate::no_route)
         .layer(axum::middleware::from_fn_with_state(app.clone(), gate::api));
