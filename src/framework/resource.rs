@@ -7,7 +7,7 @@ use super::config_check::validate_attributes;
 use super::config_check::ConfigRule;
 use super::ctx::{cancellable, Ctx};
 use super::desired_state::DesiredState;
-use super::diag::{Diagnostic, Diagnostics};
+use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::mapping::attribute_from_api;
 use super::mapping::{needs_request, request_body, sendable, state_from_api};
@@ -16,7 +16,7 @@ use super::paths::{render_path, unwrap_envelope};
 use super::plan::{keep_write_only, plan, Plan};
 use super::plan_checks::RangeCheck;
 use super::provider_defaults::apply_provider_defaults;
-use super::schema::{Attribute, Block, Schema};
+use super::schema::{ApiField, Attribute, Block, Schema};
 use super::shared_reads::SharedReads;
 use super::timeouts::{self, Operation};
 use super::value::{Object, Type, Value};
@@ -71,6 +71,10 @@ pub struct ResourceSpec {
     pub refresh_from_list: bool,
     /// Which teams see the object (`team_ids`).
     pub membership: Option<Membership>,
+    /// The create and item answers do not describe the object (`/custompackages` answers only
+    /// `limits`): a create finds its new object by `natural_key` in the collection's list, and
+    /// every read takes the object from that list (missing from it: gone).
+    pub object_in_list_only: bool,
     /// Attributes reached through actions (`power_state`).
     pub desired_states: Vec<DesiredState>,
     /// Checks at plan time against objects only the API knows (a vm's size limits).
@@ -100,6 +104,7 @@ impl Default for ResourceSpec {
             rules: Vec::new(),
             refresh_from_list: false,
             membership: None,
+            object_in_list_only: false,
             desired_states: Vec::new(),
             plan_checks: Vec::new(),
         }
@@ -205,12 +210,13 @@ impl Resource {
     /// Reads the object; `None` when it no longer exists (drift: Terraform plans to create it).
     pub async fn read(&self, ctx: &Ctx<'_>, state: &Object) -> Result<Option<Object>, Diagnostics> {
         let item = self.path(self.spec.endpoint.item, state)?;
-        let listed = match self.spec.refresh_from_list {
+        let listed = match self.spec.refresh_from_list || self.spec.object_in_list_only {
             true => self.find_in_collection(ctx, state).await?,
             false => None,
         };
         let obj = match listed {
             Some(obj) => obj,
+            None if self.spec.object_in_list_only => return Ok(None),
             None => match cancellable(ctx, ctx.client.get(&item)).await? {
                 Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
                 Err(e) if e.is_not_found() => return Ok(None),
@@ -240,6 +246,55 @@ impl Resource {
             .await?
             .map_err(|e| translate(&e, &self.action("read"), Some(self.block())))?;
         Ok(SharedReads::find(&items, "id", id).cloned())
+    }
+
+    /// The error of an object its collection's list should hold but does not.
+    pub(crate) fn missing_from_list(&self, of: &Object) -> Diagnostics {
+        Diagnostic::error(
+            format!("Failed to {}", self.action_on("read back", of)),
+            format!(
+                "The Level27 API accepted the change but its list of {} does not show the object.",
+                self.spec.endpoint.plural
+            ),
+        )
+        .into()
+    }
+
+    /// Values the create must send but the plan cannot know (`fill_from`): looked up in the
+    /// shared list each names.
+    pub(crate) async fn fill_planned(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Object, Diagnostics> {
+        let mut out = planned.clone();
+        for a in &self.block().attributes {
+            let Some((source, path)) = a.api.fill_from else { continue };
+            if !planned.get(a.name).is_some_and(Value::is_unknown) {
+                continue;
+            }
+            let Some(key) = planned.get(source.by).and_then(Value::as_str).map(str::to_string) else {
+                continue;
+            };
+            let list = self.path(source.path, planned)?;
+            let items = cancellable(ctx, ctx.reads.list(ctx.client, &list, source.plural))
+                .await?
+                .map_err(|e| translate(&e, &self.action("create"), Some(self.block())))?;
+            let item = SharedReads::find(&items, source.key, &key).ok_or_else(|| {
+                Diagnostics::from(
+                    Diagnostic::error(
+                        format!("Failed to {}", self.action("create")),
+                        format!("No object with id {key} in {list}, which {} names.", source.by),
+                    )
+                    .at(AttrPath::attr(source.by)),
+                )
+            })?;
+            let reader = Attribute {
+                api: ApiField {
+                    read: Some(path),
+                    ..a.api.clone()
+                },
+                ..a.clone()
+            };
+            out.insert(a.name.to_string(), attribute_from_api(&reader, item, &Value::Null));
+        }
+        Ok(out)
     }
 
     /// The state for an API object: its own fields, then what other endpoints hold (attributes
@@ -297,6 +352,10 @@ impl Resource {
                 )
                 .await?
                 .unwrap_or_default()),
+            None if self.spec.object_in_list_only => self
+                .find_in_collection(ctx, of)
+                .await?
+                .ok_or_else(|| self.missing_from_list(of)),
             None => {
                 let r = cancellable(ctx, ctx.client.get(item))
                     .await?

@@ -52,6 +52,9 @@ pub struct ApiField {
     /// Read from an item of another list instead of the object (see [`ListSource`]); `read` is
     /// then the path inside that item.
     pub via: Option<&'static ListSource>,
+    /// Where a value the configuration cannot know is found before a create: the item of
+    /// another list at a path (an app's base package is its plan's `customPackageName`).
+    pub fill_from: Option<(&'static ListSource, &'static str)>,
 }
 
 /// A list the API serves beside the object, holding values the object's own GET lacks (a url's
@@ -287,6 +290,14 @@ impl Attribute {
     pub fn read_via(mut self, source: &'static ListSource, path: &'static str) -> Self {
         self.api.via = Some(source);
         self.api.read = Some(path);
+        self
+    }
+
+    /// Before a create, when the planned value is unknown (a computed attribute), sent as the
+    /// value at `path` in the item of `source` that `source.by` names (read once per process
+    /// and shared, see `framework::shared_reads`). Read back as declared otherwise.
+    pub fn fill_from(mut self, source: &'static ListSource, path: &'static str) -> Self {
+        self.api.fill_from = Some((source, path));
         self
     }
 
