@@ -265,7 +265,9 @@ impl Resource {
     pub(crate) async fn fill_planned(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Object, Diagnostics> {
         let mut out = planned.clone();
         for a in &self.block().attributes {
-            let Some((source, path)) = a.api.fill_from else { continue };
+            let Some((source, path)) = a.api.fill_from else {
+                continue;
+            };
             if !planned.get(a.name).is_some_and(Value::is_unknown) {
                 continue;
             }

@@ -65,6 +65,8 @@ pub fn spec() -> ResourceSpec {
                 .optional()
                 .write_only()
                 .send_as("sslKey")
+                .create_only()
+                .requires_replace()
                 .describe("own (required for it): the PEM private key. Write-only on Terraform 1.11+ (never stored in state); a sensitive attribute on older Terraform. To send a new key, change `private_key_wo_version`.")
                 .describe_data("Never readable."),
             Attribute::number("private_key_wo_version")

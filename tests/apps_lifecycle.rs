@@ -1,0 +1,318 @@
+//! App hosting end to end: a plan, an app in it, a php and a mysql component, a Let's Encrypt
+//! certificate and a url on the php component, all in one configuration. Create, read back,
+//! empty plan, in-place updates of every updatable attribute, replacements where the seed
+//! forbids in-place changes, destroy; with `--async-ms` so every wait is exercised.
+//! Runs under the default Terraform and under Terraform 1.0.3 (`TERRAFORM_1_0`).
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+/// What changes between the steps of the scenario.
+#[derive(Clone)]
+struct Step {
+    plan_name: &'static str,
+    app_name: &'static str,
+    web_name: &'static str,
+    php: &'static str,
+    db_group: &'static str,
+    cert_name: &'static str,
+    domains: &'static str,
+    caching: bool,
+    handle_dns: bool,
+    ssl_force: bool,
+}
+
+const FIRST: Step = Step {
+    plan_name: "shop-hosting",
+    app_name: "shop",
+    web_name: "web",
+    php: "8.2",
+    db_group: "3",
+    cert_name: "www",
+    domains: r#"["www.shop.example", "shop.example"]"#,
+    caching: true,
+    handle_dns: true,
+    ssl_force: true,
+};
+
+fn config(s: &Step, password: &str) -> String {
+    format!(
+        r#"{header}
+resource "level27_organisation" "acme" {{
+  name       = "Apps e2e"
+  tax_number = "BE0000000011"
+}}
+
+resource "level27_plan" "shop" {{
+  organisation_id = level27_organisation.acme.id
+  name            = "{plan_name}"
+  base_package    = "drupal_run"
+}}
+
+resource "level27_app" "shop" {{
+  organisation_id = level27_organisation.acme.id
+  name            = "{app_name}"
+  plan_id         = level27_plan.shop.id
+}}
+
+resource "level27_app_component" "web" {{
+  app_id              = level27_app.shop.id
+  name                = "{web_name}"
+  type                = "php"
+  systemgroup_id      = "3"
+  version             = "{php}"
+  path                = "/public_html"
+  password_wo         = "{password}"
+  password_wo_version = 1
+  timeouts {{
+    create = "2m"
+  }}
+}}
+
+resource "level27_app_component" "db" {{
+  app_id         = level27_app.shop.id
+  name           = "db"
+  type           = "mysql"
+  systemgroup_id = "{db_group}"
+}}
+
+resource "level27_ssl_certificate" "www" {{
+  app_id        = level27_app.shop.id
+  name          = "{cert_name}"
+  type          = "letsencrypt"
+  domains       = {domains}
+  auto_url_link = true
+}}
+
+resource "level27_app_component_url" "www" {{
+  app_id             = level27_app.shop.id
+  component_id       = level27_app_component.web.id
+  content            = "www.shop.example"
+  ssl_force          = {ssl_force}
+  handle_dns         = {handle_dns}
+  caching            = {caching}
+  ssl_certificate_id = level27_ssl_certificate.www.id
+}}
+"#,
+        header = header(),
+        plan_name = s.plan_name,
+        app_name = s.app_name,
+        web_name = s.web_name,
+        php = s.php,
+        db_group = s.db_group,
+        cert_name = s.cert_name,
+        domains = s.domains,
+        caching = s.caching,
+        handle_dns = s.handle_dns,
+        ssl_force = s.ssl_force,
+    )
+}
+
+/// The plan as the API lists it (its own GET shows only `limits`).
+fn plan_in_api(sb: &Sandbox, id: i64) -> Option<Value> {
+    sb.list_all("/v1/custompackages", "customPackages")
+        .into_iter()
+        .find(|p| p["id"].as_i64() == Some(id))
+}
+
+fn scenario(test: &str, terraform: Terraform) {
+    let sb = Sandbox::start_with("sandbox", &["--async-ms", "1500"]);
+    let tf = Tf::with("apps", terraform, Some(&sb));
+    let secret = "Php-Secret-7781";
+
+    // Create everything in one apply; the component and certificate waits are real.
+    tf.write_main(&config(&FIRST, secret));
+    tf.apply().assert_contains("7 added, 0 changed, 0 destroyed");
+    let org = tf.id_of("level27_organisation.acme");
+    let plan = tf.id_of("level27_plan.shop");
+    let app = tf.id_of("level27_app.shop");
+    let web = tf.id_of("level27_app_component.web");
+    let db = tf.id_of("level27_app_component.db");
+    let cert = tf.id_of("level27_ssl_certificate.www");
+    let url = tf.id_of("level27_app_component_url.www");
+
+    // The plan was found through the list after a create whose answer has no id: exactly one
+    // create was sent.
+    assert_eq!(sb.write_requests().get("POST /v1/custompackages"), Some(&1));
+    let p = plan_in_api(&sb, plan).expect("plan listed");
+    assert_eq!(p["name"], "shop-hosting");
+    assert_eq!(p["customPackageName"], "drupal_run");
+    assert_eq!(p["organisation"]["id"], org);
+    assert_eq!(tf.attrs("level27_plan.shop")["type"], "run");
+
+    // The app was created with the plan's id and base package, which its answer never shows.
+    let posted = sb.bodies_of("POST /v1/apps");
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert_eq!(posted[0]["customPackage"], plan, "{}", posted[0]);
+    assert_eq!(posted[0]["customPackageName"], "drupal_run", "{}", posted[0]);
+    let a = tf.attrs("level27_app.shop");
+    assert_eq!(a["base_package"], "drupal_run", "{a}");
+    assert_eq!(state_id(&a["plan_id"]), Some(plan), "{a}");
+    let app_api = sb.get_ok(&format!("/v1/apps/{app}"));
+    assert_eq!(app_api["app"]["status"], "ok", "{app_api}");
+    assert_eq!(app_api["app"]["name"], "shop");
+
+    // Components: provisioned, placed, parameters read back, the password never in state.
+    let w = sb.get_ok(&format!("/v1/apps/{app}/components/{web}"))["component"].clone();
+    assert_eq!(w["status"], "ok", "{w}");
+    assert_eq!(w["appcomponentparameters"]["version"], "8.2", "{w}");
+    assert_eq!(w["appcomponentparameters"]["pass"], "******", "{w}");
+    let wa = tf.attrs("level27_app_component.web");
+    assert_eq!(state_id(&wa["systemgroup_id"]), Some(3), "{wa}");
+    assert!(wa["system_id"].is_null(), "{wa}");
+    assert_eq!(wa["version"], "8.2");
+    assert_eq!(wa["path"], "/public_html");
+    assert_eq!(wa["status"], "ok");
+    assert_eq!(wa["category"], "Web-apps");
+    let sent = sb.bodies_of("POST /v1/apps/{appId}/components");
+    assert!(
+        sent.iter()
+            .any(|b| b["pass"] == secret && b["appcomponenttype"] == "php"),
+        "the password reached the API: {sent:?}"
+    );
+    let da = tf.attrs("level27_app_component.db");
+    assert_eq!(state_id(&da["systemgroup_id"]), Some(3), "{da}");
+    assert_eq!(da["type"], "mysql");
+    if tf.terraform.version >= (1, 11, 0) {
+        assert!(
+            !tf.state_text().contains(secret),
+            "a write-only password reached the state"
+        );
+    }
+
+    // Certificate issued (both statuses ok), url linked to it with handle_dns read from the
+    // app-wide list and caching from the component's.
+    let c = sb.get_ok(&format!("/v1/apps/{app}/sslcertificates/{cert}"))["sslCertificate"].clone();
+    assert_eq!(
+        (c["status"].as_str(), c["sslStatus"].as_str()),
+        (Some("ok"), Some("ok")),
+        "{c}"
+    );
+    assert_eq!(tf.attrs("level27_ssl_certificate.www")["ssl_status"], "ok");
+    let u = tf.attrs("level27_app_component_url.www");
+    assert_eq!(state_id(&u["ssl_certificate_id"]), Some(cert), "{u}");
+    assert_eq!(
+        (u["handle_dns"].as_bool(), u["caching"].as_bool()),
+        (Some(true), Some(true)),
+        "{u}"
+    );
+    assert_eq!(u["https"], true, "{u}");
+    let listed = sb.get_ok(&format!("/v1/apps/{app}/urls"))["urls"][0].clone();
+    assert_eq!(listed["handleDns"], true, "{listed}");
+    tf.assert_plan_empty("after create");
+
+    // In place: every updatable attribute of each resource in one apply.
+    let second = Step {
+        plan_name: "shop-hosting-2",
+        app_name: "shop-2",
+        web_name: "frontend",
+        php: "8.3",
+        cert_name: "www-2",
+        caching: false,
+        handle_dns: false,
+        ssl_force: false,
+        ..FIRST
+    };
+    tf.write_main(&config(&second, secret));
+    let out = tf.assert_plan_changes("after in-place edits");
+    out.assert_contains("0 to add, 5 to change, 0 to destroy");
+    out.assert_not_contains("must be replaced");
+    tf.apply().assert_contains("0 added, 5 changed, 0 destroyed");
+    assert_eq!(plan_in_api(&sb, plan).expect("plan")["name"], "shop-hosting-2");
+    // Every PUT of the app carries what the API requires.
+    let put = sb.bodies_of("PUT /v1/apps/{appId}");
+    let last = put.last().expect("an app PUT");
+    assert_eq!(
+        (
+            &last["name"],
+            &last["customPackage"],
+            &last["customPackageName"],
+            &last["organisation"]
+        ),
+        (&json!("shop-2"), &json!(plan), &json!("drupal_run"), &json!(org)),
+        "{last}"
+    );
+    // A component PATCH resends the non-editable type.
+    let patch = sb.bodies_of("PATCH /v1/apps/{appId}/components/{componentId}");
+    let last = patch.last().expect("a component PATCH");
+    assert_eq!(
+        (&last["appcomponenttype"], &last["version"]),
+        (&json!("php"), &json!("8.3")),
+        "{last}"
+    );
+    let w = sb.get_ok(&format!("/v1/apps/{app}/components/{web}"))["component"].clone();
+    assert_eq!(
+        (w["name"].as_str(), w["status"].as_str()),
+        (Some("frontend"), Some("ok")),
+        "{w}"
+    );
+    let c = sb.get_ok(&format!("/v1/apps/{app}/sslcertificates/{cert}"))["sslCertificate"].clone();
+    assert_eq!(c["name"], "www-2", "{c}");
+    let u = sb.get_ok(&format!("/v1/apps/{app}/components/{web}/urls/{url}"))["url"].clone();
+    assert_eq!(
+        (u["caching"].as_bool(), u["sslForce"].as_bool()),
+        (Some(false), Some(false)),
+        "{u}"
+    );
+    assert_eq!(
+        sb.get_ok(&format!("/v1/apps/{app}/urls"))["urls"][0]["handleDns"],
+        false
+    );
+    for (addr, id) in [
+        ("level27_plan.shop", plan),
+        ("level27_app.shop", app),
+        ("level27_app_component.web", web),
+        ("level27_ssl_certificate.www", cert),
+        ("level27_app_component_url.www", url),
+    ] {
+        assert_eq!(tf.id_of(addr), id, "{addr} kept its id");
+    }
+    tf.assert_plan_empty("after in-place edits");
+
+    // Replacements: a component's system group and a certificate's domains cannot change in
+    // place; the url follows its certificate.
+    let third = Step {
+        db_group: "4",
+        domains: r#"["www.shop.example"]"#,
+        ..second
+    };
+    tf.write_main(&config(&third, secret));
+    let out = tf.assert_plan_changes("after changing placement and domains");
+    out.assert_contains("level27_app_component.db must be replaced");
+    out.assert_contains("level27_ssl_certificate.www must be replaced");
+    tf.apply().assert_ok();
+    let db2 = tf.id_of("level27_app_component.db");
+    let cert2 = tf.id_of("level27_ssl_certificate.www");
+    assert_ne!(db2, db);
+    assert_ne!(cert2, cert);
+    assert_eq!(sb.get_status(&format!("/v1/apps/{app}/components/{db}")), 404);
+    assert_eq!(
+        state_id(&tf.attrs("level27_app_component.db")["systemgroup_id"]),
+        Some(4)
+    );
+    assert_eq!(
+        state_id(&tf.attrs("level27_app_component_url.www")["ssl_certificate_id"]),
+        Some(cert2)
+    );
+    tf.assert_plan_empty("after replacements");
+
+    // Destroy: the app's delete is waited for until the API answers 404.
+    tf.destroy().assert_contains("7 destroyed");
+    assert_eq!(sb.get_status(&format!("/v1/apps/{app}")), 404);
+    assert!(plan_in_api(&sb, plan).is_none(), "the plan is gone");
+    let _ = test;
+}
+
+#[test]
+fn apps_lifecycle() {
+    scenario("apps_lifecycle", Terraform::default_bin());
+}
+
+#[test]
+fn apps_lifecycle_terraform_1_0() {
+    if let Some(tf) = Terraform::v1_0("apps_lifecycle_terraform_1_0") {
+        scenario("apps_lifecycle_terraform_1_0", tf);
+    }
+}
