@@ -316,3 +316,227 @@ fn apps_lifecycle_terraform_1_0() {
         scenario("apps_lifecycle_terraform_1_0", tf);
     }
 }
+
+/// A poll for an asynchronous delete made through the API (no timing is asserted).
+fn wait_gone(sb: &Sandbox, path: &str) {
+    for _ in 0..100 {
+        if sb.get_status(path) == 404 {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("{path} still answers after its delete");
+}
+
+/// Import (with generated configuration), drift through the API, and bad input refused at plan
+/// time with nothing sent.
+#[test]
+fn apps_import_drift_and_bad_input() {
+    let sb = Sandbox::start_with("sandbox", &["--async-ms", "1000"]);
+    let tf = Tf::with("apps-drift", Terraform::default_bin(), Some(&sb));
+    tf.write_main(&config(&FIRST, "Secret-1"));
+    tf.apply().assert_contains("7 added");
+    let org = tf.id_of("level27_organisation.acme");
+    let plan = tf.id_of("level27_plan.shop");
+    let app = tf.id_of("level27_app.shop");
+    let web = tf.id_of("level27_app_component.web");
+    let cert = tf.id_of("level27_ssl_certificate.www");
+    let url = tf.id_of("level27_app_component_url.www");
+
+    // Drift: edits in the panel and a deleted certificate, all seen by one plan.
+    sb.put_ok(
+        &format!("/v1/custompackages/{plan}"),
+        json!({"name": "renamed-plan", "customPackageName": "drupal_run", "organisation": org}),
+    );
+    sb.put_ok(
+        &format!("/v1/apps/{app}"),
+        json!({"name": "renamed-app", "organisation": org, "customPackage": plan, "customPackageName": "drupal_run"}),
+    );
+    sb.patch_ok(
+        &format!("/v1/apps/{app}/components/{web}"),
+        json!({"name": "web", "appcomponenttype": "php", "version": "8.1"}),
+    );
+    sb.put_ok(
+        &format!("/v1/apps/{app}/components/{web}/urls/{url}"),
+        json!({"content": "www.shop.example", "sslForce": true, "sslCertificate": cert, "handleDns": false, "caching": false}),
+    );
+    sb.delete_ok(&format!("/v1/apps/{app}/sslcertificates/{cert}"));
+    wait_gone(&sb, &format!("/v1/apps/{app}/sslcertificates/{cert}"));
+    let out = tf.assert_plan_changes("after edits in the panel");
+    for needle in [
+        "\"renamed-plan\" -> \"shop-hosting\"",
+        "\"renamed-app\" -> \"shop\"",
+        "\"8.1\" -> \"8.2\"",
+        "handle_dns         = false -> true",
+        "caching            = false -> true",
+        "level27_ssl_certificate.www will be created",
+        "1 to add, 4 to change, 0 to destroy",
+    ] {
+        out.assert_contains(needle);
+    }
+    tf.apply().assert_contains("1 added, 4 changed, 0 destroyed");
+    tf.assert_plan_empty("after repairing drift");
+    let cert = tf.id_of("level27_ssl_certificate.www");
+
+    // Import blocks with generated configuration. The app's plan id is never answered, so the
+    // app is written by hand: its plan id is recorded by the first apply.
+    let imp = tf.fresh("apps-import");
+    imp.write_main(&format!(
+        r#"{header}
+import {{
+  to = level27_plan.shop
+  id = "{plan}"
+}}
+import {{
+  to = level27_app.shop
+  id = "{app}"
+}}
+import {{
+  to = level27_app_component.web
+  id = "{app}/{web}"
+}}
+import {{
+  to = level27_ssl_certificate.www
+  id = "{app}/{cert}"
+}}
+import {{
+  to = level27_app_component_url.www
+  id = "{app}/{web}/{url}"
+}}
+
+resource "level27_app" "shop" {{
+  organisation_id = "{org}"
+  name            = "shop"
+  plan_id         = "{plan}"
+}}
+"#,
+        header = header()
+    ));
+    imp.run(&["plan", "-generate-config-out=generated.tf"]).assert_ok();
+    let hcl = imp.read("generated.tf");
+    for needle in [
+        "resource \"level27_plan\" \"shop\"",
+        "base_package    = \"drupal_run\"",
+        "resource \"level27_app_component\" \"web\"",
+        "systemgroup_id",
+        "version             = \"8.2\"",
+        "resource \"level27_ssl_certificate\" \"www\"",
+        "\"www.shop.example\"",
+        "resource \"level27_app_component_url\" \"www\"",
+        "handle_dns           = true",
+    ] {
+        assert!(hcl.contains(needle), "generated.tf lacks {needle}:\n{hcl}");
+    }
+    assert!(!hcl.contains("Secret-1"), "{hcl}");
+    imp.assert_plan_changes("with import blocks")
+        .assert_contains("5 to import, 0 to add, 1 to change, 0 to destroy");
+    imp.apply()
+        .assert_contains("5 imported, 0 added, 1 changed, 0 destroyed");
+    assert_eq!(state_id(&imp.attrs("level27_app.shop")["plan_id"]), Some(plan));
+    imp.assert_plan_empty("after importing");
+
+    // Bad input: every error at once, at plan time, with no request that writes.
+    let bad = tf.fresh("apps-bad");
+    bad.write_main(&format!(
+        r#"{header}
+resource "level27_plan" "p" {{
+  organisation_id = "{org}"
+  name            = ""
+  base_package    = "drupal_swim"
+}}
+resource "level27_app" "a" {{
+  organisation_id = "{org}"
+  name            = ""
+  plan_id         = "twelve"
+}}
+resource "level27_app_component" "php" {{
+  app_id         = "{app}"
+  name           = "web"
+  type           = "php"
+  system_id      = "33"
+  systemgroup_id = "3"
+  jailed         = true
+}}
+resource "level27_app_component" "db" {{
+  app_id = "{app}"
+  name   = "db"
+  type   = "cobol"
+  host   = "%"
+}}
+resource "level27_app_component" "sql" {{
+  app_id         = "{app}"
+  name           = "sql"
+  type           = "mysql"
+  systemgroup_id = "3"
+  version        = "8.0"
+}}
+resource "level27_ssl_certificate" "le" {{
+  app_id = "{app}"
+  name   = "le"
+  type   = "letsencrypt"
+}}
+resource "level27_ssl_certificate" "own" {{
+  app_id  = "{app}"
+  name    = "own"
+  type    = "own"
+  domains = ["not a host!"]
+}}
+resource "level27_ssl_certificate" "odd" {{
+  app_id = "{app}"
+  name   = "odd"
+  type   = "comodo"
+}}
+resource "level27_app_component_url" "u" {{
+  app_id       = "{app}"
+  component_id = "{web}"
+  content      = "not a host!"
+  ssl_certificate_id = "x"
+}}
+"#,
+        header = header()
+    ));
+    sb.reset_counters();
+    let out = bad.plan();
+    assert!(!out.success(), "{}", out.dump());
+    let blocks = out.error_blocks();
+    let expect = [
+        ("level27_plan.p", "name"),
+        ("level27_plan.p", "base_package"),
+        ("level27_app.a", "name"),
+        ("level27_app.a", "plan_id"),
+        ("level27_app_component.php", "Missing version"),
+        ("level27_app_component.php", "Only one of system_id, systemgroup_id"),
+        ("level27_app_component.php", "jailed applies only when type is"),
+        ("level27_app_component.db", "type"),
+        ("level27_app_component.db", "Exactly one of system_id, systemgroup_id"),
+        ("level27_app_component.sql", "version applies only when type is"),
+        (
+            "level27_ssl_certificate.le",
+            "domains is required when type is \"letsencrypt\"",
+        ),
+        (
+            "level27_ssl_certificate.own",
+            "private_key_wo is required when type is \"own\"",
+        ),
+        (
+            "level27_ssl_certificate.own",
+            "certificate is required when type is \"own\"",
+        ),
+        ("level27_ssl_certificate.own", "domains applies only when type is"),
+        ("level27_ssl_certificate.odd", "type"),
+        ("level27_app_component_url.u", "content"),
+        ("level27_app_component_url.u", "ssl_certificate_id"),
+    ];
+    for (resource, needle) in expect {
+        assert!(
+            blocks
+                .iter()
+                .any(|b| b.contains(&format!("with {resource}")) && b.contains(needle)),
+            "no error on {resource} mentioning {needle:?}:\n{}",
+            blocks.join("\n---\n")
+        );
+    }
+    assert!(sb.write_requests().is_empty(), "{:?}", sb.write_requests());
+
+    tf.destroy().assert_contains("7 destroyed");
+}

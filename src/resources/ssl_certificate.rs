@@ -38,29 +38,34 @@ pub fn spec() -> ResourceSpec {
                 .validate(one_of(TYPES))
                 .describe("`letsencrypt`, `xolphin` or `own`. Changing it replaces the certificate.")
                 .describe_data("`letsencrypt`, `xolphin` or `own`."),
+            // Seed: the answer has no `autoSslCertificateUrls`; `matchingUrls` (L12420, host names
+            // such as `cer1.testdomain.be`) is read as the names the certificate covers.
             Attribute::string_list("domains")
                 .optional()
                 .send_as("autoSslCertificateUrls")
+                .read_from("matchingUrls")
                 .csv()
                 .create_only()
                 .requires_replace()
                 .validate(each(hostname(HostnameRules::FQDN.wildcard())))
-                .describe("letsencrypt and xolphin (required for them): the host names the certificate covers (`*.shop.example` allowed). The API does not answer them back, so they cannot show drift. Changing them replaces the certificate.")
-                .describe_data("Not readable from the API."),
+                .describe("letsencrypt and xolphin (required for them): the host names the certificate covers (`*.shop.example` allowed). Changing them replaces the certificate.")
+                .describe_data("The host names the certificate covers."),
             Attribute::bool("auto_url_link")
-                .optional()
+                .optional_computed()
                 .send_as("autoUrlLink")
+                .read_from("autoUrlLink")
                 .create_only()
                 .requires_replace()
-                .describe("On create: link the app's urls that match and have no certificate once issued. Changing it replaces the certificate.")
-                .describe_data("Not readable from the API."),
+                .describe("On create: link the app's urls that match and have no certificate once issued (the API's default is false). Changing it replaces the certificate.")
+                .describe_data("Whether matching urls were linked once issued."),
             Attribute::bool("ssl_force")
-                .optional()
+                .optional_computed()
                 .send_as("sslForce")
+                .read_from("sslForce")
                 .create_only()
                 .requires_replace()
                 .describe("On create: force https on the linked urls (the API's default is true). Changing it replaces the certificate.")
-                .describe_data("Not readable from the API."),
+                .describe_data("Whether https is forced on the linked urls."),
             Attribute::string("private_key_wo")
                 .optional()
                 .write_only()

@@ -783,7 +783,6 @@ const CERT_ITEM: &[&str] = &[
     "urls",
     "sslCertificateUrls",
     "matchingUrls",
-    "autoSslCertificateUrls",
 ];
 
 /// Seed L12335–12340: urls are "required for type letsencrypt" (and the xolphin example sends
