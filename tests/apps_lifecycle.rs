@@ -317,6 +317,54 @@ fn apps_lifecycle_terraform_1_0() {
     }
 }
 
+/// Every data source of the family, over the objects of `config`.
+const LOOKUPS: &str = r#"
+data "level27_plan" "by_name" {
+  name       = level27_plan.shop.name
+  depends_on = [level27_plan.shop]
+}
+data "level27_plan" "by_id" {
+  id = level27_plan.shop.id
+}
+data "level27_app" "shop" {
+  name = level27_app.shop.name
+}
+data "level27_app_component" "web" {
+  app_id = level27_app.shop.id
+  name   = level27_app_component.web.name
+}
+data "level27_ssl_certificate" "www" {
+  app_id = level27_app.shop.id
+  id     = level27_ssl_certificate.www.id
+}
+data "level27_app_component_url" "www" {
+  app_id       = level27_app.shop.id
+  component_id = level27_app_component.web.id
+  content      = level27_app_component_url.www.content
+}
+data "level27_plan_packages" "run" {
+  type = "run"
+}
+data "level27_system_groups" "all" {}
+data "level27_shared_systems" "all" {}
+data "level27_app_component_types" "all" {}
+data "level27_app_component_types" "db" {
+  category = "Databases"
+}
+
+output "plan_by_name" { value = [data.level27_plan.by_name.id, data.level27_plan.by_name.base_package] }
+output "plan_by_id" { value = data.level27_plan.by_id.name }
+output "app" { value = [data.level27_app.shop.id, data.level27_app.shop.base_package] }
+output "web" { value = [data.level27_app_component.web.id, data.level27_app_component.web.systemgroup_id, data.level27_app_component.web.version] }
+output "cert" { value = [data.level27_ssl_certificate.www.id, data.level27_ssl_certificate.www.ssl_status] }
+output "url" { value = [data.level27_app_component_url.www.id, data.level27_app_component_url.www.handle_dns, data.level27_app_component_url.www.caching] }
+output "packages" { value = data.level27_plan_packages.run.packages[*].name }
+output "groups" { value = [for g in data.level27_system_groups.all.groups : [g.id, g.name, g.system_ids]] }
+output "systems" { value = data.level27_shared_systems.all.systems[*].id }
+output "php_params" { value = data.level27_app_component_types.all.types["php"].parameters[*].name }
+output "db_types" { value = sort(keys(data.level27_app_component_types.db.types)) }
+"#;
+
 /// A poll for an asynchronous delete made through the API (no timing is asserted).
 fn wait_gone(sb: &Sandbox, path: &str) {
     for _ in 0..100 {
@@ -335,6 +383,7 @@ fn apps_import_drift_and_bad_input() {
     let sb = Sandbox::start_with("sandbox", &["--async-ms", "1000"]);
     let tf = Tf::with("apps-drift", Terraform::default_bin(), Some(&sb));
     tf.write_main(&config(&FIRST, "Secret-1"));
+    tf.write("lookups.tf", LOOKUPS);
     tf.apply().assert_contains("7 added");
     let org = tf.id_of("level27_organisation.acme");
     let plan = tf.id_of("level27_plan.shop");
@@ -342,6 +391,29 @@ fn apps_import_drift_and_bad_input() {
     let web = tf.id_of("level27_app_component.web");
     let cert = tf.id_of("level27_ssl_certificate.www");
     let url = tf.id_of("level27_app_component_url.www");
+
+    // Data sources: by name and by id, the catalogues and the placement lookups.
+    let o = tf.outputs();
+    assert_eq!(o["plan_by_name"], json!([plan.to_string(), "drupal_run"]), "{o}");
+    assert_eq!(o["plan_by_id"], "shop-hosting", "{o}");
+    assert_eq!(o["app"], json!([app.to_string(), "drupal_run"]), "{o}");
+    assert_eq!(o["web"], json!([web.to_string(), "3", "8.2"]), "{o}");
+    assert_eq!(o["cert"], json!([cert.to_string(), "ok"]), "{o}");
+    assert_eq!(o["url"], json!([url.to_string(), true, true]), "{o}");
+    assert_eq!(o["packages"], json!(["drupal_run"]), "{o}");
+    assert_eq!(
+        o["groups"],
+        json!([["3", "Shared hosting", ["33", "34"]], ["4", "Shared legacy", ["35"]]]),
+        "{o}"
+    );
+    assert_eq!(o["systems"], json!(["33", "34", "35"]), "{o}");
+    assert_eq!(
+        o["php_params"],
+        json!(["pass", "path", "sshkeys", "version", "extraconfig"]),
+        "{o}"
+    );
+    assert_eq!(o["db_types"], json!(["mongodb", "mssql", "mysql", "postgresql"]), "{o}");
+    tf.assert_plan_empty("with data sources");
 
     // Drift: edits in the panel and a deleted certificate, all seen by one plan.
     sb.put_ok(

@@ -544,12 +544,16 @@ fn present_component(record: &Record, out: &mut Map<String, Value>) {
         out.insert("appcomponentparameters".into(), Value::Object(params));
     }
     if out.contains_key("category") {
-        let category = match kind {
-            "mysql" | "postgresql" | "mssql" | "mongodb" => "Databases",
-            "php" | "asp" | "nodejs" | "python" | "ruby" | "java" | "dotnet" => "Web-apps",
-            _ => "Extensions",
-        };
-        out.insert("category".into(), json!(category));
+        out.insert("category".into(), json!(category_of(kind)));
+    }
+}
+
+/// A type's category (seed L16960: `Web-apps`, `Databases`, `Extensions`).
+fn category_of(kind: &str) -> &'static str {
+    match kind {
+        "mysql" | "postgresql" | "mssql" | "mongodb" => "Databases",
+        "php" | "asp" | "nodejs" | "python" | "ruby" | "java" | "dotnet" => "Web-apps",
+        _ => "Extensions",
     }
 }
 
@@ -897,10 +901,15 @@ async fn base_packages() -> Json<Value> {
     Json(json!({ "customPackages": items }))
 }
 
-/// Seed L16934: a map keyed by type name, each with its `servicetype` and parameters.
-async fn component_types() -> Json<Value> {
+/// Seed L16934: a map keyed by type name, each with its `servicetype` and parameters; `category`
+/// keeps the types of one category.
+async fn component_types(Query(params): Params) -> Json<Value> {
     let mut types = Map::new();
+    let wanted = params.get("category").filter(|c| !c.is_empty());
     for kind in COMPONENT_TYPES {
+        if wanted.is_some_and(|c| c.as_str() != category_of(kind)) {
+            continue;
+        }
         let params: Vec<Value> = params_of(kind)
             .iter()
             .map(|(name, ty, required, default, values)| {
@@ -916,7 +925,7 @@ async fn component_types() -> Json<Value> {
         types.insert(
             (*kind).to_string(),
             json!({"servicetype": {"name": kind, "displayName": kind, "description": kind, "adminOnly": false,
-                   "category": "Extensions", "cookbook": kind, "parameters": params}}),
+                   "category": category_of(kind), "cookbook": kind, "parameters": params}}),
         );
     }
     Json(json!({ "appcomponenttypes": types }))
