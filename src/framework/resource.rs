@@ -9,7 +9,7 @@ use super::ctx::{cancellable, Ctx};
 use super::desired_state::DesiredState;
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
-use super::mapping::attribute_from_api;
+use super::mapping::{attribute_from_api, lookup};
 use super::mapping::{needs_request, request_body, sendable, state_from_api};
 use super::membership::Membership;
 use super::paths::{render_path, unwrap_envelope};
@@ -319,6 +319,35 @@ impl Resource {
                 None => prior,
             };
             state.insert(a.name.to_string(), v);
+        }
+        for a in &self.block().attributes {
+            let Some(inf) = a.api.infer_from else { continue };
+            if !state.get(a.name).is_none_or(Value::is_null) {
+                continue;
+            }
+            let path = self.path(inf.source.path, &state)?;
+            let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, inf.source.plural))
+                .await?
+                .map_err(|e| translate(&e, &self.action("read"), Some(self.block())))?;
+            let text = |j: &Json| match j {
+                Json::String(s) => Some(s.clone()),
+                Json::Number(n) => Some(n.to_string()),
+                _ => None,
+            };
+            let candidates: Vec<&Json> = items
+                .iter()
+                .filter(|item| {
+                    inf.matching.iter().all(|(field, attr)| {
+                        let want = state.get(*attr).and_then(Value::as_str);
+                        want.is_some() && text(lookup(item, field)).as_deref() == want
+                    })
+                })
+                .collect();
+            if let [only] = candidates[..] {
+                if let Some(v) = text(lookup(only, inf.path)) {
+                    state.insert(a.name.to_string(), Value::string(&v));
+                }
+            }
         }
         if let Some(m) = &self.spec.membership {
             let teams = m.read(ctx, obj, &state).await?;

@@ -18,6 +18,14 @@ pub static PLANS: ListSource = ListSource {
     by: "plan_id",
 };
 
+/// The plans, where an imported app's plan is looked for (matched on its organisation).
+pub static PLANS_OF_ORGANISATION: ListSource = ListSource {
+    path: "/custompackages",
+    plural: "customPackages",
+    key: "id",
+    by: "id",
+};
+
 pub fn spec() -> ResourceSpec {
     ResourceSpec {
         type_name: "level27_app",
@@ -45,8 +53,9 @@ pub fn spec() -> ResourceSpec {
             Attribute::id("plan_id")
                 .required()
                 .send_as("customPackage")
+                .infer_from(&PLANS_OF_ORGANISATION, &[("organisation.id", "organisation_id"), ("customPackageName", "base_package")], "id")
                 .requires_replace()
-                .describe("The plan (`level27_plan`) the app is created in. The API never shows it, so it cannot show drift. Changing it replaces the app.")
+                .describe("The plan (`level27_plan`) the app is created in. The API never shows it, so it cannot show drift; an import takes the organisation's only plan of the app's base package, or else the configured one. Changing it replaces the app.")
                 .describe_data("The plan the app was created in, when known."),
             Attribute::string("base_package")
                 .computed()
