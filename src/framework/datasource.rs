@@ -256,6 +256,7 @@ impl Lookup {
                 state.insert(a.name.to_string(), attribute_from_api(a, item, &Value::Null));
             }
         }
+        super::resource::infer(ctx, block, &mut state, &action).await?;
         Ok(state)
     }
 }

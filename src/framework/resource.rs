@@ -16,7 +16,7 @@ use super::paths::{render_path, unwrap_envelope};
 use super::plan::{keep_write_only, plan, Plan};
 use super::plan_checks::RangeCheck;
 use super::provider_defaults::apply_provider_defaults;
-use super::schema::{ApiField, Attribute, Block, Schema};
+use super::schema::{ApiField, Attribute, Block, ListSource, Schema};
 use super::shared_reads::SharedReads;
 use super::timeouts::{self, Operation};
 use super::value::{Object, Type, Value};
@@ -320,35 +320,7 @@ impl Resource {
             };
             state.insert(a.name.to_string(), v);
         }
-        for a in &self.block().attributes {
-            let Some(inf) = a.api.infer_from else { continue };
-            if !state.get(a.name).is_none_or(Value::is_null) {
-                continue;
-            }
-            let path = self.path(inf.source.path, &state)?;
-            let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, inf.source.plural))
-                .await?
-                .map_err(|e| translate(&e, &self.action("read"), Some(self.block())))?;
-            let text = |j: &Json| match j {
-                Json::String(s) => Some(s.clone()),
-                Json::Number(n) => Some(n.to_string()),
-                _ => None,
-            };
-            let candidates: Vec<&Json> = items
-                .iter()
-                .filter(|item| {
-                    inf.matching.iter().all(|(field, attr)| {
-                        let want = state.get(*attr).and_then(Value::as_str);
-                        want.is_some() && text(lookup(item, field)).as_deref() == want
-                    })
-                })
-                .collect();
-            if let [only] = candidates[..] {
-                if let Some(v) = text(lookup(only, inf.path)) {
-                    state.insert(a.name.to_string(), Value::string(&v));
-                }
-            }
-        }
+        infer(ctx, self.block(), &mut state, &self.action("read")).await?;
         if let Some(m) = &self.spec.membership {
             let teams = m.read(ctx, obj, &state).await?;
             state.insert(m.attribute.to_string(), teams);
@@ -484,6 +456,51 @@ impl Resource {
             .into()
         })
     }
+}
+
+/// Fills the attributes declared with `infer_from` that the state lacks (see
+/// [`Attribute::infer_from`]). Inferences from the same list are alternatives (a component's
+/// system or system group): once one of them is known, none is looked up, so a refresh costs no
+/// list read.
+pub(crate) async fn infer(ctx: &Ctx<'_>, block: &Block, state: &mut Object, action: &str) -> Result<(), Diagnostics> {
+    let known = |state: &Object, source: &ListSource| {
+        block.attributes.iter().any(|b| {
+            b.api.infer_from.is_some_and(|i| std::ptr::eq(i.source, source))
+                && !state.get(b.name).is_none_or(Value::is_null)
+        })
+    };
+    for a in &block.attributes {
+        let Some(inf) = a.api.infer_from else { continue };
+        if known(state, inf.source) {
+            continue;
+        }
+        let Ok(path) = render_path(inf.source.path, state) else {
+            continue;
+        };
+        let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, inf.source.plural))
+            .await?
+            .map_err(|e| translate(&e, action, Some(block)))?;
+        let text = |j: &Json| match j {
+            Json::String(s) => Some(s.clone()),
+            Json::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let candidates: Vec<&Json> = items
+            .iter()
+            .filter(|item| {
+                inf.matching.iter().all(|(field, attr)| {
+                    let want = state.get(*attr).and_then(Value::as_str);
+                    want.is_some() && text(lookup(item, field)).as_deref() == want
+                })
+            })
+            .collect();
+        if let [only] = candidates[..] {
+            if let Some(v) = text(lookup(only, inf.path)) {
+                state.insert(a.name.to_string(), Value::string(&v));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn attr<'a>(o: &'a Object, name: &str) -> &'a Value {

@@ -3,8 +3,9 @@
 //! Seed: components are asynchronous (`to_create`/`updating` → `ok`). The type's parameters are
 //! top-level body keys (`"version": "8.2"`) answered under `appcomponentparameters`, passwords
 //! as `"******"` (so the password is write-only). `system`/`systemgroup` are never in the
-//! component's answer: they are read from `availableparentcomponents/type/{type}` (L8254), and
-//! being non-editable, changing them replaces. PATCH (L8497) requires `name` and the
+//! component's answer: they are read from `availableparentcomponents/type/{type}` (L8254) when
+//! the state lacks them (after an import); being non-editable, they never change in place, so a
+//! refresh does not read them again (one GET). PATCH (L8497) requires `name` and the
 //! non-editable `appcomponenttype` like PUT, so both go with every PATCH.
 
 use crate::framework::config_check::ConfigRule;
@@ -79,14 +80,14 @@ pub fn spec() -> ResourceSpec {
             Attribute::id("system_id")
                 .optional()
                 .send_as("system")
-                .read_via(&PLACEMENT, "system")
+                .infer_from(&PLACEMENT, &[("id", "id")], "system.id")
                 .requires_replace()
                 .describe("The shared system the component runs on; exactly one of `system_id` and `systemgroup_id`. Changing it replaces the component.")
                 .describe_data("The shared system the component runs on, if placed on one."),
             Attribute::id("systemgroup_id")
                 .optional()
                 .send_as("systemgroup")
-                .read_via(&PLACEMENT, "systemgroup")
+                .infer_from(&PLACEMENT, &[("id", "id")], "systemgroup.id")
                 .requires_replace()
                 .describe("The shared system group the component runs on (`level27_system_groups`); exactly one of `system_id` and `systemgroup_id`. Changing it replaces the component.")
                 .describe_data("The shared system group the component runs on, if placed on one."),

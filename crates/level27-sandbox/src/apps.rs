@@ -853,16 +853,18 @@ fn present_certificate(record: &Record, out: &mut Map<String, Value>) {
         .filter(|d| !d.is_empty())
         .enumerate()
         .map(|(i, d)| {
+            // Wildcards can only be validated through DNS.
+            let (how, error) = match d.strip_prefix("*.") {
+                Some(base) => ("dns", format!("The DNS challenge for {d} could not be validated: no TXT record _acme-challenge.{base}")),
+                None => ("http", format!("The HTTP challenge for {d} could not be validated: http://{d}/.well-known/acme-challenge/ answered 404")),
+            };
             let (url_status, error) = match ssl_status {
-                "validation_failed" => (
-                    "validation_failed",
-                    json!(format!("The HTTP challenge for {d} could not be validated: http://{d}/.well-known/acme-challenge/ answered 404")),
-                ),
+                "validation_failed" => ("validation_failed", json!(error)),
                 "ok" => ("validation_succeeded", Value::Null),
                 _ => ("validating", Value::Null),
             };
             json!({"id": id * 100 + i as u64, "content": d, "sslStatus": url_status, "errorMsg": error,
-                   "validationType": "http"})
+                   "validationType": how})
         })
         .collect();
     out.insert("sslCertificateUrls".into(), json!(urls));
