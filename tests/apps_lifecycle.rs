@@ -45,16 +45,23 @@ resource "level27_organisation" "acme" {{
   tax_number = "BE0000000011"
 }}
 
+resource "level27_team" "ops" {{
+  organisation_id = level27_organisation.acme.id
+  name            = "ops"
+}}
+
 resource "level27_plan" "shop" {{
   organisation_id = level27_organisation.acme.id
   name            = "{plan_name}"
   base_package    = "drupal_run"
+  team_ids        = [level27_team.ops.id]
 }}
 
 resource "level27_app" "shop" {{
   organisation_id = level27_organisation.acme.id
   name            = "{app_name}"
   plan_id         = level27_plan.shop.id
+  team_ids        = [level27_team.ops.id]
 }}
 
 resource "level27_app_component" "web" {{
@@ -124,7 +131,7 @@ fn scenario(test: &str, terraform: Terraform) {
 
     // Create everything in one apply; the component and certificate waits are real.
     tf.write_main(&config(&FIRST, secret));
-    tf.apply().assert_contains("7 added, 0 changed, 0 destroyed");
+    tf.apply().assert_contains("8 added, 0 changed, 0 destroyed");
     let org = tf.id_of("level27_organisation.acme");
     let plan = tf.id_of("level27_plan.shop");
     let app = tf.id_of("level27_app.shop");
@@ -141,6 +148,18 @@ fn scenario(test: &str, terraform: Terraform) {
     assert_eq!(p["customPackageName"], "drupal_run");
     assert_eq!(p["organisation"]["id"], org);
     assert_eq!(tf.attrs("level27_plan.shop")["type"], "run");
+
+    // Team membership: sent with the create (`autoTeams`), read from the organisations endpoint.
+    let team = tf.id_of("level27_team.ops");
+    for path in [
+        format!("/v1/apps/{app}/organisations"),
+        format!("/v1/custompackages/{plan}/organisations"),
+    ] {
+        let orgs = sb.get_ok(&path);
+        assert_eq!(orgs["organisations"][0]["teams"][0]["id"], team, "{path}: {orgs}");
+    }
+    assert_eq!(tf.attrs("level27_app.shop")["team_ids"], json!([team.to_string()]));
+    assert_eq!(tf.attrs("level27_plan.shop")["team_ids"], json!([team.to_string()]));
 
     // The app was created with the plan's id and base package, which its answer never shows.
     let posted = sb.bodies_of("POST /v1/apps");
@@ -299,7 +318,7 @@ fn scenario(test: &str, terraform: Terraform) {
     tf.assert_plan_empty("after replacements");
 
     // Destroy: the app's delete is waited for until the API answers 404.
-    tf.destroy().assert_contains("7 destroyed");
+    tf.destroy().assert_contains("8 destroyed");
     assert_eq!(sb.get_status(&format!("/v1/apps/{app}")), 404);
     assert!(plan_in_api(&sb, plan).is_none(), "the plan is gone");
     let _ = test;
@@ -384,7 +403,7 @@ fn apps_import_drift_and_bad_input() {
     let tf = Tf::with("apps-drift", Terraform::default_bin(), Some(&sb));
     tf.write_main(&config(&FIRST, "Secret-1"));
     tf.write("lookups.tf", LOOKUPS);
-    tf.apply().assert_contains("7 added");
+    tf.apply().assert_contains("8 added");
     let org = tf.id_of("level27_organisation.acme");
     let plan = tf.id_of("level27_plan.shop");
     let app = tf.id_of("level27_app.shop");
@@ -432,6 +451,8 @@ fn apps_import_drift_and_bad_input() {
         &format!("/v1/apps/{app}/components/{web}/urls/{url}"),
         json!({"content": "www.shop.example", "sslForce": true, "sslCertificate": cert, "handleDns": false, "caching": false}),
     );
+    let team = tf.id_of("level27_team.ops");
+    sb.delete_ok(&format!("/v1/organisations/{org}/teams/{team}/apps/{app}"));
     sb.delete_ok(&format!("/v1/apps/{app}/sslcertificates/{cert}"));
     wait_gone(&sb, &format!("/v1/apps/{app}/sslcertificates/{cert}"));
     let out = tf.assert_plan_changes("after edits in the panel");
@@ -442,6 +463,7 @@ fn apps_import_drift_and_bad_input() {
         "handle_dns         = false -> true",
         "caching            = false -> true",
         "level27_ssl_certificate.www will be created",
+        &format!("+ \"{team}\""),
         "1 to add, 4 to change, 0 to destroy",
     ] {
         out.assert_contains(needle);
@@ -611,5 +633,5 @@ resource "level27_app_component_url" "u" {{
     }
     assert!(sb.write_requests().is_empty(), "{:?}", sb.write_requests());
 
-    tf.destroy().assert_contains("7 destroyed");
+    tf.destroy().assert_contains("8 destroyed");
 }

@@ -6,6 +6,7 @@
 //! `customPackageName`, filled before the create from the plan's list item. The delete is
 //! undocumented (L7165): the app is asynchronous and a delete waits until the GET answers 404.
 
+use crate::framework::membership::{Membership, TeamsFrom};
 use crate::framework::validate::{max_length, not_blank};
 use crate::framework::wait::StatusRule;
 use crate::framework::{Attribute, Endpoint, ListSource, ResourceSpec, UpdateVerb};
@@ -67,6 +68,10 @@ pub fn spec() -> ResourceSpec {
                 .computed()
                 .read_from("type")
                 .describe("The base package's type (`fly`, `run`, `walk`, `server`)."),
+            Attribute::id_set("team_ids")
+                .optional_computed()
+                .describe("The teams of the organisation that see the app; left out, the app's teams are not managed.")
+                .describe_data("The teams of the organisation that see the app."),
         ],
         endpoint: Endpoint {
             collection: "/apps",
@@ -78,6 +83,19 @@ pub fn spec() -> ResourceSpec {
         import_id: &["id"],
         natural_key: &["name", "organisation_id"],
         status: Some(StatusRule::default()),
+        // Seed: neither the app's answer nor its list shows teams; `/apps/{id}/organisations` (each
+        // organisation with the teams it sees the object through) does.
+        membership: Some(Membership {
+            attribute: "team_ids",
+            entity: "apps",
+            organisation: "organisation_id",
+            create_field: Some("autoTeams"),
+            read: TeamsFrom::Endpoint {
+                path: "/apps/{id}/organisations",
+                plural: "organisations",
+                teams: "teams",
+            },
+        }),
         ..ResourceSpec::default()
     }
 }

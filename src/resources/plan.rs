@@ -6,6 +6,7 @@
 //! (`object_in_list_only`). PUT is a full replacement with name, customPackageName and
 //! organisation required (L68742), which the engine's PUT (all current values) satisfies.
 
+use crate::framework::membership::{Membership, TeamsFrom};
 use crate::framework::validate::{max_length, not_blank, one_of};
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
 
@@ -43,6 +44,10 @@ pub fn spec() -> ResourceSpec {
                 .computed()
                 .read_from("type")
                 .describe("The base package's type (`fly`, `run`, `walk`, `server`)."),
+            Attribute::id_set("team_ids")
+                .optional_computed()
+                .describe("The teams of the organisation that see the plan; left out, the plan's teams are not managed.")
+                .describe_data("The teams of the organisation that see the plan."),
         ],
         endpoint: Endpoint {
             collection: "/custompackages",
@@ -54,6 +59,19 @@ pub fn spec() -> ResourceSpec {
         import_id: &["id"],
         natural_key: &["name", "organisation_id"],
         object_in_list_only: true,
+        // Seed: neither the plan's answer nor its list shows teams; `/custompackages/{id}/organisations` (each
+        // organisation with the teams it sees the object through) does.
+        membership: Some(Membership {
+            attribute: "team_ids",
+            entity: "custompackages",
+            organisation: "organisation_id",
+            create_field: Some("autoTeams"),
+            read: TeamsFrom::Endpoint {
+                path: "/custompackages/{id}/organisations",
+                plural: "organisations",
+                teams: "teams",
+            },
+        }),
         ..ResourceSpec::default()
     }
 }

@@ -126,7 +126,7 @@ const SYSTEMS: &[System] = &[
 const GROUPS: &[(u64, &str, &[u64])] = &[(3, "Shared hosting", &[33, 34]), (4, "Shared legacy", &[35])];
 
 pub(crate) static CUSTOM_PACKAGE: Entity = Entity {
-    kind: "customPackage",
+    kind: "custompackage",
     plural: "customPackages",
     label: "Custompackage",
     first_id: 12000,
@@ -227,7 +227,7 @@ pub(crate) static APP: Entity = Entity {
         Field::new("autoUpgrades", Type::Csv),
         Field::new("externalInfo", Type::Text),
         Field::new("period", Type::Int { min: 1 }),
-        Field::new("customPackage", Type::Ref("customPackage")),
+        Field::new("customPackage", Type::Ref("custompackage")),
         Field::new("customPackageName", Type::Enum(BASE_PACKAGE_NAMES)),
     ],
     computed: &[
@@ -882,6 +882,11 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/v1/sharedsystemgroups", get(shared_groups))
         .route("/v1/sharedsystems", get(shared_systems))
         .route("/v1/apps/{appId}/urls", get(urls_of_app))
+        .route("/v1/apps/{appId}/organisations", get(organisations_of_app))
+        .route(
+            "/v1/custompackages/{custompackageId}/organisations",
+            get(organisations_of_package),
+        )
         .route(
             "/v1/apps/{appId}/components/availableparentcomponents/type/{type}",
             get(parent_components),
@@ -1048,4 +1053,35 @@ async fn parent_components(
     })?;
     let total = items.len();
     Ok(Json(json!({"total": total, "components": query.apply(items)})))
+}
+
+/// Seed L7340 (apps) and L69438 (custom packages): the organisations that see the object, each
+/// with the teams through which it does; the sandbox answers the owner with the linked teams.
+fn organisations_of(app: &Shared, e: &'static Entity, id: &str) -> Result<Json<Value>, ApiError> {
+    let ctx = Ctx::of(app);
+    let items = app.store.read(|data| {
+        let id = id
+            .parse::<u64>()
+            .ok()
+            .filter(|id| ctx.exists(data, e, *id))
+            .ok_or_else(|| e.not_found())?;
+        let record = data.get(e, id).ok_or_else(|| e.not_found())?;
+        let org = record.get("organisation").and_then(Value::as_u64);
+        let org_name = org
+            .and_then(|o| ctx.entity_named("organisation").and_then(|oe| data.get(oe, o)))
+            .and_then(|o| o.get("name").cloned());
+        let teams = crate::team_links::render_teams(&ctx, data, record);
+        Ok(vec![
+            json!({"id": org, "name": org_name, "users": [], "type": "owner", "teams": teams}),
+        ])
+    })?;
+    Ok(Json(json!({ "organisations": items })))
+}
+
+async fn organisations_of_app(State(app): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    organisations_of(&app, &APP, &id)
+}
+
+async fn organisations_of_package(State(app): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    organisations_of(&app, &CUSTOM_PACKAGE, &id)
 }

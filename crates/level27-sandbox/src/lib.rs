@@ -26,6 +26,7 @@ mod gate;
 mod list;
 mod organisations;
 mod store;
+mod team_links;
 mod teams;
 
 use std::future::Future;
@@ -231,6 +232,7 @@ pub(crate) fn router_for(config: Config, entities: &'static [&'static Entity]) -
         .iter()
         .fold(Router::new(), |api, entity| api.merge(core::routes(entity)))
         .merge(apps::routes())
+        .merge(team_links::routes())
         .method_not_allowed_fallback(gate::method_not_allowed)
         .fallback(gate::no_route)
         .layer(axum::middleware::from_fn_with_state(app.clone(), gate::api));
