@@ -199,6 +199,10 @@ fn scenario(test: &str, terraform: Terraform) {
             !tf.state_text().contains(secret),
             "a write-only password reached the state"
         );
+    } else {
+        // Older Terraform has no write-only attributes: a sensitive one, kept in state.
+        assert_eq!(wa["password_wo"], secret, "{wa}");
+        tf.plan().assert_not_contains(secret);
     }
 
     // Certificate issued (both statuses ok), url linked to it with handle_dns read from the
@@ -400,10 +404,34 @@ fn wait_gone(sb: &Sandbox, path: &str) {
 #[test]
 fn apps_import_drift_and_bad_input() {
     let sb = Sandbox::start_with("sandbox", &["--async-ms", "1000"]);
-    let tf = Tf::with("apps-drift", Terraform::default_bin(), Some(&sb));
+    let mut tf = Tf::with("apps-drift", Terraform::default_bin(), Some(&sb));
     tf.write_main(&config(&FIRST, "Secret-1"));
     tf.write("lookups.tf", LOOKUPS);
+    // The write-only password reaches the API, never Terraform's trace log nor the state.
+    let log = tf.scratch("trace.log");
+    tf.set_env("TF_LOG", Some("trace"))
+        .set_env("TF_LOG_PATH", Some(log.to_str().unwrap()));
     tf.apply().assert_contains("8 added");
+    tf.set_env("TF_LOG", None).set_env("TF_LOG_PATH", None);
+    let trace = std::fs::read_to_string(&log).expect("TF_LOG_PATH file written");
+    assert!(
+        trace.contains("level27_app_component"),
+        "the trace log covers the apply"
+    );
+    assert!(
+        !trace.contains("Secret-1"),
+        "the write-only password is in the TF_LOG=trace log"
+    );
+    assert!(
+        !tf.state_text().contains("Secret-1"),
+        "the write-only password is in the state"
+    );
+    assert!(
+        sb.bodies_of("POST /v1/apps/{appId}/components")
+            .iter()
+            .any(|b| b["pass"] == "Secret-1"),
+        "the password was sent"
+    );
     let org = tf.id_of("level27_organisation.acme");
     let plan = tf.id_of("level27_plan.shop");
     let app = tf.id_of("level27_app.shop");
