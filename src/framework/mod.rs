@@ -14,6 +14,8 @@ mod import;
 #[cfg(test)]
 mod lifecycle_tests;
 pub mod list_datasource;
+#[cfg(test)]
+mod list_objects_tests;
 pub mod mapping;
 pub mod membership;
 pub mod moves;
