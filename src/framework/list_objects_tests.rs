@@ -122,7 +122,11 @@ fn api(world: Arc<Mutex<World>>) -> impl Fn(&Seen) -> (u16, Json) + Send + Sync 
                 w.boxes.push(b.clone());
                 (201, json!({ "box": b }))
             }
-            ("GET", ["boxes", id]) => match w.boxes.iter().find(|b| b["id"].to_string() == *id) {
+            ("GET", ["boxes", id]) => match w
+                .boxes
+                .iter()
+                .find(|b| b["id"].as_u64().is_some_and(|n| id.parse() == Ok(n)))
+            {
                 Some(b) => (200, json!({ "box": b })),
                 None => (404, json!({"code": 404, "message": "Box is not found"})),
             },
