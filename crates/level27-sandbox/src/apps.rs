@@ -1085,3 +1085,125 @@ async fn organisations_of_app(State(app): State<Shared>, Path(id): Path<String>)
 async fn organisations_of_package(State(app): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     organisations_of(&app, &CUSTOM_PACKAGE, &id)
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use serde_json::{json, Value};
+    use tower::ServiceExt;
+
+    async fn call(router: &axum::Router, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("Authorization", "sandbox")
+            .body(body)
+            .expect("request");
+        let response = router.clone().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// An organisation, a drupal_run package and an app in it: (org, package, app).
+    async fn app(router: &axum::Router) -> (u64, u64, u64) {
+        let (_, org) = call(
+            router,
+            "POST",
+            "/v1/organisations",
+            Some(json!({"name": "o", "taxNumber": "BE1"})),
+        )
+        .await;
+        let org = org["organisation"]["id"].as_u64().expect("org id");
+        let body = json!({"name": "p", "customPackageName": "drupal_run", "organisation": org});
+        let (status, created) = call(router, "POST", "/v1/custompackages", Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED);
+        // Seed: the answer is the limits, bare: no envelope, no id.
+        assert!(
+            created.get("limits").is_some() && created.get("id").is_none(),
+            "{created}"
+        );
+        let (_, list) = call(router, "GET", "/v1/custompackages", None).await;
+        let package = list["customPackages"][0]["id"].as_u64().expect("listed");
+        assert_eq!(list["customPackages"][0]["type"], "run");
+        let body =
+            json!({"name": "shop", "organisation": org, "customPackage": package, "customPackageName": "drupal_run"});
+        let (status, created) = call(router, "POST", "/v1/apps", Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        assert_eq!(
+            created["app"]["customPackage"],
+            Value::Null,
+            "the package id is never answered"
+        );
+        (org, package, created["app"]["id"].as_u64().expect("app id"))
+    }
+
+    #[tokio::test]
+    async fn apps_need_their_packages_own_base_package() {
+        let router = crate::router(crate::Config::default()).expect("router");
+        let (org, package, _) = app(&router).await;
+        let body =
+            json!({"name": "x", "organisation": org, "customPackage": package, "customPackageName": "drupal_fly"});
+        let (status, reply) = call(&router, "POST", "/v1/apps", Some(body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            reply["app"]["errors"]["children"]["customPackageName"]["errors"],
+            json!([crate::error::INVALID])
+        );
+    }
+
+    #[tokio::test]
+    async fn component_parameters_are_checked_per_type_and_answered_masked() {
+        let router = crate::router(crate::Config::default()).expect("router");
+        let (_, _, app) = app(&router).await;
+        let path = format!("/v1/apps/{app}/components");
+        // php 7.4 is not installed on group 3; jailed is sftp's; no placement at all.
+        let bad = json!({"name": "w", "appcomponenttype": "php", "systemgroup": 3, "version": "7.4", "jailed": true});
+        let (status, reply) = call(&router, "POST", &path, Some(bad)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let children = &reply["component"]["errors"]["children"];
+        assert_eq!(
+            children["version"]["errors"],
+            json!([crate::error::INVALID_CHOICE]),
+            "{reply}"
+        );
+        assert_eq!(children["jailed"]["errors"], json!([crate::error::INVALID]), "{reply}");
+        let (_, reply) = call(
+            &router,
+            "POST",
+            &path,
+            Some(json!({"name": "d", "appcomponenttype": "mysql"})),
+        )
+        .await;
+        assert_eq!(
+            reply["component"]["errors"]["children"]["systemgroup"]["errors"],
+            json!([crate::error::BLANK])
+        );
+
+        let good =
+            json!({"name": "w", "appcomponenttype": "php", "systemgroup": 3, "version": "8.2", "pass": "s3cret"});
+        let (status, created) = call(&router, "POST", &path, Some(good)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let params = &created["component"]["appcomponentparameters"];
+        assert_eq!(
+            (params["version"].as_str(), params["pass"].as_str()),
+            (Some("8.2"), Some("******"))
+        );
+        assert_eq!(params["path"], "/public_html");
+        let id = created["component"]["id"].as_u64().expect("id");
+        // Placement is only in the available-parents list.
+        let (_, placed) = call(
+            &router,
+            "GET",
+            &format!("{path}/availableparentcomponents/type/php"),
+            None,
+        )
+        .await;
+        assert_eq!(placed["components"][0]["id"], id);
+        assert_eq!(placed["components"][0]["systemgroup"], json!({"id": 3}));
+    }
+}

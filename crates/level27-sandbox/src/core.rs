@@ -1123,6 +1123,8 @@ mod tests {
         sortable: &["id"],
         lifecycle: None,
         validate: None,
+        present: None,
+        bare: false,
     };
     static WITH_TEAMS: &[&Entity] = &[&crate::organisations::ORGANISATION, &crate::teams::TEAM, &MACHINE];
 
