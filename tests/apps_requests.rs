@@ -162,3 +162,56 @@ fn failed_provisioning_names_the_object_and_quotes_the_api() {
     tf.destroy();
     assert!(sb.organisations().is_empty());
 }
+
+#[test]
+fn a_component_create_wait_honours_its_timeout() {
+    // Provisioning takes a minute; the configuration allows two seconds.
+    let sb = Sandbox::start_with("sandbox", &["--async-ms", "60000"]);
+    let org = sb.create_organisation("Apps timeout", "BE0000000031");
+    sb.post_ok(
+        "/v1/custompackages",
+        json!({"name": "p", "customPackageName": "drupal_run", "organisation": org}),
+    );
+    let plan = sb.list_all("/v1/custompackages", "customPackages")[0]["id"].clone();
+    let app = sb.post_ok(
+        "/v1/apps",
+        json!({"name": "shop", "organisation": org, "customPackage": plan, "customPackageName": "drupal_run"}),
+    )["app"]["id"]
+        .clone();
+    let tf = Tf::new("apps-timeout", &sb);
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_app_component" "web" {{
+  app_id         = "{app}"
+  name           = "web"
+  type           = "php"
+  systemgroup_id = "3"
+  version        = "8.2"
+  timeouts {{
+    create = "2s"
+  }}
+}}
+"#,
+        header = header()
+    ));
+    let out = tf.run(&["apply", "-auto-approve", "-no-color"]).assert_failed();
+    let blocks: Vec<String> = out
+        .error_blocks()
+        .iter()
+        .map(|b| b.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert!(
+        blocks.iter().any(|b| b.contains("with level27_app_component.web")
+            && b.contains("Timed out waiting")
+            && b.contains("after 2s")
+            && b.contains("timeouts.create")),
+        "{}",
+        blocks.join("\n---\n")
+    );
+    // The component exists in the API: Terraform keeps it, tainted.
+    let state = tf.state_text();
+    assert!(
+        state.contains("level27_app_component") && state.contains("\"status\": \"tainted\""),
+        "{state}"
+    );
+}
