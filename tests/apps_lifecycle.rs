@@ -22,6 +22,7 @@ struct Step {
     caching: bool,
     handle_dns: bool,
     ssl_force: bool,
+    memory: &'static str,
 }
 
 const FIRST: Step = Step {
@@ -35,6 +36,7 @@ const FIRST: Step = Step {
     caching: true,
     handle_dns: true,
     ssl_force: true,
+    memory: "128",
 };
 
 fn config(s: &Step, password: &str) -> String {
@@ -85,6 +87,14 @@ resource "level27_app_component" "db" {{
   systemgroup_id = "{db_group}"
 }}
 
+resource "level27_app_component" "cache" {{
+  app_id         = level27_app.shop.id
+  name           = "cache"
+  type           = "redis"
+  systemgroup_id = "3"
+  parameters     = {{ memory = "{memory}" }}
+}}
+
 resource "level27_ssl_certificate" "www" {{
   app_id        = level27_app.shop.id
   name          = "{cert_name}"
@@ -114,6 +124,7 @@ resource "level27_app_component_url" "www" {{
         caching = s.caching,
         handle_dns = s.handle_dns,
         ssl_force = s.ssl_force,
+        memory = s.memory,
     )
 }
 
@@ -131,7 +142,7 @@ fn scenario(test: &str, terraform: Terraform) {
 
     // Create everything in one apply; the component and certificate waits are real.
     tf.write_main(&config(&FIRST, secret));
-    tf.apply().assert_contains("8 added, 0 changed, 0 destroyed");
+    tf.apply().assert_contains("9 added, 0 changed, 0 destroyed");
     let org = tf.id_of("level27_organisation.acme");
     let plan = tf.id_of("level27_plan.shop");
     let app = tf.id_of("level27_app.shop");
@@ -236,13 +247,14 @@ fn scenario(test: &str, terraform: Terraform) {
         caching: false,
         handle_dns: false,
         ssl_force: false,
+        memory: "256",
         ..FIRST
     };
     tf.write_main(&config(&second, secret));
     let out = tf.assert_plan_changes("after in-place edits");
-    out.assert_contains("0 to add, 5 to change, 0 to destroy");
+    out.assert_contains("0 to add, 6 to change, 0 to destroy");
     out.assert_not_contains("must be replaced");
-    tf.apply().assert_contains("0 added, 5 changed, 0 destroyed");
+    tf.apply().assert_contains("0 added, 6 changed, 0 destroyed");
     assert_eq!(plan_in_api(&sb, plan).expect("plan")["name"], "shop-hosting-2");
     // Every PUT of the app carries what the API requires.
     let put = sb.bodies_of("PUT /v1/apps/{appId}");
@@ -259,7 +271,10 @@ fn scenario(test: &str, terraform: Terraform) {
     );
     // A component PATCH resends the non-editable type.
     let patch = sb.bodies_of("PATCH /v1/apps/{appId}/components/{componentId}");
-    let last = patch.last().expect("a component PATCH");
+    let last = patch
+        .iter()
+        .rfind(|b| b["appcomponenttype"] == "php")
+        .expect("a PATCH of the php component");
     assert_eq!(
         (&last["appcomponenttype"], &last["version"]),
         (&json!("php"), &json!("8.3")),
@@ -322,7 +337,7 @@ fn scenario(test: &str, terraform: Terraform) {
     tf.assert_plan_empty("after replacements");
 
     // Destroy: the app's delete is waited for until the API answers 404.
-    tf.destroy().assert_contains("8 destroyed");
+    tf.destroy().assert_contains("9 destroyed");
     assert_eq!(sb.get_status(&format!("/v1/apps/{app}")), 404);
     assert!(plan_in_api(&sb, plan).is_none(), "the plan is gone");
     let _ = test;
@@ -411,7 +426,7 @@ fn apps_import_drift_and_bad_input() {
     let log = tf.scratch("trace.log");
     tf.set_env("TF_LOG", Some("trace"))
         .set_env("TF_LOG_PATH", Some(log.to_str().unwrap()));
-    tf.apply().assert_contains("8 added");
+    tf.apply().assert_contains("9 added");
     tf.set_env("TF_LOG", None).set_env("TF_LOG_PATH", None);
     let trace = std::fs::read_to_string(&log).expect("TF_LOG_PATH file written");
     assert!(
@@ -592,6 +607,7 @@ resource "level27_app_component" "sql" {{
   type           = "mysql"
   systemgroup_id = "3"
   version        = "8.0"
+  parameters     = {{ memory = "256" }}
 }}
 resource "level27_ssl_certificate" "le" {{
   app_id = "{app}"
@@ -633,6 +649,7 @@ resource "level27_app_component_url" "u" {{
         ("level27_app_component.db", "type"),
         ("level27_app_component.db", "Exactly one of system_id, systemgroup_id"),
         ("level27_app_component.sql", "version applies only when type is"),
+        ("level27_app_component.sql", "parameters applies only when type is"),
         (
             "level27_ssl_certificate.le",
             "domains is required when type is \"letsencrypt\"",
@@ -661,5 +678,5 @@ resource "level27_app_component_url" "u" {{
     }
     assert!(sb.write_requests().is_empty(), "{:?}", sb.write_requests());
 
-    tf.destroy().assert_contains("8 destroyed");
+    tf.destroy().assert_contains("9 destroyed");
 }

@@ -230,3 +230,43 @@ async fn a_create_sends_what_another_list_holds_and_an_import_infers_the_unanswe
     with_ctx(&fake, async |ctx| r.read(ctx, &state).await).await.unwrap();
     assert_eq!(fake.lines()[before..], ["GET /boxes/900".to_string()]);
 }
+
+#[test]
+fn a_spread_map_is_sent_as_fields_and_read_back_for_its_own_keys_only() {
+    use super::mapping::{request_body, state_from_api};
+    use super::schema::Block;
+    use super::value::Type;
+    let block = Block {
+        attributes: vec![
+            Attribute::string("name").required().api("name").describe("Name."),
+            Attribute::new("parameters", Type::Map(Box::new(Type::String)))
+                .optional()
+                .send_as("parameters")
+                .read_from("appcomponentparameters")
+                .spread()
+                .describe("Parameters."),
+            Attribute::string("password_wo")
+                .optional()
+                .write_only()
+                .send_as("pass")
+                .describe("Password."),
+        ],
+        ..Block::default()
+    };
+    let params = Value::Map([("memory".to_string(), s("256"))].into_iter().collect());
+    let state = obj(&[
+        ("name", s("cache")),
+        ("parameters", params.clone()),
+        ("password_wo", Value::Null),
+    ]);
+    let body = request_body(&block, &state, Some(&state), false);
+    assert_eq!(
+        Json::Object(body),
+        json!({"name": "cache", "memory": "256"}),
+        "no null password either"
+    );
+    let answer = json!({"name": "cache", "appcomponentparameters": {"memory": 512, "maxmemoryPolicy": "lru"}});
+    let read = state_from_api(&block, &answer, &state);
+    let want = Value::Map([("memory".to_string(), s("512"))].into_iter().collect());
+    assert_eq!(read["parameters"], want, "drift on its own key, nothing of the others");
+}

@@ -68,6 +68,9 @@ pub struct ApiField {
     /// A value the object never answers, found when it is unknown (after an import): the one
     /// item of a list whose fields equal the given attributes (see [`Attribute::infer_from`]).
     pub infer_from: Option<Inference>,
+    /// A map of strings whose entries are sent as top-level body fields and read back only for
+    /// the keys the state holds (see [`Attribute::spread`]).
+    pub spread: bool,
 }
 
 /// A list the API serves beside the object, holding values the object's own GET lacks (a url's
@@ -325,6 +328,14 @@ impl Attribute {
         path: &'static str,
     ) -> Self {
         self.api.infer_from = Some(Inference { source, matching, path });
+        self
+    }
+
+    /// A map of strings whose entries are body fields of their own (`{"memory": "256"}` is sent as
+    /// `"memory": "256"` next to the other fields), read back from the object at the `read_from`
+    /// path, for the keys the map holds only: the API's other entries are not the map's.
+    pub fn spread(mut self) -> Self {
+        self.api.spread = true;
         self
     }
 

@@ -134,6 +134,13 @@ pub fn spec() -> ResourceSpec {
                 .read_from("appcomponentparameters.size")
                 .describe("mssql: the database size (the API's default is `100`).")
                 .describe_data("mssql: the database size."),
+            Attribute::new("parameters", crate::framework::Type::Map(Box::new(crate::framework::Type::String)))
+                .optional()
+                .send_as("parameters")
+                .read_from("appcomponentparameters")
+                .spread()
+                .describe("Parameters of the types whose parameters only `/appcomponenttypes` documents (redis, memcached, elasticsearch, …; see `level27_app_component_types`), by name, e.g. `{ memory = \"256\" }`; sent as body fields of their own. Only the keys set here are read back.")
+                .describe_data("Not read by the data source."),
             Attribute::string("password_wo")
                 .optional()
                 .write_only()
@@ -173,6 +180,16 @@ pub fn spec() -> ResourceSpec {
             ConfigRule::OnlyWhen { attribute: "jailed", when: "type", is: &["sftp"] },
             ConfigRule::OnlyWhen { attribute: "host", when: "type", is: &["mysql"] },
             ConfigRule::OnlyWhen { attribute: "size", when: "type", is: &["mssql"] },
+            // Seed: the documented types' parameters are typed attributes; the others go here.
+            ConfigRule::OnlyWhen {
+                attribute: "parameters",
+                when: "type",
+                is: &[
+                    "keyvalue_redis", "solr", "memcached", "elasticsearch", "redis", "ruby", "url", "mongodb", "nodejs",
+                    "python", "postgresql", "dotnet", "rabbitmq", "varnish", "java", "mail", "wasp", "wmssql",
+                    "mailpit", "meilisearch",
+                ],
+            },
             ConfigRule::OnlyWhen { attribute: "password_wo", when: "type", is: &["php", "asp", "mysql", "mssql", "sftp"] },
         ],
         ..ResourceSpec::default()
