@@ -59,6 +59,18 @@ fn examples_apply_and_plan_clean() {
             assert_eq!(kinds.iter().filter(|k| **k == "baremetal").count(), 1, "{systems:?}");
             assert_eq!(tf.outputs()["baremetal_cores"], 8, "hardware from the configuration");
         }
+        if name == "app-hosting" {
+            let out = tf.outputs();
+            let app = as_i64(&out["app_id"]).expect("app_id output");
+            let a = sb.get_ok(&format!("/v1/apps/{app}"));
+            assert_eq!(
+                (a["app"]["name"].as_str(), a["app"]["status"].as_str()),
+                (Some("shop"), Some("ok")),
+                "{a}"
+            );
+            assert_eq!(out["certificate_status"], "ok", "{out}");
+            assert_eq!(out["url"], "https://www.shop.example", "{out}");
+        }
 
         tf.destroy();
         if name == "servers" {

@@ -2,15 +2,24 @@
 //! of the resource of the same name (see `framework::datasource`), or lists a collection into a
 //! plural attribute (see `framework::list_datasource`).
 
+pub mod app;
+pub mod app_component;
+pub mod app_component_types;
+pub mod app_component_url;
 pub mod baremetal;
 pub mod network;
 pub mod networks;
 pub mod organisation;
 pub mod organisations;
+pub mod plan;
+pub mod plan_packages;
 pub mod region;
 pub mod regions;
+pub mod shared_systems;
+pub mod ssl_certificate;
 pub mod system_configuration;
 pub mod system_configurations;
+pub mod system_groups;
 pub mod system_image;
 pub mod system_images;
 pub mod team;
@@ -37,6 +46,15 @@ pub fn all() -> Vec<DataSource> {
         system_configurations::data_source(),
         network::data_source(),
         networks::data_source(),
+        plan::data_source(),
+        plan_packages::data_source(),
+        app::data_source(),
+        app_component::data_source(),
+        app_component_types::data_source(),
+        app_component_url::data_source(),
+        ssl_certificate::data_source(),
+        system_groups::data_source(),
+        shared_systems::data_source(),
     ]
 }
 

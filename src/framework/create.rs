@@ -57,6 +57,7 @@ impl Resource {
     /// Terraform keeps the object (tainted, to be replaced) instead of losing track of it.
     pub async fn create(&self, ctx: &Ctx<'_>, planned: &Object, config: &Object) -> Result<Object, CreateFailed> {
         let planned = &resolve_provider_defaults(self.block(), planned, ctx.provider_config);
+        let planned = &self.fill_planned(ctx, planned).await?;
         let collection = self.path(self.spec.endpoint.collection, planned)?;
         let send = sendable(self.block(), planned, config);
         let mut body = request_body(self.block(), &send, None, false);
@@ -75,6 +76,13 @@ impl Resource {
             .map_err(|d| self.maybe_created(planned, d))?;
         ctx.reads.invalidate();
         let response = match posted {
+            // Seed (other-seeds §2.1): the answer does not describe the object; the list does,
+            // and the natural key finds it there without a second create.
+            Ok(_) if self.spec.object_in_list_only => self
+                .find_by_natural_key(ctx, &collection, planned)
+                .await
+                .map_err(|d| self.maybe_created(planned, d))?
+                .ok_or_else(|| self.maybe_created(planned, self.missing_from_list(planned)))?,
             Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
             Err(e) if e.is_outcome_unknown() && !self.spec.natural_key.is_empty() => {
                 tracing::warn!(

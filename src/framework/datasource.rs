@@ -8,11 +8,12 @@ use super::ctx::{cancellable, Ctx};
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::list_datasource::ListDataSource;
-use super::mapping::{lookup, state_from_api};
+use super::mapping::{attribute_from_api, lookup, state_from_api};
 use super::paths::{render_path, unwrap_envelope};
 use super::provider_defaults::apply_provider_defaults;
 use super::resource::ResourceSpec;
 use super::schema::{Attribute, Block, Mode, Schema};
+use super::shared_reads::SharedReads;
 use super::value::{Object, Type, Value};
 use serde_json::Value as Json;
 
@@ -50,6 +51,21 @@ impl DataSource {
             .iter()
             .filter(|a| !a.write_only)
             .map(|a| data_source_attribute(a, &lookup_keys))
+            .map(|mut d| {
+                // A required argument that is no parent in the path (an app's `plan_id`, never
+                // answered) is nothing a lookup could take: it is read, as far as it can be.
+                let parent = spec.endpoint.collection.contains(&format!("{{{}}}", d.name));
+                if !parent && (d.mode == Mode::Required || d.provider_default.is_some()) && d.api.read.is_some() {
+                    // The organisation of a top-level object is read from it, not a parent.
+                    d.mode = Mode::Computed;
+                    d.provider_default = None;
+                    d.validators.clear();
+                } else if d.mode == Mode::Required && !parent {
+                    d.mode = Mode::Computed;
+                    d.validators.clear();
+                }
+                d
+            })
             .collect();
         let schema = Schema {
             version: 0,
@@ -180,20 +196,21 @@ impl Lookup {
             }
         };
 
-        let object: Json = if config.get("id").is_some_and(|v| !v.is_null()) && !self.in_list {
+        let by_id = config.get("id").is_some_and(|v| !v.is_null());
+        let object: Json = if by_id && !self.in_list && !self.spec.object_in_list_only {
             get_item(config, format!("id = {}", config["id"].display())).await?
         } else {
             let collection = render_path(self.spec.endpoint.collection, config).map_err(path_err)?;
-            let wanted: Vec<(&str, &Value)> = self
-                .keys
+            // An object only its list describes is found there by id as well.
+            let keys: &[&str] = if by_id { &["id"] } else { self.keys };
+            let wanted: Vec<(&str, &Value)> = keys
                 .iter()
                 .chain(std::iter::once(&"id"))
                 .filter_map(|k| Some((*k, config.get(*k).filter(|v| !v.is_null())?)))
                 .collect();
-            // The API's `filter` is for names; an id is matched here only.
             let filter = wanted
                 .first()
-                .filter(|(k, _)| *k != "id")
+                .filter(|_| !by_id)
                 .and_then(|(_, v)| v.as_str())
                 .map(str::to_string);
             let query: Vec<(&str, String)> = filter.into_iter().map(|f| ("filter", f)).collect();
@@ -253,6 +270,21 @@ impl Lookup {
         for d in &self.spec.desired_states {
             state.insert(d.attribute.to_string(), d.read(&object));
         }
+        // Values only another list holds (`read_via`), read as the resource reads them.
+        for a in block.attributes.iter() {
+            let Some(source) = a.api.via else { continue };
+            let Some(key) = state.get(source.by).and_then(Value::as_str).map(str::to_string) else {
+                continue;
+            };
+            let path = render_path(source.path, &state).map_err(path_err)?;
+            let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, source.plural))
+                .await?
+                .map_err(|e| translate(&e, &action, Some(block)))?;
+            if let Some(item) = SharedReads::find(&items, source.key, &key) {
+                state.insert(a.name.to_string(), attribute_from_api(a, item, &Value::Null));
+            }
+        }
+        super::resource::infer(ctx, block, &mut state, &action).await?;
         Ok(state)
     }
 }

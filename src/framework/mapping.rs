@@ -41,7 +41,16 @@ pub fn request_body(block: &Block, planned: &Object, prior: Option<&Object>, onl
         if prior.is_none() && v.is_null() {
             continue;
         }
-        if v.is_unknown() {
+        // A write-only value left out is not sent: null would read as "clear it".
+        if v.is_unknown() || (a.write_only && v.is_null()) {
+            continue;
+        }
+        if a.api.spread {
+            if let Value::Map(entries) = v {
+                for (k, e) in entries {
+                    body.insert(k.clone(), to_json(e));
+                }
+            }
             continue;
         }
         body.insert(field.to_string(), field_json(a, v, prior.is_none()));
@@ -157,6 +166,22 @@ pub fn lookup<'a>(v: &'a Json, path: &str) -> &'a Json {
 }
 
 fn from_api_value(j: &Json, a: &Attribute, prior: &Value) -> Value {
+    if a.api.spread {
+        // Only the keys the map holds are its own; values as text (`128` reads as "128").
+        let Value::Map(known) = prior else { return Value::Null };
+        let entries = known
+            .keys()
+            .map(|k| {
+                let v = match j.get(k) {
+                    Some(Json::String(s)) => Value::string(s),
+                    Some(Json::Null) | None => Value::Null,
+                    Some(other) => Value::string(other.to_string()),
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        return Value::Map(entries);
+    }
     if let Some(n) = &a.nested {
         return from_api_nested(j, n, prior);
     }

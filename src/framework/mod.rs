@@ -16,6 +16,8 @@ pub mod kind;
 mod lifecycle_tests;
 pub mod links;
 pub mod list_datasource;
+#[cfg(test)]
+mod list_objects_tests;
 pub mod mapping;
 pub mod membership;
 pub mod moves;

@@ -7,18 +7,18 @@ use super::config_check::validate_attributes;
 use super::config_check::ConfigRule;
 use super::ctx::{cancellable, Ctx};
 use super::desired_state::DesiredState;
-use super::diag::{Diagnostic, Diagnostics};
+use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::kind::Kind;
 use super::links::Links;
-use super::mapping::attribute_from_api;
+use super::mapping::{attribute_from_api, lookup};
 use super::mapping::{needs_request, request_body, sendable, state_from_api};
 use super::membership::Membership;
 use super::paths::{render_path, unwrap_envelope};
 use super::plan::{keep_write_only, plan, Plan};
 use super::plan_checks::RangeCheck;
 use super::provider_defaults::apply_provider_defaults;
-use super::schema::{Attribute, Block, Schema};
+use super::schema::{ApiField, Attribute, Block, ListSource, Schema};
 use super::shared_reads::SharedReads;
 use super::timeouts::{self, Operation};
 use super::value::{Object, Type, Value};
@@ -73,6 +73,10 @@ pub struct ResourceSpec {
     pub refresh_from_list: bool,
     /// Which teams see the object (`team_ids`).
     pub membership: Option<Membership>,
+    /// The create and item answers do not describe the object (`/custompackages` answers only
+    /// `limits`): a create finds its new object by `natural_key` in the collection's list, and
+    /// every read takes the object from that list (missing from it: gone).
+    pub object_in_list_only: bool,
     /// Attributes reached through actions (`power_state`).
     pub desired_states: Vec<DesiredState>,
     /// Checks at plan time against objects only the API knows (a vm's size limits).
@@ -106,6 +110,7 @@ impl Default for ResourceSpec {
             rules: Vec::new(),
             refresh_from_list: false,
             membership: None,
+            object_in_list_only: false,
             desired_states: Vec::new(),
             plan_checks: Vec::new(),
             links: Vec::new(),
@@ -213,12 +218,13 @@ impl Resource {
     /// Reads the object; `None` when it no longer exists (drift: Terraform plans to create it).
     pub async fn read(&self, ctx: &Ctx<'_>, state: &Object) -> Result<Option<Object>, Diagnostics> {
         let item = self.path(self.spec.endpoint.item, state)?;
-        let listed = match self.spec.refresh_from_list {
+        let listed = match self.spec.refresh_from_list || self.spec.object_in_list_only {
             true => self.find_in_collection(ctx, state).await?,
             false => None,
         };
         let obj = match listed {
             Some(obj) => obj,
+            None if self.spec.object_in_list_only => return Ok(None),
             None => match cancellable(ctx, ctx.client.get(&item)).await? {
                 Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
                 Err(e) if e.is_not_found() => return Ok(None),
@@ -254,6 +260,57 @@ impl Resource {
         Ok(SharedReads::find(&items, "id", id).cloned())
     }
 
+    /// The error of an object its collection's list should hold but does not.
+    pub(crate) fn missing_from_list(&self, of: &Object) -> Diagnostics {
+        Diagnostic::error(
+            format!("Failed to {}", self.action_on("read back", of)),
+            format!(
+                "The Level27 API accepted the change but its list of {} does not show the object.",
+                self.spec.endpoint.plural
+            ),
+        )
+        .into()
+    }
+
+    /// Values the create must send but the plan cannot know (`fill_from`): looked up in the
+    /// shared list each names.
+    pub(crate) async fn fill_planned(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Object, Diagnostics> {
+        let mut out = planned.clone();
+        for a in &self.block().attributes {
+            let Some((source, path)) = a.api.fill_from else {
+                continue;
+            };
+            if !planned.get(a.name).is_some_and(Value::is_unknown) {
+                continue;
+            }
+            let Some(key) = planned.get(source.by).and_then(Value::as_str).map(str::to_string) else {
+                continue;
+            };
+            let list = self.path(source.path, planned)?;
+            let items = cancellable(ctx, ctx.reads.list(ctx.client, &list, source.plural))
+                .await?
+                .map_err(|e| translate(&e, &self.action("create"), Some(self.block())))?;
+            let item = SharedReads::find(&items, source.key, &key).ok_or_else(|| {
+                Diagnostics::from(
+                    Diagnostic::error(
+                        format!("Failed to {}", self.action("create")),
+                        format!("No object with id {key} in {list}, which {} names.", source.by),
+                    )
+                    .at(AttrPath::attr(source.by)),
+                )
+            })?;
+            let reader = Attribute {
+                api: ApiField {
+                    read: Some(path),
+                    ..a.api.clone()
+                },
+                ..a.clone()
+            };
+            out.insert(a.name.to_string(), attribute_from_api(&reader, item, &Value::Null));
+        }
+        Ok(out)
+    }
+
     /// The state for an API object: its own fields, then what other endpoints hold (attributes
     /// read via a shared list, team membership) and desired states.
     pub(crate) async fn state_of(&self, ctx: &Ctx<'_>, obj: &Json, base: &Object) -> Result<Object, Diagnostics> {
@@ -275,6 +332,7 @@ impl Resource {
             };
             state.insert(a.name.to_string(), v);
         }
+        infer(ctx, self.block(), &mut state, &self.action("read")).await?;
         if let Some(m) = &self.spec.membership {
             let teams = m.read(ctx, obj, &state).await?;
             state.insert(m.attribute.to_string(), teams);
@@ -312,6 +370,10 @@ impl Resource {
                 )
                 .await?
                 .unwrap_or_default()),
+            None if self.spec.object_in_list_only => self
+                .find_in_collection(ctx, of)
+                .await?
+                .ok_or_else(|| self.missing_from_list(of)),
             None => {
                 let r = cancellable(ctx, ctx.client.get(item))
                     .await?
@@ -413,6 +475,51 @@ impl Resource {
             .into()
         })
     }
+}
+
+/// Fills the attributes declared with `infer_from` that the state lacks (see
+/// [`Attribute::infer_from`]). Inferences from the same list are alternatives (a component's
+/// system or system group): once one of them is known, none is looked up, so a refresh costs no
+/// list read.
+pub(crate) async fn infer(ctx: &Ctx<'_>, block: &Block, state: &mut Object, action: &str) -> Result<(), Diagnostics> {
+    let known = |state: &Object, source: &ListSource| {
+        block.attributes.iter().any(|b| {
+            b.api.infer_from.is_some_and(|i| std::ptr::eq(i.source, source))
+                && !state.get(b.name).is_none_or(Value::is_null)
+        })
+    };
+    for a in &block.attributes {
+        let Some(inf) = a.api.infer_from else { continue };
+        if known(state, inf.source) {
+            continue;
+        }
+        let Ok(path) = render_path(inf.source.path, state) else {
+            continue;
+        };
+        let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, inf.source.plural))
+            .await?
+            .map_err(|e| translate(&e, action, Some(block)))?;
+        let text = |j: &Json| match j {
+            Json::String(s) => Some(s.clone()),
+            Json::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let candidates: Vec<&Json> = items
+            .iter()
+            .filter(|item| {
+                inf.matching.iter().all(|(field, attr)| {
+                    let want = state.get(*attr).and_then(Value::as_str);
+                    want.is_some() && text(lookup(item, field)).as_deref() == want
+                })
+            })
+            .collect();
+        if let [only] = candidates[..] {
+            if let Some(v) = text(lookup(only, inf.path)) {
+                state.insert(a.name.to_string(), Value::string(&v));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn attr<'a>(o: &'a Object, name: &str) -> &'a Value {

@@ -25,6 +25,16 @@ impl Mode {
     }
 }
 
+/// See [`Attribute::infer_from`].
+#[derive(Clone, Copy, Debug)]
+pub struct Inference {
+    pub source: &'static ListSource,
+    /// (item field, attribute) pairs that must be equal.
+    pub matching: &'static [(&'static str, &'static str)],
+    /// The item field holding the value.
+    pub path: &'static str,
+}
+
 /// Where an attribute lives in the API.
 #[derive(Clone, Debug, Default)]
 pub struct ApiField {
@@ -52,6 +62,15 @@ pub struct ApiField {
     /// Read from an item of another list instead of the object (see [`ListSource`]); `read` is
     /// then the path inside that item.
     pub via: Option<&'static ListSource>,
+    /// Where a value the configuration cannot know is found before a create: the item of
+    /// another list at a path (an app's base package is its plan's `customPackageName`).
+    pub fill_from: Option<(&'static ListSource, &'static str)>,
+    /// A value the object never answers, found when it is unknown (after an import): the one
+    /// item of a list whose fields equal the given attributes (see [`Attribute::infer_from`]).
+    pub infer_from: Option<Inference>,
+    /// A map of strings whose entries are sent as top-level body fields and read back only for
+    /// the keys the state holds (see [`Attribute::spread`]).
+    pub spread: bool,
 }
 
 /// A list the API serves beside the object, holding values the object's own GET lacks (a url's
@@ -287,6 +306,36 @@ impl Attribute {
     pub fn read_via(mut self, source: &'static ListSource, path: &'static str) -> Self {
         self.api.via = Some(source);
         self.api.read = Some(path);
+        self
+    }
+
+    /// Before a create, when the planned value is unknown (a computed attribute), sent as the
+    /// value at `path` in the item of `source` that `source.by` names (read once per process
+    /// and shared, see `framework::shared_reads`). Read back as declared otherwise.
+    pub fn fill_from(mut self, source: &'static ListSource, path: &'static str) -> Self {
+        self.api.fill_from = Some((source, path));
+        self
+    }
+
+    /// When the state holds no value (after an import: the API never answers it), the value at
+    /// `path` of the only item of `source` whose `matching` fields equal the state's attributes
+    /// (an app's plan: the one plan of its organisation with its base package). Several or no
+    /// candidates: it stays unknown to the state and the configuration's value is adopted.
+    pub fn infer_from(
+        mut self,
+        source: &'static ListSource,
+        matching: &'static [(&'static str, &'static str)],
+        path: &'static str,
+    ) -> Self {
+        self.api.infer_from = Some(Inference { source, matching, path });
+        self
+    }
+
+    /// A map of strings whose entries are body fields of their own (`{"memory": "256"}` is sent as
+    /// `"memory": "256"` next to the other fields), read back from the object at the `read_from`
+    /// path, for the keys the map holds only: the API's other entries are not the map's.
+    pub fn spread(mut self) -> Self {
+        self.api.spread = true;
         self
     }
 

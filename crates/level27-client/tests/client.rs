@@ -238,6 +238,16 @@ async fn list_fails_instead_of_looping_when_offset_is_ignored() {
     assert_eq!(server.hits(), 2);
 }
 
+#[tokio::test]
+async fn an_unpaged_list_shorter_than_a_page_is_complete() {
+    // `/custpackages` takes no limit/offset: the whole catalogue comes back every time.
+    let all = items(4);
+    let server = FakeServer::start(move |_, _| Reply::Json(200, json!({ "teams": all }))).await;
+    let got = client(&server).list("/teams", "teams", &[]).await.unwrap();
+    assert_eq!(got.len(), 4, "each item once: {got:?}");
+    assert_eq!(server.hits(), 2);
+}
+
 // ---- error mapping ----
 
 #[tokio::test]

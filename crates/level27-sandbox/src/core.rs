@@ -58,6 +58,10 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    pub(crate) fn entity_named(&self, kind: &str) -> Option<&'static Entity> {
+        self.entity(kind)
+    }
+
     fn entity(&self, kind: &str) -> Option<&'static Entity> {
         self.entities.iter().copied().find(|e| e.kind == kind)
     }
@@ -95,6 +99,11 @@ impl<'a> Ctx<'a> {
     /// Whether a delete of the object has started (and not failed).
     fn deleting(&self, record: &Record) -> bool {
         Self::action(record).is_some_and(|a| a.phase == Phase::Delete && !a.failed)
+    }
+
+    /// Whether the object exists for the API (a finished delete is gone).
+    pub(crate) fn exists(&self, data: &Data, entity: &Entity, id: u64) -> bool {
+        self.find(data, entity, id).is_some()
     }
 
     pub(crate) fn find<'s>(&self, data: &'s Data, entity: &Entity, id: u64) -> Option<&'s Record> {
@@ -147,7 +156,7 @@ async fn show(e: &'static Entity, app: Shared, uri: Uri) -> Result<Json<Value>, 
         let record = ctx.find(data, e, id).ok_or_else(|| e.not_found())?;
         Ok(render(&ctx, data, e, record, e.shapes.item))
     })?;
-    Ok(Json(json!({ e.kind: body })))
+    Ok(Json(envelope(e, body)))
 }
 
 async fn create(e: &'static Entity, app: Shared, uri: Uri, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -194,7 +203,16 @@ async fn create(e: &'static Entity, app: Shared, uri: Uri, body: Bytes) -> Resul
         Ok(rendered)
     });
     settle(&app, e, Phase::Create, failing, &created);
-    Ok((StatusCode::CREATED, Json(json!({ e.kind: created? }))))
+    Ok((StatusCode::CREATED, Json(envelope(e, created?))))
+}
+
+/// A single object's answer: `{kind: object}`, or the object itself for `bare` entities.
+fn envelope(e: &Entity, body: Value) -> Value {
+    if e.bare {
+        body
+    } else {
+        json!({ e.kind: body })
+    }
 }
 
 /// How an update form is read.
@@ -422,10 +440,13 @@ fn boolean(raw: &Value) -> Option<bool> {
 
 /// The API's view of an object in one of its shapes, with its real values.
 pub(crate) fn render(ctx: &Ctx, data: &Data, e: &Entity, record: &Record, shape: &[&str]) -> Value {
-    let out: Map<String, Value> = shape
+    let mut out: Map<String, Value> = shape
         .iter()
         .map(|&name| (name.to_string(), answer(ctx, data, e, record, name)))
         .collect();
+    if let Some(present) = e.present {
+        present(record, &mut out);
+    }
     Value::Object(out)
 }
 
@@ -656,6 +677,8 @@ mod tests {
         sortable: &["id", "name"],
         lifecycle: Some(Lifecycle { keep_deleted: false }),
         validate: None,
+        present: None,
+        bare: false,
     };
     const WIDGET_ITEM: &[&str] = &[
         "id",
@@ -695,6 +718,8 @@ mod tests {
         sortable: &["id"],
         lifecycle: None,
         validate: None,
+        present: None,
+        bare: false,
     };
 
     /// A child whose existence refuses its widget's delete.
@@ -1106,6 +1131,8 @@ mod tests {
         sortable: &["id"],
         lifecycle: None,
         validate: None,
+        present: None,
+        bare: false,
     };
     static WITH_TEAMS: &[&Entity] = &[&crate::organisations::ORGANISATION, &crate::teams::TEAM, &MACHINE];
 

@@ -58,7 +58,16 @@ pub(crate) struct Entity {
     pub(crate) lifecycle: Option<Lifecycle>,
     /// Checks of the whole form that no field type expresses (uniqueness across objects).
     pub(crate) validate: Option<fn(&mut Form, &Record, &State)>,
+    /// Reshapes every answer from the stored record, for what no field declaration expresses
+    /// (parameters grouped under one key and masked, a value derived from the status).
+    pub(crate) present: Option<Present>,
+    /// The create and item answers are the object itself, without the `{kind: …}` envelope
+    /// (`/custompackages` answers `{"limits": …}`).
+    pub(crate) bare: bool,
 }
+
+/// See [`Entity::present`]: the stored record and the answer rendered from the shape.
+pub(crate) type Present = fn(&Record, &mut serde_json::Map<String, Value>);
 
 /// An answer-only field: its name and value.
 pub(crate) type Computed = (&'static str, fn() -> Value);

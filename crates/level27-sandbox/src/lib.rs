@@ -15,6 +15,7 @@
 //! ```
 
 mod admin;
+mod apps;
 mod core;
 mod countries;
 mod entity;
@@ -51,7 +52,16 @@ use store::{Phase, Store};
 
 /// Every entity the sandbox serves. Adding apps, domains, … means one declaration and one line
 /// here.
-static ENTITIES: &[&Entity] = &[&organisations::ORGANISATION, &teams::TEAM, &systems::SYSTEM];
+static ENTITIES: &[&Entity] = &[
+    &organisations::ORGANISATION,
+    &teams::TEAM,
+    &apps::CUSTOM_PACKAGE,
+    &apps::APP,
+    &apps::COMPONENT,
+    &apps::URL,
+    &apps::SSL_CERTIFICATE,
+    &systems::SYSTEM,
+];
 
 /// How long a stopping server waits for requests in flight before it exits anyway. Every
 /// acknowledged change is already on disk, so cutting them short loses nothing.
@@ -223,6 +233,7 @@ pub(crate) fn router_for(config: Config, entities: &'static [&'static Entity]) -
     let api = entities
         .iter()
         .fold(Router::new(), |api, entity| api.merge(core::routes(entity)))
+        .merge(apps::routes())
         .merge(team_links::routes())
         .merge(match entities.iter().any(|e| e.kind == systems::SYSTEM.kind) {
             true => systems::routes(),

@@ -62,7 +62,7 @@ impl ListQuery {
             }
         };
         // Seed: `filter` is never described. The sandbox matches it as a case-insensitive
-        // substring of the object's `name`.
+        // substring of the object's `name` (of its `content` when it has none).
         let filter = params
             .get("filter")
             .map(|v| v.trim().to_lowercase())
@@ -80,8 +80,10 @@ impl ListQuery {
     /// objects.
     pub(crate) fn apply(&self, mut items: Vec<Value>) -> Vec<Value> {
         if let Some(needle) = &self.filter {
+            // Seed: objects without a name (urls) are filtered on their `content`.
             items.retain(|item| {
                 item.get("name")
+                    .or_else(|| item.get("content"))
                     .and_then(Value::as_str)
                     .is_some_and(|name| name.to_lowercase().contains(needle))
             });

@@ -62,6 +62,8 @@ pub(crate) static ORGANISATION: Entity = Entity {
     ],
     lifecycle: None,
     validate: Some(unique_tax_number),
+    present: None,
+    bare: false,
 };
 
 /// Every stored field with its type and the default the seed documents ("(default: …)").

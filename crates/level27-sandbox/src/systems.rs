@@ -297,6 +297,8 @@ pub(crate) static SYSTEM: Entity = Entity {
     sortable: &["id", "name"],
     lifecycle: Some(Lifecycle { keep_deleted: false }),
     validate: Some(validate),
+    present: None,
+    bare: false,
 };
 
 const ITEM: &[&str] = &[

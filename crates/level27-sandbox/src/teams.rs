@@ -50,6 +50,8 @@ pub(crate) static TEAM: Entity = Entity {
     sortable: &["id", "name", "adminOnly"],
     lifecycle: None,
     validate: None,
+    present: None,
+    bare: false,
 };
 
 /// Seed L3620 / L3800: `organisation: required(integer)` on create and PUT, although both

@@ -1,0 +1,1209 @@
+//! App hosting (seed L6504–L12800, L16934, L17792–L18030, L67656–L70987): custom packages
+//! (`/custompackages`), apps, app components, urls and SSL certificates as declarations `core`
+//! serves, plus the read-only catalogues and the lists that only exist beside them
+//! (`/custpackages`, `/appcomponenttypes`, `/sharedsystemgroups`, `/sharedsystems`,
+//! `/apps/{appId}/urls`, `/apps/{appId}/components/availableparentcomponents/type/{type}`).
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Map, Value};
+
+use crate::core::Ctx;
+use crate::entity::{
+    fixed, opt, req, Dflt, Entity, Field, Lifecycle, OnParentDelete, Parent, Patch, Render, Shapes, Slot, Type, Verbs,
+};
+use crate::error::{ApiError, BLANK, INVALID, INVALID_CHOICE};
+use crate::form::Form;
+use crate::list::ListQuery;
+use crate::store::{Record, State as Data};
+use crate::Shared;
+
+/// The base packages of `/custpackages` (seed L67656): name, type.
+pub(crate) const BASE_PACKAGES: &[(&str, &str)] = &[
+    ("drupal_fly", "fly"),
+    ("drupal_run", "run"),
+    ("drupal_walk", "walk"),
+    ("drupal_server", "server"),
+];
+const BASE_PACKAGE_NAMES: &[&str] = &["drupal_fly", "drupal_run", "drupal_walk", "drupal_server"];
+
+/// The component types of the create form's enum (seed L7827).
+pub(crate) const COMPONENT_TYPES: &[&str] = &[
+    "mysql",
+    "php",
+    "keyvalue_redis",
+    "sftp",
+    "asp",
+    "mssql",
+    "solr",
+    "memcached",
+    "elasticsearch",
+    "redis",
+    "ruby",
+    "url",
+    "mongodb",
+    "nodejs",
+    "python",
+    "postgresql",
+    "dotnet",
+    "rabbitmq",
+    "varnish",
+    "java",
+    "mail",
+    "wasp",
+    "wmssql",
+    "mailpit",
+    "meilisearch",
+];
+
+/// One parameter of a component type: name, `/appcomponenttypes` type, required, default,
+/// possible values.
+type Param = (
+    &'static str,
+    &'static str,
+    bool,
+    Option<&'static str>,
+    &'static [&'static str],
+);
+
+/// The parameters each type takes (seed L7849–7869 for asp, mssql, mysql, php and sftp; the
+/// others only `/appcomponenttypes` knows). Seed: the documented defaults are kept (php `path`
+/// `/public_html`); `memory` of redis/memcached/elasticsearch is the sandbox's example of a
+/// parameter the create doc does not list.
+pub(crate) fn params_of(kind: &str) -> &'static [Param] {
+    const PASS: Param = ("pass", "password-sha512", false, None, &[]);
+    const SSH: Param = ("sshkeys", "array", false, None, &[]);
+    match kind {
+        "php" => &[
+            PASS,
+            ("path", "path", false, Some("/public_html"), &[]),
+            SSH,
+            ("version", "select", true, None, &[]),
+            ("extraconfig", "textarea", false, None, &[]),
+        ],
+        "asp" => &[
+            PASS,
+            ("path", "path", true, Some("/public_html"), &[]),
+            SSH,
+            ("version", "select", true, None, &[]),
+        ],
+        "mysql" => &[PASS, ("host", "string", false, None, &[])],
+        "mssql" => &[PASS, ("size", "string", false, Some("100"), &[])],
+        "sftp" => &[PASS, SSH, ("jailed", "boolean", false, Some("false"), &[])],
+        "redis" | "keyvalue_redis" | "memcached" | "elasticsearch" => {
+            &[("memory", "select", false, Some("128"), &["64", "128", "256", "512"])]
+        }
+        _ => &[],
+    }
+}
+
+/// Every parameter any type takes: the form fields of a component beyond the seed's own.
+const PARAM_FIELDS: &[&str] = &[
+    "pass",
+    "path",
+    "sshkeys",
+    "version",
+    "extraconfig",
+    "host",
+    "size",
+    "jailed",
+    "memory",
+];
+
+/// A pre-seeded shared system: id, name, installed php versions, installed mysql versions.
+type System = (u64, &'static str, &'static [&'static str], &'static [&'static str]);
+
+const SYSTEMS: &[System] = &[
+    (33, "web1.shared.level27.eu", &["8.1", "8.2", "8.3"], &["8.0"]),
+    (34, "web2.shared.level27.eu", &["8.2", "8.3"], &["8.0"]),
+    (35, "legacy1.shared.level27.eu", &["7.4"], &["5.7"]),
+];
+
+/// Pre-seeded shared system groups: id, name, system ids.
+const GROUPS: &[(u64, &str, &[u64])] = &[(3, "Shared hosting", &[33, 34]), (4, "Shared legacy", &[35])];
+
+pub(crate) static CUSTOM_PACKAGE: Entity = Entity {
+    kind: "custompackage",
+    plural: "customPackages",
+    label: "Custompackage",
+    first_id: 12000,
+    collection: "/v1/custompackages",
+    item: "/v1/custompackages/{custompackageId}",
+    parent: None,
+    fields: &[
+        Field::new("name", Type::Text),
+        Field::new("customPackageName", Type::Enum(BASE_PACKAGE_NAMES)),
+        Field::new("autoUpgrades", Type::Csv),
+        Field::new("autoTeams", Type::Csv),
+        Field::new("organisation", Type::Ref("organisation")).render(Render::RefFields(&["id", "name"])),
+    ],
+    computed: &[
+        ("status", || json!("ok")),
+        ("statusCategory", || json!("green")),
+        ("upgrades", || json!([])),
+        ("templatesCount", || json!(0)),
+        ("templatesCountByLimitGroup", || json!({})),
+        ("applicationAndDatabase", || json!("php/mysql")),
+        ("type", || Value::Null),
+        ("limits", limits),
+    ],
+    // Seed L68210 / L68742: the same body on create and PUT, name, customPackageName and
+    // organisation required.
+    create: PACKAGE_FORM,
+    update: PACKAGE_FORM,
+    aliases: &[],
+    verbs: Verbs::PUT,
+    // Seed L68239 / L68804: the create and item answers hold only `limits` (no id, no name);
+    // only list items describe the package.
+    shapes: Shapes {
+        created: &["limits"],
+        item: &["limits"],
+        list: &[
+            "id",
+            "name",
+            "customPackageName",
+            "type",
+            "status",
+            "upgrades",
+            "organisation",
+            "statusCategory",
+            "templatesCount",
+            "templatesCountByLimitGroup",
+            "applicationAndDatabase",
+        ],
+    },
+    sortable: &["id", "name"],
+    lifecycle: None,
+    validate: None,
+    present: Some(present_package),
+    bare: true,
+};
+
+const PACKAGE_FORM: &[Slot] = &[
+    req("name"),
+    req("customPackageName"),
+    opt("autoUpgrades"),
+    opt("autoTeams"),
+    req("organisation"),
+];
+
+/// Seed: a limits object per limit group (L68239); the sandbox answers two fixed groups.
+fn limits() -> Value {
+    json!({
+        "database": {"limitGroup": "database", "status": "ok", "max": 2, "allowedTemplates": [{"componentType": "mysql"}]},
+        "application": {"limitGroup": "application", "status": "ok", "max": 2, "allowedTemplates": [{"componentType": "php"}]}
+    })
+}
+
+fn base_type(name: Option<&Value>) -> Value {
+    let name = name.and_then(Value::as_str).unwrap_or_default();
+    BASE_PACKAGES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(Value::Null, |(_, t)| json!(t))
+}
+
+fn present_package(record: &Record, out: &mut Map<String, Value>) {
+    if out.contains_key("type") {
+        out.insert("type".into(), base_type(record.get("customPackageName")));
+    }
+}
+
+pub(crate) static APP: Entity = Entity {
+    kind: "app",
+    plural: "apps",
+    label: "App",
+    first_id: 13000,
+    collection: "/v1/apps",
+    item: "/v1/apps/{appId}",
+    parent: None,
+    fields: &[
+        Field::new("name", Type::Text),
+        Field::new("organisation", Type::Ref("organisation")).render(Render::RefFields(&["id", "name"])),
+        Field::new("autoTeams", Type::Csv),
+        Field::new("autoUpgrades", Type::Csv),
+        Field::new("externalInfo", Type::Text),
+        Field::new("period", Type::Int { min: 1 }),
+        Field::new("customPackage", Type::Ref("custompackage")),
+        Field::new("customPackageName", Type::Enum(BASE_PACKAGE_NAMES)),
+    ],
+    computed: &[
+        ("type", || Value::Null),
+        ("system", || Value::Null),
+        ("systemgroup", || Value::Null),
+        ("rules", || json!([])),
+        ("allowedUpgradesDowngrades", || json!([])),
+        ("mailgroup", || Value::Null),
+        ("count", || json!([])),
+        ("billingStatus", || json!("ok")),
+    ],
+    create: &[
+        req("name"),
+        req("organisation"),
+        opt("autoTeams"),
+        opt("autoUpgrades"),
+        opt("externalInfo"),
+        opt("period"),
+        req("customPackage"),
+        req("customPackageName"),
+    ],
+    // Seed L7126: PUT needs name, organisation, customPackage and customPackageName every time.
+    update: &[
+        req("name"),
+        req("organisation"),
+        opt("autoTeams"),
+        opt("autoUpgrades"),
+        req("customPackage"),
+        req("customPackageName"),
+        opt("externalInfo"),
+    ],
+    aliases: &[],
+    verbs: Verbs::PUT,
+    shapes: Shapes {
+        created: APP_ITEM,
+        item: APP_ITEM,
+        list: &[
+            "id",
+            "name",
+            "type",
+            "status",
+            "statusCategory",
+            "organisation",
+            "count",
+            "billingStatus",
+        ],
+    },
+    sortable: &["id", "name"],
+    // Seed L7165: the delete is undocumented; the status vocabulary has to_delete/deleting, so
+    // apps go through the status machine and disappear (404) when done.
+    lifecycle: Some(Lifecycle { keep_deleted: false }),
+    validate: Some(validate_app),
+    present: Some(present_app),
+    bare: false,
+};
+
+const APP_ITEM: &[&str] = &[
+    "id",
+    "name",
+    "status",
+    "statusCategory",
+    "type",
+    "customPackageName",
+    "customPackage",
+    "organisation",
+    "system",
+    "systemgroup",
+    "rules",
+    "allowedUpgradesDowngrades",
+    "mailgroup",
+];
+
+/// Seed: whether `customPackageName` must match the package's own is not documented; a package
+/// has one base package, so another name is "not valid", as is a package of another
+/// organisation.
+fn validate_app(form: &mut Form, app: &Record, data: &Data) {
+    let package = app
+        .get("customPackage")
+        .and_then(Value::as_u64)
+        .and_then(|id| data.get(&CUSTOM_PACKAGE, id));
+    let Some(package) = package else { return };
+    if app.get("customPackageName").is_some_and(|n| !n.is_null())
+        && package.get("customPackageName") != app.get("customPackageName")
+    {
+        form.error("customPackageName", INVALID);
+    }
+    if package.get("organisation") != app.get("organisation") {
+        form.error("customPackage", INVALID);
+    }
+}
+
+/// Seed L6640: the app answers `customPackage: null` (its package id is never shown) and its
+/// `type` is the base package's.
+fn present_app(record: &Record, out: &mut Map<String, Value>) {
+    if out.contains_key("customPackage") {
+        out.insert("customPackage".into(), Value::Null);
+    }
+    if out.contains_key("type") {
+        out.insert("type".into(), base_type(record.get("customPackageName")));
+    }
+}
+
+pub(crate) static COMPONENT: Entity = Entity {
+    kind: "component",
+    plural: "components",
+    label: "Appcomponent",
+    first_id: 14000,
+    collection: "/v1/apps/{appId}/components",
+    item: "/v1/apps/{appId}/components/{componentId}",
+    parent: Some(Parent {
+        kind: "app",
+        field: "app",
+        on_delete: OnParentDelete::Cascade,
+    }),
+    fields: &[
+        Field::new("name", Type::Text),
+        Field::new("appcomponenttype", Type::Enum(COMPONENT_TYPES)),
+        Field::new("system", Type::Int { min: 1 }),
+        Field::new("systemgroup", Type::Int { min: 1 }),
+        Field::new("period", Type::Int { min: 1 }),
+        Field::new("limitGroup", Type::Text),
+        Field::new("attachment", Type::Int { min: 1 }),
+        Field::new("app", Type::PathParent),
+        // Seed: a PUT without `pass` keeps the password (it is never shown, so no client could
+        // resend it).
+        Field::new("pass", Type::Text).sticky(),
+        Field::new("path", Type::Text),
+        Field::new("sshkeys", Type::Csv),
+        Field::new("version", Type::Text),
+        Field::new("extraconfig", Type::Text),
+        Field::new("host", Type::Text),
+        Field::new("size", Type::Text),
+        Field::new("jailed", Type::Bool),
+        Field::new("memory", Type::Text),
+    ],
+    computed: &[
+        ("category", || Value::Null),
+        ("appcomponentparameters", || json!({})),
+        ("apmEnabled", || json!(false)),
+    ],
+    create: &[
+        req("name"),
+        req("appcomponenttype"),
+        opt("system"),
+        opt("systemgroup"),
+        opt("period"),
+        opt("limitGroup"),
+        opt("attachment"),
+        opt("pass"),
+        opt("path"),
+        opt("sshkeys"),
+        opt("version"),
+        opt("extraconfig"),
+        opt("host"),
+        opt("size"),
+        opt("jailed"),
+        opt("memory"),
+    ],
+    // Seed L8422: `appcomponenttype` is required and non-editable; system and systemgroup are not
+    // in the update body.
+    update: &[
+        req("name"),
+        fixed("appcomponenttype"),
+        opt("period"),
+        opt("limitGroup"),
+        opt("attachment"),
+        opt("pass"),
+        opt("path"),
+        opt("sshkeys"),
+        opt("version"),
+        opt("extraconfig"),
+        opt("host"),
+        opt("size"),
+        opt("jailed"),
+        opt("memory"),
+    ],
+    aliases: &[],
+    // Seed L8497: PATCH is documented exactly as PUT, required fields included.
+    verbs: Verbs {
+        put: true,
+        patch: Patch::PartialWithRequired,
+        delete: true,
+    },
+    shapes: Shapes {
+        created: COMPONENT_ITEM,
+        item: COMPONENT_ITEM,
+        list: &[
+            "id",
+            "name",
+            "category",
+            "limitGroup",
+            "appcomponenttype",
+            "appcomponentparameters",
+            "status",
+            "apmEnabled",
+        ],
+    },
+    sortable: &["id", "name"],
+    lifecycle: Some(Lifecycle { keep_deleted: false }),
+    validate: Some(validate_component),
+    present: Some(present_component),
+    bare: false,
+};
+
+const COMPONENT_ITEM: &[&str] = &[
+    "id",
+    "name",
+    "category",
+    "limitGroup",
+    "appcomponenttype",
+    "appcomponentparameters",
+    "status",
+    "statusCategory",
+    "apmEnabled",
+];
+
+/// The versions of `cookbook` (php, mysql) installed where the component is placed: on its
+/// system, or on any system of its group.
+fn installed(record: &Record, cookbook: &str) -> Vec<&'static str> {
+    let systems: Vec<u64> = match (
+        record.get("system").and_then(Value::as_u64),
+        record.get("systemgroup").and_then(Value::as_u64),
+    ) {
+        (Some(s), _) => vec![s],
+        (None, Some(g)) => GROUPS
+            .iter()
+            .find(|(id, _, _)| *id == g)
+            .map(|(_, _, s)| s.to_vec())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    SYSTEMS
+        .iter()
+        .filter(|s| systems.contains(&s.0))
+        .flat_map(|s| if cookbook == "php" { s.2.iter() } else { s.3.iter() })
+        .copied()
+        .collect()
+}
+
+/// Seed L7827–7869: exactly one of system and systemgroup, each an existing one; parameters
+/// only for the types that take them; required ones present; a php version installed where the
+/// component goes; select parameters among their values.
+fn validate_component(form: &mut Form, c: &Record, _: &Data) {
+    let has = |k: &str| c.get(k).is_some_and(|v| !v.is_null());
+    let kind = c.get("appcomponenttype").and_then(Value::as_str).unwrap_or_default();
+    let params = params_of(kind);
+    if c.get("id").is_none() {
+        match (has("system"), has("systemgroup")) {
+            (false, false) => form.error("systemgroup", BLANK),
+            (true, true) => form.error("system", INVALID),
+            _ => {}
+        }
+        let sys = c.get("system").and_then(Value::as_u64);
+        if sys.is_some_and(|s| !SYSTEMS.iter().any(|x| x.0 == s)) {
+            form.error("system", INVALID);
+        }
+        let group = c.get("systemgroup").and_then(Value::as_u64);
+        if group.is_some_and(|g| !GROUPS.iter().any(|x| x.0 == g)) {
+            form.error("systemgroup", INVALID);
+        }
+    }
+    for field in PARAM_FIELDS {
+        let param = params.iter().find(|p| p.0 == *field);
+        match param {
+            None if has(field) && c.get(*field) != Some(&json!(false)) => form.error(field, INVALID),
+            Some(p) if p.2 && !has(field) => form.error(field, BLANK),
+            Some(p) if !p.4.is_empty() && has(field) => {
+                let v = c.get(*field).and_then(Value::as_str).unwrap_or_default();
+                if !p.4.contains(&v) {
+                    form.error(field, INVALID_CHOICE);
+                }
+            }
+            _ => {}
+        }
+    }
+    if matches!(kind, "php") {
+        if let Some(v) = c.get("version").and_then(Value::as_str) {
+            if !installed(c, "php").contains(&v) {
+                form.error("version", INVALID_CHOICE);
+            }
+        }
+    }
+}
+
+/// Seed L7905: the type's parameters are answered under `appcomponentparameters`, passwords as
+/// `"******"`, ssh keys as objects; `category` is the type's.
+fn present_component(record: &Record, out: &mut Map<String, Value>) {
+    let kind = record
+        .get("appcomponenttype")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if out.contains_key("appcomponentparameters") {
+        let mut params = Map::new();
+        for (name, _, _, default, _) in params_of(kind) {
+            let stored = record.get(*name).cloned().unwrap_or(Value::Null);
+            let value = match *name {
+                "pass" => json!("******"),
+                "sshkeys" => {
+                    let ids = stored.as_str().unwrap_or_default();
+                    let keys: Vec<Value> = ids
+                        .split(',')
+                        .filter_map(|i| i.trim().parse::<u64>().ok())
+                        .map(|id| json!({"id": id, "status": "ok"}))
+                        .collect();
+                    json!(keys)
+                }
+                "jailed" => json!(stored.as_bool().unwrap_or(false)),
+                _ if stored.is_null() => default.map_or(Value::Null, |d| json!(d)),
+                _ => stored,
+            };
+            params.insert((*name).to_string(), value);
+        }
+        out.insert("appcomponentparameters".into(), Value::Object(params));
+    }
+    if out.contains_key("category") {
+        out.insert("category".into(), json!(category_of(kind)));
+    }
+}
+
+/// A type's category (seed L16960: `Web-apps`, `Databases`, `Extensions`).
+fn category_of(kind: &str) -> &'static str {
+    match kind {
+        "mysql" | "postgresql" | "mssql" | "mongodb" => "Databases",
+        "php" | "asp" | "nodejs" | "python" | "ruby" | "java" | "dotnet" => "Web-apps",
+        _ => "Extensions",
+    }
+}
+
+pub(crate) static URL: Entity = Entity {
+    kind: "url",
+    plural: "urls",
+    label: "Url",
+    first_id: 15000,
+    collection: "/v1/apps/{appId}/components/{componentId}/urls",
+    item: "/v1/apps/{appId}/components/{componentId}/urls/{urlId}",
+    parent: Some(Parent {
+        kind: "component",
+        field: "appcomponent",
+        on_delete: OnParentDelete::Cascade,
+    }),
+    fields: &[
+        Field::new("content", Type::Text),
+        Field::new("sslForce", Type::Bool).default(Dflt::Bool(true)),
+        Field::new("sslCertificate", Type::Ref("sslCertificate")).render(Render::RefFields(&["id", "name"])),
+        Field::new("handleDns", Type::Bool).default(Dflt::Bool(false)),
+        Field::new("autoSslCertificate", Type::Bool).default(Dflt::Bool(false)),
+        Field::new("caching", Type::Bool).default(Dflt::Bool(false)),
+        Field::new("authentication", Type::Bool).default(Dflt::Bool(false)),
+        Field::new("appcomponent", Type::Ref("component")).render(Render::RefFields(&[
+            "id",
+            "name",
+            "appcomponenttype",
+        ])),
+    ],
+    computed: &[
+        ("https", || json!(false)),
+        ("status", || json!("ok")),
+        ("statusCategory", || json!("green")),
+        ("matchingCertificates", || json!([])),
+        ("type", || json!("linked")),
+    ],
+    create: &[
+        req("content"),
+        opt("sslForce"),
+        opt("sslCertificate"),
+        opt("handleDns"),
+        opt("autoSslCertificate"),
+        opt("caching"),
+        opt("authentication"),
+    ],
+    // Seed L9052: `autoSslCertificate` is not in the update body.
+    update: &[
+        req("content"),
+        opt("sslForce"),
+        opt("sslCertificate"),
+        opt("handleDns"),
+        opt("caching"),
+        opt("authentication"),
+    ],
+    aliases: &[],
+    verbs: Verbs::PUT,
+    // Seed L8940: `handleDns` and `autoSslCertificate` are not in the component-scoped answers.
+    shapes: Shapes {
+        created: URL_ITEM,
+        item: URL_ITEM,
+        list: &[
+            "id",
+            "content",
+            "https",
+            "status",
+            "sslForce",
+            "appcomponent",
+            "type",
+            "sslCertificate",
+            "caching",
+            "authentication",
+        ],
+    },
+    sortable: &["id", "content"],
+    // Seed: url statuses other than `ok` appear once (L14659); urls are synchronous here.
+    lifecycle: None,
+    validate: Some(validate_url),
+    present: Some(present_url),
+    bare: false,
+};
+
+const URL_ITEM: &[&str] = &[
+    "id",
+    "content",
+    "https",
+    "status",
+    "sslForce",
+    "appcomponent",
+    "sslCertificate",
+    "matchingCertificates",
+    "type",
+    "caching",
+    "authentication",
+];
+
+/// Seed L8917: "Url (unique)"; the certificate "must match the url's content".
+fn validate_url(form: &mut Form, url: &Record, data: &Data) {
+    let content = url.get("content").and_then(Value::as_str).unwrap_or_default();
+    let taken = data.all(&URL).any(|(id, other)| {
+        url.get("id").and_then(Value::as_u64) != Some(*id)
+            && other
+                .get("content")
+                .and_then(Value::as_str)
+                .is_some_and(|c| c.eq_ignore_ascii_case(content))
+    });
+    if taken {
+        form.error("content", "This value is already used.");
+    }
+    let cert = url
+        .get("sslCertificate")
+        .and_then(Value::as_u64)
+        .and_then(|id| data.get(&SSL_CERTIFICATE, id));
+    if let Some(cert) = cert {
+        let domains = cert
+            .get("autoSslCertificateUrls")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        // Own certificates name no urls here: any content is accepted.
+        if !domains.is_empty() && !domains.split(',').any(|d| covers(d.trim(), content)) {
+            form.error("sslCertificate", INVALID);
+        }
+    }
+}
+
+/// Whether certificate name `pattern` (maybe `*.example.com`) covers host `host`.
+fn covers(pattern: &str, host: &str) -> bool {
+    match pattern.strip_prefix("*.") {
+        Some(suffix) => host
+            .split_once('.')
+            .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(suffix)),
+        None => pattern.eq_ignore_ascii_case(host),
+    }
+}
+
+fn present_url(record: &Record, out: &mut Map<String, Value>) {
+    if out.contains_key("https") {
+        out.insert(
+            "https".into(),
+            json!(record.get("sslCertificate").is_some_and(|c| !c.is_null())),
+        );
+    }
+}
+
+pub(crate) static SSL_CERTIFICATE: Entity = Entity {
+    kind: "sslCertificate",
+    plural: "sslCertificates",
+    label: "Sslcertificate",
+    first_id: 16000,
+    collection: "/v1/apps/{appId}/sslcertificates",
+    item: "/v1/apps/{appId}/sslcertificates/{sslcertificateId}",
+    parent: Some(Parent {
+        kind: "app",
+        field: "app",
+        on_delete: OnParentDelete::Cascade,
+    }),
+    fields: &[
+        Field::new("name", Type::Text),
+        // Seed: `sslType` is not marked required and its default is undocumented; letsencrypt
+        // (the first of the enum) is assumed. A PUT without it keeps the type.
+        Field::new("sslType", Type::Enum(&["letsencrypt", "xolphin", "own"]))
+            .default(Dflt::Str("letsencrypt"))
+            .sticky(),
+        Field::new("autoSslCertificateUrls", Type::Csv),
+        Field::new("sslKey", Type::Text),
+        Field::new("sslCrt", Type::Text),
+        Field::new("sslCabundle", Type::Text),
+        Field::new("autoUrlLink", Type::Bool).default(Dflt::Bool(false)),
+        Field::new("sslForce", Type::Bool).default(Dflt::Bool(true)),
+        Field::new("period", Type::Int { min: 1 }),
+        Field::new("app", Type::PathParent),
+    ],
+    computed: &[
+        ("newSslKey", || Value::Null),
+        ("sslStatus", || Value::Null),
+        ("sslStatusCategory", || Value::Null),
+        ("reminderStatus", || json!("ok")),
+        ("dtExpires", || json!("1924992000")),
+        ("validationParams", || Value::Null),
+        ("source", || Value::Null),
+        ("billableitemDetail", || Value::Null),
+        ("urls", || json!([])),
+        ("sslCertificateUrls", || json!([])),
+        ("matchingUrls", || json!([])),
+    ],
+    create: &[
+        req("name"),
+        opt("sslType"),
+        opt("autoSslCertificateUrls"),
+        opt("sslKey"),
+        opt("sslCrt"),
+        opt("sslCabundle"),
+        opt("autoUrlLink"),
+        opt("sslForce"),
+        opt("period"),
+    ],
+    // Seed L12518: PUT takes `name` and `sslType` only.
+    update: &[req("name"), opt("sslType")],
+    aliases: &[],
+    verbs: Verbs::PUT,
+    shapes: Shapes {
+        created: CERT_ITEM,
+        item: CERT_ITEM,
+        list: CERT_ITEM,
+    },
+    sortable: &["id", "name"],
+    lifecycle: Some(Lifecycle { keep_deleted: false }),
+    validate: Some(validate_certificate),
+    present: Some(present_certificate),
+    bare: false,
+};
+
+const CERT_ITEM: &[&str] = &[
+    "id",
+    "name",
+    "sslType",
+    "sslCrt",
+    "sslCabundle",
+    "sslKey",
+    "newSslKey",
+    "autoUrlLink",
+    "sslForce",
+    "sslStatus",
+    "status",
+    "reminderStatus",
+    "dtExpires",
+    "validationParams",
+    "source",
+    "billableitemDetail",
+    "statusCategory",
+    "sslStatusCategory",
+    "urls",
+    "sslCertificateUrls",
+    "matchingUrls",
+];
+
+/// Seed L12335–12340: urls are "required for type letsencrypt" (and the xolphin example sends
+/// them); key, crt and cabundle are "Required for ssl type own".
+fn validate_certificate(form: &mut Form, cert: &Record, _: &Data) {
+    if cert.get("id").is_some() {
+        return;
+    }
+    let has = |k: &str| cert.get(k).is_some_and(|v| !v.is_null());
+    match cert.get("sslType").and_then(Value::as_str) {
+        Some("own") => {
+            for field in ["sslKey", "sslCrt", "sslCabundle"] {
+                if !has(field) {
+                    form.error(field, BLANK);
+                }
+            }
+        }
+        _ if !has("autoSslCertificateUrls") => form.error("autoSslCertificateUrls", BLANK),
+        _ => {}
+    }
+}
+
+/// Seed L12370: keys are answered as `"***"`; `sslStatus` follows issuance: `validating` while
+/// the create runs, `ok` when issued. A create made to fail (`fail-next` with
+/// `creating_failed`) is a failed validation: `status` `ok`, `sslStatus` `validation_failed`,
+/// each url with its `errorMsg` (seed L12400).
+fn present_certificate(record: &Record, out: &mut Map<String, Value>) {
+    let status = out.get("status").and_then(Value::as_str).unwrap_or("ok").to_string();
+    let masked = |k: &str| record.get(k).is_some_and(|v| !v.is_null());
+    if out.contains_key("sslKey") {
+        out.insert(
+            "sslKey".into(),
+            if masked("sslKey") { json!("***") } else { Value::Null },
+        );
+        out.insert(
+            "newSslKey".into(),
+            if masked("sslKey") { json!("***") } else { Value::Null },
+        );
+    }
+    let ssl_status = match status.as_str() {
+        "creating_failed" => {
+            out.insert("status".into(), json!("ok"));
+            out.insert("statusCategory".into(), json!("green"));
+            "validation_failed"
+        }
+        "to_create" | "creating" => "validating",
+        _ => "ok",
+    };
+    out.insert("sslStatus".into(), json!(ssl_status));
+    let category = match ssl_status {
+        "ok" => "green",
+        "validation_failed" => "red",
+        _ => "yellow",
+    };
+    out.insert("sslStatusCategory".into(), json!(category));
+    let id = record.get("id").and_then(Value::as_u64).unwrap_or_default();
+    let domains = record
+        .get("autoSslCertificateUrls")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let urls: Vec<Value> = domains
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .enumerate()
+        .map(|(i, d)| {
+            // Wildcards can only be validated through DNS.
+            let (how, error) = match d.strip_prefix("*.") {
+                Some(base) => ("dns", format!("The DNS challenge for {d} could not be validated: no TXT record _acme-challenge.{base}")),
+                None => ("http", format!("The HTTP challenge for {d} could not be validated: http://{d}/.well-known/acme-challenge/ answered 404")),
+            };
+            let (url_status, error) = match ssl_status {
+                "validation_failed" => ("validation_failed", json!(error)),
+                "ok" => ("validation_succeeded", Value::Null),
+                _ => ("validating", Value::Null),
+            };
+            json!({"id": id * 100 + i as u64, "content": d, "sslStatus": url_status, "errorMsg": error,
+                   "validationType": how})
+        })
+        .collect();
+    out.insert("sslCertificateUrls".into(), json!(urls));
+    if out.contains_key("matchingUrls") {
+        let names: Vec<&str> = domains.split(',').map(str::trim).filter(|d| !d.is_empty()).collect();
+        out.insert("matchingUrls".into(), json!(names));
+    }
+}
+
+/// The catalogues and side lists of the family.
+pub(crate) fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/v1/custpackages", get(base_packages))
+        .route("/v1/appcomponenttypes", get(component_types))
+        .route("/v1/sharedsystemgroups", get(shared_groups))
+        .route("/v1/sharedsystems", get(shared_systems))
+        .route("/v1/apps/{appId}/urls", get(urls_of_app))
+        .route("/v1/apps/{appId}/organisations", get(organisations_of_app))
+        .route(
+            "/v1/custompackages/{custompackageId}/organisations",
+            get(organisations_of_package),
+        )
+        .route(
+            "/v1/apps/{appId}/components/availableparentcomponents/type/{type}",
+            get(parent_components),
+        )
+}
+
+type Params = Query<HashMap<String, String>>;
+
+/// Seed L67656: the base-package catalogue, unpaged.
+async fn base_packages() -> Json<Value> {
+    let items: Vec<Value> = BASE_PACKAGES
+        .iter()
+        .map(|(name, kind)| {
+            let title = format!("Drupal {kind}");
+            json!({"name": name, "displayName": {"en": title, "nl": title},
+                   "description": {"en": title, "nl": title}, "type": kind, "labels": []})
+        })
+        .collect();
+    Json(json!({ "customPackages": items }))
+}
+
+/// Seed L16934: a map keyed by type name, each with its `servicetype` and parameters; `category`
+/// keeps the types of one category.
+async fn component_types(Query(params): Params) -> Json<Value> {
+    let mut types = Map::new();
+    let wanted = params.get("category").filter(|c| !c.is_empty());
+    for kind in COMPONENT_TYPES {
+        if wanted.is_some_and(|c| c.as_str() != category_of(kind)) {
+            continue;
+        }
+        let params: Vec<Value> = params_of(kind)
+            .iter()
+            .map(|(name, ty, required, default, values)| {
+                let mut p = json!({"name": name, "displayName": name, "description": name, "type": ty,
+                                   "defaultValue": default, "readonly": false, "disableEdit": false,
+                                   "required": required, "category": "config"});
+                if !values.is_empty() {
+                    p["possibleValues"] = json!(values);
+                }
+                p
+            })
+            .collect();
+        types.insert(
+            (*kind).to_string(),
+            json!({"servicetype": {"name": kind, "displayName": kind, "description": kind, "adminOnly": false,
+                   "category": category_of(kind), "cookbook": kind, "parameters": params}}),
+        );
+    }
+    Json(json!({ "appcomponenttypes": types }))
+}
+
+fn system_json(id: u64) -> Value {
+    let name = SYSTEMS.iter().find(|s| s.0 == id).map_or("", |s| s.1);
+    json!({"id": id, "name": name, "organisation": {"id": 1, "name": "level27"}})
+}
+
+/// Seed L17916: shared groups with their systems, paged, with `total`.
+async fn shared_groups(Query(params): Params) -> Result<Json<Value>, ApiError> {
+    let query = ListQuery::parse(&params, &["id", "name"])?;
+    let items: Vec<Value> = GROUPS
+        .iter()
+        .map(|(id, name, systems)| {
+            let systems: Vec<Value> = systems.iter().map(|s| system_json(*s)).collect();
+            json!({"id": id, "name": name, "systems": systems})
+        })
+        .collect();
+    let total = items.len();
+    Ok(Json(json!({"total": total, "systemgroups": query.apply(items)})))
+}
+
+/// Seed L17794: shared systems, paged, with `total`.
+async fn shared_systems(Query(params): Params) -> Result<Json<Value>, ApiError> {
+    let query = ListQuery::parse(&params, &["id", "name"])?;
+    let items: Vec<Value> = SYSTEMS.iter().map(|s| system_json(s.0)).collect();
+    let total = items.len();
+    Ok(Json(json!({"total": total, "systems": query.apply(items)})))
+}
+
+fn app_of(data: &Data, ctx: &Ctx, app_id: &str) -> Result<u64, ApiError> {
+    app_id
+        .parse::<u64>()
+        .ok()
+        .filter(|id| ctx.exists(data, &APP, *id))
+        .ok_or_else(|| APP.not_found())
+}
+
+/// Seed L12773: every url of an app, the only answer with `handleDns`; `caching` is `null` here.
+async fn urls_of_app(
+    State(app): State<Shared>,
+    Path(app_id): Path<String>,
+    Query(params): Params,
+) -> Result<Json<Value>, ApiError> {
+    let query = ListQuery::parse(&params, &["id", "content"])?;
+    let ctx = Ctx::of(&app);
+    let (items, total) = app.store.read(|data| {
+        let app_id = app_of(data, &ctx, &app_id)?;
+        let app_name = data.get(&APP, app_id).and_then(|a| a.get("name").cloned());
+        let components: Vec<u64> = data
+            .all(&COMPONENT)
+            .filter(|(id, c)| {
+                c.get("app").and_then(Value::as_u64) == Some(app_id) && ctx.exists(data, &COMPONENT, **id)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        let items: Vec<Value> = data
+            .all(&URL)
+            .filter(|(_, u)| {
+                u.get("appcomponent")
+                    .and_then(Value::as_u64)
+                    .is_some_and(|c| components.contains(&c))
+            })
+            .map(|(id, u)| {
+                let cert = u.get("sslCertificate").and_then(Value::as_u64);
+                let cert = cert.and_then(|c| {
+                    data.get(&SSL_CERTIFICATE, c)
+                        .map(|r| json!({"id": c, "name": r.get("name")}))
+                });
+                json!({"id": id, "content": u.get("content"), "https": cert.is_some(), "status": "ok",
+                       "sslForce": u.get("sslForce"), "handleDns": u.get("handleDns"),
+                       "authentication": u.get("authentication"), "caching": null,
+                       "appcomponent": {"id": u.get("appcomponent"), "app": {"id": app_id, "name": app_name}},
+                       "sslCertificate": cert, "statusCategory": "green"})
+            })
+            .collect();
+        let total = items.len();
+        Ok((items, total))
+    })?;
+    Ok(Json(json!({"total": total, "urls": query.apply(items)})))
+}
+
+/// Seed L8254: components of an app with where they are placed (`system`, `systemgroup`), the
+/// only answer that has them. Seed: which components are "available parents" for a type is not
+/// described; the sandbox lists the app's components of that type.
+async fn parent_components(
+    State(app): State<Shared>,
+    Path((app_id, kind)): Path<(String, String)>,
+    Query(params): Params,
+) -> Result<Json<Value>, ApiError> {
+    let query = ListQuery::parse(&params, &["id", "name"])?;
+    let ctx = Ctx::of(&app);
+    let items = app.store.read(|data| {
+        let app_id = app_of(data, &ctx, &app_id)?;
+        Ok(data
+            .all(&COMPONENT)
+            .filter(|(id, c)| {
+                c.get("app").and_then(Value::as_u64) == Some(app_id)
+                    && c.get("appcomponenttype").and_then(Value::as_str) == Some(kind.as_str())
+                    && ctx.exists(data, &COMPONENT, **id)
+            })
+            .map(|(id, c)| {
+                let wrap = |k: &str| {
+                    c.get(k)
+                        .and_then(Value::as_u64)
+                        .map_or(Value::Null, |v| json!({ "id": v }))
+                };
+                let mut out = Map::new();
+                out.insert("appcomponentparameters".into(), json!({}));
+                present_component(c, &mut out);
+                json!({"id": id, "name": c.get("name"), "appcomponenttype": kind,
+                       "appcomponentparameters": out.get("appcomponentparameters"),
+                       "system": wrap("system"), "systemgroup": wrap("systemgroup")})
+            })
+            .collect::<Vec<Value>>())
+    })?;
+    let total = items.len();
+    Ok(Json(json!({"total": total, "components": query.apply(items)})))
+}
+
+/// Seed L7340 (apps) and L69438 (custom packages): the organisations that see the object, each
+/// with the teams through which it does; the sandbox answers the owner with the linked teams.
+fn organisations_of(app: &Shared, e: &'static Entity, id: &str) -> Result<Json<Value>, ApiError> {
+    let ctx = Ctx::of(app);
+    let items = app.store.read(|data| {
+        let id = id
+            .parse::<u64>()
+            .ok()
+            .filter(|id| ctx.exists(data, e, *id))
+            .ok_or_else(|| e.not_found())?;
+        let record = data.get(e, id).ok_or_else(|| e.not_found())?;
+        let org = record.get("organisation").and_then(Value::as_u64);
+        let org_name = org
+            .and_then(|o| ctx.entity_named("organisation").and_then(|oe| data.get(oe, o)))
+            .and_then(|o| o.get("name").cloned());
+        let teams = crate::team_links::render_teams(&ctx, data, record);
+        Ok(vec![
+            json!({"id": org, "name": org_name, "users": [], "type": "owner", "teams": teams}),
+        ])
+    })?;
+    Ok(Json(json!({ "organisations": items })))
+}
+
+async fn organisations_of_app(State(app): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    organisations_of(&app, &APP, &id)
+}
+
+async fn organisations_of_package(State(app): State<Shared>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    organisations_of(&app, &CUSTOM_PACKAGE, &id)
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use serde_json::{json, Value};
+    use tower::ServiceExt;
+
+    async fn call(router: &axum::Router, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("Authorization", "sandbox")
+            .body(body)
+            .expect("request");
+        let response = router.clone().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// An organisation, a drupal_run package and an app in it: (org, package, app).
+    async fn app(router: &axum::Router) -> (u64, u64, u64) {
+        let (_, org) = call(
+            router,
+            "POST",
+            "/v1/organisations",
+            Some(json!({"name": "o", "taxNumber": "BE1"})),
+        )
+        .await;
+        let org = org["organisation"]["id"].as_u64().expect("org id");
+        let body = json!({"name": "p", "customPackageName": "drupal_run", "organisation": org});
+        let (status, created) = call(router, "POST", "/v1/custompackages", Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED);
+        // Seed: the answer is the limits, bare: no envelope, no id.
+        assert!(
+            created.get("limits").is_some() && created.get("id").is_none(),
+            "{created}"
+        );
+        let (_, list) = call(router, "GET", "/v1/custompackages", None).await;
+        let package = list["customPackages"][0]["id"].as_u64().expect("listed");
+        assert_eq!(list["customPackages"][0]["type"], "run");
+        let body =
+            json!({"name": "shop", "organisation": org, "customPackage": package, "customPackageName": "drupal_run"});
+        let (status, created) = call(router, "POST", "/v1/apps", Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        assert_eq!(
+            created["app"]["customPackage"],
+            Value::Null,
+            "the package id is never answered"
+        );
+        (org, package, created["app"]["id"].as_u64().expect("app id"))
+    }
+
+    #[tokio::test]
+    async fn apps_need_their_packages_own_base_package() {
+        let router = crate::router(crate::Config::default()).expect("router");
+        let (org, package, _) = app(&router).await;
+        let body =
+            json!({"name": "x", "organisation": org, "customPackage": package, "customPackageName": "drupal_fly"});
+        let (status, reply) = call(&router, "POST", "/v1/apps", Some(body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            reply["app"]["errors"]["children"]["customPackageName"]["errors"],
+            json!([crate::error::INVALID])
+        );
+    }
+
+    #[tokio::test]
+    async fn component_parameters_are_checked_per_type_and_answered_masked() {
+        let router = crate::router(crate::Config::default()).expect("router");
+        let (_, _, app) = app(&router).await;
+        let path = format!("/v1/apps/{app}/components");
+        // php 7.4 is not installed on group 3; jailed is sftp's; no placement at all.
+        let bad = json!({"name": "w", "appcomponenttype": "php", "systemgroup": 3, "version": "7.4", "jailed": true});
+        let (status, reply) = call(&router, "POST", &path, Some(bad)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let children = &reply["component"]["errors"]["children"];
+        assert_eq!(
+            children["version"]["errors"],
+            json!([crate::error::INVALID_CHOICE]),
+            "{reply}"
+        );
+        assert_eq!(children["jailed"]["errors"], json!([crate::error::INVALID]), "{reply}");
+        let (_, reply) = call(
+            &router,
+            "POST",
+            &path,
+            Some(json!({"name": "d", "appcomponenttype": "mysql"})),
+        )
+        .await;
+        assert_eq!(
+            reply["component"]["errors"]["children"]["systemgroup"]["errors"],
+            json!([crate::error::BLANK])
+        );
+
+        let good =
+            json!({"name": "w", "appcomponenttype": "php", "systemgroup": 3, "version": "8.2", "pass": "s3cret"});
+        let (status, created) = call(&router, "POST", &path, Some(good)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let params = &created["component"]["appcomponentparameters"];
+        assert_eq!(
+            (params["version"].as_str(), params["pass"].as_str()),
+            (Some("8.2"), Some("******"))
+        );
+        assert_eq!(params["path"], "/public_html");
+        let id = created["component"]["id"].as_u64().expect("id");
+        // Placement is only in the available-parents list.
+        let (_, placed) = call(
+            &router,
+            "GET",
+            &format!("{path}/availableparentcomponents/type/php"),
+            None,
+        )
+        .await;
+        assert_eq!(placed["components"][0]["id"], id);
+        assert_eq!(placed["components"][0]["systemgroup"], json!({"id": 3}));
+    }
+}
