@@ -63,6 +63,9 @@ impl Resource {
         if let Some((field, teams)) = self.spec.membership.as_ref().and_then(|m| m.create_body(planned)) {
             body.insert(field.to_string(), teams);
         }
+        for r in &self.spec.resolves {
+            r.add_to(ctx, planned, &mut body).await?;
+        }
         let body = Json::Object(body);
         let posted = cancellable(ctx, ctx.client.post(&collection, &body))
             .await

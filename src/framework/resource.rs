@@ -75,6 +75,9 @@ pub struct ResourceSpec {
     pub desired_states: Vec<DesiredState>,
     /// Checks at plan time against objects only the API knows (a vm's size limits).
     pub plan_checks: Vec<RangeCheck>,
+    /// Arguments sent on create as the id a lookup finds (a domain's `extension` as its domain
+    /// type's id; `framework::resolve`).
+    pub resolves: Vec<super::resolve::Resolve>,
 }
 
 impl Default for ResourceSpec {
@@ -102,6 +105,7 @@ impl Default for ResourceSpec {
             membership: None,
             desired_states: Vec::new(),
             plan_checks: Vec::new(),
+            resolves: Vec::new(),
         }
     }
 }

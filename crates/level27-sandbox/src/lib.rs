@@ -17,6 +17,7 @@
 mod admin;
 mod core;
 mod countries;
+mod dns;
 mod entity;
 mod error;
 mod faults;
@@ -49,7 +50,13 @@ use store::{Phase, Store};
 
 /// Every entity the sandbox serves. Adding apps, domains, … means one declaration and one line
 /// here.
-static ENTITIES: &[&Entity] = &[&organisations::ORGANISATION, &teams::TEAM];
+static ENTITIES: &[&Entity] = &[
+    &organisations::ORGANISATION,
+    &teams::TEAM,
+    &dns::CONTACT,
+    &dns::DOMAIN,
+    &dns::RECORD,
+];
 
 /// How long a stopping server waits for requests in flight before it exits anyway. Every
 /// acknowledged change is already on disk, so cutting them short loses nothing.
@@ -221,6 +228,7 @@ pub(crate) fn router_for(config: Config, entities: &'static [&'static Entity]) -
     let api = entities
         .iter()
         .fold(Router::new(), |api, entity| api.merge(core::routes(entity)))
+        .merge(dns::routes())
         .method_not_allowed_fallback(gate::method_not_allowed)
         .fallback(gate::no_route)
         .layer(axum::middleware::from_fn_with_state(app.clone(), gate::api));

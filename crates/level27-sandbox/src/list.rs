@@ -62,7 +62,8 @@ impl ListQuery {
             }
         };
         // Seed: `filter` is never described. The sandbox matches it as a case-insensitive
-        // substring of the object's `name`.
+        // substring of the object's `name`, `fullname` (a domain's name with its extension) or
+        // `email` (domain contacts, which have no name).
         let filter = params
             .get("filter")
             .map(|v| v.trim().to_lowercase())
@@ -81,9 +82,11 @@ impl ListQuery {
     pub(crate) fn apply(&self, mut items: Vec<Value>) -> Vec<Value> {
         if let Some(needle) = &self.filter {
             items.retain(|item| {
-                item.get("name")
-                    .and_then(Value::as_str)
-                    .is_some_and(|name| name.to_lowercase().contains(needle))
+                ["name", "fullname", "email"].iter().any(|key| {
+                    item.get(*key)
+                        .and_then(Value::as_str)
+                        .is_some_and(|name| name.to_lowercase().contains(needle))
+                })
             });
         }
         let field = self.order_by.as_deref().unwrap_or("id");
