@@ -24,7 +24,9 @@ fn record_rules(config: &Object) -> Diagnostics {
         return diags;
     };
     let mut error = |attr: &'static str, detail: String| {
-        diags.push(Diagnostic::error(format!("Invalid {attr} for a {kind} record"), detail).at(AttrPath::attr(attr)));
+        diags.push(
+            Diagnostic::error(format!("Invalid {attr} for a record of type {kind}"), detail).at(AttrPath::attr(attr)),
+        );
     };
     if let Some(name) = config
         .get("name")
@@ -64,7 +66,10 @@ fn record_rules(config: &Object) -> Diagnostics {
     }
     match config.get("priority") {
         Some(Value::Null) | None if kind == "MX" => {
-            error("priority", "an MX record needs a priority greater than 0".into());
+            error(
+                "priority",
+                "priority is required for an MX record, greater than 0".into(),
+            );
         }
         Some(p) if kind == "MX" && p.as_i64().is_some_and(|p| p <= 0) => {
             error(
