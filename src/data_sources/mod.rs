@@ -2,6 +2,11 @@
 //! of the resource of the same name (see `framework::datasource`), or lists a collection into a
 //! plural attribute (see `framework::list_datasource`).
 
+pub mod domain;
+pub mod domain_contact;
+pub mod domain_record;
+pub mod domain_records;
+pub mod domain_type;
 pub mod organisation;
 pub mod organisations;
 pub mod team;
@@ -15,6 +20,11 @@ pub fn all() -> Vec<DataSource> {
         organisations::data_source(),
         team::data_source(),
         teams::data_source(),
+        domain_contact::data_source(),
+        domain::data_source(),
+        domain_record::data_source(),
+        domain_records::data_source(),
+        domain_type::data_source(),
     ]
 }
 

@@ -240,7 +240,9 @@ pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
         d.mode = a.mode;
         d.validators = a.validators.clone();
     } else {
+        // Read from the object (a contact's `organisation.id`): nothing to default.
         d.mode = Mode::Computed;
+        d.provider_default = None;
     }
     // What a data source reads is computed at every depth: the configuration sets no element.
     if d.mode == Mode::Computed {

@@ -103,7 +103,16 @@ fn nameserver(n: usize) -> Vec<Attribute> {
             .describe(dv6),
     ];
     if n == 3 {
-        attrs.into_iter().map(|a| a.create_only().requires_replace()).collect()
+        const DATA: [&str; 3] = [
+            "Name server 4's host name.",
+            "Name server 4's IPv4 glue address.",
+            "Name server 4's IPv6 glue address.",
+        ];
+        attrs
+            .into_iter()
+            .zip(DATA)
+            .map(|(a, d)| a.create_only().requires_replace().describe_data(d))
+            .collect()
     } else {
         attrs
     }
@@ -149,7 +158,7 @@ pub fn spec() -> ResourceSpec {
             .create_only()
             .requires_replace()
             .describe("What creating the domain does at the registry: `none` (only manage it here), `create` (register it) or `transfer` (move it here; needs `epp_code_wo`). Sent only at create; changing it replaces the domain.")
-            .describe_data("How the domain was created."),
+            .describe_data("Not returned by the API: always null here."),
         Attribute::string("epp_code_wo")
             .optional()
             .send_as("eppCode")
