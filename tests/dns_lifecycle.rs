@@ -16,6 +16,7 @@ struct Zone<'a> {
     ttl: u32,
     www: &'a str,
     txt: &'a str,
+    teams: &'a str,
 }
 
 const ZONE: Zone = Zone {
@@ -26,6 +27,7 @@ const ZONE: Zone = Zone {
     ttl: 3600,
     www: "203.0.113.10",
     txt: "v=spf1 include:_spf.example.com -all",
+    teams: "[level27_team.dns.id]",
 };
 
 /// An organisation, a contact, a domain and records, each written in a spelling the sandbox
@@ -37,6 +39,16 @@ fn config(z: &Zone) -> String {
 resource "level27_organisation" "acme" {{
   name       = "Acme DNS"
   tax_number = "BE0123456789"
+}}
+
+resource "level27_team" "dns" {{
+  organisation_id = level27_organisation.acme.id
+  name            = "dns"
+}}
+
+resource "level27_team" "web" {{
+  organisation_id = level27_organisation.acme.id
+  name            = "web"
 }}
 
 resource "level27_domain_contact" "owner" {{
@@ -61,6 +73,7 @@ resource "level27_domain" "acme" {{
   extension           = "be"
   licensee_contact_id = level27_domain_contact.owner.id
   ttl                 = {ttl}
+  team_ids            = {teams}
 }}
 
 resource "level27_domain_record" "www" {{
@@ -126,6 +139,7 @@ resource "level27_domain_record" "quoted" {{
         ttl = z.ttl,
         www = z.www,
         txt = z.txt,
+        teams = z.teams,
     )
 }
 
@@ -140,7 +154,7 @@ fn scenario(test: &str, terraform: Terraform) {
 
     // Create: the domain waits for its registration; every record reads back.
     tf.write_main(&config(&ZONE));
-    tf.apply().assert_contains("11 added, 0 changed, 0 destroyed");
+    tf.apply().assert_contains("13 added, 0 changed, 0 destroyed");
     let contact = tf.id_of("level27_domain_contact.owner");
     let domain = tf.id_of("level27_domain.acme");
     let d = tf.attrs("level27_domain.acme");
@@ -149,7 +163,17 @@ fn scenario(test: &str, terraform: Terraform) {
     assert_eq!(d["action"], "none", "{d}");
     assert_eq!(d["handle_dns"], true, "{d}");
     assert_eq!(d["ttl"], 3600, "{d}");
+    let (org, dns_team, web_team) = (
+        tf.id_of("level27_organisation.acme"),
+        tf.id_of("level27_team.dns"),
+        tf.id_of("level27_team.web"),
+    );
     let api = sb.get_ok(&format!("/v1/domains/{domain}"));
+    assert_eq!(
+        api["domain"]["teams"][0]["id"], dns_team,
+        "autoTeams linked the team: {api}"
+    );
+    assert_eq!(d["team_ids"], json!([dns_team.to_string()]), "{d}");
     assert_eq!(api["domain"]["domaintype"]["extension"], "be", "{api}");
     assert_eq!(api["domain"]["domaincontactLicensee"]["id"], contact, "{api}");
     let c = sb.get_ok(&format!("/v1/domaincontacts/{contact}"))["domaincontact"].clone();
@@ -182,6 +206,7 @@ fn scenario(test: &str, terraform: Terraform) {
         phone: "+32.22345678",
         ttl: 7200,
         www: "203.0.113.20",
+        teams: "[level27_team.web.id]",
         ..ZONE
     };
     tf.write_main(&config(&z2));
@@ -195,7 +220,17 @@ fn scenario(test: &str, terraform: Terraform) {
         (Some("Brussel"), Some("+32.22345678"))
     );
     assert_eq!(c["email"], "hostmaster@acme.example", "the PUT resent every field: {c}");
-    assert_eq!(sb.get_ok(&format!("/v1/domains/{domain}"))["domain"]["ttl"], 7200);
+    let api = sb.get_ok(&format!("/v1/domains/{domain}"))["domain"].clone();
+    assert_eq!(api["ttl"], 7200);
+    assert_eq!(
+        api["teams"],
+        json!([{"id": web_team, "name": "web"}]),
+        "teams swapped: {api}"
+    );
+    assert_eq!(
+        sb.get_status(&format!("/v1/organisations/{org}/teams/{dns_team}/domains/{domain}")),
+        404
+    );
     assert_eq!(
         tf.id_of("level27_domain_record.www"),
         www,
@@ -245,7 +280,7 @@ fn scenario(test: &str, terraform: Terraform) {
     tf.assert_plan_empty("after replacing the domain");
 
     // Destroy waits for the domain's 404.
-    tf.destroy().assert_contains("11 destroyed");
+    tf.destroy().assert_contains("13 destroyed");
     assert_eq!(sb.get_status(&format!("/v1/domains/{domain2}")), 404);
     assert!(sb.list_all("/v1/domaincontacts", "domaincontacts").is_empty());
 }

@@ -132,7 +132,13 @@ fn exercise(ty: &str, import_ids: &BTreeMap<&'static str, &'static [&'static str
     let state = tf.state();
     for r in state["resources"].as_array().into_iter().flatten() {
         if r["mode"] == "data" && r["type"] == ty {
-            for i in r["instances"].as_array().into_iter().flatten() {
+            // A list data source has no `id` of its own: what it read is in its plural attribute.
+            for i in r["instances"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|i| i["attributes"].get("id").is_some())
+            {
                 let id = i["attributes"]["id"].as_str().unwrap_or_default();
                 assert!(
                     !id.is_empty(),

@@ -15,7 +15,7 @@
 use super::mapping::{convert, id_from_api};
 use super::schema::Attribute;
 use super::validate::parse_api_id;
-use super::value::{match_elements, Number, Object, Type, Value};
+use super::value::{pair_exact_first, Number, Object, Type, Value};
 use serde_json::Value as Json;
 use std::borrow::Cow;
 use std::net::IpAddr;
@@ -209,27 +209,6 @@ fn set_partners<'p>(n: Normaliser, read: &[Value], prior: &'p [Value]) -> Vec<Op
         .into_iter()
         .map(|j| j.map(|j| &prior[j]))
         .collect()
-}
-
-/// Pairs set elements as [`match_elements`] does, first those that `exact`ly fit, then the rest
-/// that fit `loosely` (under a normaliser): an element spelled exactly as one on the other side
-/// never loses it to a look-alike, so `A.com` keeps its own partner when `a.com` is there too.
-/// (For rules that are equivalences, this pairs as many elements as one matching would.)
-pub fn pair_exact_first<A, B>(
-    left: &[A],
-    right: &[B],
-    exact: impl Fn(&A, &B) -> bool,
-    loosely: impl Fn(&A, &B) -> bool,
-) -> Vec<Option<usize>> {
-    let mut out = match_elements(left, right, exact);
-    let taken: Vec<bool> = (0..right.len()).map(|j| out.contains(&Some(j))).collect();
-    let open: Vec<usize> = (0..left.len()).filter(|&i| out[i].is_none()).collect();
-    let free: Vec<usize> = (0..right.len()).filter(|&j| !taken[j]).collect();
-    let loose = match_elements(&open, &free, |&i, &j| loosely(&left[i], &right[j]));
-    for (k, &i) in open.iter().enumerate() {
-        out[i] = loose[k].map(|f| free[f]);
-    }
-    out
 }
 
 /// Whether two values mean the same under `n`, element by element for collections.

@@ -14,7 +14,7 @@
 
 use super::codecs;
 use super::schema::{Attribute, Block, NestedAttributes, Nesting};
-use super::value::{match_elements, Number, Object, Type, Value};
+use super::value::{match_elements, pair_exact_first, Number, Object, Type, Value};
 use serde_json::{Map, Value as Json};
 
 /// The request body for create (`prior == None`) or update. With `only_changed`, only the fields
@@ -221,7 +221,7 @@ fn from_api_nested(j: &Json, n: &NestedAttributes, base: &Value) -> Value {
                     _ => false,
                 }
             };
-            let partners = codecs::pair_exact_first(&fresh, before, fits(false), fits(true));
+            let partners = pair_exact_first(&fresh, before, fits(false), fits(true));
             Value::Set(
                 items
                     .iter()

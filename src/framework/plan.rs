@@ -18,7 +18,7 @@
 use super::codecs;
 use super::diag::AttrPath;
 use super::schema::{Attribute, Block, Mode, NestedAttributes, Nesting};
-use super::value::{Object, Value};
+use super::value::{pair_exact_first, Object, Value};
 
 #[derive(Debug)]
 pub struct Plan {
@@ -138,7 +138,7 @@ fn plan_nested(n: &NestedAttributes, prior: &Value, config: &Value) -> Value {
                 .collect();
             // Then, as an import leaves the API's spelling in state, elements that differ from a
             // prior one only in spelling (see `codecs`).
-            let partners = codecs::pair_exact_first(
+            let partners = pair_exact_first(
                 &as_new,
                 before,
                 |new, old| new.as_ref().is_some_and(|new| new.admits(old)),

@@ -217,6 +217,27 @@ pub fn match_elements<A, B>(left: &[A], right: &[B], fits: impl Fn(&A, &B) -> bo
     out
 }
 
+/// Pairs set elements as [`match_elements`] does, first those that `exact`ly fit, then the rest
+/// that fit `loosely` (under a normaliser): an element spelled exactly as one on the other side
+/// never loses it to a look-alike, so `A.com` keeps its own partner when `a.com` is there too.
+/// (For rules that are equivalences, this pairs as many elements as one matching would.)
+pub fn pair_exact_first<A, B>(
+    left: &[A],
+    right: &[B],
+    exact: impl Fn(&A, &B) -> bool,
+    loosely: impl Fn(&A, &B) -> bool,
+) -> Vec<Option<usize>> {
+    let mut out = match_elements(left, right, exact);
+    let taken: Vec<bool> = (0..right.len()).map(|j| out.contains(&Some(j))).collect();
+    let open: Vec<usize> = (0..left.len()).filter(|&i| out[i].is_none()).collect();
+    let free: Vec<usize> = (0..right.len()).filter(|&j| !taken[j]).collect();
+    let loose = match_elements(&open, &free, |&i, &j| loosely(&left[i], &right[j]));
+    for (k, &i) in open.iter().enumerate() {
+        out[i] = loose[k].map(|f| free[f]);
+    }
+    out
+}
+
 /// Looks for an augmenting path from `start`; iterative, so a large set cannot exhaust the stack.
 fn augment(start: usize, candidates: &[Vec<usize>], owner: &mut [Option<usize>]) -> bool {
     let mut seen = vec![false; owner.len()];

@@ -11,6 +11,7 @@
 //! Seed: DELETE documents no answer; the engine waits until the domain answers 404.
 
 use crate::framework::config_check::ConfigRule;
+use crate::framework::membership::{Membership, TeamsFrom};
 use crate::framework::resolve::Resolve;
 use crate::framework::validate::{hostname, int_between, ipv4, ipv6, one_of, HostnameRules, Validator};
 use crate::framework::wait::StatusRule;
@@ -187,6 +188,10 @@ pub fn spec() -> ResourceSpec {
             .validate(int_between(60, 86_400))
             .describe("The zone's default TTL in seconds; left out, the API's default (1200) is kept.")
             .describe_data("The zone's default TTL in seconds."),
+        Attribute::id_set("team_ids")
+            .optional_computed()
+            .describe("The teams of the organisation that see the domain. Left out, the teams are not managed (the API's are kept).")
+            .describe_data("The teams of the organisation that see the domain."),
         Attribute::string("status").computed().read_from("status").describe("The domain's status (`ok`, `to_create`, …)."),
     ];
     for n in 0..4 {
@@ -214,6 +219,15 @@ pub fn spec() -> ResourceSpec {
             when: "action",
             is: &["transfer"],
         }],
+        // Seed L18098: `autoTeams` links teams at create; later changes go through the team-entity
+        // endpoints (L4596); the answer lists them in `teams`.
+        membership: Some(Membership {
+            attribute: "team_ids",
+            entity: "domains",
+            organisation: "organisation_id",
+            create_field: Some("autoTeams"),
+            read: TeamsFrom::Field("teams"),
+        }),
         resolves: vec![Resolve {
             attribute: "extension",
             path: "/domains/check?name={name}&extension={extension}",

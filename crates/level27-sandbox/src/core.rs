@@ -168,12 +168,19 @@ async fn create(e: &'static Entity, app: Shared, uri: Uri, body: Bytes) -> Resul
         if let Some(validate) = e.validate {
             validate(&mut form, &record, data);
         }
+        if crate::team_links::family_of(e.kind).is_some() {
+            let org = record.get("organisation").and_then(Value::as_u64);
+            crate::team_links::check_auto_teams(&mut form, &record, data, ctx.entities, org);
+        }
         form.finish()?;
         // Seed: the id is assigned only once the form is valid, so rejected creates leave no gap.
         let id = data.next_id(e);
         let mut stored = Record::new();
         stored.insert("id".into(), json!(id));
         stored.extend(record);
+        for team in crate::team_links::auto_teams(&stored) {
+            crate::team_links::add(data, &mut stored, team);
+        }
         failing = begin(&app, &ctx, e, &mut stored, Phase::Create);
         let rendered = render(&ctx, data, e, &stored, e.shapes.created);
         data.collection(e).insert(id, stored);
@@ -429,6 +436,9 @@ fn answer(ctx: &Ctx, data: &Data, e: &Entity, record: &Record, name: &str) -> Va
     let Some(field) = e.field(name) else {
         return match name {
             "status" => json!(ctx.status(record)),
+            "teams" if crate::team_links::family_of(e.kind).is_some() => {
+                crate::team_links::render_teams(ctx, data, record)
+            }
             "statusCategory" => json!(category(ctx.status(record))),
             _ => e
                 .computed
@@ -525,6 +535,9 @@ fn in_parent(e: &Entity, record: &Record, parent: Option<u64>) -> bool {
 fn delete(ctx: &Ctx, data: &mut Data, e: &'static Entity, id: u64) -> Result<(), ApiError> {
     delete_children(ctx, data, e, id)?;
     data.collection(e).remove(&id);
+    if e.kind == "team" {
+        crate::team_links::forget_team(data, ctx.entities, id);
+    }
     for other in ctx.entities {
         for field in other
             .fields
@@ -1066,5 +1079,119 @@ mod tests {
         assert_eq!(api.call("DELETE", &pin, None).await.0, StatusCode::NO_CONTENT);
         assert_eq!(api.call("DELETE", &path, None).await.0, StatusCode::NO_CONTENT);
         assert_eq!(api.get(&path).await.0, StatusCode::NOT_FOUND);
+    }
+
+    /// A linkable object (the `systems` team family) owned by an organisation.
+    static MACHINE: Entity = Entity {
+        kind: "system",
+        plural: "systems",
+        label: "System",
+        first_id: 3000,
+        collection: "/v1/systems",
+        item: "/v1/systems/{systemId}",
+        parent: None,
+        fields: &[
+            Field::new("name", Type::Text),
+            Field::new("organisation", Type::Ref("organisation")),
+            Field::new("autoTeams", Type::Csv),
+        ],
+        computed: &[],
+        create: &[req("name"), req("organisation"), opt("autoTeams")],
+        update: &[req("name"), req("organisation")],
+        aliases: &[],
+        verbs: Verbs::PUT,
+        shapes: Shapes {
+            created: &["id", "name", "teams"],
+            item: &["id", "name", "teams"],
+            list: &["id", "name"],
+        },
+        sortable: &["id"],
+        lifecycle: None,
+        validate: None,
+    };
+    static WITH_TEAMS: &[&Entity] = &[&crate::organisations::ORGANISATION, &crate::teams::TEAM, &MACHINE];
+
+    #[tokio::test]
+    async fn objects_are_linked_to_teams_of_their_organisation_and_unlinked() {
+        let api = Api::new(WITH_TEAMS, 0);
+        let (_, org) = api
+            .call(
+                "POST",
+                "/v1/organisations",
+                Some(json!({"name": "o", "taxNumber": "BE1"})),
+            )
+            .await;
+        let org = org["organisation"]["id"].clone();
+        let teams = format!("/v1/organisations/{org}/teams");
+        let (_, a) = api
+            .call("POST", &teams, Some(json!({"name": "a", "organisation": org})))
+            .await;
+        let (_, b) = api
+            .call("POST", &teams, Some(json!({"name": "b", "organisation": org})))
+            .await;
+        let (a, b) = (a["team"]["id"].clone(), b["team"]["id"].clone());
+
+        // autoTeams on create links at once; an unknown team is a form error.
+        let (status, made) = api
+            .call(
+                "POST",
+                "/v1/systems",
+                Some(json!({"name": "m", "organisation": org, "autoTeams": format!("{a}")})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{made}");
+        assert_eq!(made["system"]["teams"], json!([{"id": a, "name": "a"}]));
+        let id = made["system"]["id"].clone();
+        let (status, bad) = api
+            .call(
+                "POST",
+                "/v1/systems",
+                Some(json!({"name": "n", "organisation": org, "autoTeams": "424242"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(children(&bad, "system")["autoTeams"]["errors"], json!([INVALID]));
+
+        // Link b, list its links, read one, unlink a.
+        let (status, link) = api
+            .call("POST", &format!("{teams}/{b}/systems"), Some(json!({"objectId": id})))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{link}");
+        assert_eq!(link["entity"]["objectId"], id);
+        assert_eq!(link["entity"]["object"], "Level27\\SystemBundle\\Entity\\System");
+        let (_, listed) = api.get(&format!("{teams}/{b}/systems")).await;
+        assert_eq!(listed["entities"].as_array().map(Vec::len), Some(1));
+        let (status, _) = api.get(&format!("{teams}/{b}/systems/{id}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = api.call("DELETE", &format!("{teams}/{a}/systems/{id}"), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, _) = api.call("DELETE", &format!("{teams}/{a}/systems/{id}"), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "not linked any more");
+        let (_, shown) = api.get(&format!("/v1/systems/{id}")).await;
+        assert_eq!(shown["system"]["teams"], json!([{"id": b, "name": "b"}]));
+
+        // Deleting a team forgets its links; a family without an entity is the router's 404.
+        api.call("DELETE", &format!("{teams}/{b}"), None).await;
+        let (_, shown) = api.get(&format!("/v1/systems/{id}")).await;
+        assert_eq!(shown["system"]["teams"], json!([]));
+        let (status, _) = api.get(&format!("{teams}/{a}/domains")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        // A team of another organisation is not found.
+        let (_, other) = api
+            .call(
+                "POST",
+                "/v1/organisations",
+                Some(json!({"name": "p", "taxNumber": "BE2"})),
+            )
+            .await;
+        let other = other["organisation"]["id"].clone();
+        let (status, _) = api
+            .call(
+                "POST",
+                &format!("/v1/organisations/{other}/teams/{a}/systems"),
+                Some(json!({"objectId": id})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }

@@ -395,6 +395,13 @@ pub(crate) static DOMAIN: Entity = Entity {
             let ext = domain_type(r.get("domaintype").and_then(Value::as_i64)).map_or("", |t| t.extension);
             json!(format!("{}.{ext}", text(r, "name")))
         })),
+        // `teams` is rendered from the team links (`team_links`); their count beside it.
+        Field::new("countTeams", Type::INT).render(Render::Derived(|r| {
+            json!(r
+                .get(crate::team_links::LINKS)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len))
+        })),
         Field::new("provider", Type::Text).render(Render::Derived(|r| {
             let t = domain_type(r.get("domaintype").and_then(Value::as_i64));
             let p = t.and_then(|t| PROVIDERS.iter().find(|p| p.0 == t.provider));
@@ -413,8 +420,6 @@ pub(crate) static DOMAIN: Entity = Entity {
         ("transferredAway", || json!(false)),
         ("dtExpires", || Value::Null),
         ("billingStatus", || json!("billable")),
-        ("teams", || json!([])),
-        ("countTeams", || json!(0)),
         ("linkedToUrl", || json!(false)),
         ("dtExternalExpires", || Value::Null),
     ],

@@ -352,6 +352,7 @@ impl Entity {
                 || self.field(name).is_some()
                 || self.computed.iter().any(|(n, _)| *n == name)
                 || (self.lifecycle.is_some() && (name == "status" || name == "statusCategory"))
+                || (name == "teams" && crate::team_links::family_of(self.kind).is_some())
         };
         let kind = |k: &str| all.iter().any(|e| e.kind == k);
         for slot in self.create.iter().chain(self.update) {

@@ -26,6 +26,7 @@ mod gate;
 mod list;
 mod organisations;
 mod store;
+mod team_links;
 mod teams;
 
 use std::future::Future;
@@ -228,6 +229,7 @@ pub(crate) fn router_for(config: Config, entities: &'static [&'static Entity]) -
     let api = entities
         .iter()
         .fold(Router::new(), |api, entity| api.merge(core::routes(entity)))
+        .merge(team_links::routes())
         .merge(dns::routes())
         .method_not_allowed_fallback(gate::method_not_allowed)
         .fallback(gate::no_route)
