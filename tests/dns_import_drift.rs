@@ -345,3 +345,41 @@ resource "level27_domain" "new" {{
     let plan = tf.assert_plan_changes("after a failed registration");
     plan.assert_contains("is tainted, so must be replaced");
 }
+
+#[test]
+fn dns_registration_wait_honours_timeouts() {
+    // Registrations here take 30 s; the configuration allows 2.
+    let sb = Sandbox::start_with(DEFAULT_KEY, &["--async-ms", "30000"]);
+    let org = sb.create_organisation("Slow DNS", "BE0555555555");
+    let contact = sb.post_ok(
+        "/v1/domaincontacts",
+        json!({"type": "licensee", "firstName": "Ada", "lastName": "Peeters", "organisationName": "Acme",
+               "phone": "+32.91234567", "email": "slow@acme.example", "taxNumber": "BE0123456789",
+               "organisation": org}),
+    )["domaincontact"]["id"]
+        .as_i64()
+        .unwrap();
+    let tf = Tf::new("dns-timeouts", &sb);
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_domain" "slow" {{
+  organisation_id     = {org}
+  name                = "slow"
+  extension           = "eu"
+  action              = "create"
+  licensee_contact_id = {contact}
+
+  timeouts {{
+    create = "2s"
+  }}
+}}
+"#,
+        header = header()
+    ));
+    let out = tf.run(&["apply", "-auto-approve"]).assert_failed();
+    out.assert_contains("Timed out waiting for");
+    // The domain exists (still registering): it is kept, tainted, never forgotten.
+    assert!(tf.in_state("level27_domain.slow"));
+    tf.assert_plan_changes("after a timed-out registration")
+        .assert_contains("is tainted, so must be replaced");
+}

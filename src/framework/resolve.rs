@@ -58,3 +58,52 @@ impl Resolve {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::shared_reads::SharedReads;
+    use crate::framework::test_support::{obj, s, FakeApi};
+    use serde_json::json;
+    use tokio_util::sync::CancellationToken;
+
+    fn extension() -> Resolve {
+        Resolve {
+            attribute: "extension",
+            path: "/domains/check?name={name}&extension={extension}",
+            field: "domaintypeId",
+            send_as: "domaintype",
+        }
+    }
+
+    async fn resolve(api: &FakeApi, planned: &Object) -> Result<Map<String, Json>, Diagnostics> {
+        let (stop, reads, provider) = (CancellationToken::new(), SharedReads::default(), Object::new());
+        let ctx = Ctx {
+            client: &api.client,
+            stop: &stop,
+            write_only: true,
+            provider_config: &provider,
+            reads: &reads,
+        };
+        let mut body = Map::new();
+        extension().add_to(&ctx, planned, &mut body).await.map(|()| body)
+    }
+
+    #[tokio::test]
+    async fn the_looked_up_id_is_sent_in_the_argument_s_place() {
+        let api = FakeApi::start(|req| match req.param("extension") {
+            Some("be") => (200, json!({"status": "free", "domaintypeId": 364})),
+            _ => (200, json!({"success": false})),
+        })
+        .await;
+        let planned = obj(&[("name", s("acme")), ("extension", s("be"))]);
+        let body = resolve(&api, &planned).await.unwrap();
+        assert_eq!(body.get("domaintype"), Some(&json!(364)));
+        assert_eq!(api.seen()[0].param("name"), Some("acme"));
+
+        // An answer without the id is an error naming the attribute, not a body without it.
+        let unknown = obj(&[("name", s("acme")), ("extension", s("zz"))]);
+        let err = resolve(&api, &unknown).await.unwrap_err();
+        assert!(format!("{err:?}").contains("extension"), "{err:?}");
+    }
+}
