@@ -240,6 +240,61 @@ fn scenario(test: &str, terraform: Terraform) {
     assert_eq!(tf.id_of("level27_domain_contact.owner"), contact);
     tf.assert_plan_empty("after in-place updates");
 
+    // Every other updatable attribute, in place: the contact's (a PUT of all fields), the
+    // domain's DNS handed to other name servers (a PATCH), a record's type, name and content.
+    let more = config(&z2)
+        .replace("first_name        = \"Ada\"", "first_name        = \"Ada Maria\"")
+        .replace("last_name         = \"Peeters\"", "last_name         = \"Peeters-Janssens\"")
+        .replace("street            = \"Veldstraat\"", "street            = \"Kouter\"\n  state             = \"Oost-Vlaanderen\"")
+        .replace("house_number      = \"1\"", "house_number      = \"7b\"")
+        .replace("zip               = \"9000\"", "zip               = \"9050\"")
+        .replace("country           = \"BE\"", "country           = \"NL\"\n  fax               = \"+32.91234500\"")
+        .replace("email             = \"hostmaster@acme.example\"", "email             = \"dns@acme.example\"")
+        .replace(
+            "  ttl                 = 7200\n",
+            "  ttl                 = 7200\n  handle_dns          = false\n  nameserver_1        = \"ns1.acme.example\"\n  nameserver_1_ipv4   = \"198.51.100.53\"\n  nameserver_1_ipv6   = \"2001:db8::53\"\n  nameserver_2        = \"ns2.acme.example\"\n",
+        )
+        .replace(
+            "  type      = \"AAAA\"\n  name      = \"ipv6\"\n  content   = \"2001:0db8:0000:0000:0000:0000:0000:0011\"",
+            "  type      = \"A\"\n  name      = \"v4only\"\n  content   = \"203.0.113.11\"",
+        );
+    assert_ne!(more, config(&z2), "the edits apply to the configuration");
+    tf.write_main(&more);
+    let plan = tf.assert_plan_changes("after editing every other updatable attribute");
+    plan.assert_contains("0 to add, 3 to change, 0 to destroy");
+    tf.apply().assert_contains("0 added, 3 changed, 0 destroyed");
+    let c = sb.get_ok(&format!("/v1/domaincontacts/{contact}"))["domaincontact"].clone();
+    for (field, want) in [
+        ("firstName", "Ada Maria"),
+        ("lastName", "Peeters-Janssens"),
+        ("street", "Kouter"),
+        ("state", "Oost-Vlaanderen"),
+        ("houseNumber", "7b"),
+        ("zip", "9050"),
+        ("fax", "+32.91234500"),
+        ("email", "dns@acme.example"),
+    ] {
+        assert_eq!(c[field], want, "{field}: {c}");
+    }
+    assert_eq!(c["country"]["id"], "NL", "{c}");
+    let api = sb.get_ok(&format!("/v1/domains/{domain}"))["domain"].clone();
+    assert_eq!(api["dnsIsHandled"], false, "{api}");
+    assert_eq!(api["nameserver1"], "ns1.acme.example", "{api}");
+    assert_eq!(api["nameserverIp1"], "198.51.100.53", "{api}");
+    assert_eq!(api["nameserver2"], "ns2.acme.example", "{api}");
+    assert_eq!(content_of(json!("v4only"), "A"), "203.0.113.11");
+    tf.assert_plan_empty("after updating every other attribute in place");
+    // Back to the zone as before, DNS served by Level27 again (the steps below start from it).
+    tf.write_main(&config(&z2).replace(
+        "  ttl                 = 7200\n",
+        "  ttl                 = 7200\n  handle_dns          = true\n",
+    ));
+    tf.apply().assert_contains("0 added, 3 changed, 0 destroyed");
+    assert_eq!(
+        sb.get_ok(&format!("/v1/domains/{domain}"))["domain"]["nameserver1"],
+        json!(null)
+    );
+
     // organisation_name is non-editable: the contact is replaced (and the domain follows it in
     // place, as its licensee changes).
     let z3 = Zone {

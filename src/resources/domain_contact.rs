@@ -72,7 +72,12 @@ pub fn spec() -> ResourceSpec {
                 .api("taxNumber")
                 .validate(not_blank())
                 .describe("VAT or tax number, e.g. `BE0123456789`."),
-            Attribute::string("full_name").computed().read_from("fullname").describe("First and last name, as the API joins them."),
+            Attribute::string("full_name")
+                .computed()
+                .read_from("fullname")
+                // Joined by the API from the names: unknown again whenever the contact changes.
+                .changes_on_update()
+                .describe("First and last name, as the API joins them."),
         ],
         endpoint: Endpoint {
             collection: "/domaincontacts",
