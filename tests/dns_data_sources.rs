@@ -33,6 +33,16 @@ fn dns_data_sources_read_what_the_api_holds() {
         );
     }
     let domain = ids[1];
+    let team = sb.post_ok(
+        &format!("/v1/organisations/{org}/teams"),
+        json!({"name": "dns", "organisation": org}),
+    )["team"]["id"]
+        .as_i64()
+        .unwrap();
+    sb.post_ok(
+        &format!("/v1/organisations/{org}/teams/{team}/domains"),
+        json!({"objectId": domain}),
+    );
     for body in [
         json!({"type": "A", "name": "www", "content": "192.0.2.1"}),
         json!({"type": "A", "name": "api", "content": "192.0.2.2"}),
@@ -88,6 +98,7 @@ output "be" {{ value = data.level27_domain_type.be }}
     assert_eq!((d["extension"].as_str(), d["ttl"].as_f64()), (Some("com"), Some(900.0)));
     assert_eq!(d["licensee_contact_id"], contact.to_string());
     assert_eq!(d["handle_dns"], true, "read from dnsIsHandled of the item: {d}");
+    assert_eq!(d["team_ids"], json!([team.to_string()]), "the domain's teams: {d}");
     assert_eq!(out["www"]["content"], "192.0.2.1");
     assert_eq!(out["a"], json!(["192.0.2.1", "192.0.2.2"]));
     assert_eq!(out["all"], 4);

@@ -219,7 +219,13 @@ impl Lookup {
             }
         };
         // Path parents (organisation_id) come from the configuration.
-        Ok(state_from_api(block, &object, config))
+        let mut state = state_from_api(block, &object, config);
+        // Team membership is read as the resource reads it (the object's `teams`, or its endpoint).
+        if let Some(m) = &self.spec.membership {
+            let teams = m.read(ctx, &object, &state).await?;
+            state.insert(m.attribute.to_string(), teams);
+        }
+        Ok(state)
     }
 }
 
