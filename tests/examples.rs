@@ -72,12 +72,32 @@ fn examples_apply_and_plan_clean() {
             assert_eq!(out["url"], "https://www.shop.example", "{out}");
         }
 
+        if name == "dns-zone" {
+            let out = tf.outputs();
+            assert_eq!(out["fullname"], "acme-example.be", "{out}");
+            let ids = out["record_ids"].as_object().expect("record_ids output");
+            assert_eq!(ids.len(), 20, "{out}");
+            let domain = sb.list_all("/v1/domains", "domains");
+            let domain = domain[0]["id"].as_i64().expect("a domain");
+            let records = sb.list_all(&format!("/v1/domains/{domain}/records"), "records");
+            let types: std::collections::BTreeSet<&str> = records.iter().filter_map(|r| r["type"].as_str()).collect();
+            assert_eq!(records.len(), 20, "{records:?}");
+            assert_eq!(types.len(), 9, "every record type: {types:?}");
+        }
+
         tf.destroy();
         if name == "servers" {
             assert!(
                 sb.list_all("/v1/systems", "systems").is_empty(),
                 "systems left after destroy"
             );
+        }
+        if name == "dns-zone" {
+            assert!(
+                sb.list_all("/v1/domains", "domains").is_empty(),
+                "examples/dns-zone: domains left"
+            );
+            assert!(sb.list_all("/v1/domaincontacts", "domaincontacts").is_empty());
         }
         let left = sb.organisations();
         assert!(

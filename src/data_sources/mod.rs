@@ -7,6 +7,11 @@ pub mod app_component;
 pub mod app_component_types;
 pub mod app_component_url;
 pub mod baremetal;
+pub mod domain;
+pub mod domain_contact;
+pub mod domain_record;
+pub mod domain_records;
+pub mod domain_type;
 pub mod network;
 pub mod networks;
 pub mod organisation;
@@ -55,6 +60,11 @@ pub fn all() -> Vec<DataSource> {
         ssl_certificate::data_source(),
         system_groups::data_source(),
         shared_systems::data_source(),
+        domain_contact::data_source(),
+        domain::data_source(),
+        domain_record::data_source(),
+        domain_records::data_source(),
+        domain_type::data_source(),
     ]
 }
 

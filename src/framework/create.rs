@@ -70,6 +70,9 @@ impl Resource {
         if let Some(k) = &self.spec.kind {
             body.insert(k.field.to_string(), Json::String(k.value.to_string()));
         }
+        for r in &self.spec.resolves {
+            r.add_to(ctx, planned, &mut body).await?;
+        }
         let body = Json::Object(body);
         let posted = cancellable(ctx, ctx.client.post(&collection, &body))
             .await

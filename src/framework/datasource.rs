@@ -285,6 +285,11 @@ impl Lookup {
             }
         }
         super::resource::infer(ctx, block, &mut state, &action).await?;
+        // Team membership is read as the resource reads it (the object's `teams`, or its endpoint).
+        if let Some(m) = &self.spec.membership {
+            let teams = m.read(ctx, &object, &state).await?;
+            state.insert(m.attribute.to_string(), teams);
+        }
         Ok(state)
     }
 }
@@ -306,8 +311,8 @@ pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
         d.mode = a.mode;
         d.validators = a.validators.clone();
     } else {
+        // Read from the object (a contact's `organisation.id`): nothing to default.
         d.mode = Mode::Computed;
-        // Read from the object (a vm's organisation): no input, so no provider default either.
         d.provider_default = None;
     }
     // What a data source reads is computed at every depth: the configuration sets no element.

@@ -25,6 +25,7 @@ pub mod paths;
 pub mod plan;
 pub mod plan_checks;
 pub mod provider_defaults;
+pub mod resolve;
 pub mod resource;
 pub mod schema;
 pub mod shared_reads;

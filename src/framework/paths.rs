@@ -41,8 +41,10 @@ fn percent_encode(s: &str, out: &mut String) {
 /// `path?key=value&…` with keys and values percent-encoded; `path` unchanged without pairs.
 pub fn with_query(path: &str, query: &[(&str, String)]) -> String {
     let mut out = path.to_string();
+    // A path may carry fixed parameters of its own (`/domains/check?name=…`).
+    let fixed = path.contains('?');
     for (i, (k, v)) in query.iter().enumerate() {
-        out.push(if i == 0 { '?' } else { '&' });
+        out.push(if i == 0 && !fixed { '?' } else { '&' });
         percent_encode(k, &mut out);
         out.push('=');
         percent_encode(v, &mut out);
@@ -85,6 +87,10 @@ mod tests {
                 &[("name", "a b&c=d".to_string()), ("extension", "be".to_string())]
             ),
             "/domains/check?name=a%20b%26c%3Dd&extension=be"
+        );
+        assert_eq!(
+            with_query("/domains/check?name=x", &[("extension", "be".to_string())]),
+            "/domains/check?name=x&extension=be"
         );
     }
 }

@@ -89,6 +89,9 @@ fn plan_value(a: &Attribute, prior: Option<&Value>, configured: &Value) -> Value
         Value::Null
     } else if a.mode.is_computed() && configured.is_null() {
         match (prior, &a.default) {
+            // An imported object's create-only value the API never returns (a domain's `action`)
+            // stays unknown to state rather than planning its default as a change.
+            (Some(Value::Null), Some(_)) if a.api.create_only => Value::Null,
             (_, Some(default)) => default.clone(),
             (None, None) => Value::Unknown,
             (Some(p), None) => p.clone(),
@@ -274,6 +277,19 @@ mod tests {
 
     fn obj(pairs: &[(&str, Value)]) -> Object {
         pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    #[test]
+    fn an_imported_object_keeps_a_create_only_default_unset() {
+        let a = Attribute::string("action")
+            .default(Value::string("none"))
+            .send_as("action")
+            .create_only()
+            .requires_replace();
+        assert_eq!(plan_value(&a, Some(&Value::Null), &Value::Null), Value::Null);
+        assert_eq!(plan_value(&a, None, &Value::Null), Value::string("none"));
+        let kept = Value::string("create");
+        assert_eq!(plan_value(&a, Some(&kept), &Value::Null), Value::string("none"));
     }
 
     #[test]

@@ -85,6 +85,9 @@ pub struct ResourceSpec {
     pub links: Vec<Links>,
     /// The kind of object in a collection shared by several resource types (`type`).
     pub kind: Option<Kind>,
+    /// Arguments sent on create as the id a lookup finds (a domain's `extension` as its domain
+    /// type's id; `framework::resolve`).
+    pub resolves: Vec<super::resolve::Resolve>,
 }
 
 impl Default for ResourceSpec {
@@ -115,6 +118,7 @@ impl Default for ResourceSpec {
             plan_checks: Vec::new(),
             links: Vec::new(),
             kind: None,
+            resolves: Vec::new(),
         }
     }
 }

@@ -258,6 +258,14 @@ impl ResourceSpec {
                 named("a config rule", n, problems);
             }
         }
+        for r in &self.resolves {
+            named("a resolved argument", r.attribute, problems);
+            if let Ok(found) = placeholders(r.path) {
+                for n in found {
+                    named("a resolve path", n, problems);
+                }
+            }
+        }
         for c in &self.plan_checks {
             named("a plan check", c.by, problems);
             for (n, _, _) in c.bounds {

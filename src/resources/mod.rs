@@ -4,6 +4,9 @@
 pub mod app;
 pub mod app_component;
 pub mod app_component_url;
+pub mod domain;
+pub mod domain_contact;
+pub mod domain_record;
 pub mod moves;
 pub mod organisation;
 pub mod plan;
@@ -24,6 +27,9 @@ pub fn all() -> Vec<ResourceSpec> {
         ssl_certificate::spec(),
         system::vm(),
         system::baremetal(),
+        domain_contact::spec(),
+        domain::spec(),
+        domain_record::spec(),
     ]
 }
 

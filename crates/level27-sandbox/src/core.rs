@@ -272,6 +272,15 @@ async fn remove(e: &'static Entity, app: Shared, uri: Uri) -> Result<StatusCode,
     let result = app.store.write(|data| {
         purge(&ctx, data);
         let id = own_id(&ctx, data, e, &uri)?;
+        if let Some(record) = ctx.find(data, e, id) {
+            let linked = e
+                .fields
+                .iter()
+                .find(|f| f.refuses_delete.is_some() && !record.get(f.name).unwrap_or(&Value::Null).is_null());
+            if let Some(message) = linked.and_then(|f| f.refuses_delete) {
+                return Err(ApiError::BadRequest(message.into()));
+            }
+        }
         if e.lifecycle.is_none() {
             return delete(&ctx, data, e, id);
         }
@@ -468,6 +477,7 @@ fn answer(ctx: &Ctx, data: &Data, e: &Entity, record: &Record, name: &str) -> Va
     };
     match (field.render, field.ty, &stored) {
         (Render::With(compute), _, _) => compute(record, ctx.clock()),
+        (Render::Derived(f), _, _) => f(record),
         (_, _, Value::Null) => Value::Null,
         (Render::Stored, Type::Named(table), Value::String(id)) => {
             json!({ "id": id, table.label: table.name(id).unwrap_or(id) })

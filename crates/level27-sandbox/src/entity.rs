@@ -190,6 +190,9 @@ pub(crate) struct Field {
     pub(crate) render: Render,
     /// A value the server schedules: `null` or absent keeps it, even on PUT.
     pub(crate) sticky: bool,
+    /// A non-null value refuses the object's DELETE with this message (400): a record the
+    /// platform manages through its link to another object.
+    pub(crate) refuses_delete: Option<&'static str>,
 }
 
 impl Field {
@@ -200,6 +203,7 @@ impl Field {
             default: Dflt::Null,
             render: Render::Stored,
             sticky: false,
+            refuses_delete: None,
         }
     }
 
@@ -213,6 +217,13 @@ impl Field {
 
     pub(crate) const fn sticky(self) -> Field {
         Field { sticky: true, ..self }
+    }
+
+    pub(crate) const fn refuses_delete(self, message: &'static str) -> Field {
+        Field {
+            refuses_delete: Some(message),
+            ..self
+        }
     }
 }
 
@@ -308,6 +319,10 @@ pub(crate) enum Render {
     /// Computed from the whole record and the clock, even when the stored value is null (a
     /// system's `runningStatus` moving through `stopping`, its `disk` answered as `"30.0"`).
     With(fn(&Record, Clock) -> Value),
+    /// Computed from the whole stored object: an answer field named otherwise than the form's
+    /// (`dnsIsHandled` for `handleDns`), a name joined from two fields, or the API's own
+    /// spelling of a stored value (a record's content).
+    Derived(fn(&Record) -> Value),
 }
 
 /// The time a rendered answer is for, with the sandbox's `--async-ms`.

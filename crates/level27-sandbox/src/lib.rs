@@ -18,6 +18,7 @@ mod admin;
 mod apps;
 mod core;
 mod countries;
+mod dns;
 mod entity;
 mod error;
 mod faults;
@@ -61,6 +62,9 @@ static ENTITIES: &[&Entity] = &[
     &apps::URL,
     &apps::SSL_CERTIFICATE,
     &systems::SYSTEM,
+    &dns::CONTACT,
+    &dns::DOMAIN,
+    &dns::RECORD,
 ];
 
 /// How long a stopping server waits for requests in flight before it exits anyway. Every
@@ -239,6 +243,7 @@ pub(crate) fn router_for(config: Config, entities: &'static [&'static Entity]) -
             true => systems::routes(),
             false => Router::new(),
         })
+        .merge(dns::routes())
         .method_not_allowed_fallback(gate::method_not_allowed)
         .fallback(gate::no_route)
         .layer(axum::middleware::from_fn_with_state(app.clone(), gate::api));

@@ -62,7 +62,8 @@ impl ListQuery {
             }
         };
         // Seed: `filter` is never described. The sandbox matches it as a case-insensitive
-        // substring of the object's `name` (of its `content` when it has none).
+        // substring of the object's `name`, `fullname` (a domain's name with its extension),
+        // `email` (domain contacts, which have no name) or `content` (urls, records).
         let filter = params
             .get("filter")
             .map(|v| v.trim().to_lowercase())
@@ -82,10 +83,11 @@ impl ListQuery {
         if let Some(needle) = &self.filter {
             // Seed: objects without a name (urls) are filtered on their `content`.
             items.retain(|item| {
-                item.get("name")
-                    .or_else(|| item.get("content"))
-                    .and_then(Value::as_str)
-                    .is_some_and(|name| name.to_lowercase().contains(needle))
+                ["name", "fullname", "email", "content"].iter().any(|key| {
+                    item.get(*key)
+                        .and_then(Value::as_str)
+                        .is_some_and(|name| name.to_lowercase().contains(needle))
+                })
             });
         }
         let field = self.order_by.as_deref().unwrap_or("id");

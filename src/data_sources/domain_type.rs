@@ -1,0 +1,41 @@
+//! `data "level27_domain_type"`: the API's domain type of an extension (its id, which
+//! `level27_domain` resolves by itself, and what transfers need).
+
+use crate::framework::validate::{hostname, HostnameRules};
+use crate::framework::{Attribute, DataSource, ListDataSource, ListResult};
+
+pub fn data_source() -> DataSource {
+    DataSource::list(ListDataSource {
+        type_name: "level27_domain_type",
+        description: "Finds the Level27 domain type of an extension: its id and whether transfers need an EPP code.",
+        // Seed: there is no `/domaintypes` endpoint (reference §1.8); `/domains/check` answers the
+        // type of `name.extension` and requires a name, which does not change the type: a fixed
+        // label is checked.
+        path: "/domains/check?name=level27-domain-type",
+        attributes: vec![
+            Attribute::string("extension")
+                .required()
+                .validate(hostname(HostnameRules::HOST))
+                .describe("The extension, without a leading dot: `be`, `com`, `co.uk`."),
+            Attribute::id("id")
+                .computed()
+                .read_from("domaintypeId")
+                .describe("The domain type's id."),
+            Attribute::bool("transfer_epp_code_required")
+                .computed()
+                .read_from("transferEppCodeRequired")
+                .describe("Whether a transfer needs the EPP (transfer) code (`epp_code_wo`)."),
+            Attribute::bool("incoming_transfer_code_possible")
+                .computed()
+                .read_from("requestIncomingTransferCodePossible")
+                .describe("Whether a transfer code can be requested for an incoming transfer."),
+            Attribute::bool("transfer_auto_licensee")
+                .computed()
+                .read_from("transferAutoLicensee")
+                .describe("Whether a transfer keeps the registry's licensee automatically."),
+        ],
+        query: &[("extension", "extension")],
+        filters: &[],
+        result: ListResult::Object,
+    })
+}

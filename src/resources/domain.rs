@@ -1,0 +1,239 @@
+//! `level27_domain`: `/domains` (seed L18033–L18520).
+//!
+//! The create body names the domain type by id (`domaintype`); users write the `extension`,
+//! resolved at create through `/domains/check` (there is no `/domaintypes` endpoint, and the
+//! seed's example ids disagree with each other, so none is hard-coded). The answer renames
+//! `handleDns` to `dnsIsHandled` and gives ids as objects; it never echoes `action` or `eppCode`
+//! as sent, which are kept from the configuration. Registration is asynchronous (`to_create`).
+//! Seed: PATCH marks the licensee and organisation required while its examples send one field;
+//! the engine PATCHes the changed fields plus those two, which satisfies either reading. PUT and
+//! PATCH cannot set name server 4 (only create can), so changing it replaces the domain.
+//! Seed: DELETE documents no answer; the engine waits until the domain answers 404.
+
+use crate::framework::config_check::ConfigRule;
+use crate::framework::membership::{Membership, TeamsFrom};
+use crate::framework::resolve::Resolve;
+use crate::framework::validate::{hostname, int_between, ipv4, ipv6, one_of, HostnameRules, Validator};
+use crate::framework::wait::StatusRule;
+use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb, Value};
+
+/// A domain name without its extension: one DNS label.
+fn single_label() -> Validator {
+    Validator::new(
+        "one label of letters, digits and hyphens, without the extension (\"acme-example\", not \"acme-example.be\")",
+        |v| {
+            match v.as_str() {
+            Some(s) if s.contains('.') => Err(format!(
+                "must be one label without the extension (write the extension in `extension`), got {s:?}"
+            )),
+            Some(s)
+                if !s.is_empty()
+                    && s.len() <= 63
+                    && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && !s.starts_with('-')
+                    && !s.ends_with('-') =>
+            {
+                Ok(())
+            }
+            Some(s) => Err(format!(
+                "must be one label of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, got {s:?}"
+            )),
+            None => Err("must be a string".into()),
+        }
+        },
+    )
+}
+
+/// Name server `n`: host name, IPv4 and IPv6 glue. The fourth is settable only at create.
+fn nameserver(n: usize) -> Vec<Attribute> {
+    const HOST: [&str; 4] = ["nameserver1", "nameserver2", "nameserver3", "nameserver4"];
+    const IP: [&str; 4] = ["nameserverIp1", "nameserverIp2", "nameserverIp3", "nameserverIp4"];
+    const IP6: [&str; 4] = [
+        "nameserverIpv61",
+        "nameserverIpv62",
+        "nameserverIpv63",
+        "nameserverIpv64",
+    ];
+    const NAMES: [[&str; 3]; 4] = [
+        ["nameserver_1", "nameserver_1_ipv4", "nameserver_1_ipv6"],
+        ["nameserver_2", "nameserver_2_ipv4", "nameserver_2_ipv6"],
+        ["nameserver_3", "nameserver_3_ipv4", "nameserver_3_ipv6"],
+        ["nameserver_4", "nameserver_4_ipv4", "nameserver_4_ipv6"],
+    ];
+    const DESCRIBE: [[&str; 3]; 4] = [
+        [
+            "Name server 1's host name; at least one name server is needed when `handle_dns` is false.",
+            "Name server 1's IPv4 glue address.",
+            "Name server 1's IPv6 glue address.",
+        ],
+        [
+            "Name server 2's host name.",
+            "Name server 2's IPv4 glue address.",
+            "Name server 2's IPv6 glue address.",
+        ],
+        [
+            "Name server 3's host name.",
+            "Name server 3's IPv4 glue address.",
+            "Name server 3's IPv6 glue address.",
+        ],
+        [
+            "Name server 4's host name. The API sets it only at create: changing it replaces the domain.",
+            "Name server 4's IPv4 glue address. Changing it replaces the domain.",
+            "Name server 4's IPv6 glue address. Changing it replaces the domain.",
+        ],
+    ];
+    let [h, v4, v6] = NAMES[n];
+    let [dh, dv4, dv6] = DESCRIBE[n];
+    let attrs = vec![
+        Attribute::string(h)
+            .optional()
+            .api(HOST[n])
+            .validate(hostname(HostnameRules::FQDN))
+            .normalise(crate::framework::codecs::Normaliser::Hostname)
+            .describe(dh),
+        Attribute::string(v4)
+            .optional()
+            .api(IP[n])
+            .validate(ipv4())
+            .describe(dv4),
+        Attribute::string(v6)
+            .optional()
+            .api(IP6[n])
+            .validate(ipv6())
+            .normalise(crate::framework::codecs::Normaliser::IpAddress)
+            .describe(dv6),
+    ];
+    if n == 3 {
+        const DATA: [&str; 3] = [
+            "Name server 4's host name.",
+            "Name server 4's IPv4 glue address.",
+            "Name server 4's IPv6 glue address.",
+        ];
+        attrs
+            .into_iter()
+            .zip(DATA)
+            .map(|(a, d)| a.create_only().requires_replace().describe_data(d))
+            .collect()
+    } else {
+        attrs
+    }
+}
+
+pub fn spec() -> ResourceSpec {
+    let mut attributes = vec![
+        Attribute::id("id").computed().read_from("id").describe("The domain's id."),
+        Attribute::id("organisation_id")
+            .provider_default("organisation_id")
+            .send_as("organisation")
+            .read_from("organisation.id")
+            .always_send()
+            .requires_replace()
+            .describe("The organisation that owns the domain; defaults to the provider's `organisation_id`. Changing it replaces the domain.")
+            .describe_data("The organisation that owns the domain."),
+        Attribute::string("name")
+            .required()
+            .api("name")
+            .validate(single_label())
+            .requires_replace()
+            .describe("The domain name without its extension (`acme-example` for `acme-example.be`). Changing it replaces the domain.")
+            .describe_data("The domain name without its extension."),
+        Attribute::string("extension")
+            .required()
+            .read_from("domaintype.extension")
+            .validate(hostname(HostnameRules::HOST))
+            .requires_replace()
+            .describe("The extension (`be`, `com`, `co.uk`), resolved to the API's domain type. Changing it replaces the domain.")
+            .describe_data("The extension (`be`, `com`)."),
+        Attribute::string("fullname")
+            .computed()
+            .read_from("fullname")
+            .describe("The full domain name, e.g. `acme-example.be`."),
+        Attribute::id("domain_type_id")
+            .computed()
+            .read_from("domaintype.id")
+            .describe("The id of the API's domain type for the extension."),
+        Attribute::string("action")
+            .default(Value::string("none"))
+            .send_as("action")
+            .validate(one_of(&["none", "create", "transfer"]))
+            .create_only()
+            .requires_replace()
+            .describe("What creating the domain does at the registry: `none` (only manage it here), `create` (register it) or `transfer` (move it here; needs `epp_code_wo`). Sent only at create; changing it replaces the domain.")
+            .describe_data("Not returned by the API: always null here."),
+        Attribute::string("epp_code_wo")
+            .optional()
+            .send_as("eppCode")
+            .write_only()
+            .describe("The transfer (EPP) code, required when `action` is `transfer`. Write-only on Terraform 1.11+; sensitive on older versions."),
+        Attribute::id("licensee_contact_id")
+            .required()
+            .send_as("domaincontactLicensee")
+            .read_from("domaincontactLicensee.id")
+            .always_send()
+            .describe("The `level27_domain_contact` of type `licensee` holding the domain."),
+        Attribute::id("onsite_contact_id")
+            .optional()
+            .send_as("domaincontactOnsite")
+            .read_from("domaincontactOnsite.id")
+            .describe("An optional `level27_domain_contact` of type `onsite`."),
+        Attribute::bool("handle_dns")
+            .optional_computed()
+            .send_as("handleDns")
+            .read_from("dnsIsHandled")
+            .describe("Whether Level27 serves the domain's DNS (records through `level27_domain_record`); left out, the API's default (true) is kept.")
+            .describe_data("Whether Level27 serves the domain's DNS."),
+        Attribute::number("ttl")
+            .optional_computed()
+            .api("ttl")
+            .validate(int_between(60, 86_400))
+            .describe("The zone's default TTL in seconds; left out, the API's default (1200) is kept.")
+            .describe_data("The zone's default TTL in seconds."),
+        Attribute::id_set("team_ids")
+            .optional_computed()
+            .describe("The teams of the organisation that see the domain. Left out, the teams are not managed (the API's are kept).")
+            .describe_data("The teams of the organisation that see the domain."),
+        Attribute::string("status").computed().read_from("status").describe("The domain's status (`ok`, `to_create`, …)."),
+    ];
+    for n in 0..4 {
+        attributes.extend(nameserver(n));
+    }
+    ResourceSpec {
+        type_name: "level27_domain",
+        description: "A domain registered, transferred or managed at Level27.",
+        version: 0,
+        attributes,
+        endpoint: Endpoint {
+            collection: "/domains",
+            item: "/domains/{id}",
+            singular: "domain",
+            plural: "domains",
+            update: UpdateVerb::Patch,
+        },
+        import_id: &["id"],
+        natural_key: &["name", "extension"],
+        // Seed: registration statuses `to_create`, `creating`, `*_failed`, `transfer_failed`;
+        // `*_failed` is a failure by the engine's general rule.
+        status: Some(StatusRule::default()),
+        rules: vec![ConfigRule::RequiredWhen {
+            attribute: "epp_code_wo",
+            when: "action",
+            is: &["transfer"],
+        }],
+        // Seed L18098: `autoTeams` links teams at create; later changes go through the team-entity
+        // endpoints (L4596); the answer lists them in `teams`.
+        membership: Some(Membership {
+            attribute: "team_ids",
+            entity: "domains",
+            organisation: "organisation_id",
+            create_field: Some("autoTeams"),
+            read: TeamsFrom::Field("teams"),
+        }),
+        resolves: vec![Resolve {
+            attribute: "extension",
+            path: "/domains/check?name={name}&extension={extension}",
+            field: "domaintypeId",
+            send_as: "domaintype",
+        }],
+        ..ResourceSpec::default()
+    }
+}

@@ -1,0 +1,176 @@
+//! `level27_domain_record`: `/domains/{domainId}/records` (seed L19256–L19600).
+//!
+//! PUT updates a record in place (seed L19443; `/replace` is never needed: PUT takes every
+//! field). Content is checked per type at plan time as the seed writes the rules (L19268–L19283),
+//! and compared per type so that the API's spelling (case, trailing dot, IPv6 compression, TXT
+//! quotes) never shows as a change. A refresh reads the domain's record list once, paged, and
+//! answers every record of that domain from it. Records the platform manages (linked to a url, a
+//! mailgroup or an app component) are refused by the API on delete; its message is shown.
+//! Seed: records have no TTL (the domain's applies) and SRV content's format is not documented.
+
+use crate::framework::codecs::Normaliser;
+use crate::framework::config_check::ConfigRule;
+use crate::framework::validate::{hostname, int_between, ipv4, ipv6, one_of, url, HostnameRules};
+use crate::framework::{
+    AttrPath, Attribute, Diagnostic, Diagnostics, Endpoint, Object, ResourceSpec, UpdateVerb, Value,
+};
+
+const TYPES: &[&str] = &["A", "AAAA", "CNAME", "NS", "MX", "SRV", "TXT", "URLFW1", "URLFW2"];
+
+/// The seed's rules over type, name, content and priority together.
+fn record_rules(config: &Object) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let Some(kind) = config.get("type").and_then(Value::as_str) else {
+        return diags;
+    };
+    let mut error = |attr: &'static str, detail: String| {
+        diags.push(
+            Diagnostic::error(format!("Invalid {attr} for a record of type {kind}"), detail).at(AttrPath::attr(attr)),
+        );
+    };
+    if let Some(name) = config
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty() && *n != "@")
+    {
+        let rules = match kind {
+            "CNAME" | "NS" | "SRV" | "TXT" => HostnameRules::HOST.underscores().wildcard(),
+            _ => HostnameRules::HOST.wildcard(),
+        };
+        if let Err(e) = hostname(rules).check(&Value::string(name)) {
+            let why = if name.contains('_') && !rules.underscores {
+                " (underscores are allowed only in CNAME, NS, SRV and TXT record names)"
+            } else {
+                ""
+            };
+            error("name", format!("name {e}{why}"));
+        }
+    }
+    if let Some(content) = config.get("content").and_then(Value::as_str) {
+        let v = Value::string(content);
+        let problem = match kind {
+            "A" => ipv4().check(&v).err(),
+            "AAAA" => ipv6().check(&v).err(),
+            "CNAME" | "NS" | "MX" if content.parse::<std::net::IpAddr>().is_ok() => Some(format!(
+                "must be a host name, not an IP address, got {content:?} (point an A or AAAA record at addresses)"
+            )),
+            "CNAME" | "NS" | "MX" => hostname(HostnameRules::FQDN.underscores()).check(&v).err(),
+            "URLFW1" | "URLFW2" => url().check(&v).err(),
+            _ => None,
+        };
+        if let Some(p) = problem {
+            error("content", format!("content {p}"));
+        } else if kind != "TXT" && content.contains(char::is_whitespace) && kind != "SRV" {
+            error("content", format!("content must not hold spaces, got {content:?}"));
+        }
+    }
+    match config.get("priority") {
+        Some(Value::Null) | None if kind == "MX" => {
+            error(
+                "priority",
+                "priority is required for an MX record, greater than 0".into(),
+            );
+        }
+        Some(p) if kind == "MX" && p.as_i64().is_some_and(|p| p <= 0) => {
+            error(
+                "priority",
+                format!("an MX record's priority must be greater than 0, got {}", p.display()),
+            );
+        }
+        _ => {}
+    }
+    diags
+}
+
+pub fn spec() -> ResourceSpec {
+    ResourceSpec {
+        type_name: "level27_domain_record",
+        description: "A DNS record of a domain whose DNS Level27 serves.",
+        version: 0,
+        attributes: vec![
+            Attribute::id("id").computed().read_from("id").describe("The record's id."),
+            Attribute::id("domain_id")
+                .required()
+                .requires_replace()
+                .describe("The `level27_domain` the record belongs to. Changing it replaces the record.")
+                .describe_data("The domain the record belongs to."),
+            Attribute::string("type")
+                .required()
+                .api("type")
+                .validate(one_of(TYPES))
+                .describe("The record type: A, AAAA, CNAME, NS, MX, SRV, TXT, URLFW1 or URLFW2 (Level27's URL forwarding)."),
+            Attribute::string("name")
+                .optional()
+                .api("name")
+                .normalise(Normaliser::Hostname)
+                .describe("The name inside the domain (`www`, `_dmarc`, `*.dev`); null or empty for the apex. Letter case does not matter."),
+            Attribute::string("content")
+                .required()
+                .api("content")
+                .normalise_by(
+                    "type",
+                    &[
+                        ("A", Normaliser::IpAddress),
+                        ("AAAA", Normaliser::IpAddress),
+                        ("CNAME", Normaliser::Hostname),
+                        ("NS", Normaliser::Hostname),
+                        ("MX", Normaliser::Hostname),
+                        ("TXT", Normaliser::Txt),
+                    ],
+                )
+                .describe("The content, checked per type: an IPv4 address (A), an IPv6 address (AAAA), a host name (CNAME, NS, MX), a URL (URLFW1, URLFW2), text (TXT). Spellings that mean the same (case, trailing dot, IPv6 compression, TXT quotes) are not changes."),
+            Attribute::number("priority")
+                .optional()
+                .api("priority")
+                .validate(int_between(0, 65_535))
+                .describe("The priority; required (greater than 0) for MX records."),
+        ],
+        endpoint: Endpoint {
+            collection: "/domains/{domain_id}/records",
+            item: "/domains/{domain_id}/records/{id}",
+            singular: "record",
+            plural: "records",
+            update: UpdateVerb::Put,
+        },
+        import_id: &["domain_id", "id"],
+        natural_key: &["type", "name", "content"],
+        rules: vec![ConfigRule::Custom(record_rules)],
+        refresh_from_list: true,
+        ..ResourceSpec::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(kind: &str, name: Option<&str>, content: &str, priority: Option<i64>) -> Object {
+        let mut o = Object::new();
+        o.insert("type".into(), Value::string(kind));
+        o.insert("name".into(), name.map_or(Value::Null, Value::string));
+        o.insert("content".into(), Value::string(content));
+        o.insert("priority".into(), priority.map_or(Value::Null, Value::int));
+        o
+    }
+
+    fn errors(c: &Object) -> usize {
+        usize::from(record_rules(c).has_errors())
+    }
+
+    #[test]
+    fn content_is_checked_per_type() {
+        assert_eq!(errors(&cfg("A", Some("www"), "203.0.113.10", None)), 0);
+        assert_eq!(errors(&cfg("A", Some("www"), "2001:db8::1", None)), 1);
+        assert_eq!(errors(&cfg("AAAA", None, "2001:DB8::1", None)), 0);
+        assert_eq!(errors(&cfg("AAAA", None, "203.0.113.10", None)), 1);
+        assert_eq!(errors(&cfg("CNAME", Some("www"), "203.0.113.10", None)), 1);
+        assert_eq!(errors(&cfg("CNAME", Some("_acme"), "target.example.com.", None)), 0);
+        assert_eq!(errors(&cfg("A", Some("_acme"), "203.0.113.10", None)), 1);
+        assert_eq!(errors(&cfg("A", Some("w w"), "203.0.113.10", None)), 1);
+        assert_eq!(errors(&cfg("URLFW1", None, "ftp://x", None)), 1);
+        assert_eq!(errors(&cfg("MX", None, "mx.example.com.", None)), 1);
+        assert_eq!(errors(&cfg("MX", None, "mx.example.com.", Some(0))), 1);
+        assert_eq!(errors(&cfg("MX", None, "mx.example.com.", Some(10))), 0);
+        assert_eq!(errors(&cfg("TXT", None, "v=spf1 include:x -all", None)), 0);
+    }
+}

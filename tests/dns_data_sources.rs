@@ -1,0 +1,108 @@
+//! The DNS family's data sources against objects made through the API: a contact by email, a
+//! domain by full name, a record by name and type, the records of a domain filtered by type,
+//! and the domain type of an extension.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+#[test]
+fn dns_data_sources_read_what_the_api_holds() {
+    let sb = Sandbox::start();
+    let org = sb.create_organisation("Lookup DNS", "BE0777777777");
+    let contact = sb.post_ok(
+        "/v1/domaincontacts",
+        json!({"type": "licensee", "firstName": "Ada", "lastName": "Peeters", "organisationName": "Acme",
+               "phone": "+32.91234567", "email": "lookup@acme.example", "taxNumber": "BE0123456789",
+               "country": "NL", "organisation": org}),
+    )["domaincontact"]["id"]
+        .as_i64()
+        .unwrap();
+    // Two domains of the same name with other extensions, so the full name has to pick.
+    let mut ids = Vec::new();
+    for t in [364, 75] {
+        ids.push(
+            sb.post_ok(
+                "/v1/domains",
+                json!({"name": "lookup", "domaintype": t, "action": "none", "domaincontactLicensee": contact,
+                       "organisation": org, "ttl": 900}),
+            )["domain"]["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    let domain = ids[1];
+    let team = sb.post_ok(
+        &format!("/v1/organisations/{org}/teams"),
+        json!({"name": "dns", "organisation": org}),
+    )["team"]["id"]
+        .as_i64()
+        .unwrap();
+    sb.post_ok(
+        &format!("/v1/organisations/{org}/teams/{team}/domains"),
+        json!({"objectId": domain}),
+    );
+    for body in [
+        json!({"type": "A", "name": "www", "content": "192.0.2.1"}),
+        json!({"type": "A", "name": "api", "content": "192.0.2.2"}),
+        json!({"type": "MX", "content": "mx.example.com", "priority": 10}),
+        json!({"type": "TXT", "name": "www", "content": "hello"}),
+    ] {
+        sb.post_ok(&format!("/v1/domains/{domain}/records"), body);
+    }
+
+    let tf = Tf::new("dns-data", &sb);
+    tf.write_main(&format!(
+        r#"{header}
+data "level27_domain_contact" "c" {{
+  email = "lookup@acme.example"
+}}
+data "level27_domain" "d" {{
+  fullname = "lookup.com"
+}}
+data "level27_domain_record" "www" {{
+  domain_id = data.level27_domain.d.id
+  name      = "www"
+  type      = "A"
+}}
+data "level27_domain_records" "a" {{
+  domain_id = data.level27_domain.d.id
+  type      = "A"
+}}
+data "level27_domain_records" "all" {{
+  domain_id = data.level27_domain.d.id
+}}
+data "level27_domain_type" "be" {{
+  extension = "be"
+}}
+output "contact" {{ value = data.level27_domain_contact.c }}
+output "domain" {{ value = data.level27_domain.d }}
+output "www" {{ value = data.level27_domain_record.www }}
+output "a" {{ value = [for r in data.level27_domain_records.a.records : r.content] }}
+output "all" {{ value = length(data.level27_domain_records.all.records) }}
+output "be" {{ value = data.level27_domain_type.be }}
+"#,
+        header = header()
+    ));
+    tf.apply();
+    let out = tf.outputs();
+    let c = &out["contact"];
+    assert_eq!(c["id"], contact.to_string());
+    assert_eq!(
+        (c["country"].as_str(), c["phone"].as_str()),
+        (Some("NL"), Some("+32.91234567"))
+    );
+    let d = &out["domain"];
+    assert_eq!(d["id"], domain.to_string(), "the full name picks the .com domain: {d}");
+    assert_eq!((d["extension"].as_str(), d["ttl"].as_f64()), (Some("com"), Some(900.0)));
+    assert_eq!(d["licensee_contact_id"], contact.to_string());
+    assert_eq!(d["handle_dns"], true, "read from dnsIsHandled of the item: {d}");
+    assert_eq!(d["team_ids"], json!([team.to_string()]), "the domain's teams: {d}");
+    assert_eq!(out["www"]["content"], "192.0.2.1");
+    assert_eq!(out["a"], json!(["192.0.2.1", "192.0.2.2"]));
+    assert_eq!(out["all"], 4);
+    let be = &out["be"];
+    assert_eq!(be["id"], "364", "{be}");
+    assert_eq!(be["transfer_epp_code_required"], true, "{be}");
+}

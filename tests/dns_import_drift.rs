@@ -1,0 +1,385 @@
+//! The DNS family beyond the lifecycle: import blocks with generated configuration, drift made
+//! through the sandbox's API, bad input rejected at plan time with nothing sent, a record the
+//! platform manages refused on delete, and a failed registration.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+/// A contact, a domain and records made through the API, as a panel user would.
+fn seed(sb: &Sandbox) -> (i64, i64, i64, [i64; 3]) {
+    let org = sb.create_organisation("Import DNS", "BE0999999999");
+    let contact = sb.post_ok(
+        "/v1/domaincontacts",
+        json!({"type": "licensee", "firstName": "Ada", "lastName": "Peeters", "organisationName": "Acme",
+               "phone": "+32.91234567", "email": "ada@acme.example", "taxNumber": "BE0123456789",
+               "country": "BE", "organisation": org}),
+    )["domaincontact"]["id"]
+        .as_i64()
+        .unwrap();
+    let domain = sb.post_ok(
+        "/v1/domains",
+        json!({"name": "imported", "domaintype": 364, "action": "none", "handleDns": true,
+               "domaincontactLicensee": contact, "organisation": org}),
+    )["domain"]["id"]
+        .as_i64()
+        .unwrap();
+    let record = |body: serde_json::Value| {
+        sb.post_ok(&format!("/v1/domains/{domain}/records"), body)["record"]["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let a = record(json!({"type": "A", "name": "www", "content": "192.0.2.1"}));
+    let mx = record(json!({"type": "MX", "content": "mx.example.com", "priority": 10}));
+    let txt = record(json!({"type": "TXT", "content": "hello world"}));
+    (org, contact, domain, [a, mx, txt])
+}
+
+#[test]
+fn dns_import_generate_config_and_drift() {
+    let sb = Sandbox::start();
+    let (_, contact, domain, [a, mx, txt]) = seed(&sb);
+    let tf = Tf::new("dns-import", &sb);
+    if !tf.terraform.has_import_blocks() {
+        skip_step(
+            "dns_import_generate_config_and_drift",
+            "import blocks",
+            "needs Terraform >= 1.5",
+        );
+        return;
+    }
+    tf.write_main(&format!(
+        r#"{header}
+import {{
+  to = level27_domain_contact.owner
+  id = "{contact}"
+}}
+import {{
+  to = level27_domain.d
+  id = "{domain}"
+}}
+import {{
+  to = level27_domain_record.a
+  id = "{domain}/{a}"
+}}
+import {{
+  to = level27_domain_record.mx
+  id = "{domain}/{mx}"
+}}
+import {{
+  to = level27_domain_record.txt
+  id = "{domain}/{txt}"
+}}
+"#,
+        header = header()
+    ));
+    tf.run(&["plan", "-generate-config-out=generated.tf"]).assert_ok();
+    let hcl = tf.read("generated.tf");
+    for needle in [
+        "resource \"level27_domain\" \"d\"",
+        "extension",
+        "\"be\"",
+        "\"imported\"",
+        "\"ada@acme.example\"",
+        "\"+32.91234567\"",
+        "\"mx.example.com.\"",
+    ] {
+        assert!(hcl.contains(needle), "generated.tf lacks {needle}:\n{hcl}");
+    }
+    tf.apply()
+        .assert_contains("5 imported, 0 added, 0 changed, 0 destroyed");
+    assert_eq!(tf.attrs("level27_domain.d")["fullname"], "imported.be");
+    // The API never says how a domain was made: an import leaves `action` unset, not planned.
+    assert!(tf.attrs("level27_domain.d")["action"].is_null());
+    tf.assert_plan_empty("after importing with generated configuration");
+
+    // Drift that only respells the record (upper case, no dot) is no change.
+    sb.put_ok(
+        &format!("/v1/domains/{domain}/records/{mx}"),
+        json!({"type": "MX", "content": "MX.EXAMPLE.COM", "priority": 10}),
+    );
+    tf.assert_plan_empty("after an out-of-band respelling");
+
+    // Real drift: a changed address, a changed TTL and a deleted record.
+    sb.put_ok(
+        &format!("/v1/domains/{domain}/records/{a}"),
+        json!({"type": "A", "name": "www", "content": "192.0.2.99"}),
+    );
+    sb.patch_ok(&format!("/v1/domains/{domain}"), json!({"ttl": 600}));
+    sb.delete_ok(&format!("/v1/domains/{domain}/records/{txt}"));
+    let plan = tf.assert_plan_changes("after out-of-band edits");
+    plan.assert_contains("\"192.0.2.99\" -> \"192.0.2.1\"");
+    plan.assert_contains("600 -> 1200");
+    plan.assert_contains("level27_domain_record.txt will be created");
+    plan.assert_contains("1 to add, 2 to change, 0 to destroy");
+    tf.apply().assert_contains("1 added, 2 changed, 0 destroyed");
+    tf.assert_plan_empty("after repairing the drift");
+}
+
+/// Text with its line wrapping undone.
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn dns_bad_input_is_rejected_at_plan_with_nothing_sent() {
+    let sb = Sandbox::start();
+    let org = sb.create_organisation("Bad DNS", "BE0888888888");
+    let tf = Tf::new("dns-bad", &sb);
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_domain_contact" "phone" {{
+  organisation_id = {org}
+  type = "licensee"
+  first_name = "A"
+  last_name = "B"
+  organisation_name = "C"
+  phone = "0032 9 123 45 67"
+  email = "a@b.example"
+  tax_number = "BE1"
+}}
+resource "level27_domain_contact" "onsite" {{
+  organisation_id = {org}
+  type = "onsite"
+  first_name = "A"
+  last_name = "B"
+  organisation_name = "C"
+  phone = "+32.91234567"
+  email = "not-an-email"
+  tax_number = "BE1"
+  country = "Belgium"
+}}
+resource "level27_domain_contact" "kind" {{
+  organisation_id = {org}
+  type = "owner"
+  first_name = "A"
+  last_name = "B"
+  organisation_name = "C"
+  phone = "+32.91234567"
+  fax = "32.1234"
+  email = "c@b.example"
+  tax_number = "BE1"
+}}
+resource "level27_domain" "dotted" {{
+  organisation_id = {org}
+  name = "acme.be"
+  extension = "be"
+  licensee_contact_id = 1
+  ttl = 5
+}}
+resource "level27_domain" "transfer" {{
+  organisation_id = {org}
+  name = "acme"
+  extension = "be"
+  action = "transfer"
+  licensee_contact_id = 1
+  nameserver_1 = "ns 1.example"
+}}
+resource "level27_domain" "action" {{
+  organisation_id = {org}
+  name = "acme"
+  extension = "be"
+  action = "register"
+  licensee_contact_id = 1
+}}
+resource "level27_domain_record" "a6" {{
+  domain_id = 1
+  type = "A"
+  content = "2001:db8::1"
+}}
+resource "level27_domain_record" "cname_ip" {{
+  domain_id = 1
+  type = "CNAME"
+  name = "www"
+  content = "192.0.2.1"
+}}
+resource "level27_domain_record" "mx" {{
+  domain_id = 1
+  type = "MX"
+  content = "mx.example.com."
+}}
+resource "level27_domain_record" "underscore" {{
+  domain_id = 1
+  type = "A"
+  name = "_www"
+  content = "192.0.2.1"
+}}
+resource "level27_domain_record" "url" {{
+  domain_id = 1
+  type = "URLFW1"
+  content = "www.example.com"
+}}
+resource "level27_domain_record" "space" {{
+  domain_id = 1
+  type = "TXT"
+  name = "my name"
+  content = "x"
+}}
+resource "level27_domain_record" "aaaa4" {{
+  domain_id = 1
+  type = "AAAA"
+  content = "192.0.2.1"
+}}
+"#,
+        header = header()
+    ));
+    sb.reset_counters();
+    let out = tf.plan().assert_failed();
+    let blocks = out.error_blocks();
+    // (resource, attribute, words of the message)
+    let expected: &[(&str, &str, &str)] = &[
+        ("level27_domain_contact\" \"phone", "phone", "+COUNTRYCODE.NUMBER"),
+        (
+            "level27_domain_contact\" \"onsite",
+            "fax",
+            "fax is required when type is \"onsite\"",
+        ),
+        ("level27_domain_contact\" \"onsite", "email", "email address"),
+        ("level27_domain_contact\" \"onsite", "country", "Belgium"),
+        ("level27_domain_contact\" \"kind", "type", "licensee"),
+        ("level27_domain_contact\" \"kind", "fax", "+COUNTRYCODE.NUMBER"),
+        ("level27_domain\" \"dotted", "name", "one label without the extension"),
+        ("level27_domain\" \"dotted", "ttl", "5"),
+        (
+            "level27_domain\" \"transfer",
+            "epp_code_wo",
+            "epp_code_wo is required when action is \"transfer\"",
+        ),
+        ("level27_domain\" \"transfer", "nameserver_1", "\"ns 1\" holds"),
+        ("level27_domain\" \"action", "action", "register"),
+        ("level27_domain_record\" \"a6", "content", "IPv4"),
+        ("level27_domain_record\" \"cname_ip", "content", "not an IP address"),
+        ("level27_domain_record\" \"mx", "priority", "greater than 0"),
+        (
+            "level27_domain_record\" \"underscore",
+            "name",
+            "underscores are allowed only",
+        ),
+        ("level27_domain_record\" \"url", "content", "http://"),
+        ("level27_domain_record\" \"space", "name", "my name"),
+        ("level27_domain_record\" \"aaaa4", "content", "IPv6"),
+    ];
+    for (resource, attribute, words) in expected {
+        let found = blocks.iter().any(|b| {
+            b.contains(&format!("in resource \"{resource}\""))
+                // The snippet shows the attribute's line, or (for a missing one) the message names it.
+                && (b.lines().any(|l| {
+                    l.trim_start()
+                        .split_once(':')
+                        .is_some_and(|(n, s)| n.chars().all(|c| c.is_ascii_digit()) && s.trim_start().starts_with(attribute))
+                }) || diagnostic_message(b).contains(&format!("{attribute} is required")))
+                && flat(&diagnostic_message(b)).contains(words)
+        });
+        assert!(
+            found,
+            "no error on {resource}.{attribute} mentioning {words:?}; errors:\n{}",
+            blocks.join("\n---\n")
+        );
+    }
+    assert!(
+        sb.write_requests().is_empty(),
+        "nothing may be sent: {:?}",
+        sb.write_requests()
+    );
+}
+
+#[test]
+fn dns_platform_records_and_failed_registration() {
+    let sb = Sandbox::start_with(DEFAULT_KEY, &["--async-ms", "600"]);
+    let (org, contact, domain, _) = seed(&sb);
+    // A record the platform manages (linked to a url): its delete is refused with the API's
+    // reason, and it stays in state.
+    let linked = sb.post_ok(
+        &format!("/v1/domains/{domain}/records"),
+        json!({"type": "A", "name": "shop", "content": "192.0.2.5", "url": 77}),
+    )["record"]["id"]
+        .as_i64()
+        .unwrap();
+    let tf = Tf::new("dns-platform", &sb);
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_domain_record" "shop" {{
+  domain_id = "{domain}"
+  type      = "A"
+  name      = "shop"
+  content   = "192.0.2.5"
+}}
+"#,
+        header = header()
+    ));
+    tf.run(&["import", "level27_domain_record.shop", &format!("{domain}/{linked}")])
+        .assert_ok();
+    tf.assert_plan_empty("after importing a platform record");
+    let out = tf.run(&["destroy", "-auto-approve"]).assert_failed();
+    assert!(
+        flat(&out.all()).contains("linked to a url, a mailgroup or an appcomponentHasDomain"),
+        "{}",
+        out.dump()
+    );
+    assert!(tf.in_state("level27_domain_record.shop"));
+    assert_eq!(sb.get_status(&format!("/v1/domains/{domain}/records/{linked}")), 200);
+    let tf = tf.fresh("dns-failing");
+
+    // A registration that fails: the error names the status; the domain is kept as tainted.
+    let (status, _) = sb.request(
+        "POST",
+        "/_sandbox/fail-next",
+        Some(json!({"kind": "domain", "status": "creating_failed"})),
+    );
+    assert_eq!(status, 204);
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_domain" "new" {{
+  organisation_id     = {org}
+  name                = "failing"
+  extension           = "com"
+  action              = "create"
+  licensee_contact_id = {contact}
+}}
+"#,
+        header = header()
+    ));
+    let out = tf.run(&["apply", "-auto-approve"]).assert_failed();
+    out.assert_contains("creating_failed");
+    let plan = tf.assert_plan_changes("after a failed registration");
+    plan.assert_contains("is tainted, so must be replaced");
+}
+
+#[test]
+fn dns_registration_wait_honours_timeouts() {
+    // Registrations here take 30 s; the configuration allows 2.
+    let sb = Sandbox::start_with(DEFAULT_KEY, &["--async-ms", "30000"]);
+    let org = sb.create_organisation("Slow DNS", "BE0555555555");
+    let contact = sb.post_ok(
+        "/v1/domaincontacts",
+        json!({"type": "licensee", "firstName": "Ada", "lastName": "Peeters", "organisationName": "Acme",
+               "phone": "+32.91234567", "email": "slow@acme.example", "taxNumber": "BE0123456789",
+               "organisation": org}),
+    )["domaincontact"]["id"]
+        .as_i64()
+        .unwrap();
+    let tf = Tf::new("dns-timeouts", &sb);
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_domain" "slow" {{
+  organisation_id     = {org}
+  name                = "slow"
+  extension           = "eu"
+  action              = "create"
+  licensee_contact_id = {contact}
+
+  timeouts {{
+    create = "2s"
+  }}
+}}
+"#,
+        header = header()
+    ));
+    let out = tf.run(&["apply", "-auto-approve"]).assert_failed();
+    out.assert_contains("Timed out waiting for");
+    // The domain exists (still registering): it is kept, tainted, never forgotten.
+    assert!(tf.in_state("level27_domain.slow"));
+    tf.assert_plan_changes("after a timed-out registration")
+        .assert_contains("is tainted, so must be replaced");
+}
