@@ -70,14 +70,18 @@ type Param = (
 );
 
 /// The parameters each type takes (seed L7849–7869 for asp, mssql, mysql, php and sftp; the
-/// others only `/appcomponenttypes` knows). Seed: the documented defaults are kept (php `path`
-/// `/public_html`); `memory` of redis/memcached/elasticsearch is the sandbox's example of a
-/// parameter the create doc does not list.
+/// others only `/appcomponenttypes` knows: L16945 gives solr, mysql and php a read-only `user`
+/// and a `pass`). Seed: the documented defaults are kept (php `path` `/public_html`); `memory` of
+/// redis/memcached/elasticsearch is the sandbox's example of a parameter the create doc does not
+/// list. Seed: mysql's `host` keeps the create doc's empty default, not the catalogue's
+/// `localhost`.
 pub(crate) fn params_of(kind: &str) -> &'static [Param] {
+    const USER: Param = ("user", USERNAME, false, None, &[]);
     const PASS: Param = ("pass", "password-sha512", false, None, &[]);
     const SSH: Param = ("sshkeys", "array", false, None, &[]);
     match kind {
         "php" => &[
+            USER,
             PASS,
             ("path", "path", false, Some("/public_html"), &[]),
             SSH,
@@ -90,15 +94,24 @@ pub(crate) fn params_of(kind: &str) -> &'static [Param] {
             SSH,
             ("version", "select", true, None, &[]),
         ],
-        "mysql" => &[PASS, ("host", "string", false, None, &[])],
+        "mysql" => &[
+            USER,
+            ("pass", "password-sha1", false, None, &[]),
+            ("host", "string", false, None, &[]),
+        ],
         "mssql" => &[PASS, ("size", "string", false, Some("100"), &[])],
         "sftp" => &[PASS, SSH, ("jailed", "boolean", false, Some("false"), &[])],
+        "solr" => &[USER, PASS],
         "redis" | "keyvalue_redis" | "memcached" | "elasticsearch" => {
             &[("memory", "select", false, Some("128"), &["64", "128", "256", "512"])]
         }
         _ => &[],
     }
 }
+
+/// Seed L16945: the generated `username` is the one read-only parameter (`readonly: true`,
+/// `disableEdit: true`): no form takes it, so sending it is an extra field.
+const USERNAME: &str = "username";
 
 /// Every parameter any type takes: the form fields of a component beyond the seed's own.
 const PARAM_FIELDS: &[&str] = &[
@@ -526,6 +539,10 @@ fn present_component(record: &Record, out: &mut Map<String, Value>) {
             let stored = record.get(*name).cloned().unwrap_or(Value::Null);
             let value = match *name {
                 "pass" => json!("******"),
+                "user" => json!(format!(
+                    "c{}",
+                    record.get("id").and_then(Value::as_u64).unwrap_or_default()
+                )),
                 "sshkeys" => {
                     let ids = stored.as_str().unwrap_or_default();
                     let keys: Vec<Value> = ids
@@ -920,8 +937,9 @@ async fn component_types(Query(params): Params) -> Json<Value> {
         let params: Vec<Value> = params_of(kind)
             .iter()
             .map(|(name, ty, required, default, values)| {
+                let readonly = *ty == USERNAME;
                 let mut p = json!({"name": name, "displayName": name, "description": name, "type": ty,
-                                   "defaultValue": default, "readonly": false, "disableEdit": false,
+                                   "defaultValue": default, "readonly": readonly, "disableEdit": readonly,
                                    "required": required, "category": "config"});
                 if !values.is_empty() {
                     p["possibleValues"] = json!(values);
@@ -1205,5 +1223,62 @@ mod tests {
         .await;
         assert_eq!(placed["components"][0]["id"], id);
         assert_eq!(placed["components"][0]["systemgroup"], json!({"id": 3}));
+    }
+
+    #[tokio::test]
+    async fn parameters_only_the_catalogue_declares_are_refused_otherwise() {
+        let router = crate::router(crate::Config::default()).expect("router");
+        let (_, _, app) = app(&router).await;
+        let (_, types) = call(&router, "GET", "/v1/appcomponenttypes", None).await;
+        let solr = &types["appcomponenttypes"]["solr"]["servicetype"]["parameters"];
+        assert_eq!(
+            (solr[0]["name"].as_str(), solr[0]["readonly"].as_bool()),
+            (Some("user"), Some(true))
+        );
+        assert_eq!(
+            (solr[1]["name"].as_str(), solr[1]["readonly"].as_bool()),
+            (Some("pass"), Some(false))
+        );
+        let redis = &types["appcomponenttypes"]["redis"]["servicetype"]["parameters"];
+        assert_eq!(redis[0]["possibleValues"], json!(["64", "128", "256", "512"]));
+
+        let path = format!("/v1/apps/{app}/components");
+        // A parameter no type takes (or a read-only one): not a field of the form at all.
+        for extra in ["maxmemory_policy", "user"] {
+            let body = json!({"name": "c", "appcomponenttype": "redis", "systemgroup": 3, extra: "x"});
+            let (status, reply) = call(&router, "POST", &path, Some(body)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{extra}");
+            assert_eq!(
+                reply["component"]["errors"]["errors"],
+                json!([crate::error::EXTRA_FIELDS]),
+                "{reply}"
+            );
+        }
+        // Another type's parameter, and a value outside the listed ones.
+        let body = json!({"name": "c", "appcomponenttype": "redis", "systemgroup": 3, "host": "%", "memory": "1000"});
+        let (status, reply) = call(&router, "POST", &path, Some(body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let children = &reply["component"]["errors"]["children"];
+        assert_eq!(children["host"]["errors"], json!([crate::error::INVALID]), "{reply}");
+        assert_eq!(
+            children["memory"]["errors"],
+            json!([crate::error::INVALID_CHOICE]),
+            "{reply}"
+        );
+
+        let body = json!({"name": "c", "appcomponenttype": "redis", "systemgroup": 3, "memory": "256"});
+        let (status, created) = call(&router, "POST", &path, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let id = created["component"]["id"].as_u64().expect("id");
+        let put = json!({"name": "c", "appcomponenttype": "redis", "memory": "3"});
+        let (status, reply) = call(&router, "PUT", &format!("{path}/{id}"), Some(put)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
+        // solr takes a password (answered masked) and names its generated user.
+        let body = json!({"name": "s", "appcomponenttype": "solr", "systemgroup": 3, "pass": "s3cret"});
+        let (status, created) = call(&router, "POST", &path, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let params = &created["component"]["appcomponentparameters"];
+        assert_eq!(params["pass"], "******", "{created}");
+        assert!(params["user"].as_str().is_some_and(|u| !u.is_empty()), "{created}");
     }
 }
