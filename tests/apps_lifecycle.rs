@@ -738,5 +738,42 @@ resource "level27_app_component" "search" {{
         sb.api_request_counts()
     );
 
+    // A certificate with auto_url_link links the url it covers once issued; the url, which
+    // leaves ssl_certificate_id out, shows no diff and reads the link back.
+    let auto = tf.fresh("apps-auto-link");
+    auto.write_main(&format!(
+        r#"{header}
+resource "level27_app_component_url" "apex" {{
+  app_id       = "{app}"
+  component_id = "{web}"
+  content      = "shop.example"
+}}
+resource "level27_ssl_certificate" "apex" {{
+  app_id        = "{app}"
+  name          = "apex"
+  type          = "letsencrypt"
+  domains       = ["shop.example"]
+  auto_url_link = true
+  depends_on    = [level27_app_component_url.apex]
+}}
+"#,
+        header = header()
+    ));
+    auto.apply().assert_contains("2 added");
+    let (apex, apex_cert) = (
+        auto.id_of("level27_app_component_url.apex"),
+        auto.id_of("level27_ssl_certificate.apex"),
+    );
+    let u = sb.get_ok(&format!("/v1/apps/{app}/components/{web}/urls/{apex}"))["url"].clone();
+    assert_eq!(u["sslCertificate"]["id"], apex_cert, "{u}");
+    let c = sb.get_ok(&format!("/v1/apps/{app}/sslcertificates/{apex_cert}"))["sslCertificate"].clone();
+    assert_eq!(c["urls"][0]["id"], apex, "{c}");
+    auto.assert_plan_empty("after the certificate linked the url");
+    auto.run(&["apply", "-refresh-only", "-auto-approve"]).assert_ok();
+    let a = auto.attrs("level27_app_component_url.apex");
+    assert_eq!(state_id(&a["ssl_certificate_id"]), Some(apex_cert), "{a}");
+    assert_eq!(a["https"], true, "{a}");
+    auto.destroy().assert_contains("2 destroyed");
+
     tf.destroy().assert_contains("9 destroyed");
 }

@@ -200,6 +200,9 @@ async fn create(e: &'static Entity, app: Shared, uri: Uri, body: Bytes) -> Resul
         failing = begin(&app, &ctx, e, &mut stored, Phase::Create);
         let rendered = render(&ctx, data, e, &stored, e.shapes.created);
         data.collection(e).insert(id, stored);
+        if e.kind == "sslCertificate" && !failing {
+            crate::apps::auto_link_urls(&ctx, data, id);
+        }
         Ok(rendered)
     });
     settle(&app, e, Phase::Create, failing, &created);
@@ -478,6 +481,7 @@ fn answer(ctx: &Ctx, data: &Data, e: &Entity, record: &Record, name: &str) -> Va
     match (field.render, field.ty, &stored) {
         (Render::With(compute), _, _) => compute(record, ctx.clock()),
         (Render::Derived(f), _, _) => f(record),
+        (Render::Lookup(f), _, _) => f(ctx, data, record),
         (_, _, Value::Null) => Value::Null,
         (Render::Stored, Type::Named(table), Value::String(id)) => {
             json!({ "id": id, table.label: table.name(id).unwrap_or(id) })
