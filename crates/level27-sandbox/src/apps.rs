@@ -1400,4 +1400,64 @@ mod tests {
             .cloned();
         assert_eq!(www.map(|u| u["sslCertificate"]["id"].clone()), Some(json!(auto)));
     }
+
+    /// A component with one url, `www.shop.example`, in a fresh app: (router, app, component, url).
+    async fn one_url(config: crate::Config) -> (axum::Router, u64, u64, u64) {
+        let router = crate::router(config).expect("router");
+        let (_, _, app) = app(&router).await;
+        let body = json!({"name": "w", "appcomponenttype": "php", "systemgroup": 3, "version": "8.2"});
+        let (_, created) = call(&router, "POST", &format!("/v1/apps/{app}/components"), Some(body)).await;
+        let web = created["component"]["id"].as_u64().expect("component id");
+        let path = format!("/v1/apps/{app}/components/{web}/urls");
+        let (_, url) = call(&router, "POST", &path, Some(json!({"content": "www.shop.example"}))).await;
+        (router, app, web, url["url"]["id"].as_u64().expect("url id"))
+    }
+
+    #[tokio::test]
+    async fn an_auto_url_link_shows_only_after_a_successful_create() {
+        let auto = json!({"name": "auto", "sslType": "letsencrypt", "autoUrlLink": true,
+                          "autoSslCertificateUrls": "www.shop.example"});
+        // Still being issued: not linked yet.
+        let slow = crate::Config {
+            async_duration: std::time::Duration::from_secs(600),
+            ..crate::Config::default()
+        };
+        let (router, app, web, url) = one_url(slow).await;
+        let (_, cert) = call(
+            &router,
+            "POST",
+            &format!("/v1/apps/{app}/sslcertificates"),
+            Some(auto.clone()),
+        )
+        .await;
+        assert_eq!(cert["sslCertificate"]["sslStatus"], "validating", "{cert}");
+        let (_, u) = call(
+            &router,
+            "GET",
+            &format!("/v1/apps/{app}/components/{web}/urls/{url}"),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (&u["url"]["sslCertificate"], &u["url"]["https"]),
+            (&Value::Null, &json!(false)),
+            "{u}"
+        );
+
+        // A failed validation links nothing.
+        let (router, app, web, url) = one_url(crate::Config::default()).await;
+        let fail = json!({"kind": "sslCertificate", "status": "creating_failed"});
+        let (status, _) = call(&router, "POST", "/_sandbox/fail-next", Some(fail)).await;
+        assert!(status.is_success(), "{status}");
+        let (_, cert) = call(&router, "POST", &format!("/v1/apps/{app}/sslcertificates"), Some(auto)).await;
+        assert_eq!(cert["sslCertificate"]["sslStatus"], "validation_failed", "{cert}");
+        let (_, u) = call(
+            &router,
+            "GET",
+            &format!("/v1/apps/{app}/components/{web}/urls/{url}"),
+            None,
+        )
+        .await;
+        assert_eq!(u["url"]["sslCertificate"], Value::Null, "{u}");
+    }
 }
