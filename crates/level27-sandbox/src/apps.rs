@@ -1211,6 +1211,8 @@ mod tests {
         );
         let (_, list) = call(router, "GET", "/v1/custompackages", None).await;
         let package = list["customPackages"][0]["id"].as_u64().expect("listed");
+        // Seed L68712: this list answers its `total`.
+        assert_eq!(list["total"], 1, "{list}");
         assert_eq!(list["customPackages"][0]["type"], "run");
         let body =
             json!({"name": "shop", "organisation": org, "customPackage": package, "customPackageName": "drupal_run"});
@@ -1393,6 +1395,14 @@ mod tests {
             cert["sslCertificate"]["urls"],
             json!([{"id": ids[0], "content": "www.shop.example", "status": "ok"}])
         );
+        // Seed L12467: the certificates' list answers its `total` beside a page; the apps' has none.
+        let (_, page) = call(&router, "GET", &format!("{certs}?limit=1"), None).await;
+        assert_eq!(
+            (page["total"].as_u64(), page["sslCertificates"].as_array().map(Vec::len)),
+            (Some(2), Some(1))
+        );
+        let (_, apps) = call(&router, "GET", "/v1/apps", None).await;
+        assert!(apps.get("total").is_none(), "{apps}");
         let (_, listed) = call(&router, "GET", &format!("/v1/apps/{app}/urls"), None).await;
         let www = listed["urls"]
             .as_array()

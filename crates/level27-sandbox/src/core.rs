@@ -144,9 +144,14 @@ async fn list(
             .all(e)
             .filter(|(_, r)| in_parent(e, r, parent) && ctx.visible(e, r))
             .map(|(_, r)| render(&ctx, data, e, r, e.shapes.list))
-            .collect())
+            .collect::<Vec<Value>>())
     })?;
-    Ok(Json(json!({ e.plural: query.apply(items) })))
+    let total = query.total(&items);
+    let mut answer = json!({ e.plural: query.apply(items) });
+    if crate::LIST_TOTALS.contains(&e.kind) {
+        answer["total"] = json!(total);
+    }
+    Ok(Json(answer))
 }
 
 async fn show(e: &'static Entity, app: Shared, uri: Uri) -> Result<Json<Value>, ApiError> {
