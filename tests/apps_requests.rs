@@ -140,6 +140,8 @@ fn refresh_and_asynchronous_create_request_counts() {
         "{counts:?}"
     );
     assert!(sb.write_requests().is_empty(), "{counts:?}");
+    // No component sets `parameters`: the plan-time check costs nothing.
+    assert_eq!(count(&sb, "GET /v1/appcomponenttypes"), 0, "{counts:?}");
 
     tf.destroy().assert_contains("9 destroyed");
 }
