@@ -411,17 +411,15 @@ mod tests {
         let redis = &cat["appcomponenttypes"]["redis"];
         let ok = map(&[
             ("memory", Value::string("128")),
-            ("persistent", Value::string("true")),
             ("config", Value::string("maxclients 10")),
-            // Unknown until apply: the key is checked, the value is not.
-            ("memory_unknown_value", Value::Unknown),
+            // Unknown until apply: the key is checked now, the value at apply's plan.
+            ("persistent", Value::Unknown),
         ]);
         let d = parameters().check_against(&ok, redis, "redis");
+        assert!(!d.has_errors(), "{d:?}");
+        let d = parameters().check_against(&map(&[("maxmemory", Value::Unknown)]), redis, "redis");
         assert_eq!(d.0.len(), 1, "{d:?}");
-        assert_eq!(
-            d.0[0].path,
-            Some(AttrPath::attr("parameters").key("memory_unknown_value"))
-        );
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("parameters").key("maxmemory")));
         assert!(
             d.0[0].detail.contains("no such parameter")
                 && d.0[0]
