@@ -205,6 +205,7 @@ async fn create(e: &'static Entity, app: Shared, uri: Uri, body: Bytes) -> Resul
         failing = begin(&app, &ctx, e, &mut stored, Phase::Create);
         let rendered = render(&ctx, data, e, &stored, e.shapes.created);
         data.collection(e).insert(id, stored);
+        // Seed L12348: a certificate's `autoUrlLink` links urls once a create succeeds.
         if e.kind == "sslCertificate" && !failing {
             crate::apps::auto_link_urls(&ctx, data, id);
         }
