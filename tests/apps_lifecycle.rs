@@ -471,7 +471,7 @@ fn apps_import_drift_and_bad_input() {
     assert_eq!(o["systems"], json!(["33", "34", "35"]), "{o}");
     assert_eq!(
         o["php_params"],
-        json!(["pass", "path", "sshkeys", "version", "extraconfig"]),
+        json!(["user", "pass", "path", "sshkeys", "version", "extraconfig"]),
         "{o}"
     );
     assert_eq!(o["db_types"], json!(["mongodb", "mssql", "mysql", "postgresql"]), "{o}");
@@ -677,6 +677,103 @@ resource "level27_app_component_url" "u" {{
         );
     }
     assert!(sb.write_requests().is_empty(), "{:?}", sb.write_requests());
+
+    // Parameters only /appcomponenttypes knows are checked against it at plan time, after the
+    // validation (so in an otherwise valid configuration): one catalogue read, nothing written.
+    let params = tf.fresh("apps-bad-parameters");
+    params.write_main(&format!(
+        r#"{header}
+resource "level27_app_component" "cache" {{
+  app_id         = "{app}"
+  name           = "cache"
+  type           = "redis"
+  systemgroup_id = "3"
+  parameters     = {{ memory = "1000", maxmemory_policy = "lru" }}
+}}
+resource "level27_app_component" "search" {{
+  app_id         = "{app}"
+  name           = "search"
+  type           = "solr"
+  systemgroup_id = "3"
+  parameters     = {{ user = "me", pass = "s3cret" }}
+}}
+"#,
+        header = header()
+    ));
+    sb.reset_counters();
+    let out = params.plan();
+    assert!(!out.success(), "{}", out.dump());
+    let blocks = out.error_blocks();
+    let expect = [
+        (
+            "level27_app_component.cache",
+            r#"parameters["memory"] = "1000" is not a value of this parameter: it must be one of "64", "128", "256", "512""#,
+        ),
+        (
+            "level27_app_component.cache",
+            r#"parameters["maxmemory_policy"]: no such parameter. type "redis" takes: memory."#,
+        ),
+        ("level27_app_component.search", r#"parameters["user"] is read-only"#),
+        (
+            "level27_app_component.search",
+            r#"parameters["pass"] is set with the `password_wo` attribute"#,
+        ),
+    ];
+    // Terraform wraps long details: compare with the line breaks folded.
+    let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (resource, needle) in expect {
+        assert!(
+            blocks.iter().any(|b| b.contains(&format!("with {resource}"))
+                && b.contains("Invalid parameters")
+                && flat(&diagnostic_message(b)).contains(needle)),
+            "no error on {resource} saying {needle:?}:\n{}",
+            blocks.join("\n---\n")
+        );
+    }
+    assert!(sb.write_requests().is_empty(), "{:?}", sb.write_requests());
+    assert_eq!(
+        sb.api_request_counts().get("GET /v1/appcomponenttypes"),
+        Some(&1),
+        "two components, one catalogue read: {:?}",
+        sb.api_request_counts()
+    );
+
+    // A certificate with auto_url_link links the url it covers once issued; the url, which
+    // leaves ssl_certificate_id out, shows no diff and reads the link back.
+    let auto = tf.fresh("apps-auto-link");
+    auto.write_main(&format!(
+        r#"{header}
+resource "level27_app_component_url" "apex" {{
+  app_id       = "{app}"
+  component_id = "{web}"
+  content      = "shop.example"
+}}
+resource "level27_ssl_certificate" "apex" {{
+  app_id        = "{app}"
+  name          = "apex"
+  type          = "letsencrypt"
+  domains       = ["shop.example"]
+  auto_url_link = true
+  depends_on    = [level27_app_component_url.apex]
+}}
+"#,
+        header = header()
+    ));
+    auto.apply().assert_contains("2 added");
+    let (apex, apex_cert) = (
+        auto.id_of("level27_app_component_url.apex"),
+        auto.id_of("level27_ssl_certificate.apex"),
+    );
+    let u = sb.get_ok(&format!("/v1/apps/{app}/components/{web}/urls/{apex}"))["url"].clone();
+    assert_eq!(u["sslCertificate"]["id"], apex_cert, "{u}");
+    let c = sb.get_ok(&format!("/v1/apps/{app}/sslcertificates/{apex_cert}"))["sslCertificate"].clone();
+    assert_eq!(c["urls"][0]["id"], apex, "{c}");
+    auto.assert_plan_empty("after the certificate linked the url");
+    auto.run(&["apply", "-refresh-only", "-auto-approve"]).assert_ok();
+    let a = auto.attrs("level27_app_component_url.apex");
+    assert_eq!(state_id(&a["ssl_certificate_id"]), Some(apex_cert), "{a}");
+    assert_eq!(a["https"], true, "{a}");
+    auto.destroy().assert_contains("2 destroyed");
 
     tf.destroy().assert_contains("9 destroyed");
 }

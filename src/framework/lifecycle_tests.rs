@@ -7,7 +7,7 @@ use super::config_check::ConfigRule;
 use super::ctx::Ctx;
 use super::desired_state::{DesiredState, State};
 use super::membership::{Membership, TeamsFrom};
-use super::plan_checks::RangeCheck;
+use super::plan_checks::{PlanCheck, RangeCheck};
 use super::resource::{Endpoint, Resource, ResourceSpec, UpdateVerb};
 use super::schema::{Attribute, ListSource};
 use super::shared_reads::SharedReads;
@@ -84,14 +84,14 @@ fn spec() -> ResourceSpec {
             path: "/gadgets/{id}/actions",
             action_field: "type",
         }],
-        plan_checks: vec![RangeCheck {
+        plan_checks: vec![PlanCheck::Range(RangeCheck {
             by: "configuration_id",
             path: "/configurations",
             plural: "configurations",
             within: None,
             key: "id",
             bounds: &[("cpu", "minCpu", "maxCpu")],
-        }],
+        })],
         ..ResourceSpec::default()
     }
 }

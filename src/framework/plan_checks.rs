@@ -1,9 +1,10 @@
 //! Plan-time checks that need the API: a vm's cpu, memory and disk must lie within the limits of
-//! the configuration (size plan) it names, which only the API knows. The check runs when the
-//! plan is made, so a bad value fails `terraform plan` instead of an apply halfway through.
+//! the configuration (size plan) it names (`RangeCheck`); a component's `parameters` must be
+//! parameters its type takes (`ParameterCheck`). Only the API knows either. The checks run when
+//! the plan is made, so a bad value fails `terraform plan` instead of an apply halfway through.
 //!
-//! Each lookup is a list read through `SharedReads`: one request per list per provider process,
-//! however many resources name the same configuration.
+//! Each lookup is read through `SharedReads`: one request per list or catalogue per provider
+//! process, however many resources need it.
 
 use super::ctx::{cancellable, Ctx};
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
@@ -13,6 +14,34 @@ use super::paths::render_path;
 use super::shared_reads::SharedReads;
 use super::value::{Object, Value};
 use serde_json::Value as Json;
+
+/// A check at plan time against what only the API knows (`ResourceSpec::plan_checks`).
+#[derive(Clone, Debug)]
+pub enum PlanCheck {
+    Range(RangeCheck),
+    Parameters(ParameterCheck),
+}
+
+impl PlanCheck {
+    /// The diagnostics for `planned`: `Err` when the lookup itself failed.
+    pub async fn check(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Diagnostics, Diagnostics> {
+        match self {
+            PlanCheck::Range(c) => c.check(ctx, planned).await,
+            PlanCheck::Parameters(c) => c.check(ctx, planned).await,
+        }
+    }
+
+    /// The attributes the check names (for `spec_check`).
+    pub fn attributes(&self) -> Vec<&'static str> {
+        match self {
+            PlanCheck::Range(c) => std::iter::once(c.by).chain(c.bounds.iter().map(|b| b.0)).collect(),
+            PlanCheck::Parameters(c) => std::iter::once(c.attribute)
+                .chain(std::iter::once(c.by))
+                .chain(c.owned.iter().map(|o| o.1))
+                .collect(),
+        }
+    }
+}
 
 /// A range an attribute must lie in, read from the API object another attribute names.
 #[derive(Clone, Debug)]
@@ -130,6 +159,145 @@ impl RangeCheck {
     }
 }
 
+/// The keys of a map attribute must be parameters that an API catalogue declares for the value
+/// of another attribute: a component's `parameters` against what `/appcomponenttypes` says its
+/// `type` takes. Checked only when the map has keys (no request otherwise) and both are known.
+#[derive(Clone, Debug)]
+pub struct ParameterCheck {
+    /// The map of strings checked (`parameters`).
+    pub attribute: &'static str,
+    /// The attribute whose value selects the catalogue entry (`type`).
+    pub by: &'static str,
+    /// The catalogue: an answer holding, under `envelope`, an object keyed by the `by` value
+    /// (`/appcomponenttypes`, `appcomponenttypes`).
+    pub path: &'static str,
+    pub envelope: &'static str,
+    /// Where an entry lists its parameters (`servicetype.parameters`): objects with `name`, `type`,
+    /// and optionally `readonly` and `possibleValues`.
+    pub parameters: &'static str,
+    /// Parameters other attributes send, refused in the map: (parameter, attribute), such as
+    /// `("pass", "password_wo")`.
+    pub owned: &'static [(&'static str, &'static str)],
+}
+
+/// A catalogue's flag, as the API may spell it (`true`, `1`, `"1"`).
+fn flag(v: &Json) -> bool {
+    matches!(v, Json::Bool(true)) || number(v) == Some(1.0)
+}
+
+impl ParameterCheck {
+    /// The diagnostics for `map` (the configured keys and values) against `entry`, the
+    /// catalogue's entry for `kind`.
+    pub fn check_against(
+        &self,
+        map: &std::collections::BTreeMap<String, Value>,
+        entry: &Json,
+        kind: &str,
+    ) -> Diagnostics {
+        let declared: &[Json] = lookup(entry, self.parameters).as_array().map_or(&[], Vec::as_slice);
+        let name_of = |p: &Json| lookup(p, "name").as_str().map(str::to_string);
+        let settable: Vec<String> = declared
+            .iter()
+            .filter(|p| !flag(lookup(p, "readonly")) && !is_secret(p))
+            .filter_map(name_of)
+            .filter(|n| !self.owned.iter().any(|(o, _)| o == n))
+            .collect();
+        let takes = match settable.is_empty() {
+            true => format!("{} {kind:?} takes no parameters here.", self.by),
+            false => format!("{} {kind:?} takes: {}.", self.by, settable.join(", ")),
+        };
+        let mut diags = Diagnostics::default();
+        for (key, value) in map {
+            let at = AttrPath::attr(self.attribute).key(key.clone());
+            let error =
+                |detail: String| Diagnostic::error(format!("Invalid {}", self.attribute), detail).at(at.clone());
+            if let Some((_, owner)) = self.owned.iter().find(|(o, _)| o == key) {
+                diags.push(error(format!(
+                    "{}[{key:?}] is set with the `{owner}` attribute, not in `{}`.",
+                    self.attribute, self.attribute
+                )));
+                continue;
+            }
+            let Some(param) = declared.iter().find(|p| name_of(p).as_deref() == Some(key)) else {
+                diags.push(error(format!(
+                    "{}[{key:?}]: no such parameter. {takes}",
+                    self.attribute
+                )));
+                continue;
+            };
+            if flag(lookup(param, "readonly")) {
+                diags.push(error(format!(
+                    "{}[{key:?}] is read-only: the API sets it. {takes}",
+                    self.attribute
+                )));
+                continue;
+            }
+            if is_secret(param) {
+                // A map is stored in state and shown in plans: no place for a password.
+                diags.push(error(format!(
+                    "{}[{key:?}] is a password, which `{}` would keep in state; it cannot be set here.",
+                    self.attribute, self.attribute
+                )));
+                continue;
+            }
+            let Some(value) = value.as_str() else { continue };
+            let allowed: Vec<&str> = lookup(param, "possibleValues")
+                .as_array()
+                .map(|v| v.iter().filter_map(Json::as_str).collect())
+                .unwrap_or_default();
+            let allowed = match lookup(param, "type").as_str() {
+                _ if !allowed.is_empty() => allowed,
+                Some("boolean") => vec!["true", "false"],
+                _ => continue,
+            };
+            if !allowed.contains(&value) {
+                diags.push(error(format!(
+                    "{}[{key:?}] = {value:?} is not a value of this parameter: it must be one of {}.",
+                    self.attribute,
+                    allowed.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ")
+                )));
+            }
+        }
+        diags
+    }
+
+    /// Reads the catalogue (shared per run) and checks the planned map. Nothing to check, or a
+    /// value unknown until apply, costs no request. A failed lookup is an error, not a pass: the
+    /// plan would otherwise promise an apply the API may refuse.
+    pub async fn check(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Diagnostics, Diagnostics> {
+        let Some(Value::Map(map)) = planned.get(self.attribute) else {
+            return Ok(Diagnostics::default());
+        };
+        let Some(kind) = planned.get(self.by).and_then(Value::as_str) else {
+            return Ok(Diagnostics::default());
+        };
+        if map.is_empty() {
+            return Ok(Diagnostics::default());
+        }
+        let catalogue = cancellable(ctx, ctx.reads.object(ctx.client, self.path))
+            .await?
+            .map_err(|e| translate(&e, &format!("look up the parameters of {} {kind:?}", self.by), None))?;
+        // Not `lookup`: a type name is a key as it is, dots and all.
+        let entry = lookup(&catalogue, self.envelope).get(kind).unwrap_or(&Json::Null);
+        if entry.is_null() {
+            return Ok(Diagnostic::error(
+                format!("Invalid {}", self.by),
+                format!("{} = {kind:?} is not a type the API lists at {}.", self.by, self.path),
+            )
+            .at(AttrPath::attr(self.by))
+            .into());
+        }
+        Ok(self.check_against(map, entry, kind))
+    }
+}
+
+/// Whether a catalogue parameter holds a secret (`password-sha512`, `password-sha1`).
+fn is_secret(param: &Json) -> bool {
+    lookup(param, "type")
+        .as_str()
+        .is_some_and(|t| t.starts_with("password"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,5 +373,165 @@ mod tests {
         );
         assert_eq!(SharedReads::find(&found, "id", "2"), None, "a region is no zone");
         assert_eq!(check().candidates(&regions), regions);
+    }
+
+    fn parameters() -> ParameterCheck {
+        ParameterCheck {
+            attribute: "parameters",
+            by: "type",
+            path: "/appcomponenttypes",
+            envelope: "appcomponenttypes",
+            parameters: "servicetype.parameters",
+            owned: &[("pass", "password_wo")],
+        }
+    }
+
+    /// The catalogue as the seed spells it (L16945): a map keyed by type name.
+    fn catalogue() -> Json {
+        json!({"appcomponenttypes": {
+            "redis": {"servicetype": {"name": "redis", "parameters": [
+                {"name": "user", "type": "username", "readonly": true},
+                {"name": "pass", "type": "password-sha512", "readonly": false},
+                {"name": "memory", "type": "select", "readonly": false, "possibleValues": ["64", "128"]},
+                {"name": "persistent", "type": "boolean", "readonly": false},
+                {"name": "admin_pass", "type": "password-sha1", "readonly": 0},
+                {"name": "config", "type": "textarea"}
+            ]}},
+            "url": {"servicetype": {"name": "url", "parameters": []}}
+        }})
+    }
+
+    fn map(pairs: &[(&str, Value)]) -> std::collections::BTreeMap<String, Value> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    #[test]
+    fn parameters_must_be_settable_parameters_of_the_type() {
+        let cat = catalogue();
+        let redis = &cat["appcomponenttypes"]["redis"];
+        let ok = map(&[
+            ("memory", Value::string("128")),
+            ("config", Value::string("maxclients 10")),
+            // Unknown until apply: the key is checked now, the value at apply's plan.
+            ("persistent", Value::Unknown),
+        ]);
+        let d = parameters().check_against(&ok, redis, "redis");
+        assert!(!d.has_errors(), "{d:?}");
+        let d = parameters().check_against(&map(&[("maxmemory", Value::Unknown)]), redis, "redis");
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("parameters").key("maxmemory")));
+        assert!(
+            d.0[0].detail.contains("no such parameter")
+                && d.0[0]
+                    .detail
+                    .contains("type \"redis\" takes: memory, persistent, config."),
+            "{}",
+            d.0[0].detail
+        );
+
+        let bad = map(&[
+            ("user", Value::string("me")),
+            ("pass", Value::string("s3cret")),
+            ("admin_pass", Value::string("s3cret")),
+            ("memory", Value::string("1000")),
+            ("persistent", Value::string("yes")),
+        ]);
+        let d = parameters().check_against(&bad, redis, "redis");
+        let by_key = |k: &str| {
+            d.0.iter()
+                .find(|x| x.path == Some(AttrPath::attr("parameters").key(k)))
+                .map(|x| x.detail.clone())
+                .unwrap_or_default()
+        };
+        assert!(by_key("user").contains("read-only"), "{d:?}");
+        assert!(by_key("pass").contains("`password_wo` attribute"), "{d:?}");
+        assert!(by_key("admin_pass").contains("is a password"), "{d:?}");
+        assert!(by_key("memory").contains("one of \"64\", \"128\""), "{d:?}");
+        assert!(by_key("persistent").contains("one of \"true\", \"false\""), "{d:?}");
+        assert_eq!(d.0.len(), 5);
+        assert!(d.0.iter().all(|x| x.summary == "Invalid parameters"));
+
+        let d = parameters().check_against(
+            &map(&[("x", Value::string("1"))]),
+            &cat["appcomponenttypes"]["url"],
+            "url",
+        );
+        assert!(d.0[0].detail.contains("takes no parameters"), "{}", d.0[0].detail);
+    }
+
+    async fn check_with(
+        api: &crate::framework::test_support::FakeApi,
+        reads: &SharedReads,
+        planned: &Object,
+    ) -> Result<Diagnostics, Diagnostics> {
+        let stop = tokio_util::sync::CancellationToken::new();
+        let provider_config = Object::new();
+        let ctx = Ctx {
+            client: &api.client,
+            stop: &stop,
+            write_only: true,
+            provider_config: &provider_config,
+            reads,
+        };
+        PlanCheck::Parameters(parameters()).check(&ctx, planned).await
+    }
+
+    fn component(kind: Value, params: Value) -> Object {
+        [("type".to_string(), kind), ("parameters".to_string(), params)]
+            .into_iter()
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn the_catalogue_is_read_once_and_only_for_parameters_that_are_set() {
+        let api = crate::framework::test_support::FakeApi::start(|req| match req.path.as_str() {
+            "/appcomponenttypes" => (200, catalogue()),
+            _ => (404, json!({"code": 404, "message": "No route found"})),
+        })
+        .await;
+        let reads = SharedReads::default();
+        let redis = || Value::string("redis");
+        let memory = |v: &str| Value::Map(map(&[("memory", Value::string(v))]));
+        // Nothing to check, or not known yet: no request.
+        for planned in [
+            component(redis(), Value::Null),
+            component(redis(), Value::Map(map(&[]))),
+            component(redis(), Value::Unknown),
+            component(Value::Unknown, memory("128")),
+        ] {
+            assert!(!check_with(&api, &reads, &planned).await.unwrap().has_errors());
+        }
+        assert!(api.lines().is_empty(), "{:?}", api.lines());
+        assert!(!check_with(&api, &reads, &component(redis(), memory("64")))
+            .await
+            .unwrap()
+            .has_errors());
+        let d = check_with(&api, &reads, &component(redis(), memory("2")))
+            .await
+            .unwrap();
+        assert!(d.0[0].detail.contains("\"2\" is not a value"), "{d:?}");
+        let d = check_with(&api, &reads, &component(Value::string("php"), memory("64")))
+            .await
+            .unwrap();
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("type")), "{d:?}");
+        assert_eq!(api.lines(), vec!["GET /appcomponenttypes"], "one read per run");
+    }
+
+    #[tokio::test]
+    async fn a_failed_lookup_is_an_error_not_a_pass() {
+        let api =
+            crate::framework::test_support::FakeApi::start(|_| (403, json!({"code": 403, "message": "Access denied"})))
+                .await;
+        let planned = component(
+            Value::string("redis"),
+            Value::Map(map(&[("memory", Value::string("64"))])),
+        );
+        let d = check_with(&api, &SharedReads::default(), &planned).await.unwrap_err();
+        assert!(d.has_errors(), "{d:?}");
+        assert!(
+            d.0[0].detail.contains("GET /appcomponenttypes")
+                && d.0[0].detail.contains("look up the parameters of type \"redis\""),
+            "{d:?}"
+        );
     }
 }

@@ -16,7 +16,7 @@ use super::mapping::{needs_request, request_body, sendable, state_from_api};
 use super::membership::Membership;
 use super::paths::{render_path, unwrap_envelope};
 use super::plan::{keep_write_only, plan, Plan};
-use super::plan_checks::RangeCheck;
+use super::plan_checks::PlanCheck;
 use super::provider_defaults::apply_provider_defaults;
 use super::schema::{ApiField, Attribute, Block, ListSource, Schema};
 use super::shared_reads::SharedReads;
@@ -79,8 +79,9 @@ pub struct ResourceSpec {
     pub object_in_list_only: bool,
     /// Attributes reached through actions (`power_state`).
     pub desired_states: Vec<DesiredState>,
-    /// Checks at plan time against objects only the API knows (a vm's size limits).
-    pub plan_checks: Vec<RangeCheck>,
+    /// Checks at plan time against objects only the API knows (a vm's size limits, a
+    /// component's parameters).
+    pub plan_checks: Vec<PlanCheck>,
     /// Sets reconciled through link endpoints (a system's `network_ids`).
     pub links: Vec<Links>,
     /// The kind of object in a collection shared by several resource types (`type`).

@@ -12,10 +12,12 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 
 type Slot = Arc<OnceCell<Arc<Vec<Json>>>>;
+type ObjectSlot = Arc<OnceCell<Arc<Json>>>;
 
 #[derive(Default)]
 pub struct SharedReads {
     lists: Mutex<HashMap<String, Slot>>,
+    objects: Mutex<HashMap<String, ObjectSlot>>,
 }
 
 impl SharedReads {
@@ -32,9 +34,22 @@ impl SharedReads {
             .cloned()
     }
 
-    /// Forgets every list (after a write).
+    /// The whole answer at `path` for an endpoint that answers one object rather than a list
+    /// (the map of `/appcomponenttypes`), shared as [`SharedReads::list`] is.
+    pub async fn object(&self, client: &Client, path: &str) -> Result<Arc<Json>, ApiError> {
+        let slot = {
+            let mut objects = self.objects.lock().unwrap_or_else(|p| p.into_inner());
+            objects.entry(path.to_string()).or_default().clone()
+        };
+        slot.get_or_try_init(|| async { client.get(path).await.map(Arc::new) })
+            .await
+            .cloned()
+    }
+
+    /// Forgets every list and object (after a write).
     pub fn invalidate(&self) {
         self.lists.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.objects.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
     /// The item of a list whose `field` equals `id` (a number or numeric string in the API).

@@ -267,8 +267,7 @@ impl ResourceSpec {
             }
         }
         for c in &self.plan_checks {
-            named("a plan check", c.by, problems);
-            for (n, _, _) in c.bounds {
+            for n in c.attributes() {
                 named("a plan check", n, problems);
             }
         }
@@ -513,14 +512,16 @@ mod tests {
             "a plan check on a missing attribute",
             "a plan check names \"cpu\"",
             |s| {
-                s.plan_checks.push(crate::framework::plan_checks::RangeCheck {
-                    by: "name",
-                    path: "/x",
-                    plural: "xs",
-                    within: None,
-                    key: "id",
-                    bounds: &[("cpu", "minCpu", "maxCpu")],
-                })
+                s.plan_checks.push(crate::framework::plan_checks::PlanCheck::Range(
+                    crate::framework::plan_checks::RangeCheck {
+                        by: "name",
+                        path: "/x",
+                        plural: "xs",
+                        within: None,
+                        key: "id",
+                        bounds: &[("cpu", "minCpu", "maxCpu")],
+                    },
+                ))
             },
         );
         rejects("an attribute is declared twice", "not unique", |s| {

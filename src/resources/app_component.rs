@@ -9,6 +9,7 @@
 //! non-editable `appcomponenttype` like PUT, so both go with every PATCH.
 
 use crate::framework::config_check::ConfigRule;
+use crate::framework::plan_checks::{ParameterCheck, PlanCheck};
 use crate::framework::validate::{max_length, not_blank, one_of};
 use crate::framework::wait::StatusRule;
 use crate::framework::{Attribute, Endpoint, ListSource, ResourceSpec, UpdateVerb};
@@ -139,13 +140,13 @@ pub fn spec() -> ResourceSpec {
                 .send_as("parameters")
                 .read_from("appcomponentparameters")
                 .spread()
-                .describe("Parameters of the types whose parameters only `/appcomponenttypes` documents (redis, memcached, elasticsearch, …; see `level27_app_component_types`), by name, e.g. `{ memory = \"256\" }`; sent as body fields of their own. Only the keys set here are read back.")
+                .describe("Parameters of the types whose parameters only `/appcomponenttypes` documents (redis, memcached, elasticsearch, …; see `level27_app_component_types`), by name, e.g. `{ memory = \"256\" }`; sent as body fields of their own. Checked at plan time against the parameters `/appcomponenttypes` declares for the type (read-only ones, passwords and those of the typed attributes refused; listed values enforced). Only the keys set here are read back.")
                 .describe_data("Not read by the data source."),
             Attribute::string("password_wo")
                 .optional()
                 .write_only()
                 .send_as("pass")
-                .describe("The component's password (php, asp, mysql, mssql, sftp). Write-only on Terraform 1.11+: never stored in state; sent on create and whenever `password_wo_version` changes (with any other change too). On older Terraform it is a sensitive attribute kept in state. Left out, the API generates one.")
+                .describe("The component's password (php, asp, mysql, mssql, sftp, solr). Write-only on Terraform 1.11+: never stored in state; sent on create and whenever `password_wo_version` changes (with any other change too). On older Terraform it is a sensitive attribute kept in state. Left out, the API generates one.")
                 .describe_data("Never readable."),
             Attribute::number("password_wo_version")
                 .optional()
@@ -190,8 +191,32 @@ pub fn spec() -> ResourceSpec {
                     "mailpit", "meilisearch",
                 ],
             },
-            ConfigRule::OnlyWhen { attribute: "password_wo", when: "type", is: &["php", "asp", "mysql", "mssql", "sftp"] },
+            // Seed L16945: solr's `pass` is documented only by `/appcomponenttypes`.
+            ConfigRule::OnlyWhen {
+                attribute: "password_wo",
+                when: "type",
+                is: &["php", "asp", "mysql", "mssql", "sftp", "solr"],
+            },
         ],
+        // Seed L7848: "See list of available types and parameters: /appcomponenttypes"; its
+        // entries list each parameter's name, type, `readonly` and `possibleValues` (L8053).
+        plan_checks: vec![PlanCheck::Parameters(ParameterCheck {
+            attribute: "parameters",
+            by: "type",
+            path: "/appcomponenttypes",
+            envelope: "appcomponenttypes",
+            parameters: "servicetype.parameters",
+            owned: &[
+                ("pass", "password_wo"),
+                ("version", "version"),
+                ("path", "path"),
+                ("extraconfig", "extra_config"),
+                ("sshkeys", "ssh_key_ids"),
+                ("jailed", "jailed"),
+                ("host", "host"),
+                ("size", "size"),
+            ],
+        })],
         ..ResourceSpec::default()
     }
 }

@@ -45,11 +45,14 @@ pub fn spec() -> ResourceSpec {
                 .api("sslForce")
                 .describe("Whether http redirects to https (the API's default is true).")
                 .describe_data("Whether http redirects to https."),
+            // Seed L12348: a certificate with `autoUrlLink` links the urls it covers that have
+            // none, so the link is computed when left out: no diff after the API made it.
             Attribute::id("ssl_certificate_id")
-                .optional()
+                .optional_computed()
                 .send_as("sslCertificate")
                 .read_from("sslCertificate")
-                .describe("The app's certificate (`level27_ssl_certificate`) for this host; it must cover `content`."),
+                .describe("The app's certificate (`level27_ssl_certificate`) for this host; it must cover `content`. Left out, the link the API makes (a certificate's `auto_url_link`) is kept without a diff; removing it from the configuration does not unlink.")
+                .describe_data("The app's certificate the url is served with, if any."),
             Attribute::bool("handle_dns")
                 .optional_computed()
                 .send_as("handleDns")

@@ -56,7 +56,7 @@ pub fn spec() -> ResourceSpec {
                 .read_from("autoUrlLink")
                 .create_only()
                 .requires_replace()
-                .describe("On create: link the app's urls that match and have no certificate once issued (the API's default is false). Changing it replaces the certificate.")
+                .describe("On create: once issued, link the app's existing urls whose host it covers and that have no certificate (a `level27_app_component_url` that leaves `ssl_certificate_id` out reads the link back without a diff; the API's default is false). Changing it replaces the certificate.")
                 .describe_data("Whether matching urls were linked once issued."),
             Attribute::bool("ssl_force")
                 .optional_computed()

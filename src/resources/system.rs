@@ -14,7 +14,7 @@ use crate::framework::desired_state::{DesiredState, State};
 use crate::framework::kind::Kind;
 use crate::framework::links::{LinkId, Links};
 use crate::framework::membership::{Membership, TeamsFrom};
-use crate::framework::plan_checks::RangeCheck;
+use crate::framework::plan_checks::{PlanCheck, RangeCheck};
 use crate::framework::validate::{hostname, int_between, not_blank, one_of, HostnameRules};
 use crate::framework::wait::StatusRule;
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
@@ -228,22 +228,22 @@ fn spec(t: Type) -> ResourceSpec {
         plan_checks: match bounds.is_empty() {
             true => vec![],
             false => vec![
-                RangeCheck {
+                PlanCheck::Range(RangeCheck {
                     by: "configuration_id",
                     path: CONFIGURATIONS,
                     plural: "providerConfigurations",
                     within: None,
                     key: "id",
                     bounds,
-                },
-                RangeCheck {
+                }),
+                PlanCheck::Range(RangeCheck {
                     by: "zone_id",
                     path: "/regions",
                     plural: "regions",
                     within: Some("zones"),
                     key: "id",
                     bounds,
-                },
+                }),
             ],
         },
         kind: Some(kind),

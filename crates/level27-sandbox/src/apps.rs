@@ -70,14 +70,18 @@ type Param = (
 );
 
 /// The parameters each type takes (seed L7849–7869 for asp, mssql, mysql, php and sftp; the
-/// others only `/appcomponenttypes` knows). Seed: the documented defaults are kept (php `path`
-/// `/public_html`); `memory` of redis/memcached/elasticsearch is the sandbox's example of a
-/// parameter the create doc does not list.
+/// others only `/appcomponenttypes` knows: L16945 gives solr, mysql and php a read-only `user`
+/// and a `pass`). Seed: the documented defaults are kept (php `path` `/public_html`); `memory` of
+/// redis/memcached/elasticsearch is the sandbox's example of a parameter the create doc does not
+/// list. Seed: mysql's `host` keeps the create doc's empty default, not the catalogue's
+/// `localhost`.
 pub(crate) fn params_of(kind: &str) -> &'static [Param] {
+    const USER: Param = ("user", USERNAME, false, None, &[]);
     const PASS: Param = ("pass", "password-sha512", false, None, &[]);
     const SSH: Param = ("sshkeys", "array", false, None, &[]);
     match kind {
         "php" => &[
+            USER,
             PASS,
             ("path", "path", false, Some("/public_html"), &[]),
             SSH,
@@ -90,15 +94,24 @@ pub(crate) fn params_of(kind: &str) -> &'static [Param] {
             SSH,
             ("version", "select", true, None, &[]),
         ],
-        "mysql" => &[PASS, ("host", "string", false, None, &[])],
+        "mysql" => &[
+            USER,
+            ("pass", "password-sha1", false, None, &[]),
+            ("host", "string", false, None, &[]),
+        ],
         "mssql" => &[PASS, ("size", "string", false, Some("100"), &[])],
         "sftp" => &[PASS, SSH, ("jailed", "boolean", false, Some("false"), &[])],
+        "solr" => &[USER, PASS],
         "redis" | "keyvalue_redis" | "memcached" | "elasticsearch" => {
             &[("memory", "select", false, Some("128"), &["64", "128", "256", "512"])]
         }
         _ => &[],
     }
 }
+
+/// Seed L16945: the generated `username` is the one read-only parameter (`readonly: true`,
+/// `disableEdit: true`): no form takes it, so sending it is an extra field.
+const USERNAME: &str = "username";
 
 /// Every parameter any type takes: the form fields of a component beyond the seed's own.
 const PARAM_FIELDS: &[&str] = &[
@@ -526,6 +539,10 @@ fn present_component(record: &Record, out: &mut Map<String, Value>) {
             let stored = record.get(*name).cloned().unwrap_or(Value::Null);
             let value = match *name {
                 "pass" => json!("******"),
+                "user" => json!(format!(
+                    "c{}",
+                    record.get("id").and_then(Value::as_u64).unwrap_or_default()
+                )),
                 "sshkeys" => {
                     let ids = stored.as_str().unwrap_or_default();
                     let keys: Vec<Value> = ids
@@ -572,7 +589,12 @@ pub(crate) static URL: Entity = Entity {
     fields: &[
         Field::new("content", Type::Text),
         Field::new("sslForce", Type::Bool).default(Dflt::Bool(true)),
-        Field::new("sslCertificate", Type::Ref("sslCertificate")).render(Render::RefFields(&["id", "name"])),
+        Field::new("sslCertificate", Type::Ref("sslCertificate")).render(Render::Lookup(|ctx, data, url| {
+            url_certificate(ctx, data, url).map_or(Value::Null, |(id, name)| json!({"id": id, "name": name}))
+        })),
+        Field::new("https", Type::Bool).render(Render::Lookup(|ctx, data, url| {
+            json!(url_certificate(ctx, data, url).is_some())
+        })),
         Field::new("handleDns", Type::Bool).default(Dflt::Bool(false)),
         Field::new("autoSslCertificate", Type::Bool).default(Dflt::Bool(false)),
         Field::new("caching", Type::Bool).default(Dflt::Bool(false)),
@@ -584,7 +606,6 @@ pub(crate) static URL: Entity = Entity {
         ])),
     ],
     computed: &[
-        ("https", || json!(false)),
         ("status", || json!("ok")),
         ("statusCategory", || json!("green")),
         ("matchingCertificates", || json!([])),
@@ -631,7 +652,7 @@ pub(crate) static URL: Entity = Entity {
     // Seed: url statuses other than `ok` appear once (L14659); urls are synchronous here.
     lifecycle: None,
     validate: Some(validate_url),
-    present: Some(present_url),
+    present: None,
     bare: false,
 };
 
@@ -688,13 +709,77 @@ fn covers(pattern: &str, host: &str) -> bool {
     }
 }
 
-fn present_url(record: &Record, out: &mut Map<String, Value>) {
-    if out.contains_key("https") {
-        out.insert(
-            "https".into(),
-            json!(record.get("sslCertificate").is_some_and(|c| !c.is_null())),
-        );
+/// A url record's field naming the certificate that linked it automatically (`autoUrlLink`).
+const AUTO_LINKED: &str = "autoLinkedBy";
+
+/// The certificate a url is served with, as the API shows it: (id, name). Seed L12348: an
+/// automatic link is made "after successful creation", so it shows once the certificate's create
+/// is over (the sandbox records it when it accepts a create that will succeed).
+fn url_certificate(ctx: &Ctx, data: &Data, url: &Record) -> Option<(u64, Value)> {
+    let id = url.get("sslCertificate").and_then(Value::as_u64)?;
+    let cert = ctx.find(data, &SSL_CERTIFICATE, id)?;
+    let automatic = url.get(AUTO_LINKED).and_then(Value::as_u64) == Some(id);
+    if automatic && matches!(ctx.status(cert), "to_create" | "creating") {
+        return None;
     }
+    Some((id, cert.get("name").cloned().unwrap_or(Value::Null)))
+}
+
+/// Seed L12348: "If 'autoUrlLink' is set to true then a certificate's urls, which don't have
+/// another certificate, will be linked to the certificate after successful creation". Seed: a
+/// certificate's urls are the app's urls whose host one of its names covers (`matchingUrls`);
+/// an own certificate names none here (the sandbox does not parse certificates), so it links
+/// nothing. Urls made later are not linked.
+pub(crate) fn auto_link_urls(ctx: &Ctx, data: &mut Data, cert_id: u64) {
+    let Some(cert) = data.get(&SSL_CERTIFICATE, cert_id) else {
+        return;
+    };
+    if cert.get("autoUrlLink") != Some(&json!(true)) {
+        return;
+    }
+    let app = cert.get("app").and_then(Value::as_u64);
+    let names: Vec<String> = cert
+        .get("autoSslCertificateUrls")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .split(',')
+        .map(|d| d.trim().to_string())
+        .filter(|d| !d.is_empty())
+        .collect();
+    let components: Vec<u64> = data
+        .all(&COMPONENT)
+        .filter(|(id, c)| c.get("app").and_then(Value::as_u64) == app && ctx.exists(data, &COMPONENT, **id))
+        .map(|(id, _)| *id)
+        .collect();
+    let linked: Vec<u64> = data
+        .all(&URL)
+        .filter(|(_, u)| {
+            let content = u.get("content").and_then(Value::as_str).unwrap_or_default();
+            u.get("appcomponent")
+                .and_then(Value::as_u64)
+                .is_some_and(|c| components.contains(&c))
+                && u.get("sslCertificate").is_none_or(Value::is_null)
+                && names.iter().any(|n| covers(n, content))
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    for id in linked {
+        if let Some(url) = data.collection(&URL).get_mut(&id) {
+            url.insert("sslCertificate".into(), json!(cert_id));
+            url.insert(AUTO_LINKED.into(), json!(cert_id));
+        }
+    }
+}
+
+/// Seed L12400: a certificate's `urls` are the urls served with it: `{id, content, status}`.
+fn certificate_urls(ctx: &Ctx, data: &Data, cert: &Record) -> Value {
+    let id = cert.get("id").and_then(Value::as_u64);
+    let urls: Vec<Value> = data
+        .all(&URL)
+        .filter(|(_, u)| id.is_some() && url_certificate(ctx, data, u).map(|c| c.0) == id)
+        .map(|(url_id, u)| json!({"id": url_id, "content": u.get("content"), "status": "ok"}))
+        .collect();
+    json!(urls)
 }
 
 pub(crate) static SSL_CERTIFICATE: Entity = Entity {
@@ -724,6 +809,7 @@ pub(crate) static SSL_CERTIFICATE: Entity = Entity {
         Field::new("sslForce", Type::Bool).default(Dflt::Bool(true)),
         Field::new("period", Type::Int { min: 1 }),
         Field::new("app", Type::PathParent),
+        Field::new("urls", Type::Json).render(Render::Lookup(certificate_urls)),
     ],
     computed: &[
         ("newSslKey", || Value::Null),
@@ -734,7 +820,6 @@ pub(crate) static SSL_CERTIFICATE: Entity = Entity {
         ("validationParams", || Value::Null),
         ("source", || Value::Null),
         ("billableitemDetail", || Value::Null),
-        ("urls", || json!([])),
         ("sslCertificateUrls", || json!([])),
         ("matchingUrls", || json!([])),
     ],
@@ -920,8 +1005,9 @@ async fn component_types(Query(params): Params) -> Json<Value> {
         let params: Vec<Value> = params_of(kind)
             .iter()
             .map(|(name, ty, required, default, values)| {
+                let readonly = *ty == USERNAME;
                 let mut p = json!({"name": name, "displayName": name, "description": name, "type": ty,
-                                   "defaultValue": default, "readonly": false, "disableEdit": false,
+                                   "defaultValue": default, "readonly": readonly, "disableEdit": readonly,
                                    "required": required, "category": "config"});
                 if !values.is_empty() {
                     p["possibleValues"] = json!(values);
@@ -999,11 +1085,7 @@ async fn urls_of_app(
                     .is_some_and(|c| components.contains(&c))
             })
             .map(|(id, u)| {
-                let cert = u.get("sslCertificate").and_then(Value::as_u64);
-                let cert = cert.and_then(|c| {
-                    data.get(&SSL_CERTIFICATE, c)
-                        .map(|r| json!({"id": c, "name": r.get("name")}))
-                });
+                let cert = url_certificate(&ctx, data, u).map(|(c, name)| json!({"id": c, "name": name}));
                 json!({"id": id, "content": u.get("content"), "https": cert.is_some(), "status": "ok",
                        "sslForce": u.get("sslForce"), "handleDns": u.get("handleDns"),
                        "authentication": u.get("authentication"), "caching": null,
@@ -1129,6 +1211,8 @@ mod tests {
         );
         let (_, list) = call(router, "GET", "/v1/custompackages", None).await;
         let package = list["customPackages"][0]["id"].as_u64().expect("listed");
+        // Seed L68712: this list answers its `total`.
+        assert_eq!(list["total"], 1, "{list}");
         assert_eq!(list["customPackages"][0]["type"], "run");
         let body =
             json!({"name": "shop", "organisation": org, "customPackage": package, "customPackageName": "drupal_run"});
@@ -1205,5 +1289,185 @@ mod tests {
         .await;
         assert_eq!(placed["components"][0]["id"], id);
         assert_eq!(placed["components"][0]["systemgroup"], json!({"id": 3}));
+    }
+
+    #[tokio::test]
+    async fn parameters_only_the_catalogue_declares_are_refused_otherwise() {
+        let router = crate::router(crate::Config::default()).expect("router");
+        let (_, _, app) = app(&router).await;
+        let (_, types) = call(&router, "GET", "/v1/appcomponenttypes", None).await;
+        let solr = &types["appcomponenttypes"]["solr"]["servicetype"]["parameters"];
+        assert_eq!(
+            (solr[0]["name"].as_str(), solr[0]["readonly"].as_bool()),
+            (Some("user"), Some(true))
+        );
+        assert_eq!(
+            (solr[1]["name"].as_str(), solr[1]["readonly"].as_bool()),
+            (Some("pass"), Some(false))
+        );
+        let redis = &types["appcomponenttypes"]["redis"]["servicetype"]["parameters"];
+        assert_eq!(redis[0]["possibleValues"], json!(["64", "128", "256", "512"]));
+
+        let path = format!("/v1/apps/{app}/components");
+        // A parameter no type takes (or a read-only one): not a field of the form at all.
+        for extra in ["maxmemory_policy", "user"] {
+            let body = json!({"name": "c", "appcomponenttype": "redis", "systemgroup": 3, extra: "x"});
+            let (status, reply) = call(&router, "POST", &path, Some(body)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{extra}");
+            assert_eq!(
+                reply["component"]["errors"]["errors"],
+                json!([crate::error::EXTRA_FIELDS]),
+                "{reply}"
+            );
+        }
+        // Another type's parameter, and a value outside the listed ones.
+        let body = json!({"name": "c", "appcomponenttype": "redis", "systemgroup": 3, "host": "%", "memory": "1000"});
+        let (status, reply) = call(&router, "POST", &path, Some(body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let children = &reply["component"]["errors"]["children"];
+        assert_eq!(children["host"]["errors"], json!([crate::error::INVALID]), "{reply}");
+        assert_eq!(
+            children["memory"]["errors"],
+            json!([crate::error::INVALID_CHOICE]),
+            "{reply}"
+        );
+
+        let body = json!({"name": "c", "appcomponenttype": "redis", "systemgroup": 3, "memory": "256"});
+        let (status, created) = call(&router, "POST", &path, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let id = created["component"]["id"].as_u64().expect("id");
+        let put = json!({"name": "c", "appcomponenttype": "redis", "memory": "3"});
+        let (status, reply) = call(&router, "PUT", &format!("{path}/{id}"), Some(put)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
+        // solr takes a password (answered masked) and names its generated user.
+        let body = json!({"name": "s", "appcomponenttype": "solr", "systemgroup": 3, "pass": "s3cret"});
+        let (status, created) = call(&router, "POST", &path, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let params = &created["component"]["appcomponentparameters"];
+        assert_eq!(params["pass"], "******", "{created}");
+        assert!(params["user"].as_str().is_some_and(|u| !u.is_empty()), "{created}");
+    }
+
+    #[tokio::test]
+    async fn an_auto_url_link_certificate_links_the_apps_urls_it_covers_that_have_none() {
+        let router = crate::router(crate::Config::default()).expect("router");
+        let (_, _, app) = app(&router).await;
+        let body = json!({"name": "w", "appcomponenttype": "php", "systemgroup": 3, "version": "8.2"});
+        let (_, created) = call(&router, "POST", &format!("/v1/apps/{app}/components"), Some(body)).await;
+        let web = created["component"]["id"].as_u64().expect("component id");
+        let urls = format!("/v1/apps/{app}/components/{web}/urls");
+        let mut ids = Vec::new();
+        for host in ["www.shop.example", "shop.example", "other.example"] {
+            let (status, url) = call(&router, "POST", &urls, Some(json!({"content": host}))).await;
+            assert_eq!(status, StatusCode::CREATED, "{url}");
+            ids.push(url["url"]["id"].as_u64().expect("url id"));
+        }
+        let certs = format!("/v1/apps/{app}/sslcertificates");
+        // Without autoUrlLink nothing is linked; that certificate then holds shop.example.
+        let body = json!({"name": "plain", "sslType": "letsencrypt", "autoSslCertificateUrls": "shop.example"});
+        let (_, plain) = call(&router, "POST", &certs, Some(body)).await;
+        let plain = plain["sslCertificate"]["id"].as_u64().expect("cert id");
+        let (_, url) = call(&router, "GET", &format!("{urls}/{}", ids[1]), None).await;
+        assert_eq!(url["url"]["sslCertificate"], Value::Null, "{url}");
+        let put = json!({"content": "shop.example", "sslCertificate": plain});
+        assert_eq!(
+            call(&router, "PUT", &format!("{urls}/{}", ids[1]), Some(put)).await.0,
+            StatusCode::NO_CONTENT
+        );
+
+        let body = json!({"name": "auto", "sslType": "letsencrypt", "autoUrlLink": true,
+                          "autoSslCertificateUrls": "www.shop.example, shop.example"});
+        let (_, auto) = call(&router, "POST", &certs, Some(body)).await;
+        let auto = auto["sslCertificate"]["id"].as_u64().expect("cert id");
+        let linked = |url: &Value| url["url"]["sslCertificate"]["id"].as_u64();
+        let (_, url) = call(&router, "GET", &format!("{urls}/{}", ids[0]), None).await;
+        assert_eq!(
+            (linked(&url), url["url"]["https"].as_bool()),
+            (Some(auto), Some(true)),
+            "{url}"
+        );
+        let (_, url) = call(&router, "GET", &format!("{urls}/{}", ids[1]), None).await;
+        assert_eq!(linked(&url), Some(plain), "a url with another certificate keeps it");
+        let (_, url) = call(&router, "GET", &format!("{urls}/{}", ids[2]), None).await;
+        assert_eq!(url["url"]["sslCertificate"], Value::Null, "not one of its names");
+        let (_, cert) = call(&router, "GET", &format!("{certs}/{auto}"), None).await;
+        assert_eq!(
+            cert["sslCertificate"]["urls"],
+            json!([{"id": ids[0], "content": "www.shop.example", "status": "ok"}])
+        );
+        // Seed L12467: the certificates' list answers its `total` beside a page; the apps' has none.
+        let (_, page) = call(&router, "GET", &format!("{certs}?limit=1"), None).await;
+        assert_eq!(
+            (page["total"].as_u64(), page["sslCertificates"].as_array().map(Vec::len)),
+            (Some(2), Some(1))
+        );
+        let (_, apps) = call(&router, "GET", "/v1/apps", None).await;
+        assert!(apps.get("total").is_none(), "{apps}");
+        let (_, listed) = call(&router, "GET", &format!("/v1/apps/{app}/urls"), None).await;
+        let www = listed["urls"]
+            .as_array()
+            .and_then(|u| u.iter().find(|u| u["id"] == ids[0]))
+            .cloned();
+        assert_eq!(www.map(|u| u["sslCertificate"]["id"].clone()), Some(json!(auto)));
+    }
+
+    /// A component with one url, `www.shop.example`, in a fresh app: (router, app, component, url).
+    async fn one_url(config: crate::Config) -> (axum::Router, u64, u64, u64) {
+        let router = crate::router(config).expect("router");
+        let (_, _, app) = app(&router).await;
+        let body = json!({"name": "w", "appcomponenttype": "php", "systemgroup": 3, "version": "8.2"});
+        let (_, created) = call(&router, "POST", &format!("/v1/apps/{app}/components"), Some(body)).await;
+        let web = created["component"]["id"].as_u64().expect("component id");
+        let path = format!("/v1/apps/{app}/components/{web}/urls");
+        let (_, url) = call(&router, "POST", &path, Some(json!({"content": "www.shop.example"}))).await;
+        (router, app, web, url["url"]["id"].as_u64().expect("url id"))
+    }
+
+    #[tokio::test]
+    async fn an_auto_url_link_shows_only_after_a_successful_create() {
+        let auto = json!({"name": "auto", "sslType": "letsencrypt", "autoUrlLink": true,
+                          "autoSslCertificateUrls": "www.shop.example"});
+        // Still being issued: not linked yet.
+        let slow = crate::Config {
+            async_duration: std::time::Duration::from_secs(600),
+            ..crate::Config::default()
+        };
+        let (router, app, web, url) = one_url(slow).await;
+        let (_, cert) = call(
+            &router,
+            "POST",
+            &format!("/v1/apps/{app}/sslcertificates"),
+            Some(auto.clone()),
+        )
+        .await;
+        assert_eq!(cert["sslCertificate"]["sslStatus"], "validating", "{cert}");
+        let (_, u) = call(
+            &router,
+            "GET",
+            &format!("/v1/apps/{app}/components/{web}/urls/{url}"),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (&u["url"]["sslCertificate"], &u["url"]["https"]),
+            (&Value::Null, &json!(false)),
+            "{u}"
+        );
+
+        // A failed validation links nothing.
+        let (router, app, web, url) = one_url(crate::Config::default()).await;
+        let fail = json!({"kind": "sslCertificate", "status": "creating_failed"});
+        let (status, _) = call(&router, "POST", "/_sandbox/fail-next", Some(fail)).await;
+        assert!(status.is_success(), "{status}");
+        let (_, cert) = call(&router, "POST", &format!("/v1/apps/{app}/sslcertificates"), Some(auto)).await;
+        assert_eq!(cert["sslCertificate"]["sslStatus"], "validation_failed", "{cert}");
+        let (_, u) = call(
+            &router,
+            "GET",
+            &format!("/v1/apps/{app}/components/{web}/urls/{url}"),
+            None,
+        )
+        .await;
+        assert_eq!(u["url"]["sslCertificate"], Value::Null, "{u}");
     }
 }

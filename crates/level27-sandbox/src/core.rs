@@ -144,9 +144,14 @@ async fn list(
             .all(e)
             .filter(|(_, r)| in_parent(e, r, parent) && ctx.visible(e, r))
             .map(|(_, r)| render(&ctx, data, e, r, e.shapes.list))
-            .collect())
+            .collect::<Vec<Value>>())
     })?;
-    Ok(Json(json!({ e.plural: query.apply(items) })))
+    let total = query.total(&items);
+    let mut answer = json!({ e.plural: query.apply(items) });
+    if crate::LIST_TOTALS.contains(&e.kind) {
+        answer["total"] = json!(total);
+    }
+    Ok(Json(answer))
 }
 
 async fn show(e: &'static Entity, app: Shared, uri: Uri) -> Result<Json<Value>, ApiError> {
@@ -200,6 +205,10 @@ async fn create(e: &'static Entity, app: Shared, uri: Uri, body: Bytes) -> Resul
         failing = begin(&app, &ctx, e, &mut stored, Phase::Create);
         let rendered = render(&ctx, data, e, &stored, e.shapes.created);
         data.collection(e).insert(id, stored);
+        // Seed L12348: a certificate's `autoUrlLink` links urls once a create succeeds.
+        if e.kind == "sslCertificate" && !failing {
+            crate::apps::auto_link_urls(&ctx, data, id);
+        }
         Ok(rendered)
     });
     settle(&app, e, Phase::Create, failing, &created);
@@ -478,6 +487,7 @@ fn answer(ctx: &Ctx, data: &Data, e: &Entity, record: &Record, name: &str) -> Va
     match (field.render, field.ty, &stored) {
         (Render::With(compute), _, _) => compute(record, ctx.clock()),
         (Render::Derived(f), _, _) => f(record),
+        (Render::Lookup(f), _, _) => f(ctx, data, record),
         (_, _, Value::Null) => Value::Null,
         (Render::Stored, Type::Named(table), Value::String(id)) => {
             json!({ "id": id, table.label: table.name(id).unwrap_or(id) })

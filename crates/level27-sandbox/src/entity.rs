@@ -319,6 +319,9 @@ pub(crate) enum Render {
     /// Computed from the whole record and the clock, even when the stored value is null (a
     /// system's `runningStatus` moving through `stopping`, its `disk` answered as `"30.0"`).
     With(fn(&Record, Clock) -> Value),
+    /// Computed from the whole record and the other objects (a url's certificate, shown once an
+    /// automatic link is issued; a certificate's linked urls).
+    Lookup(fn(&crate::core::Ctx, &State, &Record) -> Value),
     /// Computed from the whole stored object: an answer field named otherwise than the form's
     /// (`dnsIsHandled` for `handleDns`), a name joined from two fields, or the API's own
     /// spelling of a stored value (a record's content).

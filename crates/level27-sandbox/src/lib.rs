@@ -67,6 +67,10 @@ static ENTITIES: &[&Entity] = &[
     &dns::RECORD,
 ];
 
+/// The entities whose list answers carry `total` beside the page, as the seed shows them (custom
+/// packages L68712, certificates L12467); the others' seed lists have none (apps L6800, teams).
+static LIST_TOTALS: &[&str] = &["custompackage", "sslCertificate"];
+
 /// How long a stopping server waits for requests in flight before it exits anyway. Every
 /// acknowledged change is already on disk, so cutting them short loses nothing.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);

@@ -80,16 +80,7 @@ impl ListQuery {
     /// Filters, orders (by `orderBy`, then id; ascending id by default) and pages rendered
     /// objects.
     pub(crate) fn apply(&self, mut items: Vec<Value>) -> Vec<Value> {
-        if let Some(needle) = &self.filter {
-            // Seed: objects without a name (urls) are filtered on their `content`.
-            items.retain(|item| {
-                ["name", "fullname", "email", "content"].iter().any(|key| {
-                    item.get(*key)
-                        .and_then(Value::as_str)
-                        .is_some_and(|name| name.to_lowercase().contains(needle))
-                })
-            });
-        }
+        items.retain(|item| self.keeps(item));
         let field = self.order_by.as_deref().unwrap_or("id");
         items.sort_by(|a, b| {
             let ordering = compare(a.get(field), b.get(field)).then_with(|| compare(a.get("id"), b.get("id")));
@@ -100,6 +91,21 @@ impl ListQuery {
             }
         });
         items.into_iter().skip(self.offset).take(self.limit).collect()
+    }
+
+    /// How many of `items` the filter keeps, over every page: a list's `total`.
+    pub(crate) fn total(&self, items: &[Value]) -> usize {
+        items.iter().filter(|item| self.keeps(item)).count()
+    }
+
+    fn keeps(&self, item: &Value) -> bool {
+        let Some(needle) = &self.filter else { return true };
+        // Seed: objects without a name (urls) are filtered on their `content`.
+        ["name", "fullname", "email", "content"].iter().any(|key| {
+            item.get(*key)
+                .and_then(Value::as_str)
+                .is_some_and(|name| name.to_lowercase().contains(needle))
+        })
     }
 }
 
