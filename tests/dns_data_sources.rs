@@ -76,12 +76,16 @@ data "level27_domain_records" "all" {{
 data "level27_domain_type" "be" {{
   extension = "be"
 }}
+data "level27_domain_type" "com" {{
+  extension = "com"
+}}
 output "contact" {{ value = data.level27_domain_contact.c }}
 output "domain" {{ value = data.level27_domain.d }}
 output "www" {{ value = data.level27_domain_record.www }}
 output "a" {{ value = [for r in data.level27_domain_records.a.records : r.content] }}
 output "all" {{ value = length(data.level27_domain_records.all.records) }}
 output "be" {{ value = data.level27_domain_type.be }}
+output "com" {{ value = data.level27_domain_type.com }}
 "#,
         header = header()
     ));
@@ -105,4 +109,12 @@ output "be" {{ value = data.level27_domain_type.be }}
     let be = &out["be"];
     assert_eq!(be["id"], "364", "{be}");
     assert_eq!(be["transfer_epp_code_required"], true, "{be}");
+    // DNSSEC support is the provider's, from `/domains/providers`: DNS Belgium yes, Key Systems no.
+    assert_eq!(be["dnssec_supported"], true, "{be}");
+    let com = &out["com"];
+    assert_eq!(
+        (com["id"].as_str(), com["dnssec_supported"].as_bool()),
+        (Some("75"), Some(false)),
+        "{com}"
+    );
 }

@@ -270,20 +270,7 @@ impl Lookup {
         for d in &self.spec.desired_states {
             state.insert(d.attribute.to_string(), d.read(&object));
         }
-        // Values only another list holds (`read_via`), read as the resource reads them.
-        for a in block.attributes.iter() {
-            let Some(source) = a.api.via else { continue };
-            let Some(key) = state.get(source.by).and_then(Value::as_str).map(str::to_string) else {
-                continue;
-            };
-            let path = render_path(source.path, &state).map_err(path_err)?;
-            let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, source.plural))
-                .await?
-                .map_err(|e| translate(&e, &action, Some(block)))?;
-            if let Some(item) = SharedReads::find(&items, source.key, &key) {
-                state.insert(a.name.to_string(), attribute_from_api(a, item, &Value::Null));
-            }
-        }
+        read_via_lists(ctx, type_name, block, &mut state).await?;
         super::resource::infer(ctx, block, &mut state, &action).await?;
         // Team membership is read as the resource reads it (the object's `teams`, or its endpoint).
         if let Some(m) = &self.spec.membership {
@@ -292,6 +279,37 @@ impl Lookup {
         }
         Ok(state)
     }
+}
+
+/// Values only another list holds (`read_via`), read as a resource reads them: one shared read
+/// of each list, the item whose key is the state's `by` attribute. A key the state lacks, or no
+/// such item, leaves the attribute as it is.
+pub(super) async fn read_via_lists(
+    ctx: &Ctx<'_>,
+    type_name: &str,
+    block: &Block,
+    state: &mut Object,
+) -> Result<(), Diagnostics> {
+    let action = format!("read data.{type_name}");
+    for a in block.attributes.iter() {
+        let Some(source) = a.api.via else { continue };
+        let Some(key) = state.get(source.by).and_then(Value::as_str).map(str::to_string) else {
+            continue;
+        };
+        let path = render_path(source.path, state).map_err(|name| {
+            Diagnostics::from(Diagnostic::error(
+                format!("Missing {name}"),
+                format!("data.{type_name} needs {name}."),
+            ))
+        })?;
+        let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, source.plural))
+            .await?
+            .map_err(|e| translate(&e, &action, Some(block)))?;
+        if let Some(item) = SharedReads::find(&items, source.key, &key) {
+            state.insert(a.name.to_string(), attribute_from_api(a, item, &Value::Null));
+        }
+    }
+    Ok(())
 }
 
 /// Re-declares a resource attribute for a data source: everything computed, except the lookup
