@@ -153,7 +153,8 @@ fn changed(a: &Attribute, old: &Object, new: &Object) -> bool {
         new.get(a.name).unwrap_or(&Value::Null),
     );
     let empty = |v: &Value| v.is_null() || v.as_str() == Some("");
-    !(empty(o) && empty(p)) && !codecs::equivalent(a, o, p, old)
+    let same = (empty(o) && empty(p)) || codecs::equivalent(a, o, p, old);
+    !same
 }
 
 #[cfg(test)]
