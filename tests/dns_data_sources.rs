@@ -26,7 +26,8 @@ fn dns_data_sources_read_what_the_api_holds() {
             sb.post_ok(
                 "/v1/domains",
                 json!({"name": "lookup", "domaintype": t, "action": "none", "domaincontactLicensee": contact,
-                       "organisation": org, "ttl": 900}),
+                       "organisation": org, "ttl": 900, "nameserver1": "ns1.lookup.example",
+                       "nameserverIp1": "198.51.100.7", "nameserver2": "ns2.lookup.example"}),
             )["domain"]["id"]
                 .as_i64()
                 .unwrap(),
@@ -110,6 +111,14 @@ output "com" {{ value = data.level27_domain_type.com }}
     assert_eq!(d["licensee_contact_id"], contact.to_string());
     assert_eq!(d["handle_dns"], true, "read from dnsIsHandled of the item: {d}");
     assert_eq!(d["team_ids"], json!([team.to_string()]), "the domain's teams: {d}");
+    assert_eq!(
+        d["nameservers"],
+        json!([
+            {"hostname": "ns1.lookup.example", "ipv4": "198.51.100.7", "ipv6": null},
+            {"hostname": "ns2.lookup.example", "ipv4": null, "ipv6": null}
+        ]),
+        "the numbered fields as one list: {d}"
+    );
     assert_eq!(out["www"]["content"], "192.0.2.1");
     assert_eq!(out["a"], json!(["192.0.2.1", "192.0.2.2"]));
     assert_eq!(out["all"], 5);

@@ -295,15 +295,18 @@ fn scenario(test: &str, terraform: Terraform) {
     let plan = tf.assert_plan_changes("after adding a fourth name server");
     plan.assert_contains("level27_domain.acme must be replaced");
     // In the domain's change (its records follow it), one marker, on the fourth element (after
-    // the third), not on the list as a whole.
+    // the third), not on the list as a whole. Terraform 1.0's renderer shows no markers inside
+    // nested attributes (the replacement itself is the same).
     let domain_change = plan.stdout.split("# level27_domain.acme must be replaced").nth(1);
     let out = domain_change.and_then(|d| d.split("\n  # ").next()).unwrap_or_default();
-    let marker = out.find("# forces replacement");
-    assert_eq!(out.matches("# forces replacement").count(), 1, "{out}");
-    assert!(
-        marker.is_some_and(|m| out.find("ns3.acme.example").is_some_and(|ns3| ns3 < m)),
-        "only the fourth name server forces the replacement:\n{out}"
-    );
+    if tf.terraform.has_import_blocks() {
+        let marker = out.find("# forces replacement");
+        assert_eq!(out.matches("# forces replacement").count(), 1, "{out}");
+        assert!(
+            marker.is_some_and(|m| out.find("ns3.acme.example").is_some_and(|ns3| ns3 < m)),
+            "only the fourth name server forces the replacement:\n{out}"
+        );
+    }
     // Back to the zone as before, DNS served by Level27 again (the steps below start from it).
     tf.write_main(&config(&z2).replace(
         "  ttl                 = 7200\n",

@@ -104,6 +104,54 @@ mod tests {
     use level27_client::{FieldError, ValidationErrors};
 
     #[test]
+    fn field_errors_of_numbered_fields_land_on_their_element() {
+        let block = Block {
+            attributes: vec![
+                Attribute::string("name").required().api("name"),
+                Attribute::nested(
+                    "nameservers",
+                    Nesting::List,
+                    vec![
+                        Attribute::string("hostname").required().api("nameserver{n}"),
+                        Attribute::string("ipv4").optional().api("nameserverIp{n}"),
+                    ],
+                )
+                .optional()
+                .numbered(crate::framework::numbered::Numbered {
+                    max: 4,
+                    create_only_from: None,
+                }),
+            ],
+            ..Block::default()
+        };
+        let err = ApiError::Validation(ValidationErrors {
+            status: 400,
+            fields: vec![
+                FieldError {
+                    path: vec!["nameserverIp2".into()],
+                    message: "This value is not a valid IP address.".into(),
+                },
+                FieldError {
+                    path: vec!["name".into()],
+                    message: "taken".into(),
+                },
+            ],
+            ..ValidationErrors::default()
+        });
+        let d = translate(&err, "update level27_domain", Some(&block));
+        assert_eq!(
+            d.0[0].path,
+            Some(AttrPath(vec![
+                PathStep::Attr("nameservers".into()),
+                PathStep::Index(1),
+                PathStep::Attr("ipv4".into())
+            ]))
+        );
+        assert!(d.0[0].detail.contains("nameserverIp2"), "{:?}", d.0[0]);
+        assert_eq!(d.0[1].path, Some(AttrPath::attr("name")), "other fields as before");
+    }
+
+    #[test]
     fn field_errors_inside_nested_attributes_land_on_the_element() {
         let block = Block {
             attributes: vec![Attribute::nested(

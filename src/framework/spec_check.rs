@@ -632,6 +632,60 @@ mod tests {
         }
 
         #[test]
+        fn numbered_lists_must_name_their_slots() {
+            use crate::framework::numbered::Numbered;
+            let ns = |subs: Vec<Attribute>, nesting: Nesting, spec: Numbered| {
+                Attribute::nested("ns", nesting, subs).optional().numbered(spec)
+            };
+            let four = Numbered {
+                max: 4,
+                create_only_from: Some(4),
+            };
+            let host = || Attribute::string("host").required().api("ns{n}");
+            let mut spec = crate::resources::team::spec();
+            spec.attributes.push(ns(vec![host()], Nesting::List, four));
+            assert_eq!(spec.check(), Ok(()));
+            rejects_nested(
+                "a field without its slot",
+                "level27_team.ns.ip: a numbered element's sub-attribute",
+                ns(
+                    vec![host(), Attribute::string("ip").optional().api("ip")],
+                    Nesting::List,
+                    four,
+                ),
+            );
+            rejects_nested(
+                "read from another field than it is sent as",
+                "level27_team.ns.ip: a numbered element's sub-attribute",
+                ns(
+                    vec![
+                        host(),
+                        Attribute::string("ip").optional().send_as("ip{n}").read_from("addr{n}"),
+                    ],
+                    Nesting::List,
+                    four,
+                ),
+            );
+            rejects_nested(
+                "a set",
+                "numbered fields are for a Nesting::List",
+                ns(vec![host()], Nesting::Set, four),
+            );
+            rejects_nested(
+                "a create-only slot past the end",
+                "create_only_from names one of them",
+                ns(
+                    vec![host()],
+                    Nesting::List,
+                    Numbered {
+                        max: 4,
+                        create_only_from: Some(5),
+                    },
+                ),
+            );
+        }
+
+        #[test]
         fn broken_nested_attributes_are_rejected() {
             let mut subs = ok_subs();
             subs.push(Attribute::string("mac").computed());
