@@ -101,7 +101,9 @@ fn attribute_line(a: &Attribute, path: &str, kind: Kind) -> String {
     if let Some(msg) = a.deprecated {
         let _ = write!(text, " **Deprecated:** {}", sentence(msg));
     }
-    if a.write_only {
+    // The standard sentence, unless the description already explains it (said twice reads as a
+    // mistake).
+    if a.write_only && !a.description.contains("Write-only") {
         text.push_str(
             " Write-only: sent to the API, never stored in state (Terraform 1.11 and later; \
              older versions store it as a sensitive value).",
@@ -350,6 +352,12 @@ mod tests {
             line.starts_with("- `password` (String, Write-only) Secret. Write-only:"),
             "{line}"
         );
+        let explained = Attribute::string("password")
+            .optional()
+            .write_only()
+            .describe("Secret. Write-only on Terraform 1.11+.");
+        let line = attribute_line(&explained, "password", Kind::Resource);
+        assert_eq!(line.matches("Write-only").count(), 2, "flag and description only: {line}");
     }
 
     #[test]

@@ -130,7 +130,7 @@ pub fn spec() -> ResourceSpec {
             .optional()
             .send_as("eppCode")
             .write_only()
-            .describe("The transfer (EPP) code, required when `action` is `transfer`. Write-only on Terraform 1.11+; sensitive on older versions."),
+            .describe("The transfer (EPP) code, required when `action` is `transfer`. Write-only on Terraform 1.11+ (never stored in state); a sensitive attribute on older Terraform."),
         Attribute::id("licensee_contact_id")
             .required()
             .send_as("domaincontactLicensee")
