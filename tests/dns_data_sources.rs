@@ -26,7 +26,8 @@ fn dns_data_sources_read_what_the_api_holds() {
             sb.post_ok(
                 "/v1/domains",
                 json!({"name": "lookup", "domaintype": t, "action": "none", "domaincontactLicensee": contact,
-                       "organisation": org, "ttl": 900}),
+                       "organisation": org, "ttl": 900, "nameserver1": "ns1.lookup.example",
+                       "nameserverIp1": "198.51.100.7", "nameserver2": "ns2.lookup.example"}),
             )["domain"]["id"]
                 .as_i64()
                 .unwrap(),
@@ -43,13 +44,15 @@ fn dns_data_sources_read_what_the_api_holds() {
         &format!("/v1/organisations/{org}/teams/{team}/domains"),
         json!({"objectId": domain}),
     );
+    let mut records = Vec::new();
     for body in [
         json!({"type": "A", "name": "www", "content": "192.0.2.1"}),
         json!({"type": "A", "name": "api", "content": "192.0.2.2"}),
         json!({"type": "MX", "content": "mx.example.com", "priority": 10}),
         json!({"type": "TXT", "name": "www", "content": "hello"}),
+        json!({"type": "MX", "name": "mail", "content": "mx9.example.com", "priority": 20}),
     ] {
-        sb.post_ok(&format!("/v1/domains/{domain}/records"), body);
+        records.push(sb.post_ok(&format!("/v1/domains/{domain}/records"), body)["record"]["id"].clone());
     }
 
     let tf = Tf::new("dns-data", &sb);
@@ -66,6 +69,10 @@ data "level27_domain_record" "www" {{
   name      = "www"
   type      = "A"
 }}
+data "level27_domain_record" "apex_mx" {{
+  domain_id = data.level27_domain.d.id
+  type      = "MX"
+}}
 data "level27_domain_records" "a" {{
   domain_id = data.level27_domain.d.id
   type      = "A"
@@ -76,12 +83,17 @@ data "level27_domain_records" "all" {{
 data "level27_domain_type" "be" {{
   extension = "be"
 }}
+data "level27_domain_type" "com" {{
+  extension = "com"
+}}
 output "contact" {{ value = data.level27_domain_contact.c }}
 output "domain" {{ value = data.level27_domain.d }}
 output "www" {{ value = data.level27_domain_record.www }}
+output "apex_mx" {{ value = data.level27_domain_record.apex_mx }}
 output "a" {{ value = [for r in data.level27_domain_records.a.records : r.content] }}
 output "all" {{ value = length(data.level27_domain_records.all.records) }}
 output "be" {{ value = data.level27_domain_type.be }}
+output "com" {{ value = data.level27_domain_type.com }}
 "#,
         header = header()
     ));
@@ -99,10 +111,34 @@ output "be" {{ value = data.level27_domain_type.be }}
     assert_eq!(d["licensee_contact_id"], contact.to_string());
     assert_eq!(d["handle_dns"], true, "read from dnsIsHandled of the item: {d}");
     assert_eq!(d["team_ids"], json!([team.to_string()]), "the domain's teams: {d}");
+    assert_eq!(
+        d["nameservers"],
+        json!([
+            {"hostname": "ns1.lookup.example", "ipv4": "198.51.100.7", "ipv6": null},
+            {"hostname": "ns2.lookup.example", "ipv4": null, "ipv6": null}
+        ]),
+        "the numbered fields as one list: {d}"
+    );
     assert_eq!(out["www"]["content"], "192.0.2.1");
     assert_eq!(out["a"], json!(["192.0.2.1", "192.0.2.2"]));
-    assert_eq!(out["all"], 4);
+    assert_eq!(out["all"], 5);
+    // A type without a name is the apex's record of that type (not mail's MX).
+    let mx = &out["apex_mx"];
+    assert_eq!(mx["id"], records[2].to_string(), "{mx}");
+    assert_eq!(
+        (mx["name"].as_str(), mx["priority"].as_f64()),
+        (None, Some(10.0)),
+        "{mx}"
+    );
     let be = &out["be"];
     assert_eq!(be["id"], "364", "{be}");
     assert_eq!(be["transfer_epp_code_required"], true, "{be}");
+    // DNSSEC support is the provider's, from `/domains/providers`: DNS Belgium yes, Key Systems no.
+    assert_eq!(be["dnssec_supported"], true, "{be}");
+    let com = &out["com"];
+    assert_eq!(
+        (com["id"].as_str(), com["dnssec_supported"].as_bool()),
+        (Some("75"), Some(false)),
+        "{com}"
+    );
 }

@@ -21,7 +21,11 @@ fn seed(sb: &Sandbox) -> (i64, i64, i64, [i64; 3]) {
     let domain = sb.post_ok(
         "/v1/domains",
         json!({"name": "imported", "domaintype": 364, "action": "none", "handleDns": true,
-               "domaincontactLicensee": contact, "organisation": org}),
+               "domaincontactLicensee": contact, "organisation": org,
+               "nameserver1": "ns1.imported.be", "nameserverIp1": "198.51.100.1",
+               "nameserver2": "NS2.Example.NET.", "nameserver3": "ns3.example.net",
+               "nameserver4": "ns4.example.net",
+               "nameserverIpv64": "2001:db8::4"}),
     )["domain"]["id"]
         .as_i64()
         .unwrap();
@@ -84,6 +88,10 @@ import {{
         "\"ada@acme.example\"",
         "\"+32.91234567\"",
         "\"mx.example.com.\"",
+        "nameservers",
+        "\"ns1.imported.be\"",
+        "\"198.51.100.1\"",
+        "\"2001:db8::4\"",
     ] {
         assert!(hcl.contains(needle), "generated.tf lacks {needle}:\n{hcl}");
     }
@@ -106,11 +114,15 @@ import {{
         &format!("/v1/domains/{domain}/records/{a}"),
         json!({"type": "A", "name": "www", "content": "192.0.2.99"}),
     );
-    sb.patch_ok(&format!("/v1/domains/{domain}"), json!({"ttl": 600}));
+    sb.patch_ok(
+        &format!("/v1/domains/{domain}"),
+        json!({"ttl": 600, "nameserver2": "ns9.example.net"}),
+    );
     sb.delete_ok(&format!("/v1/domains/{domain}/records/{txt}"));
     let plan = tf.assert_plan_changes("after out-of-band edits");
     plan.assert_contains("\"192.0.2.99\" -> \"192.0.2.1\"");
     plan.assert_contains("600 -> 1200");
+    plan.assert_contains("\"ns9.example.net\" -> \"NS2.Example.NET.\"");
     plan.assert_contains("level27_domain_record.txt will be created");
     plan.assert_contains("1 to add, 2 to change, 0 to destroy");
     tf.apply().assert_contains("1 added, 2 changed, 0 destroyed");
@@ -174,7 +186,14 @@ resource "level27_domain" "transfer" {{
   extension = "be"
   action = "transfer"
   licensee_contact_id = 1
-  nameserver_1 = "ns 1.example"
+  nameservers = [{{ hostname = "ns 1.example" }}, {{ hostname = "ns2.example", ipv4 = "2001:db8::2" }}]
+}}
+resource "level27_domain" "five_ns" {{
+  organisation_id = {org}
+  name = "acme-ns"
+  extension = "be"
+  licensee_contact_id = 1
+  nameservers = [for i in range(5) : {{ hostname = "ns${{i}}.acme.example" }}]
 }}
 resource "level27_domain" "action" {{
   organisation_id = {org}
@@ -246,7 +265,14 @@ resource "level27_domain_record" "aaaa4" {{
             "epp_code_wo",
             "epp_code_wo is required when action is \"transfer\"",
         ),
-        ("level27_domain\" \"transfer", "nameserver_1", "\"ns 1\" holds"),
+        // Terraform shows the resource's line for a path inside a list; the message names it.
+        (
+            "level27_domain\" \"transfer",
+            "nameservers[0].hostname",
+            "\"ns 1\" holds",
+        ),
+        ("level27_domain\" \"transfer", "nameservers[1].ipv4", "IPv4 address"),
+        ("level27_domain\" \"five_ns", "nameservers", "at most 4 elements, got 5"),
         ("level27_domain\" \"action", "action", "register"),
         ("level27_domain_record\" \"a6", "content", "IPv4"),
         ("level27_domain_record\" \"cname_ip", "content", "not an IP address"),
@@ -268,7 +294,9 @@ resource "level27_domain_record" "aaaa4" {{
                     l.trim_start()
                         .split_once(':')
                         .is_some_and(|(n, s)| n.chars().all(|c| c.is_ascii_digit()) && s.trim_start().starts_with(attribute))
-                }) || diagnostic_message(b).contains(&format!("{attribute} is required")))
+                }) || diagnostic_message(b).contains(&format!("{attribute} is required"))
+                    || (attribute.contains('[')
+                        && diagnostic_message(b).lines().any(|l| l.trim_start().starts_with(&format!("{attribute} ")))))
                 && flat(&diagnostic_message(b)).contains(words)
         });
         assert!(

@@ -252,7 +252,7 @@ fn scenario(test: &str, terraform: Terraform) {
         .replace("email             = \"hostmaster@acme.example\"", "email             = \"dns@acme.example\"")
         .replace(
             "  ttl                 = 7200\n",
-            "  ttl                 = 7200\n  handle_dns          = false\n  nameserver_1        = \"ns1.acme.example\"\n  nameserver_1_ipv4   = \"198.51.100.53\"\n  nameserver_1_ipv6   = \"2001:db8::53\"\n  nameserver_2        = \"ns2.acme.example\"\n",
+            "  ttl                 = 7200\n  handle_dns          = false\n  nameservers = [\n    { hostname = \"NS1.Acme.Example.\", ipv4 = \"198.51.100.53\", ipv6 = \"2001:DB8:0:0::53\" },\n    { hostname = \"ns2.acme.example\" },\n  ]\n",
         )
         .replace(
             "  type      = \"AAAA\"\n  name      = \"ipv6\"\n  content   = \"2001:0db8:0000:0000:0000:0000:0000:0011\"",
@@ -279,11 +279,34 @@ fn scenario(test: &str, terraform: Terraform) {
     assert_eq!(c["country"]["id"], "NL", "{c}");
     let api = sb.get_ok(&format!("/v1/domains/{domain}"))["domain"].clone();
     assert_eq!(api["dnsIsHandled"], false, "{api}");
-    assert_eq!(api["nameserver1"], "ns1.acme.example", "{api}");
+    assert_eq!(api["nameserver1"], "NS1.Acme.Example.", "{api}");
     assert_eq!(api["nameserverIp1"], "198.51.100.53", "{api}");
+    assert_eq!(api["nameserverIpv61"], "2001:DB8:0:0::53", "{api}");
     assert_eq!(api["nameserver2"], "ns2.acme.example", "{api}");
+    assert_eq!(api["nameserver3"], json!(null), "{api}");
     assert_eq!(content_of(json!("v4only"), "A"), "203.0.113.11");
     tf.assert_plan_empty("after updating every other attribute in place");
+    // The API sets a fourth name server only at create: adding one plans a replacement, on the
+    // element that forces it.
+    tf.write_main(&more.replace(
+        "    { hostname = \"ns2.acme.example\" },\n",
+        "    { hostname = \"ns2.acme.example\" },\n    { hostname = \"ns3.acme.example\" },\n    { hostname = \"ns4.acme.example\" },\n",
+    ));
+    let plan = tf.assert_plan_changes("after adding a fourth name server");
+    plan.assert_contains("level27_domain.acme must be replaced");
+    // In the domain's change (its records follow it), one marker, on the fourth element (after
+    // the third), not on the list as a whole. Terraform 1.0's renderer shows no markers inside
+    // nested attributes (the replacement itself is the same).
+    let domain_change = plan.stdout.split("# level27_domain.acme must be replaced").nth(1);
+    let out = domain_change.and_then(|d| d.split("\n  # ").next()).unwrap_or_default();
+    if tf.terraform.has_import_blocks() {
+        let marker = out.find("# forces replacement");
+        assert_eq!(out.matches("# forces replacement").count(), 1, "{out}");
+        assert!(
+            marker.is_some_and(|m| out.find("ns3.acme.example").is_some_and(|ns3| ns3 < m)),
+            "only the fourth name server forces the replacement:\n{out}"
+        );
+    }
     // Back to the zone as before, DNS served by Level27 again (the steps below start from it).
     tf.write_main(&config(&z2).replace(
         "  ttl                 = 7200\n",

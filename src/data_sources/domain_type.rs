@@ -1,13 +1,24 @@
 //! `data "level27_domain_type"`: the API's domain type of an extension (its id, which
-//! `level27_domain` resolves by itself, and what transfers need).
+//! `level27_domain` resolves by itself, what transfers need, and DNSSEC support).
 
 use crate::framework::validate::{hostname, HostnameRules};
-use crate::framework::{Attribute, DataSource, ListDataSource, ListResult};
+use crate::framework::{Attribute, DataSource, ListDataSource, ListResult, ListSource};
+
+/// Seed L21716: `/domains/providers` lists each provider with its `dnsSecSupported` flag and its
+/// domain types; `/domains/check` does not say. Seed: DNSSEC support is the provider's (a domain
+/// answer's `domaintype.dnssecSupported` agrees with its provider's flag), so the provider listing
+/// the checked type answers it.
+static PROVIDERS: ListSource = ListSource {
+    path: "/domains/providers",
+    plural: "providers",
+    key: "domaintypes[].id",
+    by: "id",
+};
 
 pub fn data_source() -> DataSource {
     DataSource::list(ListDataSource {
         type_name: "level27_domain_type",
-        description: "Finds the Level27 domain type of an extension: its id and whether transfers need an EPP code.",
+        description: "Finds the Level27 domain type of an extension: its id, whether transfers need an EPP code and whether DNSSEC is supported.",
         // Seed: there is no `/domaintypes` endpoint (reference §1.8); `/domains/check` answers the
         // type of `name.extension` and requires a name, which does not change the type: a fixed
         // label is checked.
@@ -33,6 +44,10 @@ pub fn data_source() -> DataSource {
                 .computed()
                 .read_from("transferAutoLicensee")
                 .describe("Whether a transfer keeps the registry's licensee automatically."),
+            Attribute::bool("dnssec_supported")
+                .computed()
+                .read_via(&PROVIDERS, "dnsSecSupported")
+                .describe("Whether DNSSEC is supported for the extension (by its registry provider)."),
         ],
         query: &[("extension", "extension")],
         filters: &[],

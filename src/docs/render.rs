@@ -357,7 +357,11 @@ mod tests {
             .write_only()
             .describe("Secret. Write-only on Terraform 1.11+.");
         let line = attribute_line(&explained, "password", Kind::Resource);
-        assert_eq!(line.matches("Write-only").count(), 2, "flag and description only: {line}");
+        assert_eq!(
+            line.matches("Write-only").count(),
+            2,
+            "flag and description only: {line}"
+        );
     }
 
     #[test]

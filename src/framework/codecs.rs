@@ -30,6 +30,9 @@ pub enum Codec {
     /// back from one (blanks around items ignored, as in `"a.be, b.be"`) or from an array, for
     /// fields the API writes one way and answers the other (`autoTeams` in, `teams` out).
     Csv,
+    /// A list of nested objects kept as numbered flat fields of the object itself
+    /// (`nameserver1` …): see `framework::numbered`.
+    Numbered(super::numbered::Numbered),
 }
 
 /// When two spellings of a value mean the same. For a list, set or map the rule applies to each

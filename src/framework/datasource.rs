@@ -3,6 +3,7 @@
 //! collection (`level27_teams`) are declared in `framework::list_datasource` and served through the
 //! same type.
 
+use super::codecs;
 use super::config_check::validate_attributes;
 use super::ctx::{cancellable, Ctx};
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
@@ -39,6 +40,12 @@ pub(super) struct Lookup {
     get_matched: bool,
     /// No item endpoint (regions, configurations): a lookup by id finds it in the list too.
     in_list: bool,
+    /// Key → query parameter, each sent when the key is set; `None`: the first key set is sent
+    /// as the API's `filter`.
+    query: Option<&'static [(&'static str, &'static str)]>,
+    /// Keys that a lookup by key leaves out (or sets to `""`) to match objects where they are
+    /// empty: a record's `name`, the apex.
+    unset_means_empty: &'static [&'static str],
 }
 
 impl DataSource {
@@ -86,6 +93,8 @@ impl DataSource {
                 keys,
                 get_matched: false,
                 in_list: false,
+                query: None,
+                unset_means_empty: &[],
             })),
         }
     }
@@ -108,10 +117,45 @@ impl DataSource {
         self
     }
 
+    /// A lookup by key sends these keys, when set, as these query parameters (`("type", "type")`,
+    /// `("name", "filter")`) instead of the first key set as `filter`: for lists whose `filter`
+    /// does not match every key (a record's type is its own parameter).
+    pub fn query_keys(mut self, pairs: &'static [(&'static str, &'static str)]) -> DataSource {
+        if let Kind::Lookup(l) = &mut self.kind {
+            l.query = Some(pairs);
+        }
+        self
+    }
+
+    /// These keys, left out of a lookup by key (or set to `""`), match objects where they are
+    /// null or `""` (a record's `name`: the apex) instead of matching anything.
+    pub fn unset_means_empty(mut self, keys: &'static [&'static str]) -> DataSource {
+        if let Kind::Lookup(l) = &mut self.kind {
+            l.unset_means_empty = keys;
+        }
+        self
+    }
+
     /// Every declaration problem (names that do not exist, placeholders without an attribute).
     pub fn check(&self) -> Result<(), Vec<String>> {
         match &self.kind {
-            Kind::Lookup(l) => l.spec.check(),
+            Kind::Lookup(l) => {
+                let mut problems = l.spec.check().err().unwrap_or_default();
+                let declared = l.query.unwrap_or_default().iter().map(|(k, _)| k);
+                for k in declared.chain(l.unset_means_empty) {
+                    if !l.keys.contains(k) {
+                        problems.push(format!(
+                            "{}: {k} is used by the lookup but is not one of its keys",
+                            self.type_name
+                        ));
+                    }
+                }
+                if problems.is_empty() {
+                    Ok(())
+                } else {
+                    Err(problems)
+                }
+            }
             Kind::List(l) => l.check(),
         }
     }
@@ -203,17 +247,38 @@ impl Lookup {
             let collection = render_path(self.spec.endpoint.collection, config).map_err(path_err)?;
             // An object only its list describes is found there by id as well.
             let keys: &[&str] = if by_id { &["id"] } else { self.keys };
+            // Keys that, unset, match only objects where they are empty (the apex's name).
+            let empty = |v: Option<&Value>| v.is_none_or(|v| v.is_null() || v.as_str() == Some(""));
+            let empties: Vec<&str> = if by_id {
+                Vec::new()
+            } else {
+                self.unset_means_empty
+                    .iter()
+                    .copied()
+                    .filter(|k| empty(config.get(*k)))
+                    .collect()
+            };
             let wanted: Vec<(&str, &Value)> = keys
                 .iter()
                 .chain(std::iter::once(&"id"))
+                .filter(|k| !empties.contains(k))
                 .filter_map(|k| Some((*k, config.get(*k).filter(|v| !v.is_null())?)))
                 .collect();
-            let filter = wanted
-                .first()
-                .filter(|_| !by_id)
-                .and_then(|(_, v)| v.as_str())
-                .map(str::to_string);
-            let query: Vec<(&str, String)> = filter.into_iter().map(|f| ("filter", f)).collect();
+            let text = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_string);
+            let query: Vec<(&str, String)> = match self.query {
+                _ if by_id => Vec::new(),
+                Some(pairs) => pairs
+                    .iter()
+                    .filter(|(k, _)| !empties.contains(k))
+                    .filter_map(|(k, q)| Some((*q, text(config.get(*k)?)?)))
+                    .collect(),
+                None => wanted
+                    .first()
+                    .and_then(|(_, v)| text(v))
+                    .map(|f| ("filter", f))
+                    .into_iter()
+                    .collect(),
+            };
             let items = cancellable(ctx, ctx.client.list(&collection, self.spec.endpoint.plural, &query))
                 .await?
                 .map_err(|e| translate(&e, &action, Some(block)))?;
@@ -226,12 +291,18 @@ impl Lookup {
                         return false;
                     }
                     let s = state_from_api(block, item, &Object::new());
-                    wanted.iter().all(|(k, v)| s.get(*k) == Some(*v))
+                    // Equal, or the same under the attribute's normaliser (`WWW` is `www`).
+                    let same = |k: &str, want: &Value| {
+                        let got = s.get(k).unwrap_or(&Value::Null);
+                        got == want || block.attribute(k).is_some_and(|a| codecs::respelt(a, want, got, &s))
+                    };
+                    wanted.iter().all(|(k, v)| same(k, v)) && empties.iter().all(|k| empty(s.get(*k)))
                 })
                 .collect();
             let what = wanted
                 .iter()
                 .map(|(k, v)| format!("{k} = {}", v.display()))
+                .chain(empties.iter().map(|k| format!("{k} empty")))
                 .collect::<Vec<_>>()
                 .join(", ");
             let matched = match matches.len() {
@@ -239,10 +310,21 @@ impl Lookup {
                 1 => matches.remove(0),
                 n => {
                     let ids: Vec<String> = matches.iter().map(|m| lookup(m, "id").to_string()).collect();
+                    // The keys left out would narrow it; `id` always does.
+                    let unset: Vec<&str> = self
+                        .keys
+                        .iter()
+                        .copied()
+                        .filter(|k| !empties.contains(k) && !wanted.iter().any(|(w, _)| w == k))
+                        .collect();
+                    let narrow = match unset.as_slice() {
+                        [] => "set id to pick one".to_string(),
+                        keys => format!("set {} too, or id, to pick one", keys.join(" or ")),
+                    };
                     return Err(Diagnostic::error(
                         format!("{n} objects match"),
                         format!(
-                            "{n} {type_name} objects match {what} (ids {}); use id to pick one.",
+                            "{n} {type_name} objects match {what} (ids {}); {narrow}.",
                             ids.join(", ")
                         ),
                     )
@@ -270,20 +352,7 @@ impl Lookup {
         for d in &self.spec.desired_states {
             state.insert(d.attribute.to_string(), d.read(&object));
         }
-        // Values only another list holds (`read_via`), read as the resource reads them.
-        for a in block.attributes.iter() {
-            let Some(source) = a.api.via else { continue };
-            let Some(key) = state.get(source.by).and_then(Value::as_str).map(str::to_string) else {
-                continue;
-            };
-            let path = render_path(source.path, &state).map_err(path_err)?;
-            let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, source.plural))
-                .await?
-                .map_err(|e| translate(&e, &action, Some(block)))?;
-            if let Some(item) = SharedReads::find(&items, source.key, &key) {
-                state.insert(a.name.to_string(), attribute_from_api(a, item, &Value::Null));
-            }
-        }
+        read_via_lists(ctx, type_name, block, &mut state).await?;
         super::resource::infer(ctx, block, &mut state, &action).await?;
         // Team membership is read as the resource reads it (the object's `teams`, or its endpoint).
         if let Some(m) = &self.spec.membership {
@@ -292,6 +361,37 @@ impl Lookup {
         }
         Ok(state)
     }
+}
+
+/// Values only another list holds (`read_via`), read as a resource reads them: one shared read
+/// of each list, the item whose key is the state's `by` attribute. A key the state lacks, or no
+/// such item, leaves the attribute as it is.
+pub(super) async fn read_via_lists(
+    ctx: &Ctx<'_>,
+    type_name: &str,
+    block: &Block,
+    state: &mut Object,
+) -> Result<(), Diagnostics> {
+    let action = format!("read data.{type_name}");
+    for a in block.attributes.iter() {
+        let Some(source) = a.api.via else { continue };
+        let Some(key) = state.get(source.by).and_then(Value::as_str).map(str::to_string) else {
+            continue;
+        };
+        let path = render_path(source.path, state).map_err(|name| {
+            Diagnostics::from(Diagnostic::error(
+                format!("Missing {name}"),
+                format!("data.{type_name} needs {name}."),
+            ))
+        })?;
+        let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, source.plural))
+            .await?
+            .map_err(|e| translate(&e, &action, Some(block)))?;
+        if let Some(item) = SharedReads::find(&items, source.key, &key) {
+            state.insert(a.name.to_string(), attribute_from_api(a, item, &Value::Null));
+        }
+    }
+    Ok(())
 }
 
 /// Re-declares a resource attribute for a data source: everything computed, except the lookup
@@ -418,6 +518,107 @@ mod tests {
             .await
             .unwrap_err();
         assert!(err.0[0].detail.contains("name = \"org 3\""), "{err:?}");
+    }
+
+    /// Records of domain 1, the list filtered as the sandbox does (`type` exactly, `filter` a
+    /// substring of the name or content).
+    async fn records_api(extra_mx: bool) -> FakeApi {
+        FakeApi::start(move |req| {
+            let mut records = vec![
+                json!({"id": 11, "type": "A", "name": "www", "content": "192.0.2.1"}),
+                json!({"id": 12, "type": "MX", "name": null, "content": "mx1.example.com.", "priority": 10}),
+                json!({"id": 13, "type": "MX", "name": "mail", "content": "mx9.example.com.", "priority": 10}),
+                json!({"id": 14, "type": "TXT", "name": "", "content": "v=spf1 -all"}),
+            ];
+            if extra_mx {
+                records
+                    .push(json!({"id": 15, "type": "MX", "name": "", "content": "mx2.example.com.", "priority": 20}));
+            }
+            records.retain(|r| req.param("type").is_none_or(|t| r["type"] == t));
+            records.retain(|r| {
+                req.param("filter").is_none_or(|f| {
+                    ["name", "content"].iter().any(|k| {
+                        r[*k]
+                            .as_str()
+                            .is_some_and(|v| v.to_lowercase().contains(&f.to_lowercase()))
+                    })
+                })
+            });
+            match req.path.as_str() {
+                "/domains/1/records" => (200, page(req, "records", &records)),
+                _ => (404, json!({"message": "not found"})),
+            }
+        })
+        .await
+    }
+
+    async fn record(api: &FakeApi, keys: &[(&str, &str)]) -> Result<Object, Diagnostics> {
+        let ds = crate::data_sources::domain_record::data_source();
+        let stop = CancellationToken::new();
+        let provider_config = Object::new();
+        let ctx = Ctx {
+            client: &api.client,
+            stop: &stop,
+            write_only: true,
+            provider_config: &provider_config,
+            reads: &Default::default(),
+        };
+        let mut config: Object = ds
+            .schema
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.to_string(), Value::Null))
+            .collect();
+        config.insert("domain_id".into(), Value::string("1"));
+        for (k, v) in keys {
+            config.insert(k.to_string(), Value::string(*v));
+        }
+        ds.read(&ctx, &config).await
+    }
+
+    #[tokio::test]
+    async fn a_record_lookup_by_type_alone_finds_the_apex_record() {
+        let api = records_api(false).await;
+        let mx = record(&api, &[("type", "MX")]).await.unwrap();
+        assert_eq!(mx["id"], Value::string("12"), "the apex MX, not mail's: {mx:?}");
+        let seen = api.seen();
+        assert_eq!(seen[0].param("type"), Some("MX"), "the type is its own parameter");
+        assert_eq!(seen[0].param("filter"), None, "no name, no filter: {seen:?}");
+        // `""` is the apex as well, and the API's `""` is as empty as its null.
+        let txt = record(&api, &[("type", "TXT"), ("name", "")]).await.unwrap();
+        assert_eq!(txt["id"], Value::string("14"));
+        // A name goes in `filter` and compares as the resource compares it.
+        let www = record(&api, &[("type", "A"), ("name", "WWW")]).await.unwrap();
+        assert_eq!(www["id"], Value::string("11"));
+        assert!(api.seen().iter().any(|r| r.param("filter") == Some("WWW")));
+        let mail = record(&api, &[("type", "MX"), ("name", "mail")]).await.unwrap();
+        assert_eq!(mail["id"], Value::string("13"));
+    }
+
+    #[tokio::test]
+    async fn several_matching_records_are_an_error_saying_how_many_and_how_to_narrow() {
+        let api = records_api(true).await;
+        let err = record(&api, &[("type", "MX")]).await.unwrap_err();
+        let d = &err.0[0];
+        assert_eq!(d.summary, "2 objects match");
+        assert!(d.detail.contains("type = \"MX\", name empty"), "{d:?}");
+        assert!(d.detail.contains("ids 12, 15"), "{d:?}");
+        assert!(d.detail.contains("set id to pick one"), "{d:?}");
+        // Without a type, the records of a name: the type would narrow it.
+        let err = record(&api, &[("name", "")]).await.unwrap_err();
+        assert!(err.0[0].detail.contains("set type too, or id"), "{err:?}");
+    }
+
+    #[test]
+    fn lookup_declarations_name_keys() {
+        let ds = DataSource::from_resource(crate::resources::organisation::spec(), "d", &["name"])
+            .query_keys(&[("name", "filter"), ("kind", "type")])
+            .unset_means_empty(&["colour"]);
+        let problems = ds.check().unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("kind"), "{problems:?}");
+        assert!(problems[1].contains("colour"), "{problems:?}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The one place API errors become diagnostics: field errors of a 400 land on the attributes they
 //! belong to, 401/403 say which credential or role is missing, and nothing ever repeats the key.
 
+use super::codecs::Codec;
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::schema::{Attribute, Block, Nesting};
 use level27_client::Error as ApiError;
@@ -16,10 +17,30 @@ pub fn translate(err: &ApiError, action: &str, block: Option<&Block>) -> Diagnos
             }
             for f in &v.fields {
                 let api_field = f.path.first().map(String::as_str).unwrap_or_default();
+                // A numbered field (`nameserverIp2`) lands on its element's sub-attribute.
+                let numbered = block.and_then(|b| {
+                    b.attributes.iter().find_map(|a| match (a.api.codec, &a.nested) {
+                        (Codec::Numbered(spec), Some(n)) => spec
+                            .locate(n, api_field)
+                            .map(|(i, s)| (a, AttrPath::attr(a.name).index(i).then(s.name))),
+                        _ => None,
+                    })
+                });
+                if let Some((a, path)) = numbered {
+                    diags.push(
+                        Diagnostic::error(
+                            format!("Invalid value for {}", a.name),
+                            format!("The Level27 API rejected the request to {action}: {} (API field `{}`).", f.message, f.path.join(".")),
+                        )
+                        .at(path),
+                    );
+                    continue;
+                }
                 let attr = block.and_then(|b| {
-                    b.attributes
-                        .iter()
-                        .find(|a| a.api.send == Some(api_field) || a.api.read.is_some_and(|r| r.split('.').next() == Some(api_field)))
+                    b.attributes.iter().find(|a| {
+                        !matches!(a.api.codec, Codec::Numbered(_))
+                            && (a.api.send == Some(api_field) || a.api.read.is_some_and(|r| r.split('.').next() == Some(api_field)))
+                    })
                 });
                 let d = Diagnostic::error(
                     format!("Invalid value for {}", attr.map(|a| a.name).unwrap_or(api_field)),
@@ -81,6 +102,54 @@ mod tests {
     use super::*;
     use crate::framework::diag::PathStep;
     use level27_client::{FieldError, ValidationErrors};
+
+    #[test]
+    fn field_errors_of_numbered_fields_land_on_their_element() {
+        let block = Block {
+            attributes: vec![
+                Attribute::string("name").required().api("name"),
+                Attribute::nested(
+                    "nameservers",
+                    Nesting::List,
+                    vec![
+                        Attribute::string("hostname").required().api("nameserver{n}"),
+                        Attribute::string("ipv4").optional().api("nameserverIp{n}"),
+                    ],
+                )
+                .optional()
+                .numbered(crate::framework::numbered::Numbered {
+                    max: 4,
+                    create_only_from: None,
+                }),
+            ],
+            ..Block::default()
+        };
+        let err = ApiError::Validation(ValidationErrors {
+            status: 400,
+            fields: vec![
+                FieldError {
+                    path: vec!["nameserverIp2".into()],
+                    message: "This value is not a valid IP address.".into(),
+                },
+                FieldError {
+                    path: vec!["name".into()],
+                    message: "taken".into(),
+                },
+            ],
+            ..ValidationErrors::default()
+        });
+        let d = translate(&err, "update level27_domain", Some(&block));
+        assert_eq!(
+            d.0[0].path,
+            Some(AttrPath(vec![
+                PathStep::Attr("nameservers".into()),
+                PathStep::Index(1),
+                PathStep::Attr("ipv4".into())
+            ]))
+        );
+        assert!(d.0[0].detail.contains("nameserverIp2"), "{:?}", d.0[0]);
+        assert_eq!(d.0[1].path, Some(AttrPath::attr("name")), "other fields as before");
+    }
 
     #[test]
     fn field_errors_inside_nested_attributes_land_on_the_element() {

@@ -7,7 +7,7 @@
 //! own computed attributes.
 
 use super::ctx::{cancellable, Ctx};
-use super::datasource::{computed_only, DataSource, Kind};
+use super::datasource::{computed_only, read_via_lists, DataSource, Kind};
 use super::diag::{Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::mapping::state_from_api;
@@ -164,6 +164,14 @@ impl ListDataSource {
                 if !self.filters.is_empty() {
                     problems.push(format!("{t}: filters need a list of items"));
                 }
+                for a in &self.attributes {
+                    if let Some(source) = a.api.via.filter(|s| !self.attributes.iter().any(|b| b.name == s.by)) {
+                        problems.push(format!(
+                            "{t}: attribute {} is read via {}, keyed by {}, which is not an attribute",
+                            a.name, source.path, source.by
+                        ));
+                    }
+                }
                 for a in self
                     .attributes
                     .iter()
@@ -245,7 +253,11 @@ impl ListDataSource {
                 let answer = cancellable(ctx, ctx.client.get(&with_query(&path, &query)))
                     .await?
                     .map_err(|e| translate(&e, &action, Some(block)))?;
-                Ok(state_from_api(block, &answer, config))
+                let mut state = state_from_api(block, &answer, config);
+                // Values only another list holds (`read_via`: a domain type's DNSSEC support is
+                // its provider's), one shared read each.
+                read_via_lists(ctx, t, block, &mut state).await?;
+                Ok(state)
             }
         }
     }
@@ -444,6 +456,84 @@ mod tests {
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].param("extension"), Some("be"));
         assert_eq!(seen[0].param("organisationId"), None, "unset arguments are not sent");
+    }
+
+    static PROVIDERS: crate::framework::ListSource = crate::framework::ListSource {
+        path: "/domains/providers",
+        plural: "providers",
+        key: "domaintypes[].id",
+        by: "domaintype_id",
+    };
+
+    #[tokio::test]
+    async fn a_bare_object_reads_what_only_another_list_holds_in_one_request() {
+        let mut decl_attrs = vec![Attribute::bool("dnssec")
+            .computed()
+            .read_via(&PROVIDERS, "dnsSecSupported")];
+        let DataSource {
+            kind: Kind::List(base), ..
+        } = check()
+        else {
+            panic!("a list data source")
+        };
+        decl_attrs.splice(0..0, base.attributes);
+        let ds = DataSource::list(ListDataSource {
+            attributes: decl_attrs,
+            ..base
+        });
+        assert_eq!(ds.check(), Ok(()));
+        let api = FakeApi::start(|req| match req.path.as_str() {
+            "/domains/check" => (
+                200,
+                json!({"domaintypeId": req.param("extension").map(|e| if e == "be" { 364 } else { 75 })}),
+            ),
+            "/domains/providers" => (
+                200,
+                json!({"providers": [
+                    {"id": 1, "dnsSecSupported": true, "domaintypes": [{"id": 364, "extension": "be"}]},
+                    {"id": 4, "dnsSecSupported": false, "domaintypes": [{"id": 1}, {"id": 75}]}
+                ]}),
+            ),
+            _ => (404, json!({})),
+        })
+        .await;
+        let of = |ext: &'static str| {
+            let (ds, api) = (&ds, &api);
+            async move {
+                read(
+                    ds,
+                    api,
+                    &[("name", Value::string("x")), ("extension", Value::string(ext))],
+                )
+                .await
+                .unwrap()["dnssec"]
+                    .clone()
+            }
+        };
+        assert_eq!(of("be").await, Value::Bool(true));
+        assert_eq!(of("com").await, Value::Bool(false));
+        // One listing per data source read (each listing ends with the client's confirming page).
+        let listings = api
+            .seen()
+            .iter()
+            .filter(|r| r.path == "/domains/providers" && r.param("offset") == Some("0"))
+            .count();
+        assert_eq!(listings, 2, "{:?}", api.seen());
+
+        // A key that names no attribute is a declaration mistake.
+        let mut wrong = check();
+        if let Kind::List(l) = &mut wrong.kind {
+            static NOWHERE: crate::framework::ListSource = crate::framework::ListSource {
+                path: "/p",
+                plural: "p",
+                key: "id",
+                by: "nowhere",
+            };
+            l.attributes
+                .push(Attribute::bool("x").computed().read_via(&NOWHERE, "x"));
+        }
+        let problems = wrong.check().unwrap_err();
+        assert!(problems.iter().any(|p| p.contains("keyed by nowhere")), "{problems:?}");
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! as the plan pairs them: by index, key, or for sets by equal configured values, so the API's
 //! order of a set does not matter).
 
-use super::codecs;
+use super::codecs::{self, Codec};
 use super::schema::{Attribute, Block, NestedAttributes, Nesting};
 use super::value::{match_elements, pair_exact_first, Number, Object, Type, Value};
 use serde_json::{Map, Value as Json};
@@ -51,6 +51,11 @@ pub fn request_body(block: &Block, planned: &Object, prior: Option<&Object>, onl
                     body.insert(k.clone(), to_json(e));
                 }
             }
+            continue;
+        }
+        if let (Codec::Numbered(numbered), Some(n)) = (a.api.codec, &a.nested) {
+            let elements = field_json(a, v, prior.is_none());
+            body.extend(numbered.fields(n, &elements, prior.is_none()));
             continue;
         }
         body.insert(field.to_string(), field_json(a, v, prior.is_none()));
@@ -162,6 +167,10 @@ pub fn attribute_from_api(a: &Attribute, item: &Json, prior: &Value) -> Value {
 
 /// Reads a dotted path (`"country.id"`); a missing step is null.
 pub fn lookup<'a>(v: &'a Json, path: &str) -> &'a Json {
+    // The empty path is the object itself (numbered fields, see `framework::numbered`).
+    if path.is_empty() {
+        return v;
+    }
     path.split('.').fold(v, |cur, key| cur.get(key).unwrap_or(&Json::Null))
 }
 
@@ -181,6 +190,9 @@ fn from_api_value(j: &Json, a: &Attribute, prior: &Value) -> Value {
             })
             .collect();
         return Value::Map(entries);
+    }
+    if let (Codec::Numbered(numbered), Some(n)) = (a.api.codec, &a.nested) {
+        return from_api_nested(&numbered.elements(j, n), n, prior);
     }
     if let Some(n) = &a.nested {
         return from_api_nested(j, n, prior);

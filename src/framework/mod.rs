@@ -21,6 +21,7 @@ mod list_objects_tests;
 pub mod mapping;
 pub mod membership;
 pub mod moves;
+pub mod numbered;
 pub mod paths;
 pub mod plan;
 pub mod plan_checks;

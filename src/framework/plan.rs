@@ -15,7 +15,7 @@
 //! sub-attributes (`spec_check` rejects them): a changed element is a new one, and the protocol
 //! has no path step for a set element.
 
-use super::codecs;
+use super::codecs::{self, Codec};
 use super::diag::AttrPath;
 use super::schema::{Attribute, Block, Mode, NestedAttributes, Nesting};
 use super::value::{pair_exact_first, Object, Value};
@@ -193,6 +193,9 @@ fn replacements(attrs: &[Attribute], at: &AttrPath, prior: &Object, planned: &Ob
                 out.push(path);
             }
         } else if let Some(n) = &a.nested {
+            if let Codec::Numbered(numbered) = a.api.codec {
+                out.extend(numbered.replacement(n, &path, old, new));
+            }
             nested_replacements(n, path, old, new, out);
         }
     }

@@ -387,6 +387,17 @@ impl Attribute {
         self
     }
 
+    /// A list of nested objects the API keeps as numbered fields of the object itself, each
+    /// sub-attribute naming its field with `{n}` (`.api("nameserverIp{n}")`): at most `spec.max`
+    /// elements (validated at plan), element `i` in slot `i + 1` (see `framework::numbered`).
+    pub fn numbered(mut self, spec: super::numbered::Numbered) -> Self {
+        self.api.codec = Codec::Numbered(spec);
+        // The fields are the object's own: sent among the body's, read from the object itself.
+        self.api.send = Some("");
+        self.api.read = Some("");
+        self.validate(super::validate::max_items(spec.max))
+    }
+
     /// Keep the value in state when the API answers an equivalent spelling of it (host names,
     /// IP addresses, TXT content, numbers as text): for strings, or each element of a collection.
     pub fn normalise(mut self, rule: Normaliser) -> Self {

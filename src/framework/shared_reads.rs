@@ -52,11 +52,21 @@ impl SharedReads {
         self.objects.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
-    /// The item of a list whose `field` equals `id` (a number or numeric string in the API).
+    /// The item of a list whose `field` equals `id` (a number or numeric string in the API). A
+    /// `[]` step matches any element of an array: with `domaintypes[].id`, the provider one of
+    /// whose domain types has that id.
     pub fn find<'a>(items: &'a [Json], field: &str, id: &str) -> Option<&'a Json> {
-        items
-            .iter()
-            .find(|item| id_text(super::mapping::lookup(item, field)).as_deref() == Some(id))
+        items.iter().find(|item| holds(item, field, id))
+    }
+}
+
+/// Whether `field` of `item` is `id`, or (through a `[]` step) holds it in one of its elements.
+fn holds(item: &Json, field: &str, id: &str) -> bool {
+    match field.split_once("[].") {
+        Some((list, rest)) => super::mapping::lookup(item, list)
+            .as_array()
+            .is_some_and(|elements| elements.iter().any(|e| holds(e, rest, id))),
+        None => id_text(super::mapping::lookup(item, field)).as_deref() == Some(id),
     }
 }
 
@@ -86,5 +96,19 @@ mod tests {
         assert_eq!(SharedReads::find(&items, "id", "6").unwrap()["name"], "b");
         assert_eq!(SharedReads::find(&items, "id", "7").unwrap()["name"], "c");
         assert!(SharedReads::find(&items, "id", "8").is_none());
+    }
+
+    #[test]
+    fn items_are_found_by_an_element_of_one_of_their_lists() {
+        // Seed L21716: a provider lists its domain types.
+        let providers = vec![
+            json!({"id": 2, "name": "Dcube", "domaintypes": []}),
+            json!({"id": 1, "name": "DNS Belgium", "domaintypes": [{"id": 364, "extension": "be"}]}),
+            json!({"id": 4, "name": "Key Systems", "domaintypes": [{"id": 1}, {"id": "75"}]}),
+        ];
+        let find = |id| SharedReads::find(&providers, "domaintypes[].id", id).map(|p| p["name"].clone());
+        assert_eq!(find("364"), Some(json!("DNS Belgium")));
+        assert_eq!(find("75"), Some(json!("Key Systems")));
+        assert_eq!(find("2"), None, "the provider's own id is not one of its types");
     }
 }

@@ -114,6 +114,9 @@ fn check_codecs(here: &str, a: &Attribute, siblings: &[Attribute], problems: &mu
     if a.api.codec == Codec::Csv && (nested || !strings(&a.ty)) {
         problems.push(format!("{here}: the CSV codec is for a list or set of strings or ids"));
     }
+    if let Codec::Numbered(spec) = a.api.codec {
+        check_numbered(here, a, spec, problems);
+    }
     if a.api.id && (nested || !(string(&a.ty) || strings(&a.ty))) {
         problems.push(format!(
             "{here}: an id is a string (Attribute::id), or a list or set of them (Attribute::id_set, id_list)"
@@ -157,6 +160,37 @@ fn check_codecs(here: &str, a: &Attribute, siblings: &[Attribute], problems: &mu
         }
         rule if !fits(rule) => problems.push(format!("{here}: {}", why_not(rule))),
         _ => {}
+    }
+}
+
+/// A numbered list (`framework::numbered`): a list of flat objects whose every API field names its
+/// slot, read back (element `i` is slot `i + 1` in both directions).
+fn check_numbered(here: &str, a: &Attribute, spec: super::numbered::Numbered, problems: &mut Vec<String>) {
+    let Some(n) = a.nested.as_ref().filter(|n| n.nesting == Nesting::List) else {
+        problems.push(format!(
+            "{here}: numbered fields are for a Nesting::List nested attribute"
+        ));
+        return;
+    };
+    if spec.max == 0 || spec.create_only_from.is_some_and(|k| k == 0 || k > spec.max) {
+        problems.push(format!(
+            "{here}: numbered slots run from 1 to max (> 0), and create_only_from names one of them"
+        ));
+    }
+    if spec.create_only_from.is_some() && a.requires_replace {
+        problems.push(format!(
+            "{here}: the whole list replaces already; create_only_from would add nothing"
+        ));
+    }
+    for s in &n.attributes {
+        let slot = super::numbered::SLOT;
+        let fits = |f: Option<&str>| f.is_some_and(|f| f.contains(slot) && !f.contains('.'));
+        if s.nested.is_some() || !fits(s.api.send) || s.api.read != s.api.send {
+            problems.push(format!(
+                "{here}.{}: a numbered element's sub-attribute is a flat value sent as and read back from one field naming its slot with {slot} (`.api(\"field{slot}\")`)",
+                s.name
+            ));
+        }
     }
 }
 
@@ -596,6 +630,60 @@ mod tests {
                 .read_from("interfaces"),
             );
             assert_eq!(spec.check(), Ok(()));
+        }
+
+        #[test]
+        fn numbered_lists_must_name_their_slots() {
+            use crate::framework::numbered::Numbered;
+            let ns = |subs: Vec<Attribute>, nesting: Nesting, spec: Numbered| {
+                Attribute::nested("ns", nesting, subs).optional().numbered(spec)
+            };
+            let four = Numbered {
+                max: 4,
+                create_only_from: Some(4),
+            };
+            let host = || Attribute::string("host").required().api("ns{n}");
+            let mut spec = crate::resources::team::spec();
+            spec.attributes.push(ns(vec![host()], Nesting::List, four));
+            assert_eq!(spec.check(), Ok(()));
+            rejects_nested(
+                "a field without its slot",
+                "level27_team.ns.ip: a numbered element's sub-attribute",
+                ns(
+                    vec![host(), Attribute::string("ip").optional().api("ip")],
+                    Nesting::List,
+                    four,
+                ),
+            );
+            rejects_nested(
+                "read from another field than it is sent as",
+                "level27_team.ns.ip: a numbered element's sub-attribute",
+                ns(
+                    vec![
+                        host(),
+                        Attribute::string("ip").optional().send_as("ip{n}").read_from("addr{n}"),
+                    ],
+                    Nesting::List,
+                    four,
+                ),
+            );
+            rejects_nested(
+                "a set",
+                "numbered fields are for a Nesting::List",
+                ns(vec![host()], Nesting::Set, four),
+            );
+            rejects_nested(
+                "a create-only slot past the end",
+                "create_only_from names one of them",
+                ns(
+                    vec![host()],
+                    Nesting::List,
+                    Numbered {
+                        max: 4,
+                        create_only_from: Some(5),
+                    },
+                ),
+            );
         }
 
         #[test]

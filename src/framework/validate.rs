@@ -61,6 +61,17 @@ pub fn max_length(max: usize) -> Validator {
     })
 }
 
+/// A list, set or map of at most `max` elements.
+pub fn max_items(max: usize) -> Validator {
+    Validator::new(format!("at most {max} elements"), move |v| match v {
+        Value::List(x) | Value::Set(x) | Value::Tuple(x) if x.len() > max => {
+            Err(format!("must have at most {max} elements, got {}", x.len()))
+        }
+        Value::Map(m) if m.len() > max => Err(format!("must have at most {max} elements, got {}", m.len())),
+        _ => Ok(()),
+    })
+}
+
 /// A string with at least one non-blank character.
 pub fn not_blank() -> Validator {
     Validator::new("not empty", |v| match v.as_str() {

@@ -7,15 +7,19 @@
 //! as sent, which are kept from the configuration. Registration is asynchronous (`to_create`).
 //! Seed: PATCH marks the licensee and organisation required while its examples send one field;
 //! the engine PATCHes the changed fields plus those two, which satisfies either reading. PUT and
-//! PATCH cannot set name server 4 (only create can), so changing it replaces the domain.
+//! PATCH cannot set name server 4 (only create can), so adding, changing or removing it replaces
+//! the domain. Users write the name servers as a list of objects; the API's numbered fields
+//! (`nameserver1`, `nameserverIp1`, `nameserverIpv61`, …) are the engine's `numbered` codec.
 //! Seed: DELETE documents no answer; the engine waits until the domain answers 404.
 
+use crate::framework::codecs::Normaliser;
 use crate::framework::config_check::ConfigRule;
 use crate::framework::membership::{Membership, TeamsFrom};
+use crate::framework::numbered::Numbered;
 use crate::framework::resolve::Resolve;
 use crate::framework::validate::{hostname, int_between, ipv4, ipv6, one_of, HostnameRules, Validator};
 use crate::framework::wait::StatusRule;
-use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb, Value};
+use crate::framework::{Attribute, Endpoint, Nesting, ResourceSpec, UpdateVerb, Value};
 
 /// A domain name without its extension: one DNS label.
 fn single_label() -> Validator {
@@ -44,83 +48,45 @@ fn single_label() -> Validator {
     )
 }
 
-/// Name server `n`: host name, IPv4 and IPv6 glue. The fourth is settable only at create.
-fn nameserver(n: usize) -> Vec<Attribute> {
-    const HOST: [&str; 4] = ["nameserver1", "nameserver2", "nameserver3", "nameserver4"];
-    const IP: [&str; 4] = ["nameserverIp1", "nameserverIp2", "nameserverIp3", "nameserverIp4"];
-    const IP6: [&str; 4] = [
-        "nameserverIpv61",
-        "nameserverIpv62",
-        "nameserverIpv63",
-        "nameserverIpv64",
-    ];
-    const NAMES: [[&str; 3]; 4] = [
-        ["nameserver_1", "nameserver_1_ipv4", "nameserver_1_ipv6"],
-        ["nameserver_2", "nameserver_2_ipv4", "nameserver_2_ipv6"],
-        ["nameserver_3", "nameserver_3_ipv4", "nameserver_3_ipv6"],
-        ["nameserver_4", "nameserver_4_ipv4", "nameserver_4_ipv6"],
-    ];
-    const DESCRIBE: [[&str; 3]; 4] = [
-        [
-            "Name server 1's host name; at least one name server is needed when `handle_dns` is false.",
-            "Name server 1's IPv4 glue address.",
-            "Name server 1's IPv6 glue address.",
+/// Up to four name servers with their glue, which the API keeps as numbered fields.
+fn nameservers() -> Attribute {
+    Attribute::nested(
+        "nameservers",
+        Nesting::List,
+        vec![
+            Attribute::string("hostname")
+                .required()
+                .api("nameserver{n}")
+                .validate(hostname(HostnameRules::FQDN))
+                .normalise(Normaliser::Hostname)
+                .describe("The name server's host name (`ns1.acme.example`)."),
+            Attribute::string("ipv4")
+                .optional()
+                .api("nameserverIp{n}")
+                .validate(ipv4())
+                .normalise(Normaliser::IpAddress)
+                .describe("Its IPv4 glue address, for a name server inside the domain itself."),
+            Attribute::string("ipv6")
+                .optional()
+                .api("nameserverIpv6{n}")
+                .validate(ipv6())
+                .normalise(Normaliser::IpAddress)
+                .describe("Its IPv6 glue address."),
         ],
-        [
-            "Name server 2's host name.",
-            "Name server 2's IPv4 glue address.",
-            "Name server 2's IPv6 glue address.",
-        ],
-        [
-            "Name server 3's host name.",
-            "Name server 3's IPv4 glue address.",
-            "Name server 3's IPv6 glue address.",
-        ],
-        [
-            "Name server 4's host name. The API sets it only at create: changing it replaces the domain.",
-            "Name server 4's IPv4 glue address. Changing it replaces the domain.",
-            "Name server 4's IPv6 glue address. Changing it replaces the domain.",
-        ],
-    ];
-    let [h, v4, v6] = NAMES[n];
-    let [dh, dv4, dv6] = DESCRIBE[n];
-    let attrs = vec![
-        Attribute::string(h)
-            .optional()
-            .api(HOST[n])
-            .validate(hostname(HostnameRules::FQDN))
-            .normalise(crate::framework::codecs::Normaliser::Hostname)
-            .describe(dh),
-        Attribute::string(v4)
-            .optional()
-            .api(IP[n])
-            .validate(ipv4())
-            .describe(dv4),
-        Attribute::string(v6)
-            .optional()
-            .api(IP6[n])
-            .validate(ipv6())
-            .normalise(crate::framework::codecs::Normaliser::IpAddress)
-            .describe(dv6),
-    ];
-    if n == 3 {
-        const DATA: [&str; 3] = [
-            "Name server 4's host name.",
-            "Name server 4's IPv4 glue address.",
-            "Name server 4's IPv6 glue address.",
-        ];
-        attrs
-            .into_iter()
-            .zip(DATA)
-            .map(|(a, d)| a.create_only().requires_replace().describe_data(d))
-            .collect()
-    } else {
-        attrs
-    }
+    )
+    .optional()
+    // Seed L18449–L18484: PATCH and PUT take name servers 1–3 only, so the fourth is settable at
+    // create alone; adding, changing or removing it replaces the domain (elements 1–3 change in place).
+    .numbered(Numbered {
+        max: 4,
+        create_only_from: Some(4),
+    })
+    .describe("Up to four name servers, in order (`[{ hostname = \"ns1.acme.example\", ipv4 = \"198.51.100.53\" }]`), needed when `handle_dns` is false. The API sets the fourth only at create: adding, changing or removing it replaces the domain.")
+    .describe_data("The domain's name servers, in order, with their glue addresses.")
 }
 
 pub fn spec() -> ResourceSpec {
-    let mut attributes = vec![
+    let attributes = vec![
         Attribute::id("id").computed().read_from("id").describe("The domain's id."),
         Attribute::id("organisation_id")
             .provider_default("organisation_id")
@@ -193,10 +159,8 @@ pub fn spec() -> ResourceSpec {
             .describe("The teams of the organisation that see the domain. Left out, the teams are not managed (the API's are kept).")
             .describe_data("The teams of the organisation that see the domain."),
         Attribute::string("status").computed().read_from("status").describe("The domain's status (`ok`, `to_create`, …)."),
+        nameservers(),
     ];
-    for n in 0..4 {
-        attributes.extend(nameserver(n));
-    }
     ResourceSpec {
         type_name: "level27_domain",
         description: "A domain registered, transferred or managed at Level27.",

@@ -26,13 +26,13 @@ use crate::Shared;
 // ---------------------------------------------------------------------------------------------
 // Domain types
 
-/// One domain type: id, extension, provider id, and the seed's capability flags.
+/// One domain type: id, extension, provider id (whose flags, DNSSEC, it shares), and its transfer
+/// code flag.
 struct DomainType {
     id: i64,
     extension: &'static str,
     provider: i64,
     transfer_code: bool,
-    dnssec: bool,
 }
 
 /// Seed L21716–L21760 (`/domains/providers`): DNS Belgium serves `be` as 364; Key Systems serves
@@ -45,60 +45,60 @@ const DOMAIN_TYPES: &[DomainType] = &[
         extension: "academy",
         provider: 4,
         transfer_code: true,
-        dnssec: false,
     },
     DomainType {
         id: 75,
         extension: "com",
         provider: 4,
         transfer_code: true,
-        dnssec: true,
     },
     DomainType {
         id: 110,
         extension: "eu",
         provider: 4,
         transfer_code: true,
-        dnssec: true,
     },
     DomainType {
         id: 231,
         extension: "net",
         provider: 4,
         transfer_code: true,
-        dnssec: true,
     },
     DomainType {
         id: 236,
         extension: "nl",
         provider: 4,
         transfer_code: true,
-        dnssec: true,
     },
     DomainType {
         id: 242,
         extension: "org",
         provider: 4,
         transfer_code: true,
-        dnssec: true,
     },
     DomainType {
         id: 364,
         extension: "be",
         provider: 1,
         transfer_code: true,
-        dnssec: true,
     },
 ];
 
-/// Seed L21716: the providers, with the `dnsSecSupported` flag of each.
+/// Seed L21716–L23217: the providers, with the `dnsSecSupported` flag of each (only DNS Belgium
+/// supports it). Seed: a domain type's DNSSEC support is its provider's; the domain answers'
+/// `domaintype.dnssecSupported` agrees (`nl`, Key Systems: false at L18181; `be`: true at L20057).
 const PROVIDERS: &[(i64, &str, &str, bool)] = &[
     (1, "DNS Belgium", "dnsbe", true),
     (2, "Dcube", "dcube", false),
     (3, "Manual", "manual", false),
-    (4, "Key Systems", "keysys", true),
-    (5, "Openprovider", "openprovider", true),
+    (4, "Key Systems", "keysys", false),
+    (5, "Openprovider", "openprovider", false),
 ];
+
+/// Whether the provider of `t` supports DNSSEC.
+fn dnssec(t: &DomainType) -> bool {
+    PROVIDERS.iter().any(|p| p.0 == t.provider && p.3)
+}
 
 fn domain_type(id: Option<i64>) -> Option<&'static DomainType> {
     DOMAIN_TYPES.iter().find(|t| Some(t.id) == id)
@@ -110,7 +110,7 @@ fn domain_type_json(t: &DomainType) -> Value {
         "id": t.id, "name": t.extension, "extension": t.extension, "renewPeriod": 12,
         "transferAutoLicensee": true, "requestIncomingTransferCodePossible": t.transfer_code,
         "requestOutgoingTransferCodePossible": t.transfer_code, "licenseeChangePossible": true,
-        "dnssecSupported": t.dnssec,
+        "dnssecSupported": dnssec(t),
     })
 }
 
@@ -811,6 +811,17 @@ mod tests {
         r.insert("type".into(), json!(kind));
         r.insert("content".into(), json!(content));
         r.into_iter().collect()
+    }
+
+    #[test]
+    fn a_domain_type_supports_dnssec_as_its_provider_does() {
+        let of = |ext: &str| {
+            let t = DOMAIN_TYPES.iter().find(|t| t.extension == ext).expect("known type");
+            domain_type_json(t)["dnssecSupported"].clone()
+        };
+        assert_eq!(of("be"), json!(true), "DNS Belgium");
+        assert_eq!(of("com"), json!(false), "Key Systems (seed L21749)");
+        assert_eq!(of("nl"), json!(false), "the seed's nl domain answer (L18181)");
     }
 
     #[test]

@@ -9,3 +9,7 @@ data "level27_domain" "acme" {
 output "acme_domain_id" {
   value = data.level27_domain.acme.id
 }
+
+output "acme_name_servers" {
+  value = data.level27_domain.acme.nameservers[*].hostname
+}

@@ -11,3 +11,15 @@ data "level27_domain_record" "www" {
 output "www_address" {
   value = data.level27_domain_record.www.content
 }
+
+# The apex's record of a type: no name.
+data "level27_domain_record" "mx" {
+  domain_id = level27_domain.acme.id
+  type      = "MX"
+
+  depends_on = [level27_domain_record.mx]
+}
+
+output "mail_exchanger" {
+  value = data.level27_domain_record.mx.content
+}

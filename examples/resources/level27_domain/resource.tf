@@ -26,6 +26,13 @@ resource "level27_domain" "acme" {
   # action = "create" registers it, "transfer" (with epp_code_wo) moves it here; the default,
   # "none", only manages it at Level27.
   licensee_contact_id = level27_domain_contact.owner.id
-  handle_dns          = true
   ttl                 = 3600
+
+  # DNS served elsewhere: up to four name servers, with glue addresses for those inside the
+  # domain itself. The API sets the fourth only at create (changing it replaces the domain).
+  handle_dns = false
+  nameservers = [
+    { hostname = "ns1.acme-example.be", ipv4 = "198.51.100.53", ipv6 = "2001:db8::53" },
+    { hostname = "ns2.dns-host.example" },
+  ]
 }
