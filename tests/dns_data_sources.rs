@@ -97,7 +97,15 @@ output "com" {{ value = data.level27_domain_type.com }}
 "#,
         header = header()
     ));
+    sb.reset_counters();
     tf.apply();
+    // Both domain types' DNSSEC flags come from one read of the providers list, answered whole.
+    assert_eq!(
+        sb.api_request_counts().get("GET /v1/domains/providers"),
+        Some(&1),
+        "{:?}",
+        sb.api_request_counts()
+    );
     let out = tf.outputs();
     let c = &out["contact"];
     assert_eq!(c["id"], contact.to_string());

@@ -13,6 +13,7 @@ static PROVIDERS: ListSource = ListSource {
     plural: "providers",
     key: "domaintypes[].id",
     by: "id",
+    paged: false,
 };
 
 pub fn data_source() -> DataSource {

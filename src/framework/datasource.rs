@@ -384,7 +384,7 @@ pub(super) async fn read_via_lists(
                 format!("data.{type_name} needs {name}."),
             ))
         })?;
-        let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, source.plural))
+        let items = cancellable(ctx, ctx.reads.source(ctx.client, &path, source))
             .await?
             .map_err(|e| translate(&e, &action, Some(block)))?;
         if let Some(item) = SharedReads::find(&items, source.key, &key) {

@@ -24,6 +24,7 @@ static INFO: ListSource = ListSource {
     plural: "infos",
     key: "gadgetId",
     by: "id",
+    paged: true,
 };
 
 fn spec() -> ResourceSpec {

@@ -45,6 +45,7 @@ static BUNDLES: ListSource = ListSource {
     plural: "bundles",
     key: "id",
     by: "bundle_id",
+    paged: true,
 };
 
 static BUNDLES_BY_MATCH: ListSource = ListSource {
@@ -52,6 +53,7 @@ static BUNDLES_BY_MATCH: ListSource = ListSource {
     plural: "bundles",
     key: "id",
     by: "id",
+    paged: true,
 };
 
 fn boxed() -> ResourceSpec {

@@ -292,7 +292,7 @@ impl Resource {
                 continue;
             };
             let list = self.path(source.path, planned)?;
-            let items = cancellable(ctx, ctx.reads.list(ctx.client, &list, source.plural))
+            let items = cancellable(ctx, ctx.reads.source(ctx.client, &list, source))
                 .await?
                 .map_err(|e| translate(&e, &self.action("create"), Some(self.block())))?;
             let item = SharedReads::find(&items, source.key, &key).ok_or_else(|| {
@@ -326,7 +326,7 @@ impl Resource {
                 continue;
             };
             let path = self.path(source.path, &state)?;
-            let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, source.plural))
+            let items = cancellable(ctx, ctx.reads.source(ctx.client, &path, source))
                 .await?
                 .map_err(|e| translate(&e, &self.action("read"), Some(self.block())))?;
             let prior = base.get(a.name).cloned().unwrap_or_default();
@@ -501,7 +501,7 @@ pub(crate) async fn infer(ctx: &Ctx<'_>, block: &Block, state: &mut Object, acti
         let Ok(path) = render_path(inf.source.path, state) else {
             continue;
         };
-        let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, inf.source.plural))
+        let items = cancellable(ctx, ctx.reads.source(ctx.client, &path, inf.source))
             .await?
             .map_err(|e| translate(&e, action, Some(block)))?;
         let text = |j: &Json| match j {

@@ -86,6 +86,9 @@ pub struct ListSource {
     pub key: &'static str,
     /// …equal to this attribute's value (`id`).
     pub by: &'static str,
+    /// Whether the list takes `limit`/`offset`; a list answered whole (`/domains/providers`) is
+    /// read in one GET.
+    pub paged: bool,
 }
 
 #[derive(Clone)]

@@ -5,6 +5,7 @@
 //! plan-time lookups (a vm's configuration limits). Any write made through the engine empties the
 //! cache, so a read-back after create or update never sees a list from before it.
 
+use super::ListSource;
 use level27_client::{Client, Error as ApiError};
 use serde_json::Value as Json;
 use std::collections::HashMap;
@@ -25,13 +26,30 @@ impl SharedReads {
     /// asking for the same list at the same time wait for one request. A failed fetch is not kept:
     /// the next caller tries again.
     pub async fn list(&self, client: &Client, path: &str, plural: &str) -> Result<Arc<Vec<Json>>, ApiError> {
+        self.read(client, path, plural, true).await
+    }
+
+    /// The items of a secondary-read source at `path` (its placeholders filled): paged, or in one
+    /// GET for a list the API answers whole; shared as [`SharedReads::list`] is.
+    pub async fn source(&self, client: &Client, path: &str, source: &ListSource) -> Result<Arc<Vec<Json>>, ApiError> {
+        self.read(client, path, source.plural, source.paged).await
+    }
+
+    async fn read(&self, client: &Client, path: &str, plural: &str, paged: bool) -> Result<Arc<Vec<Json>>, ApiError> {
         let slot = {
             let mut lists = self.lists.lock().unwrap_or_else(|p| p.into_inner());
             lists.entry(format!("{path} {plural}")).or_default().clone()
         };
-        slot.get_or_try_init(|| async { client.list(path, plural, &[]).await.map(Arc::new) })
-            .await
-            .cloned()
+        slot.get_or_try_init(|| async {
+            let items = if paged {
+                client.list(path, plural, &[]).await
+            } else {
+                client.list_whole(path, plural).await
+            };
+            items.map(Arc::new)
+        })
+        .await
+        .cloned()
     }
 
     /// The whole answer at `path` for an endpoint that answers one object rather than a list

@@ -17,6 +17,7 @@ pub static PLANS: ListSource = ListSource {
     plural: "customPackages",
     key: "id",
     by: "plan_id",
+    paged: true,
 };
 
 /// The plans, where an imported app's plan is looked for (matched on its organisation).
@@ -25,6 +26,7 @@ pub static PLANS_OF_ORGANISATION: ListSource = ListSource {
     plural: "customPackages",
     key: "id",
     by: "id",
+    paged: true,
 };
 
 pub fn spec() -> ResourceSpec {

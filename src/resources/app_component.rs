@@ -49,6 +49,7 @@ pub static PLACEMENT: ListSource = ListSource {
     plural: "components",
     key: "id",
     by: "id",
+    paged: true,
 };
 
 pub fn spec() -> ResourceSpec {

@@ -15,6 +15,7 @@ pub static URLS_OF_APP: ListSource = ListSource {
     plural: "urls",
     key: "id",
     by: "id",
+    paged: true,
 };
 
 pub fn spec() -> ResourceSpec {

@@ -185,6 +185,14 @@ impl Client {
         self.list_with_page_size(path, plural_key, query, PAGE_SIZE).await
     }
 
+    /// The items of a list the API answers whole, without `limit`/`offset` (the seed's
+    /// `/domains/providers`): one GET. [`Client::list`] would spend a second request to learn
+    /// that the server ignores paging.
+    pub async fn list_whole(&self, path: &str, plural_key: &str) -> Result<Vec<Value>, Error> {
+        let mut answer = self.get(path).await?;
+        take_items(&mut answer, path, plural_key)
+    }
+
     /// [`Client::list`] with another page size, for an endpoint known to cap its pages lower.
     ///
     /// When the answer carries a `total`, paging stops once that many items are in. Otherwise it
@@ -215,25 +223,8 @@ impl Client {
             params.push(("limit", page_size.to_string()));
             params.push(("offset", items.len().to_string()));
             let mut page = self.execute(Verb::Get, path, &params, None, Want::Json).await?;
-            let invalid = |message: String| Error::InvalidResponse {
-                method: "GET".to_string(),
-                path: path.to_string(),
-                message,
-            };
             let total = page.get("total").and_then(total_as_u64);
-            let page_items = match page.get_mut(plural_key).map(Value::take) {
-                Some(Value::Array(a)) => a,
-                // PHP encodes an empty array as `{}` when it was built as a map; some lists say null.
-                Some(Value::Object(o)) if o.is_empty() => Vec::new(),
-                Some(Value::Null) => Vec::new(),
-                Some(other) => {
-                    return Err(invalid(format!(
-                        "\"{plural_key}\" is {} instead of a list",
-                        json_kind(&other)
-                    )))
-                }
-                None => return Err(invalid(format!("the answer has no \"{plural_key}\" list"))),
-            };
+            let page_items = take_items(&mut page, path, plural_key)?;
             let n = page_items.len();
             if n == 0 {
                 break;
@@ -246,9 +237,11 @@ impl Client {
                 if n < page_size && longest_page == n {
                     break;
                 }
-                return Err(invalid(
-                    "the server returned the same page twice; it seems to ignore offset".to_string(),
-                ));
+                return Err(Error::InvalidResponse {
+                    method: "GET".to_string(),
+                    path: path.to_string(),
+                    message: "the server returned the same page twice; it seems to ignore offset".to_string(),
+                });
             }
             previous_first = first;
             items.extend(page_items);
@@ -642,6 +635,26 @@ fn total_as_u64(v: &Value) -> Option<u64> {
 /// What identifies a list item for the "same page twice" check: its `id` when it has one.
 fn identity(item: &Value) -> Value {
     item.get("id").cloned().unwrap_or_else(|| item.clone())
+}
+
+/// The items under `plural_key` of a list answer.
+fn take_items(answer: &mut Value, path: &str, plural_key: &str) -> Result<Vec<Value>, Error> {
+    let invalid = |message: String| Error::InvalidResponse {
+        method: "GET".to_string(),
+        path: path.to_string(),
+        message,
+    };
+    match answer.get_mut(plural_key).map(Value::take) {
+        Some(Value::Array(a)) => Ok(a),
+        // PHP encodes an empty array as `{}` when it was built as a map; some lists say null.
+        Some(Value::Object(o)) if o.is_empty() => Ok(Vec::new()),
+        Some(Value::Null) => Ok(Vec::new()),
+        Some(other) => Err(invalid(format!(
+            "\"{plural_key}\" is {} instead of a list",
+            json_kind(&other)
+        ))),
+        None => Err(invalid(format!("the answer has no \"{plural_key}\" list"))),
+    }
 }
 
 fn json_kind(v: &Value) -> &'static str {

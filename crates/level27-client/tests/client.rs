@@ -172,6 +172,25 @@ async fn list_of_nothing() {
 }
 
 #[tokio::test]
+async fn a_list_answered_whole_is_one_request_without_paging() {
+    let server = FakeServer::start(|_, _| Reply::Json(200, json!({"providers": [{"id": 1}, {"id": 4}]}))).await;
+    let got = client(&server)
+        .list_whole("/domains/providers", "providers")
+        .await
+        .unwrap();
+    assert_eq!(got, vec![json!({"id": 1}), json!({"id": 4})]);
+    assert_eq!(server.hits(), 1);
+    assert_eq!(server.requests()[0].query("limit"), None, "no paging parameters");
+
+    // The envelope is checked as for a paged list.
+    let err = client(&server)
+        .list_whole("/domains/providers", "types")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidResponse { .. }), "{err:?}");
+}
+
+#[tokio::test]
 async fn list_loop_with_a_server_capping_pages_at_5() {
     // The paging loop, driven at the page size the server caps at.
     let server = FakeServer::start(list_handler(items(23), 5, false)).await;
