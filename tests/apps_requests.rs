@@ -134,6 +134,7 @@ fn refresh_and_asynchronous_create_request_counts() {
         url_gets <= URLS as u64 + 1,
         "{URLS} urls refreshed in {url_gets} GETs: {counts:?}"
     );
+    eprintln!("refresh: {URLS} urls of one app in {url_gets} GETs");
     assert_eq!(
         count(&sb, "GET /v1/apps/{appId}/components/{componentId}/urls/{urlId}"),
         0,
