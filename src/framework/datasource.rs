@@ -14,7 +14,6 @@ use super::paths::{render_path, unwrap_envelope};
 use super::provider_defaults::apply_provider_defaults;
 use super::resource::ResourceSpec;
 use super::schema::{Attribute, Block, Mode, Schema};
-use super::shared_reads::SharedReads;
 use super::value::{Object, Type, Value};
 use serde_json::Value as Json;
 
@@ -387,7 +386,7 @@ pub(super) async fn read_via_lists(
         let items = cancellable(ctx, ctx.reads.source(ctx.client, &path, source))
             .await?
             .map_err(|e| translate(&e, &action, Some(block)))?;
-        if let Some(item) = SharedReads::find(&items, source.key, &key) {
+        if let Some(item) = items.find(source.key, &key) {
             state.insert(a.name.to_string(), attribute_from_api(a, item, &Value::Null));
         }
     }

@@ -19,7 +19,6 @@ use super::plan::{keep_write_only, plan, Plan};
 use super::plan_checks::PlanCheck;
 use super::provider_defaults::apply_provider_defaults;
 use super::schema::{ApiField, Attribute, Block, ListSource, Schema};
-use super::shared_reads::SharedReads;
 use super::timeouts::{self, Operation};
 use super::value::{Object, Type, Value};
 use super::wait::{Goal, Observed, StatusRule, Wait};
@@ -262,7 +261,7 @@ impl Resource {
         let items = cancellable(ctx, ctx.reads.list(ctx.client, &collection, self.spec.endpoint.plural))
             .await?
             .map_err(|e| translate(&e, &self.action("read"), Some(self.block())))?;
-        Ok(SharedReads::find(&items, "id", id).cloned())
+        Ok(items.find("id", id).cloned())
     }
 
     /// The error of an object its collection's list should hold but does not.
@@ -295,7 +294,7 @@ impl Resource {
             let items = cancellable(ctx, ctx.reads.source(ctx.client, &list, source))
                 .await?
                 .map_err(|e| translate(&e, &self.action("create"), Some(self.block())))?;
-            let item = SharedReads::find(&items, source.key, &key).ok_or_else(|| {
+            let item = items.find(source.key, &key).ok_or_else(|| {
                 Diagnostics::from(
                     Diagnostic::error(
                         format!("Failed to {}", self.action("create")),
@@ -330,7 +329,7 @@ impl Resource {
                 .await?
                 .map_err(|e| translate(&e, &self.action("read"), Some(self.block())))?;
             let prior = base.get(a.name).cloned().unwrap_or_default();
-            let v = match SharedReads::find(&items, source.key, &key) {
+            let v = match items.find(source.key, &key) {
                 Some(item) => attribute_from_api(a, item, &prior),
                 // Not listed (yet): what we knew stands.
                 None => prior,

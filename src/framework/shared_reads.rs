@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 
-type Slot = Arc<OnceCell<Arc<Vec<Json>>>>;
+type Slot = Arc<OnceCell<Arc<Listing>>>;
 type ObjectSlot = Arc<OnceCell<Arc<Json>>>;
 
 #[derive(Default)]
@@ -25,17 +25,17 @@ impl SharedReads {
     /// The whole list at `path` (every page), fetched at most once until the next write; callers
     /// asking for the same list at the same time wait for one request. A failed fetch is not kept:
     /// the next caller tries again.
-    pub async fn list(&self, client: &Client, path: &str, plural: &str) -> Result<Arc<Vec<Json>>, ApiError> {
+    pub async fn list(&self, client: &Client, path: &str, plural: &str) -> Result<Arc<Listing>, ApiError> {
         self.read(client, path, plural, true).await
     }
 
     /// The items of a secondary-read source at `path` (its placeholders filled): paged, or in one
     /// GET for a list the API answers whole; shared as [`SharedReads::list`] is.
-    pub async fn source(&self, client: &Client, path: &str, source: &ListSource) -> Result<Arc<Vec<Json>>, ApiError> {
+    pub async fn source(&self, client: &Client, path: &str, source: &ListSource) -> Result<Arc<Listing>, ApiError> {
         self.read(client, path, source.plural, source.paged).await
     }
 
-    async fn read(&self, client: &Client, path: &str, plural: &str, paged: bool) -> Result<Arc<Vec<Json>>, ApiError> {
+    async fn read(&self, client: &Client, path: &str, plural: &str, paged: bool) -> Result<Arc<Listing>, ApiError> {
         let slot = {
             let mut lists = self.lists.lock().unwrap_or_else(|p| p.into_inner());
             lists.entry(format!("{path} {plural}")).or_default().clone()
@@ -46,7 +46,7 @@ impl SharedReads {
             } else {
                 client.list_whole(path, plural).await
             };
-            items.map(Arc::new)
+            items.map(|items| Arc::new(Listing::new(items)))
         })
         .await
         .cloned()
@@ -72,9 +72,71 @@ impl SharedReads {
 
     /// The item of a list whose `field` equals `id` (a number or numeric string in the API). A
     /// `[]` step matches any element of an array: with `domaintypes[].id`, the provider one of
-    /// whose domain types has that id.
+    /// whose domain types has that id. A scan: for a shared list use [`Listing::find`].
     pub fn find<'a>(items: &'a [Json], field: &str, id: &str) -> Option<&'a Json> {
         items.iter().find(|item| holds(item, field, id))
+    }
+}
+
+/// A list read once and shared, with an index per key field built on its first lookup: the N
+/// resources a refresh answers from one list of N items (the records of a zone) then cost N hash
+/// lookups instead of N²/2 comparisons (125 000 for 500 records, 12.5 million for 5 000).
+pub struct Listing {
+    items: Vec<Json>,
+    indexes: Mutex<HashMap<String, Arc<HashMap<String, usize>>>>,
+}
+
+impl Listing {
+    pub fn new(items: Vec<Json>) -> Self {
+        Listing {
+            items,
+            indexes: Mutex::default(),
+        }
+    }
+
+    /// [`SharedReads::find`] through the index of `field`: the first item holding `id`.
+    pub fn find(&self, field: &str, id: &str) -> Option<&Json> {
+        let index = {
+            let mut indexes = self.indexes.lock().unwrap_or_else(|p| p.into_inner());
+            indexes
+                .entry(field.to_string())
+                .or_insert_with(|| Arc::new(index_by(&self.items, field)))
+                .clone()
+        };
+        index.get(id).and_then(|&i| self.items.get(i))
+    }
+}
+
+impl std::ops::Deref for Listing {
+    type Target = [Json];
+    fn deref(&self) -> &[Json] {
+        &self.items
+    }
+}
+
+/// Every id text `field` holds in each item, to the position of the first item holding it.
+fn index_by(items: &[Json], field: &str) -> HashMap<String, usize> {
+    let mut index = HashMap::with_capacity(items.len());
+    let mut ids = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        ids.clear();
+        ids_of(item, field, &mut ids);
+        for id in ids.drain(..) {
+            index.entry(id).or_insert(i);
+        }
+    }
+    index
+}
+
+/// The id texts `field` of `item` holds: one, or through a `[]` step one per element.
+fn ids_of(item: &Json, field: &str, out: &mut Vec<String>) {
+    match field.split_once("[].") {
+        Some((list, rest)) => {
+            for e in super::mapping::lookup(item, list).as_array().into_iter().flatten() {
+                ids_of(e, rest, out);
+            }
+        }
+        None => out.extend(id_text(super::mapping::lookup(item, field))),
     }
 }
 
@@ -114,6 +176,30 @@ mod tests {
         assert_eq!(SharedReads::find(&items, "id", "6").unwrap()["name"], "b");
         assert_eq!(SharedReads::find(&items, "id", "7").unwrap()["name"], "c");
         assert!(SharedReads::find(&items, "id", "8").is_none());
+    }
+
+    #[test]
+    fn a_listing_finds_what_a_scan_finds() {
+        let items = vec![
+            json!({"id": 5, "name": "a", "domaintypes": [{"id": 364}]}),
+            json!({"id": "6", "name": "b", "domaintypes": []}),
+            json!({"id": {"id": 7}, "name": "c", "domaintypes": [{"id": 1}, {"id": "75"}]}),
+            json!({"id": 5, "name": "second 5", "domaintypes": [{"id": 364}]}),
+            json!({"name": "no id"}),
+        ];
+        let listing = Listing::new(items.clone());
+        for field in ["id", "domaintypes[].id", "name"] {
+            for id in ["5", "6", "7", "8", "364", "75", "1", "a", "no id", ""] {
+                assert_eq!(
+                    listing.find(field, id),
+                    SharedReads::find(&items, field, id),
+                    "{field} = {id:?}"
+                );
+            }
+        }
+        // The first item holding an id wins, as in a scan.
+        assert_eq!(listing.find("id", "5").unwrap()["name"], "a");
+        assert_eq!(listing.len(), 5, "the listing reads as its items");
     }
 
     #[test]
