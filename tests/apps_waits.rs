@@ -159,15 +159,7 @@ fn apps_ctrl_c_stops_the_waits_at_once() {
 
     // Give up well before the objects would be ready by themselves.
     let give_up = Instant::now() + Duration::from_millis(ASYNC_MS / 2);
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break Some(st);
-        }
-        if Instant::now() > give_up {
-            break None;
-        }
-        thread::sleep(Duration::from_millis(50));
-    };
+    let status = exit_by(&mut child, give_up);
     if status.is_none() {
         kill_group(&mut child);
     }

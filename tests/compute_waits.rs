@@ -103,15 +103,7 @@ fn ctrl_c_stops_the_wait_at_once() {
     }
     assert!(signal_group(child.id(), "INT"), "kill -INT failed");
     let give_up = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break Some(st);
-        }
-        if Instant::now() > give_up {
-            break None;
-        }
-        thread::sleep(Duration::from_millis(50));
-    };
+    let status = exit_by(&mut child, give_up);
     if status.is_none() {
         kill_group(&mut child);
     }

@@ -67,15 +67,7 @@ resource "level27_domain" "slow" {{
 
     // Give up well before the registration would finish by itself.
     let give_up = Instant::now() + Duration::from_millis(ASYNC_MS / 2);
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break Some(st);
-        }
-        if Instant::now() > give_up {
-            break None;
-        }
-        thread::sleep(Duration::from_millis(100));
-    };
+    let status = exit_by(&mut child, give_up);
     let domains = sb.list_all("/v1/domains", "domains");
     if status.is_none() {
         kill_group(&mut child);

@@ -145,15 +145,7 @@ resource "level27_organisation" "slow" {{
     // Terraform must stop before the sandbox would have answered the held POST; give it until
     // well after that, then kill the whole group (provider processes included).
     let give_up = Duration::from_millis(LATENCY_MS) + Duration::from_secs(30);
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break Some(st);
-        }
-        if interrupted.elapsed() > give_up {
-            break None;
-        }
-        thread::sleep(Duration::from_millis(50));
-    };
+    let status = exit_by(&mut child, interrupted + give_up);
     let stopped_after = interrupted.elapsed();
     // Whether the sandbox had served the POST by the time Terraform exited.
     let post_answered = sb.api_request_counts().get(POST_ROUTE).copied();

@@ -440,7 +440,6 @@ mod tests {
     use super::*;
     use crate::framework::test_support::*;
     use serde_json::json;
-    use tokio_util::sync::CancellationToken;
 
     /// Organisations whose list items are smaller than the item: the list leaves `city` out.
     async fn api() -> FakeApi {
@@ -461,24 +460,7 @@ mod tests {
     }
 
     async fn by_name(ds: &DataSource, api: &FakeApi, name: &str) -> Result<Object, Diagnostics> {
-        let stop = CancellationToken::new();
-        let provider_config = Object::new();
-        let ctx = Ctx {
-            client: &api.client,
-            stop: &stop,
-            write_only: true,
-            provider_config: &provider_config,
-            reads: &Default::default(),
-        };
-        let mut config: Object = ds
-            .schema
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.to_string(), Value::Null))
-            .collect();
-        config.insert("name".into(), Value::string(name));
-        ds.read(&ctx, &config).await
+        read_data(ds, api, &[("name", Value::string(name))]).await
     }
 
     fn organisation() -> DataSource {
@@ -553,27 +535,9 @@ mod tests {
 
     async fn record(api: &FakeApi, keys: &[(&str, &str)]) -> Result<Object, Diagnostics> {
         let ds = crate::data_sources::domain_record::data_source();
-        let stop = CancellationToken::new();
-        let provider_config = Object::new();
-        let ctx = Ctx {
-            client: &api.client,
-            stop: &stop,
-            write_only: true,
-            provider_config: &provider_config,
-            reads: &Default::default(),
-        };
-        let mut config: Object = ds
-            .schema
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.to_string(), Value::Null))
-            .collect();
-        config.insert("domain_id".into(), Value::string("1"));
-        for (k, v) in keys {
-            config.insert(k.to_string(), Value::string(*v));
-        }
-        ds.read(&ctx, &config).await
+        let mut config = vec![("domain_id", Value::string("1"))];
+        config.extend(keys.iter().map(|(k, v)| (*k, Value::string(*v))));
+        read_data(&ds, api, &config).await
     }
 
     #[tokio::test]

@@ -273,9 +273,8 @@ fn placeholders(path: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::test_support::{page, FakeApi};
+    use crate::framework::test_support::{page, read_data, FakeApi};
     use serde_json::{json, Value as Json};
-    use tokio_util::sync::CancellationToken;
 
     fn teams() -> DataSource {
         crate::data_sources::teams::data_source()
@@ -283,24 +282,7 @@ mod tests {
 
     /// Reads `ds` with `config` against `api`.
     async fn read(ds: &DataSource, api: &FakeApi, config: &[(&str, Value)]) -> Result<Object, Diagnostics> {
-        let stop = CancellationToken::new();
-        let provider_config = Object::new();
-        let ctx = Ctx {
-            client: &api.client,
-            stop: &stop,
-            write_only: true,
-            provider_config: &provider_config,
-            reads: &Default::default(),
-        };
-        let mut c: Object = ds
-            .schema
-            .block
-            .attributes
-            .iter()
-            .map(|a| (a.name.to_string(), Value::Null))
-            .collect();
-        c.extend(config.iter().map(|(k, v)| (k.to_string(), v.clone())));
-        ds.read(&ctx, &c).await
+        read_data(ds, api, config).await
     }
 
     /// Twelve teams of organisation 7: "web", "web-1" … "web-11" (a substring filter on "web"

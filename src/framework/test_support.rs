@@ -319,3 +319,30 @@ pub fn page(req: &Seen, key: &str, items: &[serde_json::Value]) -> serde_json::V
     let page: Vec<_> = items.iter().skip(offset).take(limit).cloned().collect();
     serde_json::json!({ key: page })
 }
+
+/// Reads data source `ds` against `api`, as Terraform would with `config` (every other argument
+/// null), with a fresh provider context.
+pub async fn read_data(
+    ds: &super::DataSource,
+    api: &FakeApi,
+    config: &[(&str, Value)],
+) -> Result<Object, super::diag::Diagnostics> {
+    let stop = tokio_util::sync::CancellationToken::new();
+    let provider_config = Object::new();
+    let ctx = super::ctx::Ctx {
+        client: &api.client,
+        stop: &stop,
+        write_only: true,
+        provider_config: &provider_config,
+        reads: &Default::default(),
+    };
+    let mut c: Object = ds
+        .schema
+        .block
+        .attributes
+        .iter()
+        .map(|a| (a.name.to_string(), Value::Null))
+        .collect();
+    c.extend(config.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    ds.read(&ctx, &c).await
+}

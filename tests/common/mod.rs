@@ -305,6 +305,20 @@ pub fn signal_group(pgid: u32, signal: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// How `child` exited, if it did by `deadline` (checked every 50 ms); `None` leaves it running,
+/// for the caller to look at the API and then `kill_group`.
+pub fn exit_by(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Kills the process group of `child` (started with `process_group(0)`) and reaps the child, so
 /// no provider process it started is left serving.
 pub fn kill_group(child: &mut Child) {
