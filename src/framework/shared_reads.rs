@@ -98,10 +98,15 @@ impl Listing {
     pub fn find(&self, field: &str, id: &str) -> Option<&Json> {
         let index = {
             let mut indexes = self.indexes.lock().unwrap_or_else(|p| p.into_inner());
-            indexes
-                .entry(field.to_string())
-                .or_insert_with(|| Arc::new(index_by(&self.items, field)))
-                .clone()
+            // Looked up before `entry`, whose owned key would cost an allocation per lookup.
+            match indexes.get(field) {
+                Some(index) => index.clone(),
+                None => {
+                    let index = Arc::new(index_by(&self.items, field));
+                    indexes.insert(field.to_string(), index.clone());
+                    index
+                }
+            }
         };
         index.get(id).and_then(|&i| self.items.get(i))
     }
