@@ -44,6 +44,9 @@ fn items(n: usize) -> Vec<Value> {
         .collect()
 }
 
+/// A server that returns as many items as asked for.
+const UNCAPPED: usize = usize::MAX;
+
 /// A list endpoint over `all` that honours limit/offset, returns at most `cap` items a page and
 /// optionally a `total`.
 fn list_handler(
@@ -136,7 +139,7 @@ async fn success_with_a_non_json_body_is_invalid_response() {
 
 #[tokio::test]
 async fn list_of_23_asks_once_more_to_prove_the_end() {
-    let server = FakeServer::start(list_handler(items(23), 1000, false)).await;
+    let server = FakeServer::start(list_handler(items(23), UNCAPPED, false)).await;
     let query = [("filter", "ops".to_string()), ("limit", "5".to_string())];
     let got = client(&server).list("/teams", "teams", &query).await.unwrap();
     assert_eq!(got, items(23));
@@ -150,18 +153,20 @@ async fn list_of_23_asks_once_more_to_prove_the_end() {
 
 #[tokio::test]
 async fn list_pages_through_everything() {
-    let server = FakeServer::start(list_handler(items(250), 1000, false)).await;
+    const P: usize = PAGE_SIZE;
+    let server = FakeServer::start(list_handler(items(2 * P + P / 2), UNCAPPED, false)).await;
     let got = client(&server).list("/teams", "teams", &[]).await.unwrap();
-    assert_eq!(got, items(250));
-    assert_eq!(pages_requested(&server), [(100, 0), (100, 100), (100, 200)]);
+    assert_eq!(got, items(2 * P + P / 2));
+    assert_eq!(pages_requested(&server), [(P, 0), (P, P), (P, 2 * P)]);
 }
 
 #[tokio::test]
 async fn list_of_an_exact_multiple_ends_on_an_empty_page() {
-    let server = FakeServer::start(list_handler(items(200), 1000, false)).await;
+    const P: usize = PAGE_SIZE;
+    let server = FakeServer::start(list_handler(items(2 * P), UNCAPPED, false)).await;
     let got = client(&server).list("/teams", "teams", &[]).await.unwrap();
-    assert_eq!(got.len(), 200);
-    assert_eq!(pages_requested(&server), [(100, 0), (100, 100), (100, 200)]);
+    assert_eq!(got.len(), 2 * P);
+    assert_eq!(pages_requested(&server), [(P, 0), (P, P), (P, 2 * P)]);
 }
 
 #[tokio::test]
@@ -209,7 +214,10 @@ async fn list_without_total_survives_a_server_capping_pages_at_50() {
     let got = client(&server).list("/teams", "teams", &[]).await.unwrap();
     assert_eq!(got, items(120));
     // Pages of 50, 50, then 20: shorter than an earlier page, so that is the end.
-    assert_eq!(pages_requested(&server), [(100, 0), (100, 50), (100, 100)]);
+    assert_eq!(
+        pages_requested(&server),
+        [(PAGE_SIZE, 0), (PAGE_SIZE, 50), (PAGE_SIZE, 100)]
+    );
 }
 
 #[tokio::test]
@@ -217,16 +225,20 @@ async fn list_without_total_on_a_capped_server_ends_on_an_empty_page_at_an_exact
     let server = FakeServer::start(list_handler(items(100), 50, false)).await;
     let got = client(&server).list("/teams", "teams", &[]).await.unwrap();
     assert_eq!(got, items(100));
-    assert_eq!(pages_requested(&server), [(100, 0), (100, 50), (100, 100)]);
+    assert_eq!(
+        pages_requested(&server),
+        [(PAGE_SIZE, 0), (PAGE_SIZE, 50), (PAGE_SIZE, 100)]
+    );
 }
 
 #[tokio::test]
 async fn list_with_total_stops_as_soon_as_the_total_is_in() {
-    let server = FakeServer::start(list_handler(items(200), 1000, true)).await;
+    const P: usize = PAGE_SIZE;
+    let server = FakeServer::start(list_handler(items(2 * P), UNCAPPED, true)).await;
     let got = client(&server).list("/teams", "teams", &[]).await.unwrap();
-    assert_eq!(got, items(200));
+    assert_eq!(got, items(2 * P));
     // No extra empty page: the total already says there is nothing more.
-    assert_eq!(pages_requested(&server), [(100, 0), (100, 100)]);
+    assert_eq!(pages_requested(&server), [(P, 0), (P, P)]);
 }
 
 #[tokio::test]
@@ -236,7 +248,13 @@ async fn list_follows_total_when_the_server_caps_pages_below_the_limit() {
     assert_eq!(got, items(23));
     assert_eq!(
         pages_requested(&server),
-        [(100, 0), (100, 5), (100, 10), (100, 15), (100, 20)]
+        [
+            (PAGE_SIZE, 0),
+            (PAGE_SIZE, 5),
+            (PAGE_SIZE, 10),
+            (PAGE_SIZE, 15),
+            (PAGE_SIZE, 20)
+        ]
     );
 }
 
@@ -250,7 +268,8 @@ async fn list_without_the_plural_key_is_invalid_response() {
 
 #[tokio::test]
 async fn list_fails_instead_of_looping_when_offset_is_ignored() {
-    let all = items(100);
+    // Full pages, the same every time: nothing says where the list ends.
+    let all = items(PAGE_SIZE);
     let server = FakeServer::start(move |_, _| Reply::Json(200, json!({ "teams": all }))).await;
     let err = client(&server).list("/teams", "teams", &[]).await.unwrap_err();
     assert!(matches!(err, Error::InvalidResponse { .. }), "{err:?}");
