@@ -107,6 +107,11 @@ async fn serve_on<L: Listener>(
     // The version in every provider log, as in the User-Agent: the first thing to check in a
     // bug report's TF_LOG output.
     tracing::info!(version = crate::provider::VERSION, network, address, "plugin serving");
+    tokio::spawn(exit_when_orphaned(
+        std::os::unix::process::parent_id(),
+        ORPHAN_CHECK_INTERVAL,
+        shutdown.clone(),
+    ));
     let stop = provider.stop.clone();
     server
         .serve_with_incoming_shutdown(incoming, async move {
@@ -115,6 +120,41 @@ async fn serve_on<L: Listener>(
         })
         .await?;
     Ok(())
+}
+
+/// How often a provider process checks that Terraform is still its parent.
+const ORPHAN_CHECK_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How long an orphaned process waits for the orderly shutdown before exiting regardless.
+const ORPHAN_EXIT_GRACE: Duration = Duration::from_secs(5);
+
+/// A Terraform that is killed (SIGKILL, a crash, an OOM kill) never calls Shutdown, and its
+/// provider processes are re-parented. Left alone they would wait for a connection forever, one
+/// per graph walk. Once the parent is gone: cancel in-flight work and stop serving as Shutdown
+/// would (the socket file is removed), and exit outright if that has not ended the process in
+/// [`ORPHAN_EXIT_GRACE`]. (PR_SET_PDEATHSIG is no substitute: it fires when the forking *thread*
+/// exits, and Go may run `fork` on any of its threads.)
+async fn exit_when_orphaned(parent: u32, every: Duration, shutdown: Arc<Notify>) {
+    if parent <= 1 {
+        return; // Started by init (or already orphaned): there is no Terraform to watch.
+    }
+    parent_gone(parent, every).await;
+    tracing::warn!(parent, "Terraform is gone without shutting this provider down; exiting");
+    shutdown.notify_one();
+    tokio::time::sleep(ORPHAN_EXIT_GRACE).await;
+    std::process::exit(1);
+}
+
+/// Returns once this process's parent is no longer `parent`, checking every `every`.
+async fn parent_gone(parent: u32, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if std::os::unix::process::parent_id() != parent {
+            return;
+        }
+    }
 }
 
 /// A Ctrl-C in the terminal reaches every process of the group, providers included. Like
@@ -345,6 +385,20 @@ mod tests {
         // The loop ends when the server stops taking connections.
         drop(rx);
         task.await.expect("accept loop");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_process_notices_when_its_parent_is_gone_and_only_then() {
+        let every = Duration::from_secs(1);
+        // Still the same parent: keeps watching, tick after tick.
+        let same = std::os::unix::process::parent_id();
+        let watching = tokio::time::timeout(every * 30, parent_gone(same, every)).await;
+        assert!(watching.is_err(), "reported the living parent as gone");
+        // Re-parented (the parent it was started by is no longer its parent): noticed at the
+        // next check.
+        let other = same.wrapping_add(1);
+        let noticed = tokio::time::timeout(every * 2, parent_gone(other, every)).await;
+        assert!(noticed.is_ok(), "did not notice the change of parent");
     }
 
     #[tokio::test]
