@@ -23,7 +23,8 @@ fn seed(sb: &Sandbox) -> (i64, i64, i64, [i64; 3]) {
         json!({"name": "imported", "domaintype": 364, "action": "none", "handleDns": true,
                "domaincontactLicensee": contact, "organisation": org,
                "nameserver1": "ns1.imported.be", "nameserverIp1": "198.51.100.1",
-               "nameserver2": "NS2.Example.NET.", "nameserver3": "ns3.example.net",
+               // Slot 3 left empty: a gap, as a panel user may leave one.
+               "nameserver2": "NS2.Example.NET.",
                "nameserver4": "ns4.example.net",
                "nameserverIpv64": "2001:db8::4"}),
     )["domain"]["id"]
@@ -80,6 +81,11 @@ import {{
     ));
     tf.run(&["plan", "-generate-config-out=generated.tf"]).assert_ok();
     let hcl = tf.read("generated.tf");
+    // The gap is an element that sets nothing, which validates and plans clean.
+    assert!(
+        hcl.contains("hostname = null"),
+        "generated.tf has no empty slot:\n{hcl}"
+    );
     for needle in [
         "resource \"level27_domain\" \"d\"",
         "extension",
@@ -202,6 +208,20 @@ resource "level27_domain" "action" {{
   action = "register"
   licensee_contact_id = 1
 }}
+resource "level27_domain" "glue_only" {{
+  organisation_id = {org}
+  name = "acme-glue"
+  extension = "be"
+  licensee_contact_id = 1
+  nameservers = [{{ ipv4 = "192.0.2.53" }}, {{ hostname = "ns2.example" }}]
+}}
+resource "level27_domain" "empty_last" {{
+  organisation_id = {org}
+  name = "acme-empty"
+  extension = "be"
+  licensee_contact_id = 1
+  nameservers = [{{ hostname = "ns1.example" }}, {{}}]
+}}
 resource "level27_domain_record" "a6" {{
   domain_id = 1
   type = "A"
@@ -274,6 +294,14 @@ resource "level27_domain_record" "aaaa4" {{
         ("level27_domain\" \"transfer", "nameservers[1].ipv4", "IPv4 address"),
         ("level27_domain\" \"five_ns", "nameservers", "at most 4 elements, got 5"),
         ("level27_domain\" \"action", "action", "register"),
+        // An element that sets nothing keeps its slot empty; glue needs its host name, and an
+        // empty element last would read back as nothing.
+        (
+            "level27_domain\" \"glue_only",
+            "nameservers",
+            "element 0 sets ipv4 but no hostname",
+        ),
+        ("level27_domain\" \"empty_last", "nameservers", "element 1 sets nothing"),
         ("level27_domain_record\" \"a6", "content", "IPv4"),
         ("level27_domain_record\" \"cname_ip", "content", "not an IP address"),
         ("level27_domain_record\" \"mx", "priority", "greater than 0"),

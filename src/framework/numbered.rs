@@ -9,7 +9,10 @@
 //!   end are sent as null (cleared), on create left out;
 //! - read: a slot whose fields are all null or `""` is no element; trailing ones are dropped, one
 //!   inside the list (slot 1 empty, slot 2 set) stays an element of nulls, so that element `i`
-//!   is always slot `i + 1` and the next apply fills or moves it (drift shows);
+//!   is always slot `i + 1`. Configuration may say the same: an element of nulls keeps its slot
+//!   empty (so an imported domain's generated configuration validates and plans clean), which is
+//!   why sub-attributes declared required are required only in elements that set something, and
+//!   why an empty element may not be the last (it would read back as no element at all);
 //! - the read goes through the nested list's own reading, so sub-attribute normalisers keep the
 //!   configured spelling (`NS1.Example.` ≡ `ns1.example`) and ids read as ids;
 //! - slots from `create_only_from` on are settable only at create: never sent on update, and
@@ -19,6 +22,7 @@
 use super::codecs;
 use super::diag::AttrPath;
 use super::schema::{Attribute, NestedAttributes};
+use super::validate::Validator;
 use super::value::{Object, Value};
 use serde_json::{Map, Value as Json};
 
@@ -137,6 +141,37 @@ impl Numbered {
                 .map(|a| (slot - 1, a))
         })
     }
+}
+
+/// The rule on a numbered list's elements: one that sets anything sets every sub-attribute in
+/// `required`; one that sets nothing (an empty slot) is followed by one that does.
+pub fn slots(required: Vec<&'static str>) -> Validator {
+    let names = required.join(", ");
+    Validator::new(format!("{names} in every element that sets anything"), move |v| {
+        let items = v.elements();
+        let used = |o: &Object| o.values().any(|x| !x.is_null() && x.as_str() != Some(""));
+        for (i, item) in items.iter().enumerate() {
+            let Value::Object(o) = item else { continue };
+            if used(o) {
+                let set: Vec<&str> = o
+                    .iter()
+                    .filter(|(_, x)| !x.is_null())
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                if let Some(missing) = required.iter().find(|r| o.get(**r).is_none_or(Value::is_null)) {
+                    return Err(format!(
+                        "element {i} sets {} but no {missing}; {missing} is required in every element that sets anything",
+                        set.join(" and ")
+                    ));
+                }
+            } else if i + 1 == items.len() {
+                return Err(format!(
+                    "element {i} sets nothing: an empty element keeps its slot free only before one that is used; remove it"
+                ));
+            }
+        }
+        Ok(())
+    })
 }
 
 fn is_empty_slot(element: &Json) -> bool {
@@ -424,5 +459,57 @@ mod tests {
                 .filter_map(|d| d.path.as_ref().map(|p| p.to_string()))
                 .collect();
         assert_eq!(paths, ["nameservers[0].ipv4", "nameservers[0].ipv6"], "{d:?}");
+    }
+
+    #[test]
+    fn an_empty_element_keeps_its_slot_and_required_means_required_in_a_used_slot() {
+        let nameservers = |b: &Block| {
+            b.attributes
+                .iter()
+                .find(|a| a.name == "nameservers")
+                .and_then(|a| a.nested.clone())
+                .expect("nested")
+        };
+        // Terraform must accept an element of nulls: the declared-required host name is optional
+        // in the schema.
+        let n = nameservers(&block());
+        let hostname = n.attributes.iter().find(|a| a.name == "hostname").expect("hostname");
+        assert_eq!(hostname.mode, crate::framework::schema::Mode::Optional);
+
+        let empty = o(&[("hostname", Value::Null), ("ipv4", Value::Null), ("ipv6", Value::Null)]);
+        let check = |servers: &[Value]| crate::framework::config_check::validate_attributes(&block(), &config(servers));
+        // Slot 1 empty, slot 2 used: what a domain with a gap reads back as, so its generated
+        // configuration validates, and it plans no change against that state.
+        let gap = [empty.clone(), ns("b.example", None, None)];
+        assert!(check(&gap).0.is_empty(), "{:?}", check(&gap));
+        let state = state_from_api(&block(), &answer(&[(2, "b.example", "", "")]), &Object::new());
+        assert_eq!(state["nameservers"], list(&gap));
+        let p = planned(Some(&state), &config(&gap));
+        assert!(p.requires_replace.is_empty(), "{p:?}");
+        assert_eq!(p.planned["nameservers"], state["nameservers"]);
+        // Created so, slot 1 stays empty and slot 2 holds the name server.
+        let created = planned(None, &config(&gap)).planned;
+        let body = request_body(&block(), &created, None, false);
+        assert!(body.get("nameserver1").is_none_or(Json::is_null), "{body:?}");
+        assert_eq!(body.get("nameserver2"), Some(&json!("b.example")));
+
+        // Glue without a host name: refused, naming the element and what is missing.
+        let glue_only = o(&[
+            ("hostname", Value::Null),
+            ("ipv4", s("192.0.2.1")),
+            ("ipv6", Value::Null),
+        ]);
+        let d = check(&[glue_only, ns("b.example", None, None)]);
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("nameservers")));
+        assert!(
+            d.0[0].detail.contains("element 0 sets ipv4 but no hostname"),
+            "{}",
+            d.0[0].detail
+        );
+        // An empty element last would read back as no element at all: refused.
+        let d = check(&[ns("a.example", None, None), empty]);
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert!(d.0[0].detail.contains("element 1 sets nothing"), "{}", d.0[0].detail);
     }
 }

@@ -393,12 +393,25 @@ impl Attribute {
     /// A list of nested objects the API keeps as numbered fields of the object itself, each
     /// sub-attribute naming its field with `{n}` (`.api("nameserverIp{n}")`): at most `spec.max`
     /// elements (validated at plan), element `i` in slot `i + 1` (see `framework::numbered`).
+    ///
+    /// An element whose sub-attributes are all null is an empty slot (how a domain whose name
+    /// server 1 is empty and 2 set reads back, and what its generated configuration says), so
+    /// Terraform sees every sub-attribute as optional; those declared `.required()` are required
+    /// in the elements that set anything (checked at plan, see [`super::numbered::slots`]).
     pub fn numbered(mut self, spec: super::numbered::Numbered) -> Self {
         self.api.codec = Codec::Numbered(spec);
         // The fields are the object's own: sent among the body's, read from the object itself.
         self.api.send = Some("");
         self.api.read = Some("");
+        let mut required = Vec::new();
+        if let Some(n) = self.nested.as_mut() {
+            for sub in n.attributes.iter_mut().filter(|a| a.mode == Mode::Required) {
+                sub.mode = Mode::Optional;
+                required.push(sub.name);
+            }
+        }
         self.validate(super::validate::max_items(spec.max))
+            .validate(super::numbered::slots(required))
     }
 
     /// Keep the value in state when the API answers an equivalent spelling of it (host names,

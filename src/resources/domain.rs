@@ -59,7 +59,8 @@ fn nameservers() -> Attribute {
                 .api("nameserver{n}")
                 .validate(hostname(HostnameRules::FQDN))
                 .normalise(Normaliser::Hostname)
-                .describe("The name server's host name (`ns1.acme.example`)."),
+                .describe("The name server's host name (`ns1.acme.example`); required in every element that sets anything.")
+                .describe_data("The name server's host name (null in an empty slot before a used one)."),
             Attribute::string("ipv4")
                 .optional()
                 .api("nameserverIp{n}")
@@ -81,7 +82,7 @@ fn nameservers() -> Attribute {
         max: 4,
         create_only_from: Some(4),
     })
-    .describe("Up to four name servers, in order (`[{ hostname = \"ns1.acme.example\", ipv4 = \"198.51.100.53\" }]`), needed when `handle_dns` is false. The API sets the fourth only at create: adding, changing or removing it replaces the domain.")
+    .describe("Up to four name servers, in order (`[{ hostname = \"ns1.acme.example\", ipv4 = \"198.51.100.53\" }]`), needed when `handle_dns` is false. The API sets the fourth only at create: adding, changing or removing it replaces the domain. An element that sets nothing (`{}`) keeps its slot empty before a used one.")
     .describe_data("The domain's name servers, in order, with their glue addresses.")
 }
 
