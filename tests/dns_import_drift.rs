@@ -127,6 +127,14 @@ import {{
     plan.assert_contains("1 to add, 2 to change, 0 to destroy");
     tf.apply().assert_contains("1 added, 2 changed, 0 destroyed");
     tf.assert_plan_empty("after repairing the drift");
+
+    // The domain deleted in the panel takes its records with it: a plan recreates all of them
+    // rather than failing on the 404 of the record list. (Not applied: the generated
+    // configuration names the old domain's id literally.)
+    sb.delete_ok(&format!("/v1/domains/{domain}"));
+    let plan = tf.assert_plan_changes("after the domain was deleted out of band");
+    plan.assert_contains("level27_domain_record.a will be created");
+    plan.assert_contains("4 to add, 0 to change, 0 to destroy");
 }
 
 /// Text with its line wrapping undone.
