@@ -15,7 +15,7 @@ use crate::framework::{
     AttrPath, Attribute, Diagnostic, Diagnostics, Endpoint, Object, ResourceSpec, UpdateVerb, Value,
 };
 
-const TYPES: &[&str] = &["A", "AAAA", "CNAME", "NS", "MX", "SRV", "TXT", "URLFW1", "URLFW2"];
+pub(crate) const TYPES: &[&str] = &["A", "AAAA", "CNAME", "NS", "MX", "SRV", "TXT", "URLFW1", "URLFW2"];
 
 /// The seed's rules over type, name, content and priority together.
 fn record_rules(config: &Object) -> Diagnostics {
