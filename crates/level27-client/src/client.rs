@@ -539,7 +539,10 @@ fn describe(e: &reqwest::Error, inner: &Inner) -> String {
             host_and_port(&inner.base_url)
         )
     } else if e.is_timeout() {
-        format!("no complete answer within {:?}", inner.request_timeout)
+        format!(
+            "no complete answer within {:?} (the provider's `request_timeout`)",
+            inner.request_timeout
+        )
     } else {
         cause
     };

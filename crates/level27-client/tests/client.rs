@@ -524,6 +524,8 @@ async fn get_timeouts_are_retried_then_reported_as_transport() {
     let err = client.get("/apps").await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(err.to_string().contains("no complete answer within 200ms"), "{err}");
+    // A slow API: the message names the setting that allows more time.
+    assert!(err.to_string().contains("`request_timeout`"), "{err}");
     assert_eq!(server.hits(), 2);
 }
 
