@@ -19,7 +19,9 @@ use crate::framework::numbered::Numbered;
 use crate::framework::resolve::Resolve;
 use crate::framework::validate::{hostname, int_between, ipv4, ipv6, one_of, HostnameRules, Validator};
 use crate::framework::wait::StatusRule;
-use crate::framework::{Attribute, Endpoint, Nesting, ResourceSpec, UpdateVerb, Value};
+use crate::framework::{
+    AttrPath, Attribute, Diagnostic, Diagnostics, Endpoint, Nesting, Object, ResourceSpec, UpdateVerb, Value,
+};
 
 /// A domain name without its extension: one DNS label.
 fn single_label() -> Validator {
@@ -83,6 +85,25 @@ fn nameservers() -> Attribute {
     })
     .describe("Up to four name servers, in order (`[{ hostname = \"ns1.acme.example\", ipv4 = \"198.51.100.53\" }]`), needed when `handle_dns` is false. The API sets the fourth only at create: adding, changing or removing it replaces the domain.")
     .describe_data("The domain's name servers, in order, with their glue addresses.")
+}
+
+/// DNS served elsewhere needs a name server: the API refuses it otherwise, but only at apply.
+fn nameservers_when_dns_elsewhere(config: &Object) -> Diagnostics {
+    let elsewhere = matches!(config.get("handle_dns"), Some(Value::Bool(false)));
+    let none = match config.get("nameservers") {
+        None | Some(Value::Null) => true,
+        Some(Value::List(l)) => l.is_empty(),
+        Some(_) => false,
+    };
+    if !(elsewhere && none) {
+        return Diagnostics::default();
+    }
+    Diagnostic::error(
+        "Missing nameservers",
+        "nameservers needs at least one name server when handle_dns is false (Level27 does not serve the domain's DNS then), e.g. nameservers = [{ hostname = \"ns1.example.net\" }].",
+    )
+    .at(AttrPath::attr("nameservers"))
+    .into()
 }
 
 pub fn spec() -> ResourceSpec {
@@ -178,11 +199,14 @@ pub fn spec() -> ResourceSpec {
         // Seed: registration statuses `to_create`, `creating`, `*_failed`, `transfer_failed`;
         // `*_failed` is a failure by the engine's general rule.
         status: Some(StatusRule::default()),
-        rules: vec![ConfigRule::RequiredWhen {
-            attribute: "epp_code_wo",
-            when: "action",
-            is: &["transfer"],
-        }],
+        rules: vec![
+            ConfigRule::RequiredWhen {
+                attribute: "epp_code_wo",
+                when: "action",
+                is: &["transfer"],
+            },
+            ConfigRule::Custom(nameservers_when_dns_elsewhere),
+        ],
         // Seed L18098: `autoTeams` links teams at create; later changes go through the team-entity
         // endpoints (L4596); the answer lists them in `teams`.
         membership: Some(Membership {
@@ -199,5 +223,39 @@ pub fn spec() -> ResourceSpec {
             send_as: "domaintype",
         }],
         ..ResourceSpec::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::test_support::{list, o, obj, s};
+
+    fn errors(handle_dns: Value, nameservers: Value) -> Vec<String> {
+        let config = obj(&[("handle_dns", handle_dns), ("nameservers", nameservers)]);
+        spec()
+            .rules
+            .iter()
+            .flat_map(|r| r.check(&config).0)
+            .map(|d| format!("{} {}", d.summary, d.detail))
+            .collect()
+    }
+
+    #[test]
+    fn dns_served_elsewhere_needs_a_name_server_at_plan() {
+        // The API refuses it only at apply ("At least one of the name servers has to be filled in").
+        for none in [Value::Null, list(&[])] {
+            let e = errors(Value::Bool(false), none);
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert!(e[0].contains("nameservers") && e[0].contains("handle_dns"), "{e:?}");
+        }
+        let one = list(&[o(&[("hostname", s("ns1.example.net"))])]);
+        assert!(errors(Value::Bool(false), one).is_empty());
+        assert!(errors(Value::Bool(true), Value::Null).is_empty());
+        assert!(
+            errors(Value::Null, Value::Null).is_empty(),
+            "left out: the API's default, true"
+        );
+        assert!(errors(Value::Bool(false), Value::Unknown).is_empty(), "not known yet");
     }
 }
