@@ -419,3 +419,27 @@ resource "level27_domain" "slow" {{
     tf.assert_plan_changes("after a timed-out registration")
         .assert_contains("is tainted, so must be replaced");
 }
+
+#[test]
+fn dns_domain_written_in_upper_case_applies_and_plans_empty() {
+    let sb = Sandbox::start();
+    let (org, contact, _, _) = seed(&sb);
+    let tf = Tf::new("dns-upper-case", &sb);
+    // Domain names are case-insensitive; the API answers the extension in lower case.
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_domain" "d" {{
+  organisation_id     = "{org}"
+  name                = "Upper-Case"
+  extension           = "BE"
+  licensee_contact_id = "{contact}"
+}}
+"#,
+        header = header()
+    ));
+    let out = tf.apply();
+    out.assert_not_contains("inconsistent result");
+    assert!(!tf.state_text().contains("tainted"), "{}", tf.state_text());
+    tf.assert_plan_empty("after creating a domain written in upper case");
+    tf.destroy();
+}

@@ -121,6 +121,8 @@ pub fn spec() -> ResourceSpec {
             .required()
             .api("name")
             .validate(single_label())
+            // DNS names are case-insensitive: `Acme` and the API's `acme` are one domain.
+            .normalise(Normaliser::Hostname)
             .requires_replace()
             .describe("The domain name without its extension (`acme-example` for `acme-example.be`). Changing it replaces the domain.")
             .describe_data("The domain name without its extension."),
@@ -128,12 +130,16 @@ pub fn spec() -> ResourceSpec {
             .required()
             .read_from("domaintype.extension")
             .validate(hostname(HostnameRules::HOST))
+            // The API answers the extension in lower case (`BE` reads back as `be`).
+            .normalise(Normaliser::Hostname)
             .requires_replace()
             .describe("The extension (`be`, `com`, `co.uk`), resolved to the API's domain type. Changing it replaces the domain.")
             .describe_data("The extension (`be`, `com`)."),
         Attribute::string("fullname")
             .computed()
             .read_from("fullname")
+            // The data source's lookup by full name ignores case and a trailing dot.
+            .normalise(Normaliser::Hostname)
             .describe("The full domain name, e.g. `acme-example.be`."),
         Attribute::id("domain_type_id")
             .computed()
