@@ -24,6 +24,18 @@ use crate::framework::{
 };
 
 /// A domain name without its extension: one DNS label.
+/// A domain extension (`be`, `co.uk`): the host-name rules, said in the words of an extension.
+pub(crate) fn extension() -> Validator {
+    const WHAT: &str = "an extension without a leading dot, such as \"be\", \"com\" or \"co.uk\"";
+    let host = hostname(HostnameRules::HOST);
+    Validator::new(WHAT, move |v| {
+        host.check(v).map_err(|_| match v.as_str() {
+            Some(s) => format!("must be {WHAT}, got {s:?}"),
+            None => "must be a string".into(),
+        })
+    })
+}
+
 fn single_label() -> Validator {
     Validator::new(
         "one label of letters, digits and hyphens, without the extension (\"acme-example\", not \"acme-example.be\")",
@@ -129,7 +141,7 @@ pub fn spec() -> ResourceSpec {
         Attribute::string("extension")
             .required()
             .read_from("domaintype.extension")
-            .validate(hostname(HostnameRules::HOST))
+            .validate(extension())
             // The API answers the extension in lower case (`BE` reads back as `be`).
             .normalise(Normaliser::Hostname)
             .requires_replace()
@@ -245,6 +257,19 @@ mod tests {
             .flat_map(|r| r.check(&config).0)
             .map(|d| format!("{} {}", d.summary, d.detail))
             .collect()
+    }
+
+    #[test]
+    fn an_extension_is_described_as_an_extension() {
+        let v = extension();
+        assert!(v.description.contains("\"co.uk\""), "{}", v.description);
+        let e = v.check(&s(".be")).unwrap_err();
+        assert!(
+            e.contains("\"be\"") && e.contains("leading dot") && !e.contains("web01"),
+            "{e}"
+        );
+        assert!(v.check(&s("co.uk")).is_ok());
+        assert!(v.check(&s("BE")).is_ok());
     }
 
     #[test]
