@@ -49,7 +49,7 @@ pub fn data_source() -> DataSource {
 mod tests {
     use super::*;
     use crate::framework::test_support::{obj, page, read_data, s, FakeApi};
-    use crate::framework::{Object, Value};
+    use crate::framework::{AttrPath, Object, Value};
     use serde_json::json;
 
     /// Domain 5's records as the API writes them: names in lower case, the apex's name null.
@@ -85,6 +85,23 @@ mod tests {
     #[tokio::test]
     async fn an_empty_name_filter_keeps_the_apex_records() {
         assert_eq!(ids(&[("name", s("")), ("type", s("TXT"))]).await, vec!["2"]);
+    }
+
+    #[tokio::test]
+    async fn a_domain_that_does_not_exist_is_said_on_domain_id() {
+        let api = FakeApi::start(|_| (404, json!({"code": 404, "message": "Domain is not found"}))).await;
+        let lookup = crate::data_sources::domain_record::data_source();
+        for ds in [data_source(), lookup] {
+            let config = [("domain_id", s("99999")), ("type", s("A"))];
+            let err = read_data(&ds, &api, &config).await.unwrap_err();
+            let d = &err.0[0];
+            assert_eq!(d.path, Some(AttrPath::attr("domain_id")), "{d:?}");
+            assert!(d.summary.contains("domain_id"), "{d:?}");
+            assert!(
+                d.detail.contains("domain_id = \"99999\" names no existing object"),
+                "{d:?}"
+            );
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::codecs;
 use super::ctx::{cancellable, Ctx};
 use super::datasource::{computed_only, read_via_lists, DataSource, Kind};
 use super::diag::{Diagnostic, Diagnostics};
-use super::errors::translate;
+use super::errors::{parent_not_found, translate};
 use super::mapping::state_from_api;
 use super::paths::{render_path, with_query};
 use super::resource::ResourceSpec;
@@ -229,7 +229,10 @@ impl ListDataSource {
             } => {
                 let answer = cancellable(ctx, ctx.client.list(&path, envelope, &query))
                     .await?
-                    .map_err(|e| translate(&e, &action, Some(block)))?;
+                    .map_err(|e| {
+                        parent_not_found(&e, self.path, config, &action)
+                            .unwrap_or_else(|| translate(&e, &action, Some(block)))
+                    })?;
                 let item_block = Block {
                     attributes: items.clone(),
                     ..Block::default()
