@@ -443,3 +443,28 @@ resource "level27_domain" "d" {{
     tf.assert_plan_empty("after creating a domain written in upper case");
     tf.destroy();
 }
+
+#[test]
+fn dns_record_in_a_domain_that_does_not_exist_is_said_on_domain_id() {
+    let sb = Sandbox::start();
+    let tf = Tf::new("dns-no-domain", &sb);
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_domain_record" "www" {{
+  domain_id = "99999"
+  type      = "A"
+  name      = "www"
+  content   = "192.0.2.1"
+}}
+"#,
+        header = header()
+    ));
+    let out = tf.run(&["apply", "-auto-approve"]).assert_failed();
+    let text = flat(&out.all());
+    assert!(text.contains("Invalid domain_id"), "{}", out.dump());
+    assert!(
+        text.contains("domain_id = \"99999\" names no existing object"),
+        "{}",
+        out.dump()
+    );
+}
