@@ -468,3 +468,24 @@ resource "level27_domain_record" "www" {{
         out.dump()
     );
 }
+
+#[test]
+fn dns_txt_with_inner_quotes_applies_and_plans_empty() {
+    let sb = Sandbox::start();
+    let (_, _, domain, _) = seed(&sb);
+    let tf = Tf::new("dns-txt-quotes", &sb);
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_domain_record" "say" {{
+  domain_id = "{domain}"
+  type      = "TXT"
+  name      = "say"
+  content   = "say \"hi\" there"
+}}
+"#,
+        header = header()
+    ));
+    tf.apply().assert_not_contains("inconsistent result");
+    assert!(!tf.state_text().contains("tainted"), "{}", tf.state_text());
+    tf.assert_plan_empty("after a TXT record with quotes inside");
+}
