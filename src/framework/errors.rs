@@ -98,6 +98,30 @@ fn nested_path(a: &Attribute, at: AttrPath, rest: &[String]) -> AttrPath {
     }
 }
 
+/// A 404 on a collection whose path names a parent (`/domains/{domain_id}/records`): the parent
+/// the configuration names does not exist, said on that attribute. `None` for other errors.
+pub fn parent_not_found(err: &ApiError, template: &str, config: &Object, action: &str) -> Option<Diagnostics> {
+    if !err.is_not_found() {
+        return None;
+    }
+    // The innermost parent: the last placeholder of the path.
+    let name = template
+        .rsplit('{')
+        .next()
+        .filter(|_| template.contains('{'))?
+        .split_once('}')?
+        .0;
+    let value = config.get(name)?.display();
+    Some(
+        Diagnostic::error(
+            format!("Invalid {name}"),
+            format!("Failed to {action}: {name} = {value} names no existing object ({err})."),
+        )
+        .at(AttrPath::attr(name))
+        .into(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,28 +206,4 @@ mod tests {
             ]))
         );
     }
-}
-
-/// A 404 on a collection whose path names a parent (`/domains/{domain_id}/records`): the parent
-/// the configuration names does not exist, said on that attribute. `None` for other errors.
-pub fn parent_not_found(err: &ApiError, template: &str, config: &Object, action: &str) -> Option<Diagnostics> {
-    if !err.is_not_found() {
-        return None;
-    }
-    // The innermost parent: the last placeholder of the path.
-    let name = template
-        .rsplit('{')
-        .next()
-        .filter(|_| template.contains('{'))?
-        .split_once('}')?
-        .0;
-    let value = config.get(name)?.display();
-    Some(
-        Diagnostic::error(
-            format!("Invalid {name}"),
-            format!("Failed to {action}: {name} = {value} names no existing object ({err})."),
-        )
-        .at(AttrPath::attr(name))
-        .into(),
-    )
 }
