@@ -133,6 +133,14 @@ import {{
     plan.assert_contains("1 to add, 2 to change, 0 to destroy");
     tf.apply().assert_contains("1 added, 2 changed, 0 destroyed");
     tf.assert_plan_empty("after repairing the drift");
+
+    // The domain deleted in the panel takes its records with it: a plan recreates all of them
+    // rather than failing on the 404 of the record list. (Not applied: the generated
+    // configuration names the old domain's id literally.)
+    sb.delete_ok(&format!("/v1/domains/{domain}"));
+    let plan = tf.assert_plan_changes("after the domain was deleted out of band");
+    plan.assert_contains("level27_domain_record.a will be created");
+    plan.assert_contains("4 to add, 0 to change, 0 to destroy");
 }
 
 /// Text with its line wrapping undone.
@@ -438,4 +446,74 @@ resource "level27_domain" "slow" {{
     assert!(tf.in_state("level27_domain.slow"));
     tf.assert_plan_changes("after a timed-out registration")
         .assert_contains("is tainted, so must be replaced");
+}
+
+#[test]
+fn dns_domain_written_in_upper_case_applies_and_plans_empty() {
+    let sb = Sandbox::start();
+    let (org, contact, _, _) = seed(&sb);
+    let tf = Tf::new("dns-upper-case", &sb);
+    // Domain names are case-insensitive; the API answers the extension in lower case.
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_domain" "d" {{
+  organisation_id     = "{org}"
+  name                = "Upper-Case"
+  extension           = "BE"
+  licensee_contact_id = "{contact}"
+}}
+"#,
+        header = header()
+    ));
+    let out = tf.apply();
+    out.assert_not_contains("inconsistent result");
+    assert!(!tf.state_text().contains("tainted"), "{}", tf.state_text());
+    tf.assert_plan_empty("after creating a domain written in upper case");
+    tf.destroy();
+}
+
+#[test]
+fn dns_record_in_a_domain_that_does_not_exist_is_said_on_domain_id() {
+    let sb = Sandbox::start();
+    let tf = Tf::new("dns-no-domain", &sb);
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_domain_record" "www" {{
+  domain_id = "99999"
+  type      = "A"
+  name      = "www"
+  content   = "192.0.2.1"
+}}
+"#,
+        header = header()
+    ));
+    let out = tf.run(&["apply", "-auto-approve"]).assert_failed();
+    let text = flat(&out.all());
+    assert!(text.contains("Invalid domain_id"), "{}", out.dump());
+    assert!(
+        text.contains("domain_id = \"99999\" names no existing object"),
+        "{}",
+        out.dump()
+    );
+}
+
+#[test]
+fn dns_txt_with_inner_quotes_applies_and_plans_empty() {
+    let sb = Sandbox::start();
+    let (_, _, domain, _) = seed(&sb);
+    let tf = Tf::new("dns-txt-quotes", &sb);
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_domain_record" "say" {{
+  domain_id = "{domain}"
+  type      = "TXT"
+  name      = "say"
+  content   = "say \"hi\" there"
+}}
+"#,
+        header = header()
+    ));
+    tf.apply().assert_not_contains("inconsistent result");
+    assert!(!tf.state_text().contains("tainted"), "{}", tf.state_text());
+    tf.assert_plan_empty("after a TXT record with quotes inside");
 }

@@ -12,3 +12,26 @@ pub fn data_source() -> DataSource {
     )
     .get_matched_item()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::test_support::{page, read_data, s, FakeApi};
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn the_full_name_matches_without_letter_case() {
+        let domain = json!({"id": 8, "name": "acme-example", "fullname": "acme-example.be",
+                            "domaintype": {"id": 364, "extension": "be"}});
+        let api = FakeApi::start(move |req| match req.path.as_str() {
+            "/domains" => (200, page(req, "domains", std::slice::from_ref(&domain))),
+            "/domains/8" => (200, json!({ "domain": domain })),
+            _ => (200, json!({})),
+        })
+        .await;
+        let state = read_data(&data_source(), &api, &[("fullname", s("ACME-Example.BE"))])
+            .await
+            .unwrap();
+        assert_eq!(state["id"], s("8"));
+    }
+}

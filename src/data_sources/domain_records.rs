@@ -2,6 +2,7 @@
 //! `records`.
 
 use crate::framework::list_datasource::items_from_resource;
+use crate::framework::validate::one_of;
 use crate::framework::{Attribute, DataSource, ListDataSource, ListResult};
 use crate::resources::domain_record;
 
@@ -18,7 +19,7 @@ pub fn data_source() -> DataSource {
         .collect();
     DataSource::list(ListDataSource {
         type_name: "level27_domain_records",
-        description: "Lists the DNS records of a domain, optionally only those of one `type` and exact `name`.",
+        description: "Lists the DNS records of a domain, optionally only those of one `type` and one `name`.",
         path: "/domains/{domain_id}/records",
         attributes: vec![
             Attribute::id("domain_id")
@@ -26,10 +27,11 @@ pub fn data_source() -> DataSource {
                 .describe("The domain whose records are listed."),
             Attribute::string("type")
                 .optional()
+                .validate(one_of(domain_record::TYPES))
                 .describe("Keep only records of this type (`A`, `MX`, …)."),
-            Attribute::string("name")
-                .optional()
-                .describe("Keep only records with exactly this name."),
+            Attribute::string("name").optional().describe(
+                "Keep only records with this name (letter case does not matter); `\"\"` keeps the apex's records.",
+            ),
         ],
         // Seed L19351: the list takes `type` as a query parameter.
         query: &[("type", "type")],
@@ -41,4 +43,74 @@ pub fn data_source() -> DataSource {
             items,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::test_support::{obj, page, read_data, s, FakeApi};
+    use crate::framework::{AttrPath, Object, Value};
+    use serde_json::json;
+
+    /// Domain 5's records as the API writes them: names in lower case, the apex's name null.
+    async fn api() -> FakeApi {
+        FakeApi::start(|req| {
+            let items = vec![
+                json!({"id": 1, "type": "A", "name": "www", "content": "192.0.2.1", "priority": null}),
+                json!({"id": 2, "type": "TXT", "name": null, "content": "\"v=spf1 -all\"", "priority": null}),
+                json!({"id": 3, "type": "TXT", "name": "_dmarc", "content": "\"v=DMARC1\"", "priority": null}),
+            ];
+            (200, page(req, "records", &items))
+        })
+        .await
+    }
+
+    async fn ids(config: &[(&str, Value)]) -> Vec<String> {
+        let mut all = vec![("domain_id", s("5"))];
+        all.extend_from_slice(config);
+        let state: Object = read_data(&data_source(), &api().await, &all).await.unwrap();
+        state["records"]
+            .elements()
+            .iter()
+            .map(|r| r.as_object().unwrap()["id"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn the_name_filter_ignores_letter_case_as_the_record_resource_does() {
+        // `level27_domain_record` accepts `name = "WWW"` and the API keeps `www`.
+        assert_eq!(ids(&[("name", s("WWW"))]).await, vec!["1"]);
+    }
+
+    #[tokio::test]
+    async fn an_empty_name_filter_keeps_the_apex_records() {
+        assert_eq!(ids(&[("name", s("")), ("type", s("TXT"))]).await, vec!["2"]);
+    }
+
+    #[tokio::test]
+    async fn a_domain_that_does_not_exist_is_said_on_domain_id() {
+        let api = FakeApi::start(|_| (404, json!({"code": 404, "message": "Domain is not found"}))).await;
+        let lookup = crate::data_sources::domain_record::data_source();
+        for ds in [data_source(), lookup] {
+            let config = [("domain_id", s("99999")), ("type", s("A"))];
+            let err = read_data(&ds, &api, &config).await.unwrap_err();
+            let d = &err.0[0];
+            assert_eq!(d.path, Some(AttrPath::attr("domain_id")), "{d:?}");
+            assert!(d.summary.contains("domain_id"), "{d:?}");
+            assert!(
+                d.detail.contains("domain_id = \"99999\" names no existing object"),
+                "{d:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_type_filter_is_one_of_the_record_types() {
+        let ds = data_source();
+        let diags = ds.validate(&obj(&[("domain_id", s("5")), ("type", s("a"))]));
+        assert!(diags.has_errors(), "type \"a\" matches nothing and must be refused");
+        assert!(!ds
+            .validate(&obj(&[("domain_id", s("5")), ("type", s("MX"))]))
+            .has_errors());
+    }
 }

@@ -1,8 +1,8 @@
 //! `data "level27_domain_type"`: the API's domain type of an extension (its id, which
 //! `level27_domain` resolves by itself, what transfers need, and DNSSEC support).
 
-use crate::framework::validate::{hostname, HostnameRules};
 use crate::framework::{Attribute, DataSource, ListDataSource, ListResult, ListSource};
+use crate::resources::domain;
 
 /// Seed L21716: `/domains/providers` lists each provider with its `dnsSecSupported` flag and its
 /// domain types; `/domains/check` does not say. Seed: DNSSEC support is the provider's (a domain
@@ -27,7 +27,7 @@ pub fn data_source() -> DataSource {
         attributes: vec![
             Attribute::string("extension")
                 .required()
-                .validate(hostname(HostnameRules::HOST))
+                .validate(domain::extension())
                 .describe("The extension, without a leading dot: `be`, `com`, `co.uk`."),
             Attribute::id("id")
                 .computed()

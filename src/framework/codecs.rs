@@ -263,7 +263,13 @@ pub fn same_ip(a: &str, b: &str) -> bool {
 
 /// The same TXT text, quoted or not, in one chunk or several.
 pub fn same_txt(a: &str, b: &str) -> bool {
-    txt_text(a) == txt_text(b)
+    txt_text(a) == txt_text(b) || wrapped_as_is(a, b) || wrapped_as_is(b, a)
+}
+
+/// Whether `quoted` is `plain` in one pair of quotes with its inner quotes left unescaped: the
+/// API's spelling of `say "hi" there` (Seed: silent; the sandbox wraps it so).
+fn wrapped_as_is(plain: &str, quoted: &str) -> bool {
+    quoted.trim().strip_prefix('"').and_then(|q| q.strip_suffix('"')) == Some(plain)
 }
 
 /// The text of TXT content: the concatenated chunks of `"abc" "def"` (with `\"` and `\\`
@@ -500,6 +506,14 @@ mod tests {
         assert!(!same_txt("\"unterminated", "unterminated"));
         assert!(!same_txt("\"abc\" x", "abcx"), "text outside quotes: not chunks");
         assert_eq!(txt_text("plain \"quoted\" inside"), "plain \"quoted\" inside");
+    }
+
+    #[test]
+    fn txt_with_inner_quotes_wrapped_as_is_is_the_same_text() {
+        // The API wraps `say "hi" there` in one pair of quotes without escaping the inner ones.
+        assert!(same_txt(r#"say "hi" there"#, r#""say "hi" there""#));
+        assert!(same_txt(r#""say "hi" there""#, r#"say "hi" there"#));
+        assert!(!same_txt(r#"say "hi" there"#, r#""say "ho" there""#));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::ctx::{cancellable, Ctx};
 use super::diag::{Diagnostic, Diagnostics};
-use super::errors::translate;
+use super::errors::{parent_not_found, translate};
 use super::mapping::{lookup, request_body, sendable, state_from_api};
 use super::paths::unwrap_envelope;
 use super::provider_defaults::resolve_provider_defaults;
@@ -95,7 +95,9 @@ impl Resource {
                 self.reconcile_create(ctx, &collection, &body, planned, e).await?
             }
             Err(e) => {
-                let d = translate(&e, &self.action("create"), Some(self.block()));
+                // A 404 on the collection: the parent the configuration names does not exist.
+                let d = parent_not_found(&e, self.spec.endpoint.collection, planned, &self.action("create"))
+                    .unwrap_or_else(|| translate(&e, &self.action("create"), Some(self.block())));
                 return Err(if e.is_outcome_unknown() {
                     self.maybe_created(planned, d)
                 } else {

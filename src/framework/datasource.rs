@@ -7,7 +7,7 @@ use super::codecs;
 use super::config_check::validate_attributes;
 use super::ctx::{cancellable, Ctx};
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
-use super::errors::translate;
+use super::errors::{parent_not_found, translate};
 use super::list_datasource::ListDataSource;
 use super::mapping::{attribute_from_api, lookup, state_from_api};
 use super::paths::{render_path, unwrap_envelope};
@@ -280,7 +280,10 @@ impl Lookup {
             };
             let items = cancellable(ctx, ctx.client.list(&collection, self.spec.endpoint.plural, &query))
                 .await?
-                .map_err(|e| translate(&e, &action, Some(block)))?;
+                .map_err(|e| {
+                    parent_not_found(&e, self.spec.endpoint.collection, config, &action)
+                        .unwrap_or_else(|| translate(&e, &action, Some(block)))
+                })?;
             let mut matches: Vec<_> = items
                 .into_iter()
                 .filter(|item| {

@@ -4,6 +4,7 @@
 use super::codecs::Codec;
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::schema::{Attribute, Block, Nesting};
+use super::value::Object;
 use level27_client::Error as ApiError;
 
 /// Translates an API error raised while doing `action` (e.g. "create level27_team") on an object
@@ -95,6 +96,30 @@ fn nested_path(a: &Attribute, at: AttrPath, rest: &[String]) -> AttrPath {
         Some(s) => nested_path(s, at.then(s.name), rest),
         None => at,
     }
+}
+
+/// A 404 on a collection whose path names a parent (`/domains/{domain_id}/records`): the parent
+/// the configuration names does not exist, said on that attribute. `None` for other errors.
+pub fn parent_not_found(err: &ApiError, template: &str, config: &Object, action: &str) -> Option<Diagnostics> {
+    if !err.is_not_found() {
+        return None;
+    }
+    // The innermost parent: the last placeholder of the path.
+    let name = template
+        .rsplit('{')
+        .next()
+        .filter(|_| template.contains('{'))?
+        .split_once('}')?
+        .0;
+    let value = config.get(name)?.display();
+    Some(
+        Diagnostic::error(
+            format!("Invalid {name}"),
+            format!("Failed to {action}: {name} = {value} names no existing object ({err})."),
+        )
+        .at(AttrPath::attr(name))
+        .into(),
+    )
 }
 
 #[cfg(test)]

@@ -6,10 +6,11 @@
 //! (`/domains/check`) are the `ListResult::Object` form: the answer is read into the data source's
 //! own computed attributes.
 
+use super::codecs;
 use super::ctx::{cancellable, Ctx};
 use super::datasource::{computed_only, read_via_lists, DataSource, Kind};
 use super::diag::{Diagnostic, Diagnostics};
-use super::errors::translate;
+use super::errors::{parent_not_found, translate};
 use super::mapping::state_from_api;
 use super::paths::{render_path, with_query};
 use super::resource::ResourceSpec;
@@ -44,7 +45,8 @@ pub struct ListDataSource {
     /// `(attribute, query key)`: a configured value sent as a query parameter (`("type", "type")`).
     pub query: &'static [(&'static str, &'static str)],
     /// Attributes that keep only the items whose attribute of the same name equals the configured
-    /// value (exact match, after the API's normalisation); left out, they keep every item.
+    /// value (exact match, or the same under the item attribute's normaliser; `""` also matches
+    /// null); left out, they keep every item.
     pub filters: &'static [&'static str],
     pub result: ListResult,
 }
@@ -227,7 +229,10 @@ impl ListDataSource {
             } => {
                 let answer = cancellable(ctx, ctx.client.list(&path, envelope, &query))
                     .await?
-                    .map_err(|e| translate(&e, &action, Some(block)))?;
+                    .map_err(|e| {
+                        parent_not_found(&e, self.path, config, &action)
+                            .unwrap_or_else(|| translate(&e, &action, Some(block)))
+                    })?;
                 let item_block = Block {
                     attributes: items.clone(),
                     ..Block::default()
@@ -240,7 +245,19 @@ impl ListDataSource {
                 let found: Vec<Value> = answer
                     .iter()
                     .map(|item| state_from_api(&item_block, item, &Object::new()))
-                    .filter(|item| wanted.iter().all(|(k, v)| item.get(*k) == Some(*v)))
+                    .filter(|item| {
+                        wanted.iter().all(|(k, want)| {
+                            let got = item.get(*k).unwrap_or(&Value::Null);
+                            // `""` asks for no value, which the API writes as null (the apex's
+                            // record name); a spelling the item's normaliser equates (`WWW` is
+                            // `www`) matches as the resource's own comparison does.
+                            got == *want
+                                || (want.as_str() == Some("") && got.is_null())
+                                || item_block
+                                    .attribute(k)
+                                    .is_some_and(|a| codecs::respelt(a, want, got, item))
+                        })
+                    })
                     .map(Value::Object)
                     .collect();
                 tracing::debug!(data_source = t, listed = answer.len(), kept = found.len(), "list read");

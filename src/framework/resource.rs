@@ -126,6 +126,25 @@ impl Default for ResourceSpec {
 /// One step of a state upgrade, on Terraform's JSON form of the stored state.
 pub type StateUpgrader = fn(serde_json::Map<String, Json>) -> Result<serde_json::Map<String, Json>, String>;
 
+/// Where a refresh found the object in its collection's shared list.
+enum InCollection {
+    Listed(Json),
+    /// The list does not hold it (the item is then read on its own).
+    NotListed,
+    /// The collection itself is gone (404): its parent was deleted, and the object with it.
+    Gone,
+}
+use InCollection::{Gone, Listed, NotListed};
+
+impl InCollection {
+    fn found(self) -> Option<Json> {
+        match self {
+            Listed(obj) => Some(obj),
+            NotListed | Gone => None,
+        }
+    }
+}
+
 /// A resource type ready to serve: its spec and the schema derived from it.
 pub struct Resource {
     pub spec: ResourceSpec,
@@ -224,12 +243,13 @@ impl Resource {
         let item = self.path(self.spec.endpoint.item, state)?;
         let listed = match self.spec.refresh_from_list || self.spec.object_in_list_only {
             true => self.find_in_collection(ctx, state).await?,
-            false => None,
+            false => NotListed,
         };
         let obj = match listed {
-            Some(obj) => obj,
-            None if self.spec.object_in_list_only => return Ok(None),
-            None => match cancellable(ctx, ctx.client.get(&item)).await? {
+            Listed(obj) => obj,
+            Gone => return Ok(None),
+            NotListed if self.spec.object_in_list_only => return Ok(None),
+            NotListed => match cancellable(ctx, ctx.client.get(&item)).await? {
                 Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
                 Err(e) if e.is_not_found() => return Ok(None),
                 Err(e) => return Err(translate(&e, &self.action_on("read", state), Some(self.block()))),
@@ -253,15 +273,18 @@ impl Resource {
     }
 
     /// The object from its collection's shared list, if it is there.
-    async fn find_in_collection(&self, ctx: &Ctx<'_>, state: &Object) -> Result<Option<Json>, Diagnostics> {
+    async fn find_in_collection(&self, ctx: &Ctx<'_>, state: &Object) -> Result<InCollection, Diagnostics> {
         let Some(id) = state.get("id").and_then(Value::as_str) else {
-            return Ok(None);
+            return Ok(NotListed);
         };
         let collection = self.path(self.spec.endpoint.collection, state)?;
-        let items = cancellable(ctx, ctx.reads.list(ctx.client, &collection, self.spec.endpoint.plural))
-            .await?
-            .map_err(|e| translate(&e, &self.action("read"), Some(self.block())))?;
-        Ok(items.find("id", id).cloned())
+        let items = match cancellable(ctx, ctx.reads.list(ctx.client, &collection, self.spec.endpoint.plural)).await? {
+            Ok(items) => items,
+            // The parent (a record's domain) is gone, and the object with it: drift, not an error.
+            Err(e) if e.is_not_found() => return Ok(Gone),
+            Err(e) => return Err(translate(&e, &self.action("read"), Some(self.block()))),
+        };
+        Ok(items.find("id", id).cloned().map_or(NotListed, Listed))
     }
 
     /// The error of an object its collection's list should hold but does not.
@@ -377,6 +400,7 @@ impl Resource {
             None if self.spec.object_in_list_only => self
                 .find_in_collection(ctx, of)
                 .await?
+                .found()
                 .ok_or_else(|| self.missing_from_list(of)),
             None => {
                 let r = cancellable(ctx, ctx.client.get(item))

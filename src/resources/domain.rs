@@ -19,9 +19,23 @@ use crate::framework::numbered::Numbered;
 use crate::framework::resolve::Resolve;
 use crate::framework::validate::{hostname, int_between, ipv4, ipv6, one_of, HostnameRules, Validator};
 use crate::framework::wait::StatusRule;
-use crate::framework::{Attribute, Endpoint, Nesting, ResourceSpec, UpdateVerb, Value};
+use crate::framework::{
+    AttrPath, Attribute, Diagnostic, Diagnostics, Endpoint, Nesting, Object, ResourceSpec, UpdateVerb, Value,
+};
 
 /// A domain name without its extension: one DNS label.
+/// A domain extension (`be`, `co.uk`): the host-name rules, said in the words of an extension.
+pub(crate) fn extension() -> Validator {
+    const WHAT: &str = "an extension without a leading dot, such as \"be\", \"com\" or \"co.uk\"";
+    let host = hostname(HostnameRules::HOST);
+    Validator::new(WHAT, move |v| {
+        host.check(v).map_err(|_| match v.as_str() {
+            Some(s) => format!("must be {WHAT}, got {s:?}"),
+            None => "must be a string".into(),
+        })
+    })
+}
+
 fn single_label() -> Validator {
     Validator::new(
         "one label of letters, digits and hyphens, without the extension (\"acme-example\", not \"acme-example.be\")",
@@ -86,6 +100,25 @@ fn nameservers() -> Attribute {
     .describe_data("The domain's name servers, in order, with their glue addresses.")
 }
 
+/// DNS served elsewhere needs a name server: the API refuses it otherwise, but only at apply.
+fn nameservers_when_dns_elsewhere(config: &Object) -> Diagnostics {
+    let elsewhere = matches!(config.get("handle_dns"), Some(Value::Bool(false)));
+    let none = match config.get("nameservers") {
+        None | Some(Value::Null) => true,
+        Some(Value::List(l)) => l.is_empty(),
+        Some(_) => false,
+    };
+    if !(elsewhere && none) {
+        return Diagnostics::default();
+    }
+    Diagnostic::error(
+        "Missing nameservers",
+        "nameservers needs at least one name server when handle_dns is false (Level27 does not serve the domain's DNS then), e.g. nameservers = [{ hostname = \"ns1.example.net\" }].",
+    )
+    .at(AttrPath::attr("nameservers"))
+    .into()
+}
+
 pub fn spec() -> ResourceSpec {
     let attributes = vec![
         Attribute::id("id").computed().read_from("id").describe("The domain's id."),
@@ -101,19 +134,25 @@ pub fn spec() -> ResourceSpec {
             .required()
             .api("name")
             .validate(single_label())
+            // DNS names are case-insensitive: `Acme` and the API's `acme` are one domain.
+            .normalise(Normaliser::Hostname)
             .requires_replace()
             .describe("The domain name without its extension (`acme-example` for `acme-example.be`). Changing it replaces the domain.")
             .describe_data("The domain name without its extension."),
         Attribute::string("extension")
             .required()
             .read_from("domaintype.extension")
-            .validate(hostname(HostnameRules::HOST))
+            .validate(extension())
+            // The API answers the extension in lower case (`BE` reads back as `be`).
+            .normalise(Normaliser::Hostname)
             .requires_replace()
             .describe("The extension (`be`, `com`, `co.uk`), resolved to the API's domain type. Changing it replaces the domain.")
             .describe_data("The extension (`be`, `com`)."),
         Attribute::string("fullname")
             .computed()
             .read_from("fullname")
+            // The data source's lookup by full name ignores case and a trailing dot.
+            .normalise(Normaliser::Hostname)
             .describe("The full domain name, e.g. `acme-example.be`."),
         Attribute::id("domain_type_id")
             .computed()
@@ -179,11 +218,14 @@ pub fn spec() -> ResourceSpec {
         // Seed: registration statuses `to_create`, `creating`, `*_failed`, `transfer_failed`;
         // `*_failed` is a failure by the engine's general rule.
         status: Some(StatusRule::default()),
-        rules: vec![ConfigRule::RequiredWhen {
-            attribute: "epp_code_wo",
-            when: "action",
-            is: &["transfer"],
-        }],
+        rules: vec![
+            ConfigRule::RequiredWhen {
+                attribute: "epp_code_wo",
+                when: "action",
+                is: &["transfer"],
+            },
+            ConfigRule::Custom(nameservers_when_dns_elsewhere),
+        ],
         // Seed L18098: `autoTeams` links teams at create; later changes go through the team-entity
         // endpoints (L4596); the answer lists them in `teams`.
         membership: Some(Membership {
@@ -200,5 +242,52 @@ pub fn spec() -> ResourceSpec {
             send_as: "domaintype",
         }],
         ..ResourceSpec::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::test_support::{list, o, obj, s};
+
+    fn errors(handle_dns: Value, nameservers: Value) -> Vec<String> {
+        let config = obj(&[("handle_dns", handle_dns), ("nameservers", nameservers)]);
+        spec()
+            .rules
+            .iter()
+            .flat_map(|r| r.check(&config).0)
+            .map(|d| format!("{} {}", d.summary, d.detail))
+            .collect()
+    }
+
+    #[test]
+    fn an_extension_is_described_as_an_extension() {
+        let v = extension();
+        assert!(v.description.contains("\"co.uk\""), "{}", v.description);
+        let e = v.check(&s(".be")).unwrap_err();
+        assert!(
+            e.contains("\"be\"") && e.contains("leading dot") && !e.contains("web01"),
+            "{e}"
+        );
+        assert!(v.check(&s("co.uk")).is_ok());
+        assert!(v.check(&s("BE")).is_ok());
+    }
+
+    #[test]
+    fn dns_served_elsewhere_needs_a_name_server_at_plan() {
+        // The API refuses it only at apply ("At least one of the name servers has to be filled in").
+        for none in [Value::Null, list(&[])] {
+            let e = errors(Value::Bool(false), none);
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert!(e[0].contains("nameservers") && e[0].contains("handle_dns"), "{e:?}");
+        }
+        let one = list(&[o(&[("hostname", s("ns1.example.net"))])]);
+        assert!(errors(Value::Bool(false), one).is_empty());
+        assert!(errors(Value::Bool(true), Value::Null).is_empty());
+        assert!(
+            errors(Value::Null, Value::Null).is_empty(),
+            "left out: the API's default, true"
+        );
+        assert!(errors(Value::Bool(false), Value::Unknown).is_empty(), "not known yet");
     }
 }

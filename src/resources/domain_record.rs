@@ -15,7 +15,7 @@ use crate::framework::{
     AttrPath, Attribute, Diagnostic, Diagnostics, Endpoint, Object, ResourceSpec, UpdateVerb, Value,
 };
 
-const TYPES: &[&str] = &["A", "AAAA", "CNAME", "NS", "MX", "SRV", "TXT", "URLFW1", "URLFW2"];
+pub(crate) const TYPES: &[&str] = &["A", "AAAA", "CNAME", "NS", "MX", "SRV", "TXT", "URLFW1", "URLFW2"];
 
 /// The seed's rules over type, name, content and priority together.
 fn record_rules(config: &Object) -> Diagnostics {
@@ -49,6 +49,17 @@ fn record_rules(config: &Object) -> Diagnostics {
     if let Some(content) = config.get("content").and_then(Value::as_str) {
         let v = Value::string(content);
         let problem = match kind {
+            // The API's "should not be blank", said at plan time with what the type takes.
+            _ if content.trim().is_empty() => Some(format!(
+                "must not be empty or only spaces: a record of type {kind} holds {}",
+                match kind {
+                    "A" => "an IPv4 address",
+                    "AAAA" => "an IPv6 address",
+                    "CNAME" | "NS" | "MX" => "a host name",
+                    "URLFW1" | "URLFW2" => "an http:// or https:// URL",
+                    _ => "text",
+                }
+            )),
             "A" => ipv4().check(&v).err(),
             "AAAA" => ipv6().check(&v).err(),
             "CNAME" | "NS" | "MX" if content.parse::<std::net::IpAddr>().is_ok() => Some(format!(
@@ -172,5 +183,20 @@ mod tests {
         assert_eq!(errors(&cfg("MX", None, "mx.example.com.", Some(0))), 1);
         assert_eq!(errors(&cfg("MX", None, "mx.example.com.", Some(10))), 0);
         assert_eq!(errors(&cfg("TXT", None, "v=spf1 include:x -all", None)), 0);
+    }
+
+    #[test]
+    fn empty_content_is_refused_at_plan_for_every_type() {
+        // The API answers "This value should not be blank." only at apply.
+        for kind in TYPES {
+            for content in ["", "  "] {
+                let c = cfg(kind, Some("x"), content, Some(10));
+                let diags = record_rules(&c);
+                assert!(diags.has_errors(), "{kind} with content {content:?} passed");
+                let d = &diags.0[0];
+                assert!(d.summary.contains("content"), "{d:?}");
+                assert!(d.detail.contains("must not be empty"), "{d:?}");
+            }
+        }
     }
 }

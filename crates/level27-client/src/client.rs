@@ -526,9 +526,23 @@ fn describe(e: &reqwest::Error, inner: &Inner) -> String {
     }
     let cause = innermost.map_or_else(|| e.to_string(), |s| s.to_string());
     let text = if e.is_connect() {
-        format!("could not connect to {}: {cause}", host_and_port(&inner.base_url))
+        // rustls's words for a server that answers the handshake in plain HTTP, or not at all.
+        let not_tls = inner.base_url.starts_with("https://")
+            && (cause.contains("InvalidContentType") || cause.contains("tls handshake eof"));
+        let hint = if not_tls {
+            "; the server did not answer in TLS: if it serves plain HTTP (a local sandbox), the API URL starts with http://"
+        } else {
+            ""
+        };
+        format!(
+            "could not connect to {}: {cause}{hint}; check the API URL (the provider's `api_url` or LEVEL27_API_URL)",
+            host_and_port(&inner.base_url)
+        )
     } else if e.is_timeout() {
-        format!("no complete answer within {:?}", inner.request_timeout)
+        format!(
+            "no complete answer within {:?} (the provider's `request_timeout`)",
+            inner.request_timeout
+        )
     } else {
         cause
     };

@@ -524,6 +524,8 @@ async fn get_timeouts_are_retried_then_reported_as_transport() {
     let err = client.get("/apps").await.unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(err.to_string().contains("no complete answer within 200ms"), "{err}");
+    // A slow API: the message names the setting that allows more time.
+    assert!(err.to_string().contains("`request_timeout`"), "{err}");
     assert_eq!(server.hits(), 2);
 }
 
@@ -587,6 +589,34 @@ async fn post_that_cannot_connect_is_a_transport_error_not_an_unknown_outcome() 
         "names the host and port it tried: {err}"
     );
     assert!(err.to_string().contains("3 attempts"), "{err}");
+}
+
+#[tokio::test]
+async fn a_connect_error_names_the_setting_to_check() {
+    let addr = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let client = client_with(Config {
+        max_retries: 0,
+        ..config(format!("http://{addr}/v1"))
+    });
+    let err = client.get("/apps").await.unwrap_err().to_string();
+    assert!(err.contains("LEVEL27_API_URL") && err.contains("api_url"), "{err}");
+}
+
+#[tokio::test]
+async fn https_to_a_plain_http_server_says_so() {
+    // A server that answers plain HTTP where the client expects a TLS handshake.
+    let server = FakeServer::start(|_, _| Reply::Json(200, json!({}))).await;
+    let https = server.base_url().replacen("http://", "https://", 1);
+    let client = client_with(Config {
+        max_retries: 0,
+        ..config(https)
+    });
+    let err = client.get("/apps").await.unwrap_err().to_string();
+    assert!(err.contains("not answer in TLS") && err.contains("http://"), "{err}");
+    assert!(err.contains("LEVEL27_API_URL"), "{err}");
 }
 
 #[tokio::test]

@@ -740,6 +740,14 @@ const RECORD_SHAPE: &[&str] = &[
 const NOT_HOSTNAME: &str = "This value is not a valid hostname";
 const NOT_IP: &str = "Please enter a valid IP address";
 
+/// A URL-forwarding record's content: an http or https URL without spaces.
+/// Seed: silent on letter case; the API's URL check (Symfony's) reads the scheme case-insensitively.
+fn forward_url_ok(content: &str) -> bool {
+    let scheme = content.split_once("://").map(|(s, _)| s);
+    scheme.is_some_and(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
+        && !content.contains(char::is_whitespace)
+}
+
 /// The record rules the seed writes in words (L19268–L19283): content per type, underscores in
 /// names only for CNAME, NS, SRV and TXT, no spaces, MX priority above zero.
 fn record_rules(form: &mut Form, record: &Record, _state: &Data) {
@@ -754,11 +762,7 @@ fn record_rules(form: &mut Form, record: &Record, _state: &Data) {
         "A" => content.parse::<std::net::Ipv4Addr>().is_err().then_some(NOT_IP),
         "AAAA" => content.parse::<Ipv6Addr>().is_err().then_some(NOT_IP),
         "CNAME" | "NS" | "MX" => (is_ip || content.contains(char::is_whitespace)).then_some(NOT_HOSTNAME),
-        "URLFW1" | "URLFW2" => {
-            let url_ok = (content.starts_with("http://") || content.starts_with("https://"))
-                && !content.contains(char::is_whitespace);
-            (!url_ok).then_some("This value is not a valid URL.")
-        }
+        "URLFW1" | "URLFW2" => (!forward_url_ok(content)).then_some("This value is not a valid URL."),
         _ => None,
     };
     if let (Some(message), false) = (bad, content.is_empty()) {
@@ -837,6 +841,16 @@ mod tests {
         assert_eq!(record_content(&record("TXT", "v=spf1 -all")), json!("\"v=spf1 -all\""));
         assert_eq!(record_content(&record("TXT", "\"quoted\"")), json!("\"quoted\""));
         assert_eq!(record_content(&record("A", "192.0.2.1")), json!("192.0.2.1"));
+    }
+
+    #[test]
+    fn a_forwarding_url_scheme_is_read_without_letter_case() {
+        assert!(forward_url_ok("https://example.org/x"));
+        assert!(forward_url_ok("HTTPS://Example.ORG/Path"));
+        assert!(forward_url_ok("Http://example.org"));
+        assert!(!forward_url_ok("ftp://example.org"));
+        assert!(!forward_url_ok("https://exa mple.org"));
+        assert!(!forward_url_ok("http"));
     }
 
     #[test]
