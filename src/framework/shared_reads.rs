@@ -19,6 +19,9 @@ type ObjectSlot = Arc<OnceCell<Arc<Json>>>;
 pub struct SharedReads {
     lists: Mutex<HashMap<String, Slot>>,
     objects: Mutex<HashMap<String, ObjectSlot>>,
+    /// Lists the API answered 404 for (their parent is gone), with the API's message: the N
+    /// records of a deleted domain learn it from one GET, not N.
+    missing: Mutex<HashMap<String, String>>,
 }
 
 impl SharedReads {
@@ -36,20 +39,35 @@ impl SharedReads {
     }
 
     async fn read(&self, client: &Client, path: &str, plural: &str, paged: bool) -> Result<Arc<Listing>, ApiError> {
+        let key = format!("{path} {plural}");
+        let gone = |message: String| ApiError::NotFound {
+            method: "GET".to_string(),
+            path: path.to_string(),
+            message,
+        };
+        if let Some(message) = self.missing.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Err(gone(message.clone()));
+        }
         let slot = {
             let mut lists = self.lists.lock().unwrap_or_else(|p| p.into_inner());
-            lists.entry(format!("{path} {plural}")).or_default().clone()
+            lists.entry(key.clone()).or_default().clone()
         };
-        slot.get_or_try_init(|| async {
-            let items = if paged {
-                client.list(path, plural, &[]).await
-            } else {
-                client.list_whole(path, plural).await
-            };
-            items.map(|items| Arc::new(Listing::new(items)))
-        })
-        .await
-        .cloned()
+        let read = slot
+            .get_or_try_init(|| async {
+                let items = if paged {
+                    client.list(path, plural, &[]).await
+                } else {
+                    client.list_whole(path, plural).await
+                };
+                items.map(|items| Arc::new(Listing::new(items)))
+            })
+            .await
+            .cloned();
+        if let Err(ApiError::NotFound { message, .. }) = &read {
+            let mut missing = self.missing.lock().unwrap_or_else(|p| p.into_inner());
+            missing.insert(key, message.clone());
+        }
+        read
     }
 
     /// The whole answer at `path` for an endpoint that answers one object rather than a list
@@ -68,6 +86,7 @@ impl SharedReads {
     pub fn invalidate(&self) {
         self.lists.lock().unwrap_or_else(|p| p.into_inner()).clear();
         self.objects.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.missing.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
     /// The item of a list whose `field` equals `id` (a number or numeric string in the API). A
@@ -219,5 +238,25 @@ mod tests {
         assert_eq!(find("364"), Some(json!("DNS Belgium")));
         assert_eq!(find("75"), Some(json!("Key Systems")));
         assert_eq!(find("2"), None, "the provider's own id is not one of its types");
+    }
+
+    #[tokio::test]
+    async fn a_list_whose_parent_is_gone_is_asked_for_once_until_the_next_write() {
+        use crate::framework::test_support::FakeApi;
+        let api = FakeApi::start(|_| (404, serde_json::json!({"code": 404, "message": "Domain is not found"}))).await;
+        let reads = SharedReads::default();
+        for _ in 0..3 {
+            let Err(err) = reads.list(&api.client, "/domains/9/records", "records").await else {
+                panic!("the domain is gone, yet its records were listed");
+            };
+            assert!(err.is_not_found(), "{err:?}");
+            assert!(err.to_string().contains("Domain is not found"), "{err}");
+        }
+        assert_eq!(api.seen().len(), 1, "the 404 was asked for again: {:?}", api.lines());
+        // After a write the parent may exist again: asked anew.
+        reads.invalidate();
+        let again = reads.list(&api.client, "/domains/9/records", "records").await;
+        assert!(again.is_err());
+        assert_eq!(api.seen().len(), 2);
     }
 }
