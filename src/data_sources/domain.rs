@@ -34,4 +34,32 @@ mod tests {
             .unwrap();
         assert_eq!(state["id"], s("8"));
     }
+
+    #[tokio::test]
+    async fn the_full_name_matches_with_a_trailing_dot() {
+        let domain = json!({"id": 8, "name": "acme-example", "fullname": "acme-example.be",
+                            "domaintype": {"id": 364, "extension": "be"}});
+        // The API's filter is a substring match on the name as it spells it: without a dot.
+        let api = FakeApi::start(move |req| match req.path.as_str() {
+            "/domains" => {
+                let keep = req
+                    .param("filter")
+                    .is_none_or(|f| "acme-example.be".contains(&f.to_lowercase()));
+                let items = if keep { vec![domain.clone()] } else { Vec::new() };
+                (200, page(req, "domains", &items))
+            }
+            "/domains/8" => (200, json!({ "domain": domain })),
+            _ => (200, json!({})),
+        })
+        .await;
+        let state = read_data(&data_source(), &api, &[("fullname", s("acme-example.be."))])
+            .await
+            .unwrap();
+        assert_eq!(state["id"], s("8"));
+        assert!(
+            api.seen().iter().any(|r| r.param("filter") == Some("acme-example.be")),
+            "{:?}",
+            api.lines()
+        );
+    }
 }

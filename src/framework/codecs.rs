@@ -147,6 +147,17 @@ pub fn equivalent(a: &Attribute, base: &Value, fresh: &Value, context: &Object) 
     base == fresh || respelt(a, base, fresh, context)
 }
 
+/// A lookup value as sent in the API's `filter`: a host name without the trailing dot that the
+/// API's spelling never has (Seed: its examples spell `fullname` and record `name` without one),
+/// so `acme.be.` still finds `acme.be`. Case needs nothing: matches are checked locally under the
+/// attribute's normaliser anyway.
+pub fn as_filter(a: Option<&Attribute>, text: String) -> String {
+    match a.and_then(|a| a.api.normaliser) {
+        Some(Normaliser::Hostname) if text.len() > 1 => text.trim_end_matches('.').to_string(),
+        _ => text,
+    }
+}
+
 /// Whether `x` and `y` differ only in spelling under `a`'s normaliser (false for equal values and
 /// for attributes without one).
 pub fn respelt(a: &Attribute, x: &Value, y: &Value, context: &Object) -> bool {

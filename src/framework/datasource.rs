@@ -269,11 +269,11 @@ impl Lookup {
                 Some(pairs) => pairs
                     .iter()
                     .filter(|(k, _)| !empties.contains(k))
-                    .filter_map(|(k, q)| Some((*q, text(config.get(*k)?)?)))
+                    .filter_map(|(k, q)| Some((*q, codecs::as_filter(block.attribute(k), text(config.get(*k)?)?))))
                     .collect(),
                 None => wanted
                     .first()
-                    .and_then(|(_, v)| text(v))
+                    .and_then(|(k, v)| Some(codecs::as_filter(block.attribute(k), text(v)?)))
                     .map(|f| ("filter", f))
                     .into_iter()
                     .collect(),
