@@ -23,7 +23,6 @@ use crate::framework::{
     AttrPath, Attribute, Diagnostic, Diagnostics, Endpoint, Nesting, Object, ResourceSpec, UpdateVerb, Value,
 };
 
-/// A domain name without its extension: one DNS label.
 /// A domain extension (`be`, `co.uk`): the host-name rules, said in the words of an extension.
 pub(crate) fn extension() -> Validator {
     const WHAT: &str = "an extension without a leading dot, such as \"be\", \"com\" or \"co.uk\"";
@@ -36,6 +35,7 @@ pub(crate) fn extension() -> Validator {
     })
 }
 
+/// A domain name without its extension: one DNS label.
 fn single_label() -> Validator {
     Validator::new(
         "one label of letters, digits and hyphens, without the extension (\"acme-example\", not \"acme-example.be\")",
