@@ -1,6 +1,6 @@
 //! Logs for Terraform: one hclog JSON object per line on stderr, which go-plugin relays into
-//! Terraform's log at the same level (`TF_LOG`, `TF_LOG_PROVIDER`). Without either variable no
-//! subscriber is installed and logging costs nothing.
+//! Terraform's log at the same level (`TF_LOG`, `TF_LOG_PROVIDER`). Without either variable a
+//! subscriber that records nothing is installed, and logging costs nothing.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -27,9 +27,17 @@ pub fn level_from_env() -> Option<Level> {
 }
 
 pub fn init() {
-    if let Some(level) = level_from_env() {
-        let layer = HclogLayer { max: level };
-        let _ = tracing_subscriber::registry().with(layer).try_init();
+    let _ = tracing::subscriber::set_global_default(subscriber(level_from_env()));
+}
+
+/// The subscriber for `level`. Without a level it is still installed, as one that records
+/// nothing: with no subscriber at all, `tracing` builds every span the HTTP/2 library opens per
+/// frame and offers it to the `log` crate (a `tracing` feature another dependency turns on),
+/// which showed in `perf` profiles of the provider during a plan.
+fn subscriber(level: Option<Level>) -> Box<dyn Subscriber + Send + Sync> {
+    match level {
+        Some(max) => Box::new(tracing_subscriber::registry().with(HclogLayer { max })),
+        None => Box::new(tracing::subscriber::NoSubscriber::default()),
     }
 }
 
@@ -153,6 +161,24 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_a_level_nothing_is_enabled_not_even_the_libraries_spans() {
+        tracing::subscriber::with_default(subscriber(None), || {
+            assert!(!tracing::enabled!(target: "level27", Level::ERROR));
+            assert!(tracing::trace_span!(target: "h2::proto", "frame", n = 1).is_disabled());
+        });
+    }
+
+    #[test]
+    fn a_level_enables_our_events_up_to_it_and_the_libraries_warnings() {
+        tracing::subscriber::with_default(subscriber(Some(Level::DEBUG)), || {
+            assert!(tracing::enabled!(target: "level27", Level::DEBUG));
+            assert!(!tracing::enabled!(target: "level27", Level::TRACE));
+            assert!(tracing::enabled!(target: "h2::proto", Level::WARN));
+            assert!(!tracing::enabled!(target: "h2::proto", Level::DEBUG));
+        });
+    }
 
     #[test]
     fn calendar_dates() {

@@ -37,10 +37,14 @@ pub enum ServeError {
     Listen(std::io::Error),
     #[error("gRPC server: {0}")]
     Server(#[from] tonic::transport::Error),
+    #[error("building the provider failed: {0}")]
+    Build(String),
 }
 
-/// Runs the plugin until Terraform calls Shutdown (or closes the process).
-pub async fn serve(provider: Arc<Provider>) -> Result<(), ServeError> {
+/// Runs the plugin until Terraform calls Shutdown (or closes the process). `provider` is called
+/// once the handshake line is out: Terraform's TLS handshake comes before its first call, so the
+/// provider can still be in the making (see `main`).
+pub async fn serve(provider: impl FnOnce() -> Result<Arc<Provider>, ServeError>) -> Result<(), ServeError> {
     if std::env::var(MAGIC_COOKIE_KEY).ok().as_deref() != Some(MAGIC_COOKIE_VALUE) {
         return Err(ServeError::NotAPluginHost);
     }
@@ -79,11 +83,17 @@ pub async fn serve(provider: Arc<Provider>) -> Result<(), ServeError> {
 
 /// Prints the handshake line and serves gRPC on `listener` until Shutdown.
 async fn serve_on<L: Listener>(
-    provider: Arc<Provider>,
+    provider: impl FnOnce() -> Result<Arc<Provider>, ServeError>,
     listener: L,
     acceptor: tokio_rustls::TlsAcceptor,
     handshake: &str,
 ) -> Result<(), ServeError> {
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{handshake}");
+        let _ = out.flush();
+    }
+    let provider = provider()?;
     let incoming = accept_tls(listener, acceptor);
     let shutdown = Arc::new(Notify::new());
     let ctrl = controller::Controller {
@@ -97,11 +107,6 @@ async fn serve_on<L: Listener>(
             .max_decoding_message_size(256 << 20),
         )
         .add_service(controller::GrpcControllerServer::new(ctrl));
-    {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{handshake}");
-        let _ = out.flush();
-    }
     let mut fields = handshake.split('|').skip(2);
     let (network, address) = (fields.next().unwrap_or_default(), fields.next().unwrap_or_default());
     // The version in every provider log, as in the User-Agent: the first thing to check in a
