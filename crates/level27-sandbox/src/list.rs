@@ -77,6 +77,12 @@ impl ListQuery {
         })
     }
 
+    /// Whether the answer is every object in ascending id order, paged: the order the store
+    /// keeps them in, so the page can be cut before anything is rendered.
+    pub(crate) fn in_store_order(&self) -> bool {
+        self.filter.is_none() && !self.descending && self.order_by.as_deref().is_none_or(|f| f == "id")
+    }
+
     /// Filters, orders (by `orderBy`, then id; ascending id by default) and pages rendered
     /// objects.
     pub(crate) fn apply(&self, mut items: Vec<Value>) -> Vec<Value> {
@@ -175,6 +181,16 @@ mod tests {
         assert_eq!(ids(&q.apply(items())), vec![2, 3, 4]);
         let q = ListQuery::parse(&params(&[("filter", "ITEM 3")]), &["id"]).expect("parse");
         assert_eq!(ids(&q.apply(items())), vec![6]);
+    }
+
+    #[test]
+    fn only_an_unfiltered_ascending_id_order_is_the_store_order() {
+        let q = |pairs: &[(&str, &str)]| ListQuery::parse(&params(pairs), &["id", "name"]).expect("parse");
+        assert!(q(&[]).in_store_order());
+        assert!(q(&[("limit", "3"), ("offset", "2"), ("orderBy", "id")]).in_store_order());
+        assert!(!q(&[("orderBy", "name")]).in_store_order());
+        assert!(!q(&[("orderType", "DESC")]).in_store_order());
+        assert!(!q(&[("filter", "a")]).in_store_order());
     }
 
     #[test]
