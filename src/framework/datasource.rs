@@ -257,9 +257,10 @@ impl Lookup {
                     .filter(|k| empty(config.get(*k)))
                     .collect()
             };
+            // `id` narrows a name lookup too; by id it is the key already, named once.
             let wanted: Vec<(&str, &Value)> = keys
                 .iter()
-                .chain(std::iter::once(&"id"))
+                .chain(std::iter::once(&"id").filter(|_| !by_id))
                 .filter(|k| !empties.contains(k))
                 .filter_map(|k| Some((*k, config.get(*k).filter(|v| !v.is_null())?)))
                 .collect();
@@ -574,6 +575,30 @@ mod tests {
         // Without a type, the records of a name: the type would narrow it.
         let err = record(&api, &[("name", "")]).await.unwrap_err();
         assert!(err.0[0].detail.contains("set type too, or id"), "{err:?}");
+    }
+
+    /// Regions, found only in their list (the API has no item endpoint for one).
+    async fn regions_api() -> FakeApi {
+        FakeApi::start(|req| match req.path.as_str() {
+            "/regions" => (
+                200,
+                page(
+                    req,
+                    "regions",
+                    &[json!({"id": 1, "name": "be"}), json!({"id": 2, "name": "nl"})],
+                ),
+            ),
+            _ => (404, json!({"message": "not found"})),
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn an_unknown_id_found_in_a_list_is_named_once() {
+        let api = regions_api().await;
+        let ds = crate::data_sources::region::data_source();
+        let err = read_data(&ds, &api, &[("id", Value::string("99"))]).await.unwrap_err();
+        assert_eq!(err.0[0].detail, "No object matches id = \"99\".", "{err:?}");
     }
 
     #[test]
