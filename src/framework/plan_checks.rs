@@ -93,6 +93,8 @@ impl RangeCheck {
             let above = hi.is_some_and(|hi| v > hi);
             if below || above {
                 let range = match (lo, hi) {
+                    // A fixed size (a baremetal configuration): one value, not a range.
+                    (Some(lo), Some(hi)) if lo == hi => show(lo),
                     (Some(lo), Some(hi)) => format!("between {} and {}", show(lo), show(hi)),
                     (Some(lo), None) => format!("at least {}", show(lo)),
                     (None, Some(hi)) => format!("at most {}", show(hi)),
@@ -354,6 +356,17 @@ mod tests {
         assert!(d.0[2].detail.contains("at least 30"), "{}", d.0[2].detail);
         // No maximum: a big disk passes.
         assert!(!check().check_against(&planned(2, 4, 5000), &limits, "x").has_errors());
+    }
+
+    #[test]
+    fn a_fixed_size_is_named_as_one_value() {
+        // Baremetal S: 8 CPUs exactly.
+        let limits = json!({"id": 50, "minCpu": 8, "maxCpu": 8, "minMemory": "32.0", "maxMemory": "32.0"});
+        let d = check().check_against(&planned(4, 32, 60), &limits, "configuration_id \"Baremetal S\"");
+        assert_eq!(
+            d.0[0].detail,
+            "cpu = 4 is outside the limits of configuration_id \"Baremetal S\": it must be 8."
+        );
     }
 
     #[test]
