@@ -225,27 +225,26 @@ fn spec(t: Type) -> ResourceSpec {
         // Seed: the limits are implied ("within the configuration"), not stated; checked at plan.
         // Seed L66122: zones carry limits too, nested in their region in `GET /regions` (there is
         // no list of all zones).
-        plan_checks: match bounds.is_empty() {
-            true => vec![],
-            false => vec![
-                PlanCheck::Range(RangeCheck {
-                    by: "configuration_id",
-                    path: CONFIGURATIONS,
-                    plural: "providerConfigurations",
-                    within: None,
-                    key: "id",
-                    bounds,
-                }),
-                PlanCheck::Range(RangeCheck {
-                    by: "zone_id",
-                    path: "/regions",
-                    plural: "regions",
-                    within: Some("zones"),
-                    key: "id",
-                    bounds,
-                }),
-            ],
-        },
+        // A baremetal server has no bounds (its size is its configuration's), but its zone and
+        // configuration are checked to exist all the same, at plan rather than at create.
+        plan_checks: vec![
+            PlanCheck::Range(RangeCheck {
+                by: "configuration_id",
+                path: CONFIGURATIONS,
+                plural: "providerConfigurations",
+                within: None,
+                key: "id",
+                bounds,
+            }),
+            PlanCheck::Range(RangeCheck {
+                by: "zone_id",
+                path: "/regions",
+                plural: "regions",
+                within: Some("zones"),
+                key: "id",
+                bounds,
+            }),
+        ],
         kind: Some(kind),
         ..ResourceSpec::default()
     }
