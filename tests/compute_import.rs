@@ -156,6 +156,17 @@ resource "level27_vm" "small" {{
   disk             = 30
 }}
 
+resource "level27_vm" "elsewhere" {{
+  organisation_id  = "{org}"
+  name             = "elsewhere"
+  zone_id          = "20"
+  image_id         = "22"
+  configuration_id = "45"
+  cpu              = 2
+  memory           = 4
+  disk             = 60
+}}
+
 resource "level27_baremetal" "nowhere" {{
   organisation_id  = "{org}"
   name             = "nowhere"
@@ -201,7 +212,7 @@ fn bad_input_is_rejected_at_plan_with_zero_writes() {
 
     // Limits only the API knows: cpu above the configuration's maximum, memory above it (and
     // above the zone's), the disk below its minimum; a fixed-size configuration's cpu; a
-    // baremetal server's zone and configuration that do not exist.
+    // baremetal server's zone and configuration that do not exist; an image of another region.
     tf.write_main(&bad_limits(org));
     let out = tf.plan();
     assert!(!out.success(), "{}", out.dump());
@@ -222,6 +233,12 @@ fn bad_input_is_rejected_at_plan_with_zero_writes() {
         &out,
         "cpu",
         "cpu = 2 is outside the limits of configuration_id \"Small\"",
+    );
+    // An image of another region (nl's Ubuntu in a Brussels zone).
+    error_on(
+        &out,
+        "image_id",
+        "image_id = \"22\" is not one of the images of region \"be\", where zone_id \"20\" is: they are 12 (ubuntu_2404lts_server)",
     );
     // A baremetal server's zone and configuration must exist too, though it has no size.
     error_on_type(&out, "level27_baremetal", "zone_id", "zone_id = \"999\" names nothing");

@@ -14,7 +14,7 @@ use crate::framework::desired_state::{DesiredState, State};
 use crate::framework::kind::Kind;
 use crate::framework::links::{LinkId, Links};
 use crate::framework::membership::{Membership, TeamsFrom};
-use crate::framework::plan_checks::{PlanCheck, RangeCheck};
+use crate::framework::plan_checks::{AmongCheck, PlanCheck, RangeCheck};
 use crate::framework::validate::{hostname, int_between, not_blank, one_of, HostnameRules};
 use crate::framework::wait::StatusRule;
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
@@ -243,6 +243,19 @@ fn spec(t: Type) -> ResourceSpec {
                 within: Some("zones"),
                 key: "id",
                 bounds,
+            }),
+            // Seed L66401: images are listed per region; the create refuses an image of another
+            // region than its zone's ("not available in the selected zone").
+            PlanCheck::Among(AmongCheck {
+                attribute: "image_id",
+                by: "zone_id",
+                parents: "/regions",
+                parents_plural: "regions",
+                within: "zones",
+                parent_noun: "region",
+                path: "/regions/{parent}/images",
+                plural: "systemimages",
+                noun: "images",
             }),
         ],
         kind: Some(kind),
