@@ -145,7 +145,10 @@ fn spec(t: Type) -> ResourceSpec {
                 .send_as("systemproviderConfiguration")
                 .read_from("systemproviderConfiguration.id")
                 .requires_replace()
-                .describe("The configuration (`level27_system_configuration`) whose limits bound cpu, memory and disk. The API cannot change it: changing it replaces the system.")
+                .describe(match t {
+                    Type::Vm => "The configuration (`level27_system_configuration`) whose limits bound cpu, memory and disk. The API cannot change it: changing it replaces the system.",
+                    Type::Baremetal => "The hardware configuration (`level27_system_configuration`, such as `Baremetal S`) that gives the server its cpu, memory and disk. The API cannot change it: changing it replaces the server.",
+                })
                 .describe_data("The configuration (size plan) of the system."),
             size(
                 t,
@@ -260,5 +263,26 @@ fn spec(t: Type) -> ResourceSpec {
         ],
         kind: Some(kind),
         ..ResourceSpec::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn description(spec: &ResourceSpec, name: &str) -> &'static str {
+        spec.attributes
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| a.description)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_baremetal_configuration_gives_the_hardware_rather_than_bounding_it() {
+        assert!(description(&vm(), "configuration_id").contains("whose limits bound cpu, memory and disk"));
+        let bm = description(&baremetal(), "configuration_id");
+        assert!(bm.contains("gives the server its cpu, memory and disk"), "{bm}");
+        assert!(!bm.contains("limits"), "{bm}");
     }
 }
