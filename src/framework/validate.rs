@@ -111,9 +111,18 @@ pub fn api_id() -> Validator {
     Validator::new("an id: a positive whole number such as \"1000\"", |v| {
         match v.as_str() {
             Some(s) if parse_api_id(s).is_some() => Ok(()),
-            Some(s) => Err(format!(
-                "must be an id (a positive whole number such as \"1000\"), got {s:?}"
-            )),
+            Some(s) => {
+                // A padded, signed or zero-led spelling of an id: name the id meant, as the API
+                // (and the state) would spell it.
+                let meant = s.trim().trim_start_matches('+').trim_start_matches('0');
+                let hint = match parse_api_id(meant) {
+                    Some(id) => format!("; write it as \"{id}\""),
+                    None => String::new(),
+                };
+                Err(format!(
+                    "must be an id (a positive whole number such as \"1000\"), got {s:?}{hint}"
+                ))
+            }
             None => Err("must be a string".into()),
         }
     })
@@ -530,6 +539,17 @@ mod tests {
         }
         assert!(v.check(&Value::Null).is_ok());
         assert!(v.check(&Value::Unknown).is_ok());
+        // A spelling of an id (padded, signed, zero-led) is refused, naming the id meant.
+        for (bad, meant) in [("045", "45"), (" 8", "8"), ("+20", "20"), ("7 ", "7")] {
+            let e = v.check(&Value::string(bad)).unwrap_err();
+            assert!(e.ends_with(&format!("; write it as {meant:?}")), "{bad}: {e}");
+        }
+        for bad in ["0", "abc", "-1", "1.0"] {
+            assert!(
+                !v.check(&Value::string(bad)).unwrap_err().contains("write it as"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
