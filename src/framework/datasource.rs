@@ -329,7 +329,7 @@ impl Lookup {
                     return Err(match suggestion {
                         Some(near) => Diagnostic::error(
                             format!("No {type_name} found"),
-                            format!("No object matches {what}. Names are compared exactly: did you mean {near}?"),
+                            format!("No object matches {what}. Lookups compare exactly, case included: did you mean {near}?"),
                         )
                         .into(),
                         None => not_found(what),
@@ -634,7 +634,8 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(
-            err.0[0].detail, "No object matches name = \"BE\". Names are compared exactly: did you mean name = \"be\"?",
+            err.0[0].detail,
+            "No object matches name = \"BE\". Lookups compare exactly, case included: did you mean name = \"be\"?",
             "{err:?}"
         );
         let err = read_data(&ds, &api, &[("name", Value::string("fr"))])
