@@ -111,21 +111,23 @@ pub fn api_id() -> Validator {
     Validator::new("an id: a positive whole number such as \"1000\"", |v| {
         match v.as_str() {
             Some(s) if parse_api_id(s).is_some() => Ok(()),
-            Some(s) => {
-                // A padded, signed or zero-led spelling of an id: name the id meant, as the API
-                // (and the state) would spell it.
-                let meant = s.trim().trim_start_matches('+').trim_start_matches('0');
-                let hint = match parse_api_id(meant) {
-                    Some(id) => format!("; write it as \"{id}\""),
-                    None => String::new(),
-                };
-                Err(format!(
-                    "must be an id (a positive whole number such as \"1000\"), got {s:?}{hint}"
-                ))
-            }
+            Some(s) => Err(format!(
+                "must be an id (a positive whole number such as \"1000\"), got {s:?}{}",
+                id_hint(s)
+            )),
             None => Err("must be a string".into()),
         }
     })
+}
+
+/// For a padded, signed or zero-led spelling of an id (`" 8"`, `"045"`): `; write it as "45"`,
+/// naming the id meant as the API (and the state) spell it; otherwise nothing.
+pub fn id_hint(s: &str) -> String {
+    let meant = s.trim().trim_start_matches('+').trim_start_matches('0');
+    match parse_api_id(meant) {
+        Some(id) => format!("; write it as \"{id}\""),
+        None => String::new(),
+    }
 }
 
 /// The number an id string stands for: decimal digits without sign or leading zero, above 0,
