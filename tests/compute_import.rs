@@ -155,6 +155,25 @@ resource "level27_vm" "small" {{
   memory           = 2
   disk             = 30
 }}
+
+resource "level27_vm" "elsewhere" {{
+  organisation_id  = "{org}"
+  name             = "elsewhere"
+  zone_id          = "20"
+  image_id         = "22"
+  configuration_id = "45"
+  cpu              = 2
+  memory           = 4
+  disk             = 60
+}}
+
+resource "level27_baremetal" "nowhere" {{
+  organisation_id  = "{org}"
+  name             = "nowhere"
+  zone_id          = "999"
+  image_id         = "12"
+  configuration_id = "998"
+}}
 "#,
         header = header()
     )
@@ -162,10 +181,15 @@ resource "level27_vm" "small" {{
 
 #[track_caller]
 fn error_on(out: &Output, attribute: &str, text: &str) {
+    error_on_type(out, "level27_vm", attribute, text);
+}
+
+#[track_caller]
+fn error_on_type(out: &Output, resource_type: &str, attribute: &str, text: &str) {
     let found = out.error_blocks().into_iter().any(|b| {
         // Terraform wraps long details: compare with the whitespace collapsed.
         let flat = b.split_whitespace().collect::<Vec<_>>().join(" ");
-        flat.starts_with(&format!("Error: Invalid {attribute} with level27_vm.")) && flat.contains(text)
+        flat.starts_with(&format!("Error: Invalid {attribute} with {resource_type}.")) && flat.contains(text)
     });
     assert!(found, "no error on {attribute} saying {text:?}:\n{}", out.dump());
 }
@@ -187,7 +211,8 @@ fn bad_input_is_rejected_at_plan_with_zero_writes() {
     error_on(&out, "power_state", "paused");
 
     // Limits only the API knows: cpu above the configuration's maximum, memory above it (and
-    // above the zone's), the disk below its minimum; a fixed-size configuration's cpu.
+    // above the zone's), the disk below its minimum; a fixed-size configuration's cpu; a
+    // baremetal server's zone and configuration that do not exist; an image of another region.
     tf.write_main(&bad_limits(org));
     let out = tf.plan();
     assert!(!out.success(), "{}", out.dump());
@@ -208,6 +233,20 @@ fn bad_input_is_rejected_at_plan_with_zero_writes() {
         &out,
         "cpu",
         "cpu = 2 is outside the limits of configuration_id \"Small\"",
+    );
+    // An image of another region (nl's Ubuntu in a Brussels zone).
+    error_on(
+        &out,
+        "image_id",
+        "image_id = \"22\" is not one of the images of region \"be\", where zone_id \"20\" is: they are 12 (ubuntu_2404lts_server)",
+    );
+    // A baremetal server's zone and configuration must exist too, though it has no size.
+    error_on_type(&out, "level27_baremetal", "zone_id", "zone_id = \"999\" names nothing");
+    error_on_type(
+        &out,
+        "level27_baremetal",
+        "configuration_id",
+        "configuration_id = \"998\" names nothing",
     );
     assert!(
         sb.write_requests().is_empty(),

@@ -167,14 +167,14 @@ impl Resource {
         if let Some(m) = self.spec.membership.as_ref().filter(|m| m.create_field.is_none()) {
             let teams = planned.get(m.attribute).unwrap_or(&Value::Null);
             again |= m
-                .reconcile(ctx, &state, &Value::Null, teams)
+                .reconcile(ctx, &state, &self.named(&state), &Value::Null, teams)
                 .await
                 .map_err(|d| created(&state, d))?;
         }
         for l in self.spec.links.iter().filter(|l| l.create_field.is_none()) {
             let members = planned.get(l.attribute).unwrap_or(&Value::Null);
             again |= l
-                .reconcile(ctx, &state, &Value::Null, members)
+                .reconcile(ctx, &state, &self.named(&state), &Value::Null, members)
                 .await
                 .map_err(|d| created(&state, d))?;
         }

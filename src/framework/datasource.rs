@@ -257,9 +257,10 @@ impl Lookup {
                     .filter(|k| empty(config.get(*k)))
                     .collect()
             };
+            // `id` narrows a name lookup too; by id it is the key already, named once.
             let wanted: Vec<(&str, &Value)> = keys
                 .iter()
-                .chain(std::iter::once(&"id"))
+                .chain(std::iter::once(&"id").filter(|_| !by_id))
                 .filter(|k| !empties.contains(k))
                 .filter_map(|k| Some((*k, config.get(*k).filter(|v| !v.is_null())?)))
                 .collect();
@@ -284,23 +285,31 @@ impl Lookup {
                     parent_not_found(&e, self.spec.endpoint.collection, config, &action)
                         .unwrap_or_else(|| translate(&e, &action, Some(block)))
                 })?;
-            let mut matches: Vec<_> = items
-                .into_iter()
-                .filter(|item| {
-                    // A collection shared by several resource types (`/systems`): only this kind.
-                    let kind = self.spec.kind.as_ref();
-                    if kind.is_some_and(|k| lookup(item, k.field).as_str().is_some_and(|v| v != k.value)) {
-                        return false;
-                    }
-                    let s = state_from_api(block, item, &Object::new());
-                    // Equal, or the same under the attribute's normaliser (`WWW` is `www`).
-                    let same = |k: &str, want: &Value| {
-                        let got = s.get(k).unwrap_or(&Value::Null);
-                        got == want || block.attribute(k).is_some_and(|a| codecs::respelt(a, want, got, &s))
-                    };
-                    wanted.iter().all(|(k, v)| same(k, v)) && empties.iter().all(|k| empty(s.get(*k)))
-                })
-                .collect();
+            // The items of this kind that match, exactly or (`loosely`) ignoring case.
+            let matching = |loosely: bool| -> Vec<(Json, Object)> {
+                items
+                    .iter()
+                    .filter_map(|item| {
+                        // A collection shared by several resource types (`/systems`): only this kind.
+                        let kind = self.spec.kind.as_ref();
+                        if kind.is_some_and(|k| lookup(item, k.field).as_str().is_some_and(|v| v != k.value)) {
+                            return None;
+                        }
+                        let s = state_from_api(block, item, &Object::new());
+                        // Equal, or the same under the attribute's normaliser (`WWW` is `www`).
+                        let same = |k: &str, want: &Value| {
+                            let got = s.get(k).unwrap_or(&Value::Null);
+                            got == want
+                                || block.attribute(k).is_some_and(|a| codecs::respelt(a, want, got, &s))
+                                || (loosely
+                                    && matches!((got.as_str(), want.as_str()), (Some(g), Some(w)) if g.to_lowercase() == w.to_lowercase()))
+                        };
+                        let hit = wanted.iter().all(|(k, v)| same(k, v)) && empties.iter().all(|k| empty(s.get(*k)));
+                        hit.then(|| (item.clone(), s))
+                    })
+                    .collect()
+            };
+            let mut matches: Vec<Json> = matching(false).into_iter().map(|(item, _)| item).collect();
             let what = wanted
                 .iter()
                 .map(|(k, v)| format!("{k} = {}", v.display()))
@@ -308,7 +317,24 @@ impl Lookup {
                 .collect::<Vec<_>>()
                 .join(", ");
             let matched = match matches.len() {
-                0 => return Err(not_found(what)),
+                // Names are exact (`Flexible`, not `flexible`); one in another case is suggested.
+                0 => {
+                    let suggestion = matching(true).into_iter().next().map(|(_, s)| {
+                        wanted
+                            .iter()
+                            .map(|(k, _)| format!("{k} = {}", s.get(*k).unwrap_or(&Value::Null).display()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    });
+                    return Err(match suggestion {
+                        Some(near) => Diagnostic::error(
+                            format!("No {type_name} found"),
+                            format!("No object matches {what}. Lookups compare exactly, case included: did you mean {near}?"),
+                        )
+                        .into(),
+                        None => not_found(what),
+                    });
+                }
                 1 => matches.remove(0),
                 n => {
                     let ids: Vec<String> = matches.iter().map(|m| lookup(m, "id").to_string()).collect();
@@ -574,6 +600,48 @@ mod tests {
         // Without a type, the records of a name: the type would narrow it.
         let err = record(&api, &[("name", "")]).await.unwrap_err();
         assert!(err.0[0].detail.contains("set type too, or id"), "{err:?}");
+    }
+
+    /// Regions, found only in their list (the API has no item endpoint for one).
+    async fn regions_api() -> FakeApi {
+        FakeApi::start(|req| match req.path.as_str() {
+            "/regions" => (
+                200,
+                page(
+                    req,
+                    "regions",
+                    &[json!({"id": 1, "name": "be"}), json!({"id": 2, "name": "nl"})],
+                ),
+            ),
+            _ => (404, json!({"message": "not found"})),
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn an_unknown_id_found_in_a_list_is_named_once() {
+        let api = regions_api().await;
+        let ds = crate::data_sources::region::data_source();
+        let err = read_data(&ds, &api, &[("id", Value::string("99"))]).await.unwrap_err();
+        assert_eq!(err.0[0].detail, "No object matches id = \"99\".", "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn a_name_in_another_case_is_not_found_but_suggested() {
+        let api = regions_api().await;
+        let ds = crate::data_sources::region::data_source();
+        let err = read_data(&ds, &api, &[("name", Value::string("BE"))])
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.0[0].detail,
+            "No object matches name = \"BE\". Lookups compare exactly, case included: did you mean name = \"be\"?",
+            "{err:?}"
+        );
+        let err = read_data(&ds, &api, &[("name", Value::string("fr"))])
+            .await
+            .unwrap_err();
+        assert_eq!(err.0[0].detail, "No object matches name = \"fr\".", "{err:?}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::diag::{Diagnostic, Diagnostics};
 use super::resource::Resource;
-use super::validate::parse_api_id;
+use super::validate::{id_hint, parse_api_id};
 use super::value::{Object, Type, Value};
 use serde_json::Value as Json;
 
@@ -72,7 +72,12 @@ impl Resource {
             let v = match attr.ty {
                 _ if attr.api.id => match parse_api_id(part) {
                     Some(_) => Value::string(part),
-                    None => return Err(bad(format!("{name} must be a positive whole number, got {part:?}"))),
+                    None => {
+                        return Err(bad(format!(
+                            "{name} must be a positive whole number, got {part:?}{}",
+                            id_hint(part)
+                        )))
+                    }
                 },
                 Type::Number => match part.parse::<i64>() {
                     Ok(n) if n > 0 => Value::int(n),
@@ -91,6 +96,19 @@ impl Resource {
 mod tests {
     use super::*;
     use serde_json::Value as Json;
+
+    #[test]
+    fn an_import_id_spelt_with_spaces_or_zeros_names_the_id_meant() {
+        let vm = super::super::Resource::new(crate::resources::system::vm());
+        let err = vm.import(" 4206").unwrap_err();
+        assert_eq!(
+            err.0[0].detail,
+            "Expected an id of the form <id>; id must be a positive whole number, got \" 4206\"; write it as \"4206\"."
+        );
+        let err = vm.import("abc").unwrap_err();
+        assert!(!err.0[0].detail.contains("write it as"), "{err:?}");
+        assert_eq!(vm.import("4206").unwrap()["id"], Value::string("4206"));
+    }
 
     fn rename_title_to_name(mut s: serde_json::Map<String, Json>) -> Result<serde_json::Map<String, Json>, String> {
         let title = s.remove("title").ok_or("no title")?;

@@ -131,10 +131,12 @@ impl Links {
     }
 
     /// Links and unlinks so the members go from `before` to `after`, only the difference.
+    /// `object` names the object in errors (`level27_vm 4200`).
     pub async fn reconcile(
         &self,
         ctx: &Ctx<'_>,
         state: &Object,
+        object: &str,
         before: &Value,
         after: &Value,
     ) -> Result<bool, Diagnostics> {
@@ -148,7 +150,8 @@ impl Links {
                 let mut body = Map::new();
                 body.insert(self.body.to_string(), id_json(&member));
                 let r = cancellable(ctx, ctx.client.post(&path, &Json::Object(body))).await?;
-                r.map(|_| ()).map_err(|e| self.failed(&e, "add", &member))
+                r.map(|_| ())
+                    .map_err(|e| self.failed(&e, &format!("add {member} to {} of {object}", self.attribute)))
             },
             |member| {
                 let listed = &listed;
@@ -168,7 +171,9 @@ impl Links {
                                     let list_path = fill(path, "member", &member, state)?;
                                     let items = cancellable(ctx, ctx.client.list(&list_path, plural, &[]))
                                         .await?
-                                        .map_err(|e| self.failed(&e, "list the links to remove", &member))?;
+                                        .map_err(|e| {
+                                            self.failed(&e, &format!("list the links of {object} to remove {member}"))
+                                        })?;
                                     if let Ok(mut l) = listed.lock() {
                                         *l = Some(items.clone());
                                     }
@@ -187,7 +192,7 @@ impl Links {
                     match cancellable(ctx, ctx.client.delete(&path)).await? {
                         Ok(()) => Ok(()),
                         Err(e) if e.is_not_found() => Ok(()),
-                        Err(e) => Err(self.failed(&e, "remove", &member)),
+                        Err(e) => Err(self.failed(&e, &format!("remove {member} from {} of {object}", self.attribute))),
                     }
                 }
             },
@@ -199,9 +204,13 @@ impl Links {
         Ok(changed)
     }
 
-    fn failed(&self, e: &level27_client::Error, verb: &str, member: &str) -> Diagnostics {
-        let mut d = translate(e, &format!("{verb} {member} of {} on", self.attribute), None);
+    fn failed(&self, e: &level27_client::Error, action: &str) -> Diagnostics {
+        let mut d = translate(e, action, None);
         for x in d.0.iter_mut() {
+            // The API's field (`network`) is the attribute's element: name the attribute.
+            if x.summary.starts_with("Invalid value for ") {
+                x.summary = format!("Invalid value for {}", self.attribute);
+            }
             x.path = Some(AttrPath::attr(self.attribute));
         }
         d
@@ -257,6 +266,40 @@ mod tests {
             "/systems/4200/networks/420001"
         );
         assert!(fill("/x/{nope}", "member", "7", &state).is_err());
+    }
+
+    #[tokio::test]
+    async fn a_refused_link_names_the_member_the_attribute_and_the_object() {
+        use crate::framework::test_support::FakeApi;
+        let api = FakeApi::start(|_| {
+            let form = json!({"errors": [], "children": {"network": {"errors": ["This value is not valid."]}}});
+            (
+                400,
+                json!({"code": 400, "message": "Validation Failed", "errors": form}),
+            )
+        })
+        .await;
+        let stop = tokio_util::sync::CancellationToken::new();
+        let ctx = Ctx {
+            client: &api.client,
+            stop: &stop,
+            write_only: true,
+            provider_config: &Object::new(),
+            reads: &Default::default(),
+        };
+        let state: Object = [("id".to_string(), Value::string("4200"))].into_iter().collect();
+        let err = networks()
+            .reconcile(&ctx, &state, "level27_vm 4200", &set(&["7"]), &set(&["7", "999"]))
+            .await
+            .unwrap_err();
+        let d = &err.0[0];
+        assert_eq!(d.summary, "Invalid value for network_ids");
+        assert_eq!(d.path, Some(AttrPath::attr("network_ids")), "{d:?}");
+        assert!(
+            d.detail
+                .starts_with("The Level27 API rejected the request to add 999 to network_ids of level27_vm 4200: This value is not valid."),
+            "{d:?}"
+        );
     }
 
     #[tokio::test]

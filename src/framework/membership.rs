@@ -101,7 +101,7 @@ impl Membership {
                 let path = render(path, state)?;
                 let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, plural))
                     .await?
-                    .map_err(|e| translate(&e, "read the teams of", None))?;
+                    .map_err(|e| translate(&e, &format!("read the teams at {path}"), None))?;
                 for item in items.iter() {
                     team_ids_in(lookup(item, teams), &mut found);
                 }
@@ -116,6 +116,7 @@ impl Membership {
         &self,
         ctx: &Ctx<'_>,
         state: &Object,
+        object: &str,
         before: &Value,
         after: &Value,
     ) -> Result<bool, Diagnostics> {
@@ -134,7 +135,8 @@ impl Membership {
             |team| async move {
                 let path = format!("/organisations/{org}/teams/{team}/{}", self.entity);
                 let r = cancellable(ctx, ctx.client.post(&path, &json!({ "objectId": object_id }))).await?;
-                r.map(|_| ()).map_err(|e| self.failed(&e, "add", &team))
+                r.map(|_| ())
+                    .map_err(|e| self.failed(&e, &format!("add team {team} to {} of {object}", self.attribute)))
             },
             |team| async move {
                 let path = format!("/organisations/{org}/teams/{team}/{}/{id}", self.entity);
@@ -142,7 +144,7 @@ impl Membership {
                     Ok(()) => Ok(()),
                     // Already unlinked: the goal is reached.
                     Err(e) if e.is_not_found() => Ok(()),
-                    Err(e) => Err(self.failed(&e, "remove", &team)),
+                    Err(e) => Err(self.failed(&e, &format!("remove team {team} from {} of {object}", self.attribute))),
                 }
             },
         )
@@ -151,9 +153,13 @@ impl Membership {
         Ok(changed)
     }
 
-    fn failed(&self, e: &level27_client::Error, verb: &str, team: &str) -> Diagnostics {
-        let mut d = translate(e, &format!("{verb} team {team} of"), None);
+    fn failed(&self, e: &level27_client::Error, action: &str) -> Diagnostics {
+        let mut d = translate(e, action, None);
         for x in d.0.iter_mut() {
+            // The API's field (`network`) is the attribute's element: name the attribute.
+            if x.summary.starts_with("Invalid value for ") {
+                x.summary = format!("Invalid value for {}", self.attribute);
+            }
             x.path = Some(AttrPath::attr(self.attribute));
         }
         d

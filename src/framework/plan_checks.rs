@@ -20,6 +20,7 @@ use serde_json::Value as Json;
 pub enum PlanCheck {
     Range(RangeCheck),
     Parameters(ParameterCheck),
+    Among(AmongCheck),
 }
 
 impl PlanCheck {
@@ -28,6 +29,7 @@ impl PlanCheck {
         match self {
             PlanCheck::Range(c) => c.check(ctx, planned).await,
             PlanCheck::Parameters(c) => c.check(ctx, planned).await,
+            PlanCheck::Among(c) => c.check(ctx, planned).await,
         }
     }
 
@@ -39,6 +41,7 @@ impl PlanCheck {
                 .chain(std::iter::once(c.by))
                 .chain(c.owned.iter().map(|o| o.1))
                 .collect(),
+            PlanCheck::Among(c) => vec![c.attribute, c.by],
         }
     }
 }
@@ -93,6 +96,8 @@ impl RangeCheck {
             let above = hi.is_some_and(|hi| v > hi);
             if below || above {
                 let range = match (lo, hi) {
+                    // A fixed size (a baremetal configuration): one value, not a range.
+                    (Some(lo), Some(hi)) if lo == hi => show(lo),
                     (Some(lo), Some(hi)) => format!("between {} and {}", show(lo), show(hi)),
                     (Some(lo), None) => format!("at least {}", show(lo)),
                     (None, Some(hi)) => format!("at most {}", show(hi)),
@@ -156,6 +161,92 @@ impl RangeCheck {
             _ => format!("{} {id}", self.by),
         };
         Ok(self.check_against(planned, limits, &name))
+    }
+}
+
+/// An id that must be among the items of a list belonging to the parent of what another
+/// attribute names: a system's `image_id` among the images of the region its `zone_id` is in
+/// (`/regions/{parent}/images`). Only the API knows which images a region has.
+#[derive(Clone, Debug)]
+pub struct AmongCheck {
+    /// The attribute checked (`image_id`).
+    pub attribute: &'static str,
+    /// The attribute naming an element of a parent (`zone_id`).
+    pub by: &'static str,
+    /// The parents' list (`/regions`, envelope `regions`) and the array field of each holding
+    /// the `by` elements (`zones`). A `by` found in no parent is left to the check on `by`.
+    pub parents: &'static str,
+    pub parents_plural: &'static str,
+    pub within: &'static str,
+    /// The parent's name for the message (`region`).
+    pub parent_noun: &'static str,
+    /// The list of the parent the attribute must name an item of, `{parent}` its id
+    /// (`/regions/{parent}/images`, envelope `systemimages`), and those items' name (`images`).
+    pub path: &'static str,
+    pub plural: &'static str,
+    pub noun: &'static str,
+}
+
+impl AmongCheck {
+    /// Looks both lists up (shared per run) and checks `planned`. Unknown values are checked at
+    /// apply's plan, when they are known.
+    pub async fn check(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Diagnostics, Diagnostics> {
+        let (Some(id), Some(by)) = (
+            planned.get(self.attribute).and_then(Value::as_str),
+            planned.get(self.by).and_then(Value::as_str),
+        ) else {
+            return Ok(Diagnostics::default());
+        };
+        let action = format!("look up {}", self.attribute);
+        let parents = cancellable(ctx, ctx.reads.list(ctx.client, self.parents, self.parents_plural))
+            .await?
+            .map_err(|e| translate(&e, &action, None))?;
+        let parent = parents.iter().find(|p| {
+            lookup(p, self.within)
+                .as_array()
+                .is_some_and(|elements| SharedReads::find(elements, "id", by).is_some())
+        });
+        let Some(parent_id) = parent.and_then(|p| match lookup(p, "id") {
+            Json::Number(n) => Some(n.to_string()),
+            Json::String(s) => Some(s.clone()),
+            _ => None,
+        }) else {
+            return Ok(Diagnostics::default());
+        };
+        let path = self.path.replace("{parent}", &parent_id);
+        let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, self.plural))
+            .await?
+            .map_err(|e| translate(&e, &action, None))?;
+        if items.find("id", id).is_some() {
+            return Ok(Diagnostics::default());
+        }
+        let parent_name = match parent.map(|p| lookup(p, "name")) {
+            Some(Json::String(n)) => format!("{} {n:?}", self.parent_noun),
+            _ => format!("{} {parent_id}", self.parent_noun),
+        };
+        let listed: Vec<String> = items
+            .iter()
+            .map(|i| match (lookup(i, "id"), lookup(i, "name")) {
+                (id, Json::String(n)) => format!("{id} ({n})"),
+                (id, _) => id.to_string(),
+            })
+            .collect();
+        Ok(Diagnostic::error(
+            format!("Invalid {}", self.attribute),
+            format!(
+                "{} = {id:?} is not one of the {} of {parent_name}, where {} {by:?} is: they are {}.",
+                self.attribute,
+                self.noun,
+                self.by,
+                if listed.is_empty() {
+                    "none".to_string()
+                } else {
+                    listed.join(", ")
+                }
+            ),
+        )
+        .at(AttrPath::attr(self.attribute))
+        .into())
     }
 }
 
@@ -357,6 +448,17 @@ mod tests {
     }
 
     #[test]
+    fn a_fixed_size_is_named_as_one_value() {
+        // Baremetal S: 8 CPUs exactly.
+        let limits = json!({"id": 50, "minCpu": 8, "maxCpu": 8, "minMemory": "32.0", "maxMemory": "32.0"});
+        let d = check().check_against(&planned(4, 32, 60), &limits, "configuration_id \"Baremetal S\"");
+        assert_eq!(
+            d.0[0].detail,
+            "cpu = 4 is outside the limits of configuration_id \"Baremetal S\": it must be 8."
+        );
+    }
+
+    #[test]
     fn nested_limits_are_searched_in_every_item() {
         let regions = vec![
             json!({"id": 1, "zones": [{"id": 20, "maxCpu": 32}, {"id": 21, "maxCpu": 8}]}),
@@ -515,6 +617,81 @@ mod tests {
             .unwrap();
         assert_eq!(d.0[0].path, Some(AttrPath::attr("type")), "{d:?}");
         assert_eq!(api.lines(), vec!["GET /appcomponenttypes"], "one read per run");
+    }
+
+    #[tokio::test]
+    async fn an_image_must_be_one_of_its_zones_regions_images() {
+        use crate::framework::test_support::page;
+        let api = crate::framework::test_support::FakeApi::start(|req| {
+            let regions = [
+                json!({"id": 1, "name": "be", "zones": [{"id": 20}, {"id": 21}]}),
+                json!({"id": 2, "name": "nl", "zones": [{"id": 30}]}),
+            ];
+            let be = [
+                json!({"id": 12, "name": "ubuntu_2404lts_server"}),
+                json!({"id": 14, "name": "debian_12_server"}),
+            ];
+            match req.path.as_str() {
+                "/regions" => (200, page(req, "regions", &regions)),
+                "/regions/1/images" => (200, page(req, "systemimages", &be)),
+                "/regions/2/images" => (200, page(req, "systemimages", &[json!({"id": 22})])),
+                _ => (404, json!({"code": 404, "message": "No route found"})),
+            }
+        })
+        .await;
+        let images = PlanCheck::Among(AmongCheck {
+            attribute: "image_id",
+            by: "zone_id",
+            parents: "/regions",
+            parents_plural: "regions",
+            within: "zones",
+            parent_noun: "region",
+            path: "/regions/{parent}/images",
+            plural: "systemimages",
+            noun: "images",
+        });
+        let reads = SharedReads::default();
+        let stop = tokio_util::sync::CancellationToken::new();
+        let provider_config = Object::new();
+        let ctx = Ctx {
+            client: &api.client,
+            stop: &stop,
+            write_only: true,
+            provider_config: &provider_config,
+            reads: &reads,
+        };
+        let system = |image: Value, zone: &str| -> Object {
+            [
+                ("image_id".to_string(), image),
+                ("zone_id".to_string(), Value::string(zone)),
+            ]
+            .into_iter()
+            .collect()
+        };
+        let ok = images.check(&ctx, &system(Value::string("14"), "21")).await.unwrap();
+        assert!(!ok.has_errors(), "{ok:?}");
+        // Unknown until apply, or a zone in no region (its own check says so): nothing to say.
+        assert!(!images
+            .check(&ctx, &system(Value::Unknown, "20"))
+            .await
+            .unwrap()
+            .has_errors());
+        assert!(!images
+            .check(&ctx, &system(Value::string("12"), "99"))
+            .await
+            .unwrap()
+            .has_errors());
+        // nl's image in a be zone.
+        let d = images.check(&ctx, &system(Value::string("22"), "20")).await.unwrap();
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("image_id")));
+        assert_eq!(
+            d.0[0].detail,
+            "image_id = \"22\" is not one of the images of region \"be\", where zone_id \"20\" is: they are 12 (ubuntu_2404lts_server), 14 (debian_12_server)."
+        );
+        // Each list read once (a read is its pages, offset after offset).
+        let mut lines = api.lines();
+        lines.dedup();
+        assert_eq!(lines, vec!["GET /regions", "GET /regions/1/images"]);
     }
 
     #[tokio::test]

@@ -186,9 +186,15 @@ impl Resource {
     /// `action` on the object `state` describes, naming its id when it has one (`delete
     /// level27_team 5001`): the diagnostic then says which object, even inside a replace.
     pub(crate) fn action_on(&self, verb: &str, state: &Object) -> String {
+        format!("{verb} {}", self.named(state))
+    }
+
+    /// The object `state` describes, as diagnostics name it: `level27_team 5001`, or the type
+    /// alone before it has an id.
+    pub(crate) fn named(&self, state: &Object) -> String {
         match state.get("id").and_then(Value::as_str) {
-            Some(id) => format!("{verb} {} {id}", self.spec.type_name),
-            None => self.action(verb),
+            Some(id) => format!("{} {id}", self.spec.type_name),
+            None => self.spec.type_name.to_string(),
         }
     }
 
@@ -436,11 +442,11 @@ impl Resource {
         }
         if let Some(m) = &self.spec.membership {
             let (before, after) = (attr(prior, m.attribute), attr(planned, m.attribute));
-            changed |= m.reconcile(ctx, prior, before, after).await?;
+            changed |= m.reconcile(ctx, prior, &self.named(prior), before, after).await?;
         }
         for l in &self.spec.links {
             let (before, after) = (attr(prior, l.attribute), attr(planned, l.attribute));
-            changed |= l.reconcile(ctx, prior, before, after).await?;
+            changed |= l.reconcile(ctx, prior, &self.named(prior), before, after).await?;
         }
         let timeout = timeouts::get(planned, Operation::Update);
         let desired_changed = self

@@ -112,11 +112,22 @@ pub fn api_id() -> Validator {
         match v.as_str() {
             Some(s) if parse_api_id(s).is_some() => Ok(()),
             Some(s) => Err(format!(
-                "must be an id (a positive whole number such as \"1000\"), got {s:?}"
+                "must be an id (a positive whole number such as \"1000\"), got {s:?}{}",
+                id_hint(s)
             )),
             None => Err("must be a string".into()),
         }
     })
+}
+
+/// For a padded, signed or zero-led spelling of an id (`" 8"`, `"045"`): `; write it as "45"`,
+/// naming the id meant as the API (and the state) spell it; otherwise nothing.
+pub fn id_hint(s: &str) -> String {
+    let meant = s.trim().trim_start_matches('+').trim_start_matches('0');
+    match parse_api_id(meant) {
+        Some(id) => format!("; write it as \"{id}\""),
+        None => String::new(),
+    }
 }
 
 /// The number an id string stands for: decimal digits without sign or leading zero, above 0,
@@ -212,19 +223,29 @@ pub fn country_code() -> Validator {
 const COUNTRIES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
 /// Applies `inner` to each element of a list, set or map (a set of ids: `each(api_id())`).
+/// Every bad element is named, so one plan shows them all.
 pub fn each(inner: Validator) -> Validator {
-    Validator::new(format!("each element {}", inner.description), move |v| match v {
-        Value::List(items) => items
-            .iter()
-            .enumerate()
-            .try_for_each(|(i, x)| inner.check(x).map_err(|e| format!("element {i} {e}"))),
-        Value::Set(items) => items
-            .iter()
-            .try_for_each(|x| inner.check(x).map_err(|e| format!("element {e}"))),
-        Value::Map(items) => items
-            .iter()
-            .try_for_each(|(k, x)| inner.check(x).map_err(|e| format!("element {k:?} {e}"))),
-        _ => Err("must be a list, set or map".into()),
+    Validator::new(format!("each element {}", inner.description), move |v| {
+        let problems: Vec<String> = match v {
+            Value::List(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, x)| inner.check(x).err().map(|e| format!("element {i} {e}")))
+                .collect(),
+            Value::Set(items) => items
+                .iter()
+                .filter_map(|x| inner.check(x).err().map(|e| format!("element {e}")))
+                .collect(),
+            Value::Map(items) => items
+                .iter()
+                .filter_map(|(k, x)| inner.check(x).err().map(|e| format!("element {k:?} {e}")))
+                .collect(),
+            _ => return Err("must be a list, set or map".into()),
+        };
+        match problems.is_empty() {
+            true => Ok(()),
+            false => Err(problems.join("; and ")),
+        }
     })
 }
 
@@ -530,6 +551,17 @@ mod tests {
         }
         assert!(v.check(&Value::Null).is_ok());
         assert!(v.check(&Value::Unknown).is_ok());
+        // A spelling of an id (padded, signed, zero-led) is refused, naming the id meant.
+        for (bad, meant) in [("045", "45"), (" 8", "8"), ("+20", "20"), ("7 ", "7")] {
+            let e = v.check(&Value::string(bad)).unwrap_err();
+            assert!(e.ends_with(&format!("; write it as {meant:?}")), "{bad}: {e}");
+        }
+        for bad in ["0", "abc", "-1", "1.0"] {
+            assert!(
+                !v.check(&Value::string(bad)).unwrap_err().contains("write it as"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]
@@ -801,5 +833,11 @@ mod tests {
         assert!(v.check(&Value::string("1")).unwrap_err().contains("list, set or map"));
         assert_eq!(v.check(&Value::Set(vec![])), Ok(()));
         assert!(v.description.contains("each element an id"));
+        // Every bad element is named at once, not one per plan.
+        let e = v.check(&Value::Set(ids(&[" 8", "7", "abc"]))).unwrap_err();
+        assert!(
+            e.contains("got \" 8\"; write it as \"8\"; and element must be an id") && e.ends_with("got \"abc\""),
+            "{e}"
+        );
     }
 }

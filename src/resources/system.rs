@@ -14,7 +14,7 @@ use crate::framework::desired_state::{DesiredState, State};
 use crate::framework::kind::Kind;
 use crate::framework::links::{LinkId, Links};
 use crate::framework::membership::{Membership, TeamsFrom};
-use crate::framework::plan_checks::{PlanCheck, RangeCheck};
+use crate::framework::plan_checks::{AmongCheck, PlanCheck, RangeCheck};
 use crate::framework::validate::{hostname, int_between, not_blank, one_of, HostnameRules};
 use crate::framework::wait::StatusRule;
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
@@ -145,7 +145,10 @@ fn spec(t: Type) -> ResourceSpec {
                 .send_as("systemproviderConfiguration")
                 .read_from("systemproviderConfiguration.id")
                 .requires_replace()
-                .describe("The configuration (`level27_system_configuration`) whose limits bound cpu, memory and disk. The API cannot change it: changing it replaces the system.")
+                .describe(match t {
+                    Type::Vm => "The configuration (`level27_system_configuration`) whose limits bound cpu, memory and disk. The API cannot change it: changing it replaces the system.",
+                    Type::Baremetal => "The hardware configuration (`level27_system_configuration`, such as `Baremetal S`) that gives the server its cpu, memory and disk. The API cannot change it: changing it replaces the server.",
+                })
                 .describe_data("The configuration (size plan) of the system."),
             size(
                 t,
@@ -225,28 +228,61 @@ fn spec(t: Type) -> ResourceSpec {
         // Seed: the limits are implied ("within the configuration"), not stated; checked at plan.
         // Seed L66122: zones carry limits too, nested in their region in `GET /regions` (there is
         // no list of all zones).
-        plan_checks: match bounds.is_empty() {
-            true => vec![],
-            false => vec![
-                PlanCheck::Range(RangeCheck {
-                    by: "configuration_id",
-                    path: CONFIGURATIONS,
-                    plural: "providerConfigurations",
-                    within: None,
-                    key: "id",
-                    bounds,
-                }),
-                PlanCheck::Range(RangeCheck {
-                    by: "zone_id",
-                    path: "/regions",
-                    plural: "regions",
-                    within: Some("zones"),
-                    key: "id",
-                    bounds,
-                }),
-            ],
-        },
+        // A baremetal server has no bounds (its size is its configuration's), but its zone and
+        // configuration are checked to exist all the same, at plan rather than at create.
+        plan_checks: vec![
+            PlanCheck::Range(RangeCheck {
+                by: "configuration_id",
+                path: CONFIGURATIONS,
+                plural: "providerConfigurations",
+                within: None,
+                key: "id",
+                bounds,
+            }),
+            PlanCheck::Range(RangeCheck {
+                by: "zone_id",
+                path: "/regions",
+                plural: "regions",
+                within: Some("zones"),
+                key: "id",
+                bounds,
+            }),
+            // Seed L66401: images are listed per region; the create refuses an image of another
+            // region than its zone's ("not available in the selected zone").
+            PlanCheck::Among(AmongCheck {
+                attribute: "image_id",
+                by: "zone_id",
+                parents: "/regions",
+                parents_plural: "regions",
+                within: "zones",
+                parent_noun: "region",
+                path: "/regions/{parent}/images",
+                plural: "systemimages",
+                noun: "images",
+            }),
+        ],
         kind: Some(kind),
         ..ResourceSpec::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn description(spec: &ResourceSpec, name: &str) -> &'static str {
+        spec.attributes
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| a.description)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_baremetal_configuration_gives_the_hardware_rather_than_bounding_it() {
+        assert!(description(&vm(), "configuration_id").contains("whose limits bound cpu, memory and disk"));
+        let bm = description(&baremetal(), "configuration_id");
+        assert!(bm.contains("gives the server its cpu, memory and disk"), "{bm}");
+        assert!(!bm.contains("limits"), "{bm}");
     }
 }

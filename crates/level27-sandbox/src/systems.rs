@@ -487,12 +487,21 @@ pub(crate) fn routes() -> Router<Shared> {
 type Params = Query<HashMap<String, String>>;
 
 /// One page of a fixed table, with `total`. Seed: `filter` is undocumented; here it matches
-/// names containing the text.
+/// names containing the text ignoring case, as every other list's filter does (`list.rs`).
 fn page(key: &str, items: Vec<Value>, q: &HashMap<String, String>) -> Json<Value> {
-    let filter = q.get("filter").filter(|f| !f.is_empty());
+    let filter = q
+        .get("filter")
+        .map(|f| f.trim().to_lowercase())
+        .filter(|f| !f.is_empty());
     let items: Vec<Value> = items
         .into_iter()
-        .filter(|i| filter.is_none_or(|f| i["name"].as_str().is_some_and(|n| n.contains(f.as_str()))))
+        .filter(|i| {
+            filter.as_ref().is_none_or(|f| {
+                i["name"]
+                    .as_str()
+                    .is_some_and(|n| n.to_lowercase().contains(f.as_str()))
+            })
+        })
         .collect();
     let total = items.len();
     let offset = q.get("offset").and_then(|o| o.parse().ok()).unwrap_or(0usize);
@@ -769,6 +778,24 @@ mod tests {
             (cpu(&bm, clock), memory(&bm, clock), disk(&bm, clock)),
             (json!(8), json!(32), json!("480.0"))
         );
+    }
+
+    #[test]
+    fn lookup_tables_filter_names_as_every_list_does_ignoring_case() {
+        let q: HashMap<String, String> = [("filter".to_string(), "FLEX".to_string())].into();
+        let Json(answer) = page(
+            "providerConfigurations",
+            vec![
+                json!({"id": 44, "name": "Large"}),
+                json!({"id": 45, "name": "Flexible"}),
+            ],
+            &q,
+        );
+        assert_eq!(
+            answer["providerConfigurations"],
+            json!([{"id": 45, "name": "Flexible"}])
+        );
+        assert_eq!(answer["total"], 1);
     }
 
     #[test]
