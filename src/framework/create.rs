@@ -57,7 +57,7 @@ impl Resource {
     /// Terraform keeps the object (tainted, to be replaced) instead of losing track of it.
     pub async fn create(&self, ctx: &Ctx<'_>, planned: &Object, config: &Object) -> Result<Object, CreateFailed> {
         let planned = &resolve_provider_defaults(self.block(), planned, ctx.provider_config);
-        let planned = &self.fill_planned(ctx, planned).await?;
+        let planned = &self.fill_planned(ctx, planned, "create").await?;
         let collection = self.path(self.spec.endpoint.collection, planned)?;
         let send = sendable(self.block(), planned, config);
         let mut body = request_body(self.block(), &send, None, false);
