@@ -353,6 +353,12 @@ fn scenario(test: &str, terraform: Terraform) {
     );
     tf.assert_plan_empty("after replacements");
 
+    // Only the web component's timeouts change: nothing is sent (its password is not reset).
+    tf.write_main(&config(&third, secret).replace("create = \"2m\"", "create = \"3m\""));
+    sb.reset_counters();
+    tf.apply().assert_contains("0 added, 1 changed, 0 destroyed");
+    assert!(sb.write_requests().is_empty(), "{:?}", sb.write_requests());
+
     // Destroy: the app's delete is waited for until the API answers 404.
     tf.destroy().assert_contains("9 destroyed");
     assert_eq!(sb.get_status(&format!("/v1/apps/{app}")), 404);
