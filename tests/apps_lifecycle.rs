@@ -388,7 +388,8 @@ data "level27_plan" "by_id" {
   id = level27_plan.shop.id
 }
 data "level27_app" "shop" {
-  name = level27_app.shop.name
+  name            = level27_app.shop.name
+  organisation_id = level27_organisation.acme.id
 }
 data "level27_app_component" "web" {
   app_id = level27_app.shop.id
