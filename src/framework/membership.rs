@@ -101,7 +101,7 @@ impl Membership {
                 let path = render(path, state)?;
                 let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, plural))
                     .await?
-                    .map_err(|e| translate(&e, "read the teams of", None))?;
+                    .map_err(|e| translate(&e, &format!("read the teams ({path})"), None))?;
                 for item in items.iter() {
                     team_ids_in(lookup(item, teams), &mut found);
                 }
@@ -134,7 +134,7 @@ impl Membership {
             |team| async move {
                 let path = format!("/organisations/{org}/teams/{team}/{}", self.entity);
                 let r = cancellable(ctx, ctx.client.post(&path, &json!({ "objectId": object_id }))).await?;
-                r.map(|_| ()).map_err(|e| self.failed(&e, "add", &team))
+                r.map(|_| ()).map_err(|e| self.failed(&e, "add", &team, org, id))
             },
             |team| async move {
                 let path = format!("/organisations/{org}/teams/{team}/{}/{id}", self.entity);
@@ -142,7 +142,7 @@ impl Membership {
                     Ok(()) => Ok(()),
                     // Already unlinked: the goal is reached.
                     Err(e) if e.is_not_found() => Ok(()),
-                    Err(e) => Err(self.failed(&e, "remove", &team)),
+                    Err(e) => Err(self.failed(&e, "remove", &team, org, id)),
                 }
             },
         )
@@ -151,8 +151,25 @@ impl Membership {
         Ok(changed)
     }
 
-    fn failed(&self, e: &level27_client::Error, verb: &str, team: &str) -> Diagnostics {
-        let mut d = translate(e, &format!("{verb} team {team} of"), None);
+    fn failed(&self, e: &level27_client::Error, verb: &str, team: &str, org: &str, id: &str) -> Diagnostics {
+        let mut d = if e.is_not_found() {
+            // The team-entity path names the organisation's team: a 404 is a team id that is
+            // none of the organisation's (a typo, or another organisation's team).
+            Diagnostic::error(
+                format!("Invalid {}", self.attribute),
+                format!(
+                    "Failed to {verb} team {team} for {} {id}: team {team} is not a team of organisation {org} ({e}).",
+                    self.entity
+                ),
+            )
+            .into()
+        } else {
+            translate(
+                e,
+                &format!("{verb} team {team} of organisation {org} for {} {id}", self.entity),
+                None,
+            )
+        };
         for x in d.0.iter_mut() {
             x.path = Some(AttrPath::attr(self.attribute));
         }
@@ -227,5 +244,41 @@ mod tests {
             ..app()
         };
         assert_eq!(no_field.create_body(&planned), None);
+    }
+
+    /// A team that is not one of the organisation's (the API answers 404) is said on `team_ids`
+    /// naming the team, the organisation and the object, not as "Failed to add team 9 of".
+    #[tokio::test]
+    async fn a_team_of_no_such_organisation_is_said_on_team_ids() {
+        use crate::framework::shared_reads::SharedReads;
+        use crate::framework::test_support::FakeApi;
+        let api = FakeApi::start(|_| (404, json!({"code": 404, "message": "Team is not found"}))).await;
+        let (stop, reads, provider) = (
+            tokio_util::sync::CancellationToken::new(),
+            SharedReads::default(),
+            Object::new(),
+        );
+        let ctx = Ctx {
+            client: &api.client,
+            stop: &stop,
+            write_only: true,
+            provider_config: &provider,
+            reads: &reads,
+        };
+        let state: Object = [("id", "13002"), ("organisation_id", "1000")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Value::string(v)))
+            .collect();
+        let err = app()
+            .reconcile(&ctx, &state, &Value::Null, &set(&["99999"]))
+            .await
+            .unwrap_err();
+        let d = &err.0[0];
+        assert_eq!(d.path, Some(AttrPath::attr("team_ids")));
+        assert!(!d.summary.ends_with(" of"), "{d:?}");
+        assert!(
+            d.detail.contains("team 99999") && d.detail.contains("organisation 1000") && d.detail.contains("13002"),
+            "{d:?}"
+        );
     }
 }
