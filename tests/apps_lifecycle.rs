@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 #[derive(Clone)]
 struct Step {
     plan_name: &'static str,
+    package: &'static str,
     app_name: &'static str,
     web_name: &'static str,
     php: &'static str,
@@ -27,6 +28,7 @@ struct Step {
 
 const FIRST: Step = Step {
     plan_name: "shop-hosting",
+    package: "drupal_run",
     app_name: "shop",
     web_name: "web",
     php: "8.2",
@@ -55,7 +57,7 @@ resource "level27_team" "ops" {{
 resource "level27_plan" "shop" {{
   organisation_id = level27_organisation.acme.id
   name            = "{plan_name}"
-  base_package    = "drupal_run"
+  base_package    = "{package}"
   team_ids        = [level27_team.ops.id]
 }}
 
@@ -115,6 +117,7 @@ resource "level27_app_component_url" "www" {{
 "#,
         header = header(),
         plan_name = s.plan_name,
+        package = s.package,
         app_name = s.app_name,
         web_name = s.web_name,
         php = s.php,
@@ -238,8 +241,10 @@ fn scenario(test: &str, terraform: Terraform) {
     tf.assert_plan_empty("after create");
 
     // In place: every updatable attribute of each resource in one apply.
+    // The plan's base package changes with the app's name: the app's PUT sends the new one.
     let second = Step {
         plan_name: "shop-hosting-2",
+        package: "drupal_walk",
         app_name: "shop-2",
         web_name: "frontend",
         php: "8.3",
@@ -255,7 +260,19 @@ fn scenario(test: &str, terraform: Terraform) {
     out.assert_contains("0 to add, 6 to change, 0 to destroy");
     out.assert_not_contains("must be replaced");
     tf.apply().assert_contains("0 added, 6 changed, 0 destroyed");
-    assert_eq!(plan_in_api(&sb, plan).expect("plan")["name"], "shop-hosting-2");
+    let p = plan_in_api(&sb, plan).expect("plan");
+    assert_eq!(
+        (p["name"].as_str(), p["customPackageName"].as_str()),
+        (Some("shop-hosting-2"), Some("drupal_walk")),
+        "{p}"
+    );
+    assert_eq!(tf.attrs("level27_plan.shop")["type"], "walk");
+    let a = tf.attrs("level27_app.shop");
+    assert_eq!(
+        (a["base_package"].as_str(), a["type"].as_str()),
+        (Some("drupal_walk"), Some("walk")),
+        "{a}"
+    );
     // Every PUT of the app carries what the API requires.
     let put = sb.bodies_of("PUT /v1/apps/{appId}");
     let last = put.last().expect("an app PUT");
@@ -266,7 +283,7 @@ fn scenario(test: &str, terraform: Terraform) {
             &last["customPackageName"],
             &last["organisation"]
         ),
-        (&json!("shop-2"), &json!(plan), &json!("drupal_run"), &json!(org)),
+        (&json!("shop-2"), &json!(plan), &json!("drupal_walk"), &json!(org)),
         "{last}"
     );
     // A component PATCH resends the non-editable type.
@@ -336,6 +353,12 @@ fn scenario(test: &str, terraform: Terraform) {
     );
     tf.assert_plan_empty("after replacements");
 
+    // Only the web component's timeouts change: nothing is sent (its password is not reset).
+    tf.write_main(&config(&third, secret).replace("create = \"2m\"", "create = \"3m\""));
+    sb.reset_counters();
+    tf.apply().assert_contains("0 added, 1 changed, 0 destroyed");
+    assert!(sb.write_requests().is_empty(), "{:?}", sb.write_requests());
+
     // Destroy: the app's delete is waited for until the API answers 404.
     tf.destroy().assert_contains("9 destroyed");
     assert_eq!(sb.get_status(&format!("/v1/apps/{app}")), 404);
@@ -365,7 +388,8 @@ data "level27_plan" "by_id" {
   id = level27_plan.shop.id
 }
 data "level27_app" "shop" {
-  name = level27_app.shop.name
+  name            = level27_app.shop.name
+  organisation_id = level27_organisation.acme.id
 }
 data "level27_app_component" "web" {
   app_id = level27_app.shop.id
@@ -389,6 +413,9 @@ data "level27_app_component_types" "all" {}
 data "level27_app_component_types" "db" {
   category = "Databases"
 }
+data "level27_app_component_types" "none" {
+  category = "databases"
+}
 
 output "plan_by_name" { value = [data.level27_plan.by_name.id, data.level27_plan.by_name.base_package] }
 output "plan_by_id" { value = data.level27_plan.by_id.name }
@@ -401,6 +428,7 @@ output "groups" { value = [for g in data.level27_system_groups.all.groups : [g.i
 output "systems" { value = data.level27_shared_systems.all.systems[*].id }
 output "php_params" { value = data.level27_app_component_types.all.types["php"].parameters[*].name }
 output "db_types" { value = sort(keys(data.level27_app_component_types.db.types)) }
+output "no_types" { value = keys(data.level27_app_component_types.none.types) }
 "#;
 
 /// A poll for an asynchronous delete made through the API (no timing is asserted).
@@ -475,6 +503,8 @@ fn apps_import_drift_and_bad_input() {
         "{o}"
     );
     assert_eq!(o["db_types"], json!(["mongodb", "mssql", "mysql", "postgresql"]), "{o}");
+    // The API's category filter is exact: nothing matches, an empty map (not null).
+    assert_eq!(o["no_types"], json!([]), "{o}");
     tf.assert_plan_empty("with data sources");
 
     // Drift: edits in the panel and a deleted certificate, all seen by one plan.
@@ -620,6 +650,19 @@ resource "level27_ssl_certificate" "own" {{
   type    = "own"
   domains = ["not a host!"]
 }}
+resource "level27_app_component" "blank" {{
+  app_id         = "{app}"
+  name           = "blank"
+  type           = "php"
+  systemgroup_id = "3"
+  version        = ""
+}}
+resource "level27_ssl_certificate" "none" {{
+  app_id  = "{app}"
+  name    = "none"
+  type    = "letsencrypt"
+  domains = []
+}}
 resource "level27_ssl_certificate" "odd" {{
   app_id = "{app}"
   name   = "odd"
@@ -664,14 +707,19 @@ resource "level27_app_component_url" "u" {{
         ),
         ("level27_ssl_certificate.own", "domains applies only when type is"),
         ("level27_ssl_certificate.odd", "type"),
+        // The API treats "" and [] as unset: refused at plan time, not by the API at apply.
+        ("level27_app_component.blank", "an empty value is no value"),
+        ("level27_ssl_certificate.none", "an empty value is no value"),
         ("level27_app_component_url.u", "content"),
         ("level27_app_component_url.u", "ssl_certificate_id"),
     ];
+    // Terraform wraps long details: compare with the line breaks folded.
+    let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
     for (resource, needle) in expect {
         assert!(
             blocks
                 .iter()
-                .any(|b| b.contains(&format!("with {resource}")) && b.contains(needle)),
+                .any(|b| b.contains(&format!("with {resource}")) && flat(b).contains(needle)),
             "no error on {resource} mentioning {needle:?}:\n{}",
             blocks.join("\n---\n")
         );
@@ -719,8 +767,6 @@ resource "level27_app_component" "search" {{
             r#"parameters["pass"] is set with the `password_wo` attribute"#,
         ),
     ];
-    // Terraform wraps long details: compare with the line breaks folded.
-    let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
     for (resource, needle) in expect {
         assert!(
             blocks.iter().any(|b| b.contains(&format!("with {resource}"))

@@ -2,9 +2,10 @@
 # Encrypt certificate and a url served by the php component.
 #
 # The provider reads LEVEL27_API_URL and LEVEL27_API_KEY from the environment (see
-# examples/quickstart for the local sandbox). The web password is write-only on Terraform 1.11+:
+# examples/quickstart for the local sandbox). The web password is write-only on Terraform 1.11+;
+# pass it through the environment, not `-var` (Terraform logs its command line with TF_LOG):
 #
-#   terraform apply -var web_password=...
+#   TF_VAR_web_password=... terraform apply
 
 terraform {
   required_providers {

@@ -99,7 +99,7 @@ mod tests {
             walk(&d.schema.block.attributes, &mut attrs);
             for a in attrs {
                 let text = a.description.to_lowercase();
-                for word in ["replace", "setting it", "left out"] {
+                for word in ["replace", "setting it", "left out", "changing it"] {
                     assert!(
                         !text.contains(word),
                         "data.{}.{}: {:?} mentions {word:?}",

@@ -1,6 +1,7 @@
 //! `data "level27_plan_packages"`: the base-package catalogue (`/custpackages`, seed L67656),
 //! what a plan's `base_package` names.
 
+use crate::framework::validate::one_of;
 use crate::framework::{Attribute, DataSource, ListDataSource, ListResult};
 
 pub fn data_source() -> DataSource {
@@ -10,6 +11,8 @@ pub fn data_source() -> DataSource {
         path: "/custpackages",
         attributes: vec![Attribute::string("type")
             .optional()
+            // The types of the base packages `level27_plan` takes (`plan::BASE_PACKAGES`).
+            .validate(one_of(&["fly", "run", "walk", "server"]))
             .describe("Keep only the packages of this type (`fly`, `run`, `walk`, `server`).")],
         query: &[],
         filters: &["type"],
@@ -37,4 +40,26 @@ pub fn data_source() -> DataSource {
             ],
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::framework::value::{Object, Value};
+
+    /// A type spelt otherwise (`Run`) would match nothing and read an empty list, failing later
+    /// at `packages[0]`: it is refused when the configuration is validated, naming the types.
+    #[test]
+    fn a_type_is_one_of_the_base_package_types() {
+        let ds = super::data_source();
+        let config = |t: &str| Object::from_iter([("type".to_string(), Value::string(t))]);
+        let diags = ds.validate(&config("Run"));
+        assert!(
+            diags
+                .0
+                .iter()
+                .any(|d| d.detail.contains("\"fly\", \"run\", \"walk\", \"server\"")),
+            "{diags:?}"
+        );
+        assert!(!ds.validate(&config("run")).has_errors());
+    }
 }

@@ -901,9 +901,13 @@ mod tests {
         let patch = request_body(&b, &note, Some(&prior), true);
         assert_eq!(patch.get("note"), Some(&json!("b")));
         assert!(!patch.contains_key("name"), "{patch:?}");
-        let mut secret = prior.clone();
+        // A write-only value goes with a change; alone it calls nothing (see `mapping`).
+        let mut secret = note.clone();
         secret.insert("secret".into(), s("s"));
-        assert!(needs_request(&b, &prior, &prior, &secret));
+        assert!(needs_request(&b, &prior, &note, &secret));
+        let mut alone = prior.clone();
+        alone.insert("secret".into(), s("s"));
+        assert!(!needs_request(&b, &prior, &prior, &alone));
     }
 
     #[test]

@@ -155,6 +155,17 @@ fn is_set(config: &Object, name: &str) -> Option<bool> {
     }
 }
 
+/// Whether `name` is set to an empty value: `""` or an empty list, set or map. The API treats
+/// them as unset, so a rule requiring the attribute says so at plan time.
+fn is_empty(config: &Object, name: &str) -> bool {
+    match config.get(name).unwrap_or(&Value::Null) {
+        Value::String(s) => s.is_empty(),
+        Value::List(v) | Value::Set(v) => v.is_empty(),
+        Value::Map(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
 fn choices(is: &[&str]) -> String {
     is.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ")
 }
@@ -193,11 +204,13 @@ impl ConfigRule {
             }
             ConfigRule::RequiredWhen { attribute, when, is } => {
                 if let Some(v) = config.get(*when).and_then(Value::as_str) {
-                    if is.contains(&v) && is_set(config, attribute) == Some(false) {
+                    let empty = is_empty(config, attribute);
+                    if is.contains(&v) && (is_set(config, attribute) == Some(false) || empty) {
+                        let why = if empty { "; an empty value is no value" } else { "" };
                         diags.push(
                             Diagnostic::error(
                                 format!("Missing {attribute}"),
-                                format!("{attribute} is required when {when} is {v:?}."),
+                                format!("{attribute} is required when {when} is {v:?}{why}."),
                             )
                             .at(AttrPath::attr(*attribute)),
                         );
@@ -424,6 +437,22 @@ mod tests {
             );
             assert!(!version.check(&cfg(&[("type", Value::string("mysql"))])).has_errors());
             assert!(!version.check(&cfg(&[("type", Value::Unknown)])).has_errors());
+            // The API treats "" as unset (and refuses an empty list the same way): an empty
+            // value is no value, and is said at plan time rather than by the API at apply.
+            for empty in [Value::string(""), Value::List(vec![]), Value::Set(vec![])] {
+                let d = version.check(&cfg(&[("type", Value::string("php")), ("version", empty.clone())]));
+                assert!(
+                    d.0.first().is_some_and(
+                        |d| d.detail.contains("required when type is \"php\"") && d.detail.contains("empty")
+                    ),
+                    "{empty:?}: {d:?}"
+                );
+            }
+            let given = cfg(&[
+                ("type", Value::string("php")),
+                ("version", Value::List(vec![Value::Unknown])),
+            ]);
+            assert!(!version.check(&given).has_errors());
 
             let jailed = ConfigRule::OnlyWhen {
                 attribute: "jailed",

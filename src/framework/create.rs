@@ -52,12 +52,37 @@ fn deep_known_or_null(v: &Value) -> Value {
 }
 
 impl Resource {
+    /// A refused create, said on the attributes: the create form's fields for team and link
+    /// sets (`autoTeams`, `autoNetworks`), which those attributes are not sent as otherwise,
+    /// land on them too.
+    fn create_error(&self, e: &ApiError) -> Diagnostics {
+        let mut block = self.block().clone();
+        let fields = (self.spec.membership.iter())
+            .filter_map(|m| Some((m.attribute, m.create_field?)))
+            .chain(
+                self.spec
+                    .links
+                    .iter()
+                    .filter_map(|l| Some((l.attribute, l.create_field?))),
+            );
+        for (attribute, field) in fields {
+            if let Some(a) = block
+                .attributes
+                .iter_mut()
+                .find(|a| a.name == attribute && a.api.send.is_none())
+            {
+                a.api.send = Some(field);
+            }
+        }
+        translate(e, &self.action("create"), Some(&block))
+    }
+
     /// Creates the object and returns its state. A failure after the API accepted the create (a
     /// failed wait, read-back or cancellation) still returns the state with the new id, so that
     /// Terraform keeps the object (tainted, to be replaced) instead of losing track of it.
     pub async fn create(&self, ctx: &Ctx<'_>, planned: &Object, config: &Object) -> Result<Object, CreateFailed> {
         let planned = &resolve_provider_defaults(self.block(), planned, ctx.provider_config);
-        let planned = &self.fill_planned(ctx, planned).await?;
+        let planned = &self.fill_planned(ctx, planned, "create").await?;
         let collection = self.path(self.spec.endpoint.collection, planned)?;
         let send = sendable(self.block(), planned, config);
         let mut body = request_body(self.block(), &send, None, false);
@@ -97,7 +122,7 @@ impl Resource {
             Err(e) => {
                 // A 404 on the collection: the parent the configuration names does not exist.
                 let d = parent_not_found(&e, self.spec.endpoint.collection, planned, &self.action("create"))
-                    .unwrap_or_else(|| translate(&e, &self.action("create"), Some(self.block())));
+                    .unwrap_or_else(|| self.create_error(&e));
                 return Err(if e.is_outcome_unknown() {
                     self.maybe_created(planned, d)
                 } else {
@@ -231,7 +256,7 @@ impl Resource {
             }
             if last.may_still_be_running() {
                 // Repeating it could make a second object once the first request finishes.
-                return Err(self.maybe_created(planned, translate(&last, &self.action("create"), Some(self.block()))));
+                return Err(self.maybe_created(planned, self.create_error(&last)));
             }
             let again = cancellable(ctx, ctx.client.post(collection, body))
                 .await
@@ -239,10 +264,10 @@ impl Resource {
             match again {
                 Ok(r) => return Ok(unwrap_envelope(&r, self.spec.endpoint.singular).clone()),
                 Err(e) if e.is_outcome_unknown() => last = e,
-                Err(e) => return Err(translate(&e, &self.action("create"), Some(self.block()))),
+                Err(e) => return Err(self.create_error(&e)),
             }
         }
-        Err(self.maybe_created(planned, translate(&last, &self.action("create"), Some(self.block()))))
+        Err(self.maybe_created(planned, self.create_error(&last)))
     }
 
     /// Looks for the object a lost create may have made. When the API may still be working on the
@@ -337,5 +362,57 @@ impl Resource {
                 })
             })
             .max_by_key(|item| lookup(item, "id").as_i64().unwrap_or_default()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::framework::ctx::Ctx;
+    use crate::framework::diag::AttrPath;
+    use crate::framework::resource::Resource;
+    use crate::framework::test_support::FakeApi;
+    use crate::framework::value::{Object, Value};
+    use serde_json::json;
+
+    /// The create form's field for a team set (`autoTeams`) is the `team_ids` attribute: the
+    /// API's refusal of it is said there, not as "Invalid value for autoTeams".
+    #[tokio::test]
+    async fn a_refused_create_form_field_for_teams_lands_on_team_ids() {
+        let api = FakeApi::start(|_| {
+            (
+                400,
+                json!({"app": {"errors": {"children": {"autoTeams": {"errors": ["This value is not valid."]}}}}}),
+            )
+        })
+        .await;
+        let r = Resource::new(crate::resources::app::spec());
+        let planned: Object = [
+            ("id", Value::Unknown),
+            ("organisation_id", Value::string("1000")),
+            ("name", Value::string("shop")),
+            ("plan_id", Value::string("12000")),
+            ("base_package", Value::string("drupal_run")),
+            ("type", Value::Unknown),
+            ("team_ids", Value::Set(vec![Value::string("99999")])),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let (stop, reads, provider) = (
+            tokio_util::sync::CancellationToken::new(),
+            Default::default(),
+            Object::new(),
+        );
+        let ctx = Ctx {
+            client: &api.client,
+            stop: &stop,
+            write_only: true,
+            provider_config: &provider,
+            reads: &reads,
+        };
+        let err = r.create(&ctx, &planned, &planned).await.unwrap_err();
+        let d = &err.diags.0[0];
+        assert_eq!(d.summary, "Invalid value for team_ids", "{d:?}");
+        assert_eq!(d.path, Some(AttrPath::attr("team_ids")), "{d:?}");
     }
 }

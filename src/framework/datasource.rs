@@ -61,7 +61,9 @@ impl DataSource {
                 // A required argument that is no parent in the path (an app's `plan_id`, never
                 // answered) is nothing a lookup could take: it is read, as far as it can be.
                 let parent = spec.endpoint.collection.contains(&format!("{{{}}}", d.name));
-                if !parent && (d.mode == Mode::Required || d.provider_default.is_some()) && d.api.read.is_some() {
+                let key = lookup_keys.contains(&d.name);
+                if !key && !parent && (d.mode == Mode::Required || d.provider_default.is_some()) && d.api.read.is_some()
+                {
                     // The organisation of a top-level object is read from it, not a parent.
                     d.mode = Mode::Computed;
                     d.provider_default = None;
@@ -434,6 +436,9 @@ pub fn data_source_attribute(a: &Attribute, lookup_keys: &[&str]) -> Attribute {
     if lookup_keys.contains(&a.name) {
         d.mode = Mode::OptionalComputed;
         d.validators = a.validators.clone();
+        // A key narrows only when set: the provider's default organisation would hide the
+        // objects of the others.
+        d.provider_default = None;
     } else if a.api.read.is_none() && (a.mode == Mode::Required || a.provider_default.is_some()) {
         // A parent in the path (organisation_id): an input, as in the resource.
         d.mode = a.mode;

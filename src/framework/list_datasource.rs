@@ -15,7 +15,7 @@ use super::mapping::state_from_api;
 use super::paths::{render_path, with_query};
 use super::resource::ResourceSpec;
 use super::schema::{Attribute, Block, Mode, Nesting, Schema};
-use super::value::{Number, Object, Value};
+use super::value::{Number, Object, Type, Value};
 use std::collections::BTreeSet;
 
 /// What the endpoint answers and where it lands.
@@ -270,7 +270,19 @@ impl ListDataSource {
                 let answer = cancellable(ctx, ctx.client.get(&with_query(&path, &query)))
                     .await?
                     .map_err(|e| translate(&e, &action, Some(block)))?;
-                let mut state = state_from_api(block, &answer, config);
+                // A collection the API answers empty is empty, never null (as for `Items`):
+                // `keys(...)` and `length(...)` work on it.
+                let mut base = config.clone();
+                for a in block.attributes.iter().filter(|a| !a.mode.is_configurable()) {
+                    let empty = match &a.ty {
+                        Type::List(_) => Value::List(Vec::new()),
+                        Type::Set(_) => Value::Set(Vec::new()),
+                        Type::Map(_) => Value::Map(Default::default()),
+                        _ => continue,
+                    };
+                    base.insert(a.name.to_string(), empty);
+                }
+                let mut state = state_from_api(block, &answer, &base);
                 // Values only another list holds (`read_via`: a domain type's DNSSEC support is
                 // its provider's), one shared read each.
                 read_via_lists(ctx, t, block, &mut state).await?;
@@ -455,6 +467,22 @@ mod tests {
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].param("extension"), Some("be"));
         assert_eq!(seen[0].param("organisationId"), None, "unset arguments are not sent");
+    }
+
+    /// A catalogue whose answer matches nothing (`category = "databases"`: the API's filter is
+    /// case-sensitive) is an empty map, never null: `keys(...)` and `length(...)` work on it.
+    #[tokio::test]
+    async fn an_empty_collection_answered_is_empty_not_null() {
+        let ds = crate::data_sources::app_component_types::data_source();
+        let api = FakeApi::start(|req| {
+            assert_eq!(req.path, "/appcomponenttypes");
+            (200, json!({"appcomponenttypes": {}}))
+        })
+        .await;
+        let state = read(&ds, &api, &[("category", Value::string("databases"))])
+            .await
+            .unwrap();
+        assert_eq!(state["types"], Value::Map(Default::default()));
     }
 
     static PROVIDERS: crate::framework::ListSource = crate::framework::ListSource {

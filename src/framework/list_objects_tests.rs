@@ -124,6 +124,18 @@ fn api(world: Arc<Mutex<World>>) -> impl Fn(&Seen) -> (u16, Json) + Send + Sync 
                 w.boxes.push(b.clone());
                 (201, json!({ "box": b }))
             }
+            ("PUT", ["boxes", id]) => match w
+                .boxes
+                .iter_mut()
+                .find(|b| b["id"].as_u64().is_some_and(|n| id.parse() == Ok(n)))
+            {
+                Some(b) => {
+                    b["name"] = req.body["name"].clone();
+                    b["kind"] = req.body["kind"].clone();
+                    (204, Json::Null)
+                }
+                None => (404, json!({"code": 404, "message": "Box is not found"})),
+            },
             ("GET", ["boxes", id]) => match w
                 .boxes
                 .iter()
@@ -231,6 +243,36 @@ async fn a_create_sends_what_another_list_holds_and_an_import_infers_the_unanswe
     let before = fake.lines().len();
     with_ctx(&fake, async |ctx| r.read(ctx, &state).await).await.unwrap();
     assert_eq!(fake.lines()[before..], ["GET /boxes/900".to_string()]);
+}
+
+/// An app whose plan's base package changed must send the new one with its next PUT (the API
+/// refuses the old): a value filled from another list is looked up again on update when the
+/// plan leaves it unknown, not resent from the state.
+#[tokio::test]
+async fn an_update_sends_what_another_list_holds_now() {
+    let world = Arc::new(Mutex::new(World::default()));
+    world.lock().unwrap().bundles = vec![json!({"id": 501, "name": "b", "kind": "walk", "organisation": {"id": 7}})];
+    world.lock().unwrap().boxes =
+        vec![json!({"id": 900, "name": "shop", "kind": "walk", "bundle": null, "organisation": {"id": 7}})];
+    let fake = FakeApi::start(api(world.clone())).await;
+    let r = Resource::new(boxed());
+    let prior = obj(&[
+        ("id", s("900")),
+        ("organisation_id", s("7")),
+        ("name", s("shop")),
+        ("bundle_id", s("501")),
+        ("kind", s("walk")),
+    ]);
+    world.lock().unwrap().bundles[0]["kind"] = json!("fly");
+    let mut planned = prior.clone();
+    planned.insert("name".into(), s("shop-2"));
+    planned.insert("kind".into(), Value::Unknown);
+    let state = with_ctx(&fake, async |ctx| r.update(ctx, &prior, &planned, &planned).await)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let put = fake.seen().into_iter().find(|q| q.method == "PUT").expect("a PUT");
+    assert_eq!(put.body["kind"], "fly", "{}", put.body);
+    assert_eq!(state["kind"], s("fly"));
 }
 
 #[test]

@@ -99,17 +99,30 @@ fn element_json(attrs: &[Attribute], o: &Object, create: bool) -> Map<String, Js
 }
 
 /// Whether an update must call the API: a sendable value changed (beyond its spelling, see
-/// `codecs`), or a write-only value is to be sent. Otherwise only provider-side settings (such as
-/// timeouts) or spellings changed, and the planned values become the state without a request.
+/// `codecs`), or a write-only value is to be sent along with a change of an argument (its
+/// `*_wo_version`, any other). Otherwise only provider-side settings (such as timeouts) or
+/// spellings changed, and the planned values become the state without a request: a write-only
+/// value alone would resend (reset) a password nobody asked to change.
 pub fn needs_request(block: &Block, prior: &Object, planned: &Object, send: &Object) -> bool {
-    block.attributes.iter().any(|a| {
-        let changed = match (prior.get(a.name), planned.get(a.name)) {
-            (Some(before), Some(after)) => !codecs::equivalent(a, before, after, prior),
-            (before, after) => before != after,
-        };
-        (a.api.send.is_some() && !a.api.create_only && changed)
-            || (a.write_only && send.get(a.name).is_some_and(|v| !v.is_null()))
-    })
+    let changed = |a: &Attribute| match (prior.get(a.name), planned.get(a.name)) {
+        (Some(before), Some(after)) => !codecs::equivalent(a, before, after, prior),
+        (before, after) => before != after,
+    };
+    let sendable_changed = block
+        .attributes
+        .iter()
+        .any(|a| a.api.send.is_some() && !a.api.create_only && changed(a));
+    let write_only_to_send = block
+        .attributes
+        .iter()
+        .any(|a| a.write_only && !a.api.create_only && send.get(a.name).is_some_and(|v| !v.is_null()));
+    let argument_changed = block
+        .attributes
+        .iter()
+        // A write-only value is null in both on Terraform 1.11+; before, it is an ordinary
+        // sensitive attribute whose change is one.
+        .any(|a| a.mode.is_configurable() && changed(a));
+    sendable_changed || (write_only_to_send && argument_changed)
 }
 
 /// The values a request is built from: the planned state, plus the write-only attributes taken
@@ -415,6 +428,7 @@ mod tests {
                 Attribute::number("reseller_id").optional().api("reseller"),
                 Attribute::number("disk").computed().read_from("disk"),
                 Attribute::string("secret").write_only().send_as("pass"),
+                Attribute::number("secret_version").optional(),
                 Attribute::string("tax").required().api("tax").always_send(),
             ],
             ..Block::default()
@@ -601,6 +615,56 @@ mod tests {
         let planned = sendable(&block(), &planned, &obj(&[("secret", Value::Null)]));
         let create = request_body(&block(), &planned, None, false);
         assert!(!create.contains_key("pass"), "{create:?}");
+    }
+
+    /// A write-only value goes with a change of the object (its version, another argument), never
+    /// alone: a change of `timeouts` only must not resend (reset) a component's password.
+    #[test]
+    fn a_write_only_value_alone_is_no_reason_to_call_the_api() {
+        let prior = obj(&[
+            ("parent_id", Value::int(9)),
+            ("name", Value::string("b")),
+            ("secret", Value::Null),
+            ("secret_version", Value::int(1)),
+        ]);
+        let config = obj(&[("secret", Value::string("s3cret"))]);
+        let send = sendable(&block(), &prior, &config);
+        assert!(!needs_request(&block(), &prior, &prior, &send), "only timeouts changed");
+        let mut bumped = prior.clone();
+        bumped.insert("secret_version".into(), Value::int(2));
+        let send = sendable(&block(), &bumped, &config);
+        assert!(
+            needs_request(&block(), &prior, &bumped, &send),
+            "a new version sends it"
+        );
+        assert_eq!(request_body(&block(), &send, Some(&prior), true)["pass"], "s3cret");
+        let mut renamed = prior.clone();
+        renamed.insert("name".into(), Value::string("c"));
+        let send = sendable(&block(), &renamed, &config);
+        assert!(
+            needs_request(&block(), &prior, &renamed, &send),
+            "sent with any other change"
+        );
+
+        // A create-only write-only value (a certificate's key) is never sent on update: recording
+        // its version (after an import) calls nothing.
+        let own = Block {
+            attributes: vec![
+                Attribute::string("name").required().api("name"),
+                Attribute::string("key").write_only().send_as("sslKey").create_only(),
+                Attribute::number("key_version").optional(),
+            ],
+            ..Block::default()
+        };
+        let prior = obj(&[
+            ("name", Value::string("own")),
+            ("key", Value::Null),
+            ("key_version", Value::Null),
+        ]);
+        let mut planned = prior.clone();
+        planned.insert("key_version".into(), Value::int(1));
+        let send = sendable(&own, &planned, &obj(&[("key", Value::string("pem"))]));
+        assert!(!needs_request(&own, &prior, &planned, &send));
     }
 
     mod nested {

@@ -136,7 +136,7 @@ impl Membership {
                 let path = format!("/organisations/{org}/teams/{team}/{}", self.entity);
                 let r = cancellable(ctx, ctx.client.post(&path, &json!({ "objectId": object_id }))).await?;
                 r.map(|_| ())
-                    .map_err(|e| self.failed(&e, &format!("add team {team} to {} of {object}", self.attribute)))
+                    .map_err(|e| self.failed(&e, "add", "to", &team, org, object))
             },
             |team| async move {
                 let path = format!("/organisations/{org}/teams/{team}/{}/{id}", self.entity);
@@ -144,7 +144,7 @@ impl Membership {
                     Ok(()) => Ok(()),
                     // Already unlinked: the goal is reached.
                     Err(e) if e.is_not_found() => Ok(()),
-                    Err(e) => Err(self.failed(&e, &format!("remove team {team} from {} of {object}", self.attribute))),
+                    Err(e) => Err(self.failed(&e, "remove", "from", &team, org, object)),
                 }
             },
         )
@@ -153,8 +153,27 @@ impl Membership {
         Ok(changed)
     }
 
-    fn failed(&self, e: &level27_client::Error, action: &str) -> Diagnostics {
-        let mut d = translate(e, action, None);
+    fn failed(
+        &self,
+        e: &level27_client::Error,
+        verb: &str,
+        to: &str,
+        team: &str,
+        org: &str,
+        object: &str,
+    ) -> Diagnostics {
+        let action = format!("{verb} team {team} {to} {} of {object}", self.attribute);
+        let mut d = if e.is_not_found() {
+            // The team-entity path names the organisation's team: a 404 is a team id that is
+            // none of the organisation's (a typo, or another organisation's team).
+            Diagnostic::error(
+                format!("Invalid {}", self.attribute),
+                format!("Failed to {action}: team {team} is not a team of organisation {org} ({e})."),
+            )
+            .into()
+        } else {
+            translate(e, &action, None)
+        };
         for x in d.0.iter_mut() {
             // The API's field (`network`) is the attribute's element: name the attribute.
             if x.summary.starts_with("Invalid value for ") {
@@ -233,5 +252,41 @@ mod tests {
             ..app()
         };
         assert_eq!(no_field.create_body(&planned), None);
+    }
+
+    /// A team that is not one of the organisation's (the API answers 404) is said on `team_ids`
+    /// naming the team, the organisation and the object, not as "Failed to add team 9 of".
+    #[tokio::test]
+    async fn a_team_of_no_such_organisation_is_said_on_team_ids() {
+        use crate::framework::shared_reads::SharedReads;
+        use crate::framework::test_support::FakeApi;
+        let api = FakeApi::start(|_| (404, json!({"code": 404, "message": "Team is not found"}))).await;
+        let (stop, reads, provider) = (
+            tokio_util::sync::CancellationToken::new(),
+            SharedReads::default(),
+            Object::new(),
+        );
+        let ctx = Ctx {
+            client: &api.client,
+            stop: &stop,
+            write_only: true,
+            provider_config: &provider,
+            reads: &reads,
+        };
+        let state: Object = [("id", "13002"), ("organisation_id", "1000")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Value::string(v)))
+            .collect();
+        let err = app()
+            .reconcile(&ctx, &state, "level27_app 13002", &Value::Null, &set(&["99999"]))
+            .await
+            .unwrap_err();
+        let d = &err.0[0];
+        assert_eq!(d.path, Some(AttrPath::attr("team_ids")));
+        assert!(!d.summary.ends_with(" of"), "{d:?}");
+        assert!(
+            d.detail.contains("team 99999") && d.detail.contains("organisation 1000") && d.detail.contains("13002"),
+            "{d:?}"
+        );
     }
 }

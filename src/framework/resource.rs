@@ -305,9 +305,14 @@ impl Resource {
         .into()
     }
 
-    /// Values the create must send but the plan cannot know (`fill_from`): looked up in the
-    /// shared list each names.
-    pub(crate) async fn fill_planned(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Object, Diagnostics> {
+    /// Values a create or update must send but the plan cannot know (`fill_from`): looked up in
+    /// the shared list each names. `verb` ("create", "update") names the action in errors.
+    pub(crate) async fn fill_planned(
+        &self,
+        ctx: &Ctx<'_>,
+        planned: &Object,
+        verb: &str,
+    ) -> Result<Object, Diagnostics> {
         let mut out = planned.clone();
         for a in &self.block().attributes {
             let Some((source, path)) = a.api.fill_from else {
@@ -322,11 +327,11 @@ impl Resource {
             let list = self.path(source.path, planned)?;
             let items = cancellable(ctx, ctx.reads.source(ctx.client, &list, source))
                 .await?
-                .map_err(|e| translate(&e, &self.action("create"), Some(self.block())))?;
+                .map_err(|e| translate(&e, &self.action(verb), Some(self.block())))?;
             let item = items.find(source.key, &key).ok_or_else(|| {
                 Diagnostics::from(
                     Diagnostic::error(
-                        format!("Failed to {}", self.action("create")),
+                        format!("Failed to {}", self.action(verb)),
                         format!("No object with id {key} in {list}, which {} names.", source.by),
                     )
                     .at(AttrPath::attr(source.by)),
@@ -426,6 +431,9 @@ impl Resource {
     ) -> Result<Object, Diagnostics> {
         let item = self.path(self.spec.endpoint.item, prior)?;
         let verb = self.spec.endpoint.update;
+        // A value another list holds, planned unknown (`changes_on_update`), is sent as that
+        // list has it now: an app's base package after its plan's changed.
+        let planned = &self.fill_planned(ctx, planned, "update").await?;
         let send = sendable(self.block(), planned, config);
         let body = request_body(self.block(), &send, Some(prior), verb == UpdateVerb::Patch);
         let mut changed = false;

@@ -65,10 +65,14 @@ pub fn spec() -> ResourceSpec {
                 .send_as("customPackageName")
                 .read_from("customPackageName")
                 .fill_from(&PLANS, "customPackageName")
+                // The plan's base package may have changed since: each update sends the plan's
+                // current one (the API refuses another), looked up again.
+                .changes_on_update()
                 .describe("The plan's base package, sent with every change as the API requires."),
             Attribute::string("type")
                 .computed()
                 .read_from("type")
+                .changes_on_update()
                 .describe("The base package's type (`fly`, `run`, `walk`, `server`)."),
             Attribute::id_set("team_ids")
                 .optional_computed()

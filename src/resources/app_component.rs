@@ -151,7 +151,8 @@ pub fn spec() -> ResourceSpec {
                 .describe_data("Never readable."),
             Attribute::number("password_wo_version")
                 .optional()
-                .describe("Any value; changing it sends `password_wo` again (write-only values cannot be compared)."),
+                .describe("Any value; changing it sends `password_wo` again (write-only values cannot be compared).")
+                .describe_data("Not readable from the API."),
             Attribute::string("category")
                 .computed()
                 .read_from("category")

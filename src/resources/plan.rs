@@ -43,6 +43,8 @@ pub fn spec() -> ResourceSpec {
             Attribute::string("type")
                 .computed()
                 .read_from("type")
+                // The base package's: a new base package is a new type.
+                .changes_on_update()
                 .describe("The base package's type (`fly`, `run`, `walk`, `server`)."),
             Attribute::id_set("team_ids")
                 .optional_computed()
