@@ -367,7 +367,6 @@ impl Resource {
 
 #[cfg(test)]
 mod tests {
-    use crate::framework::ctx::Ctx;
     use crate::framework::diag::AttrPath;
     use crate::framework::resource::Resource;
     use crate::framework::test_support::FakeApi;
@@ -398,19 +397,8 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-        let (stop, reads, provider) = (
-            tokio_util::sync::CancellationToken::new(),
-            Default::default(),
-            Object::new(),
-        );
-        let ctx = Ctx {
-            client: &api.client,
-            stop: &stop,
-            write_only: true,
-            provider_config: &provider,
-            reads: &reads,
-        };
-        let err = r.create(&ctx, &planned, &planned).await.unwrap_err();
+        let parts = crate::framework::test_support::CtxParts::default();
+        let err = r.create(&parts.ctx(&api), &planned, &planned).await.unwrap_err();
         let d = &err.diags.0[0];
         assert_eq!(d.summary, "Invalid value for team_ids", "{d:?}");
         assert_eq!(d.path, Some(AttrPath::attr("team_ids")), "{d:?}");

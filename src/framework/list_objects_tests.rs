@@ -5,12 +5,10 @@
 use super::ctx::Ctx;
 use super::resource::{Endpoint, Resource, ResourceSpec, UpdateVerb};
 use super::schema::{Attribute, ListSource};
-use super::shared_reads::SharedReads;
 use super::test_support::{page, FakeApi, Seen};
 use super::value::{Object, Value};
 use serde_json::{json, Value as Json};
 use std::sync::{Arc, Mutex};
-use tokio_util::sync::CancellationToken;
 
 fn bundle() -> ResourceSpec {
     ResourceSpec {
@@ -158,15 +156,8 @@ fn s(v: &str) -> Value {
 }
 
 async fn with_ctx<R>(api: &FakeApi, f: impl AsyncFnOnce(&Ctx<'_>) -> R) -> R {
-    let (stop, reads, provider) = (CancellationToken::new(), SharedReads::default(), Object::new());
-    let ctx = Ctx {
-        client: &api.client,
-        stop: &stop,
-        write_only: true,
-        provider_config: &provider,
-        reads: &reads,
-    };
-    f(&ctx).await
+    let parts = crate::framework::test_support::CtxParts::default();
+    f(&parts.ctx(api)).await
 }
 
 #[tokio::test]

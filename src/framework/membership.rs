@@ -258,21 +258,10 @@ mod tests {
     /// naming the team, the organisation and the object, not as "Failed to add team 9 of".
     #[tokio::test]
     async fn a_team_of_no_such_organisation_is_said_on_team_ids() {
-        use crate::framework::shared_reads::SharedReads;
         use crate::framework::test_support::FakeApi;
         let api = FakeApi::start(|_| (404, json!({"code": 404, "message": "Team is not found"}))).await;
-        let (stop, reads, provider) = (
-            tokio_util::sync::CancellationToken::new(),
-            SharedReads::default(),
-            Object::new(),
-        );
-        let ctx = Ctx {
-            client: &api.client,
-            stop: &stop,
-            write_only: true,
-            provider_config: &provider,
-            reads: &reads,
-        };
+        let parts = crate::framework::test_support::CtxParts::default();
+        let ctx = parts.ctx(&api);
         let state: Object = [("id", "13002"), ("organisation_id", "1000")]
             .into_iter()
             .map(|(k, v)| (k.to_string(), Value::string(v)))

@@ -650,16 +650,8 @@ mod tests {
             plural: "systemimages",
             noun: "images",
         });
-        let reads = SharedReads::default();
-        let stop = tokio_util::sync::CancellationToken::new();
-        let provider_config = Object::new();
-        let ctx = Ctx {
-            client: &api.client,
-            stop: &stop,
-            write_only: true,
-            provider_config: &provider_config,
-            reads: &reads,
-        };
+        let parts = crate::framework::test_support::CtxParts::default();
+        let ctx = parts.ctx(&api);
         let system = |image: Value, zone: &str| -> Object {
             [
                 ("image_id".to_string(), image),

@@ -62,10 +62,8 @@ impl Resolve {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::shared_reads::SharedReads;
     use crate::framework::test_support::{obj, s, FakeApi};
     use serde_json::json;
-    use tokio_util::sync::CancellationToken;
 
     fn extension() -> Resolve {
         Resolve {
@@ -77,16 +75,12 @@ mod tests {
     }
 
     async fn resolve(api: &FakeApi, planned: &Object) -> Result<Map<String, Json>, Diagnostics> {
-        let (stop, reads, provider) = (CancellationToken::new(), SharedReads::default(), Object::new());
-        let ctx = Ctx {
-            client: &api.client,
-            stop: &stop,
-            write_only: true,
-            provider_config: &provider,
-            reads: &reads,
-        };
+        let parts = crate::framework::test_support::CtxParts::default();
         let mut body = Map::new();
-        extension().add_to(&ctx, planned, &mut body).await.map(|()| body)
+        extension()
+            .add_to(&parts.ctx(api), planned, &mut body)
+            .await
+            .map(|()| body)
     }
 
     #[tokio::test]

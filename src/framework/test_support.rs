@@ -320,6 +320,27 @@ pub fn page(req: &Seen, key: &str, items: &[serde_json::Value]) -> serde_json::V
     serde_json::json!({ key: page })
 }
 
+/// What a provider context borrows, fresh: a stop token, no shared reads yet, an empty provider
+/// configuration. `CtxParts::default().ctx(&api)` is a context on a fake API.
+#[derive(Default)]
+pub struct CtxParts {
+    pub stop: tokio_util::sync::CancellationToken,
+    pub reads: super::shared_reads::SharedReads,
+    pub provider_config: Object,
+}
+
+impl CtxParts {
+    pub fn ctx<'a>(&'a self, api: &'a FakeApi) -> super::ctx::Ctx<'a> {
+        super::ctx::Ctx {
+            client: &api.client,
+            stop: &self.stop,
+            write_only: true,
+            provider_config: &self.provider_config,
+            reads: &self.reads,
+        }
+    }
+}
+
 /// Reads data source `ds` against `api`, as Terraform would with `config` (every other argument
 /// null), with a fresh provider context.
 pub async fn read_data(
@@ -327,15 +348,8 @@ pub async fn read_data(
     api: &FakeApi,
     config: &[(&str, Value)],
 ) -> Result<Object, super::diag::Diagnostics> {
-    let stop = tokio_util::sync::CancellationToken::new();
-    let provider_config = Object::new();
-    let ctx = super::ctx::Ctx {
-        client: &api.client,
-        stop: &stop,
-        write_only: true,
-        provider_config: &provider_config,
-        reads: &Default::default(),
-    };
+    let parts = CtxParts::default();
+    let ctx = parts.ctx(api);
     let mut c: Object = ds
         .schema
         .block
