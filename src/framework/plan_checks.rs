@@ -11,7 +11,7 @@ use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::mapping::lookup;
 use super::paths::render_path;
-use super::shared_reads::SharedReads;
+use super::shared_reads::{id_text, SharedReads};
 use super::value::{Object, Value};
 use serde_json::Value as Json;
 
@@ -206,11 +206,7 @@ impl AmongCheck {
                 .as_array()
                 .is_some_and(|elements| SharedReads::find(elements, "id", by).is_some())
         });
-        let Some(parent_id) = parent.and_then(|p| match lookup(p, "id") {
-            Json::Number(n) => Some(n.to_string()),
-            Json::String(s) => Some(s.clone()),
-            _ => None,
-        }) else {
+        let Some(parent_id) = parent.and_then(|p| id_text(lookup(p, "id"))) else {
             return Ok(Diagnostics::default());
         };
         let path = self.path.replace("{parent}", &parent_id);

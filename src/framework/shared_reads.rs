@@ -175,7 +175,7 @@ fn holds(item: &Json, field: &str, id: &str) -> bool {
 }
 
 /// An id as the API may spell it: a number, a numeric string, or an object with an `id`.
-fn id_text(v: &Json) -> Option<String> {
+pub(crate) fn id_text(v: &Json) -> Option<String> {
     match v {
         Json::Number(n) => Some(n.to_string()),
         Json::String(s) => Some(s.clone()),
