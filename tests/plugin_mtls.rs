@@ -1,7 +1,8 @@
 //! The provider as a go-plugin server, started by hand the way Terraform starts it: the handshake
 //! line, AutoMTLS that requires exactly the client certificate passed in `PLUGIN_CLIENT_CERT` (on
-//! its unix socket and on the loopback TCP it falls back to), and the refusal to run without
-//! Terraform's magic cookie.
+//! its unix socket and on the loopback TCP it falls back to), clear text on an owner-only socket
+//! when Terraform sends no certificate (`TF_DISABLE_PLUGIN_TLS`), and refusals: without
+//! Terraform's magic cookie (on stderr, for a person), and those Terraform must show (on stdout).
 
 mod common;
 
@@ -73,15 +74,16 @@ struct Plugin {
 impl Plugin {
     /// Started with `PLUGIN_UNIX_SOCKET_DIR=socket_dir`.
     fn start(client: &ClientCert, socket_dir: &std::path::Path) -> Plugin {
+        Plugin::start_with(Some(client), socket_dir)
+    }
+
+    /// Without a client certificate, `PLUGIN_CLIENT_CERT` is not set: what Terraform does under
+    /// `TF_DISABLE_PLUGIN_TLS`.
+    fn start_with(client: Option<&ClientCert>, socket_dir: &std::path::Path) -> Plugin {
         let start = Instant::now();
-        let mut child = Command::new(PROVIDER_BIN)
-            .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE)
-            .env("PLUGIN_PROTOCOL_VERSIONS", "6")
-            .env("PLUGIN_MIN_PORT", "10000")
-            .env("PLUGIN_MAX_PORT", "25000")
-            .env("PLUGIN_CLIENT_CERT", client.pem())
+        let mut cmd = plugin_command(client);
+        let mut child = cmd
             .env("PLUGIN_UNIX_SOCKET_DIR", socket_dir)
-            .env_remove("TF_LOG")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -133,7 +135,12 @@ impl Plugin {
         )
         .decode(parts[5])
         .expect("the server certificate is base64 DER");
-        assert!(!server_cert.is_empty(), "AutoMTLS needs a server certificate");
+        // go-plugin reads an empty last field as "no TLS".
+        assert_eq!(
+            server_cert.is_empty(),
+            client.is_none(),
+            "a server certificate exactly when Terraform sent its own: {line:?}"
+        );
         Plugin {
             child,
             network: parts[2].to_string(),
@@ -141,6 +148,22 @@ impl Plugin {
             server_cert,
         }
     }
+}
+
+/// The provider's command with the environment Terraform gives it; `PLUGIN_CLIENT_CERT` only with
+/// a certificate.
+fn plugin_command(client: Option<&ClientCert>) -> Command {
+    let mut cmd = Command::new(PROVIDER_BIN);
+    cmd.env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env("PLUGIN_MIN_PORT", "10000")
+        .env("PLUGIN_MAX_PORT", "25000")
+        .env_remove("PLUGIN_CLIENT_CERT")
+        .env_remove("TF_LOG");
+    if let Some(c) = client {
+        cmd.env("PLUGIN_CLIENT_CERT", c.pem());
+    }
+    cmd
 }
 
 impl Drop for Plugin {
@@ -401,6 +424,68 @@ fn requires_the_pinned_client_certificate(socket_dir: &std::path::Path, network:
         again.describe()
     );
     plugin.address.clone()
+}
+
+/// `TF_DISABLE_PLUGIN_TLS`: Terraform sends no certificate and expects clear text, which the
+/// provider serves on a socket only its own user can connect to.
+#[test]
+fn plugin_serves_clear_text_on_an_owner_only_socket_when_terraform_turns_tls_off() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plugin = Plugin::start_with(None, dir.path());
+    assert_eq!(plugin.network, "unix", "served on {}", plugin.address);
+    let mode = std::fs::metadata(&plugin.address)
+        .expect("socket file")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "socket mode {mode:o}: others could connect");
+    let rt = runtime();
+    let plain = rt.block_on(probe(&plugin, None));
+    assert!(
+        matches!(plain, Outcome::Served { .. }),
+        "clear-text HTTP/2 was not served: {}",
+        plain.describe()
+    );
+}
+
+/// Startup refusals are written where Terraform shows them: go-plugin puts an unexpected first
+/// line of stdout into its error ("Unrecognized remote plugin message: ..."), while stderr only
+/// reaches TF_LOG.
+#[test]
+fn plugin_refusals_reach_terraform_on_stdout() {
+    let cert = ClientCert::generate();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("missing");
+    let mut no_tls_no_socket = plugin_command(None);
+    no_tls_no_socket.env("PLUGIN_UNIX_SOCKET_DIR", &missing);
+    let mut protocol_5 = plugin_command(Some(&cert));
+    protocol_5.env("PLUGIN_PROTOCOL_VERSIONS", "5");
+    for (label, cmd, says) in [
+        (
+            "no TLS and no socket",
+            no_tls_no_socket,
+            "does not serve plaintext on TCP",
+        ),
+        ("protocol 5 only", protocol_5, "this provider speaks protocol 6"),
+    ] {
+        let out = run_with_timeout(
+            cmd,
+            format!("terraform-provider-level27 ({label})"),
+            Duration::from_secs(10),
+        );
+        assert_eq!(out.code, 1, "{label}: exit code 1:\n{}", out.dump());
+        let first = out.stdout.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with("terraform-provider-level27: ") && first.contains(says),
+            "{label}: the first stdout line must say why:\n{}",
+            out.dump()
+        );
+        assert!(
+            !out.stdout.contains("|grpc|"),
+            "{label}: it must not serve:\n{}",
+            out.dump()
+        );
+    }
 }
 
 /// go-plugin's message for a binary started without the host's magic cookie.

@@ -3,7 +3,8 @@
 //! Handshake: check the magic cookie and protocol version, listen on a unix socket as go-plugin
 //! servers do (or, where that fails, on loopback TCP with TCP_NODELAY), print
 //! `1|6|unix|PATH|grpc|<server cert>` and serve only clients presenting Terraform's pinned
-//! certificate (AutoMTLS).
+//! certificate (AutoMTLS). When Terraform sends no certificate (`TF_DISABLE_PLUGIN_TLS`), clear
+//! text as go-plugin servers do, but only on a unix socket that only this user can reach.
 
 pub mod controller;
 pub mod grpc;
@@ -29,8 +30,8 @@ pub enum ServeError {
         "Terraform asked for plugin protocol versions {0:?}; this provider speaks protocol 6 (Terraform 1.0 or later)"
     )]
     Protocol(String),
-    #[error("PLUGIN_CLIENT_CERT is not set: refusing to serve without mutual TLS")]
-    NoClientCert,
+    #[error("TLS is off (PLUGIN_CLIENT_CERT is not set, as with TF_DISABLE_PLUGIN_TLS) and no unix socket can be made ({0}); this provider does not serve plaintext on TCP")]
+    PlaintextWithoutSocket(std::io::Error),
     #[error(transparent)]
     Tls(#[from] tls::TlsSetupError),
     #[error("cannot listen on loopback: {0}")]
@@ -50,20 +51,37 @@ pub async fn serve(provider: impl FnOnce() -> Result<Arc<Provider>, ServeError>)
     }
     let versions = std::env::var("PLUGIN_PROTOCOL_VERSIONS").unwrap_or_default();
     if !versions.split(',').any(|v| v.trim() == "6") {
-        return Err(ServeError::Protocol(versions));
+        return Err(visible(ServeError::Protocol(versions)));
     }
-    let client_cert = std::env::var("PLUGIN_CLIENT_CERT").map_err(|_| ServeError::NoClientCert)?;
+    // go-plugin's AutoMTLS: Terraform passes its certificate unless TF_DISABLE_PLUGIN_TLS is set.
+    let client_cert = std::env::var("PLUGIN_CLIENT_CERT")
+        .ok()
+        .filter(|c| !c.trim().is_empty());
     ignore_interrupts();
-    let tls = tls::setup(&client_cert)?;
+    let socket_dir = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR")
+        .filter(|d| !d.is_empty())
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    let Some(client_cert) = client_cert else {
+        // Terraform asked for plaintext (TF_DISABLE_PLUGIN_TLS), as go-plugin servers allow. Only
+        // on a socket file that no other user can connect to: without the client certificate,
+        // the file's permissions are what keeps other local users away from the configured API
+        // client. Loopback TCP has no such guard, so there it is refused.
+        let (listener, file, uid) = SocketFile::bind_in(&socket_dir)
+            .and_then(|(l, f)| f.owner_only().map(|uid| (l, f, uid)))
+            .map_err(|e| visible(ServeError::PlaintextWithoutSocket(e)))?;
+        let line = format!("1|6|unix|{}|grpc|", file.0.display());
+        tracing::debug!("PLUGIN_CLIENT_CERT is not set (TF_DISABLE_PLUGIN_TLS): serving without TLS");
+        let served = serve_on(provider, listener, Plain { uid }, &line).await;
+        drop(file);
+        return served;
+    };
+    let tls = tls::setup(&client_cert).map_err(|e| visible(e.into()))?;
     let acceptor = tokio_rustls::TlsAcceptor::from(tls.config.clone());
     let cert = {
         use base64::Engine;
         base64::engine::general_purpose::STANDARD_NO_PAD.encode(&tls.server_cert_der)
     };
-    let socket_dir = std::env::var_os("PLUGIN_UNIX_SOCKET_DIR")
-        .filter(|d| !d.is_empty())
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
     match SocketFile::bind_in(&socket_dir) {
         Ok((listener, file)) => {
             let line = format!("1|6|unix|{}|grpc|{cert}", file.0.display());
@@ -74,18 +92,28 @@ pub async fn serve(provider: impl FnOnce() -> Result<Arc<Provider>, ServeError>)
         Err(e) => {
             // A socket directory that is not writable, or a path too long for sun_path.
             tracing::debug!(error = %e, "no unix socket; serving on loopback TCP");
-            let listener = listen_tcp().await.map_err(ServeError::Listen)?;
-            let addr = listener.local_addr().map_err(ServeError::Listen)?;
+            let listener = listen_tcp().await.map_err(|e| visible(ServeError::Listen(e)))?;
+            let addr = listener.local_addr().map_err(|e| visible(ServeError::Listen(e)))?;
             serve_on(provider, listener, acceptor, &format!("1|6|tcp|{addr}|grpc|{cert}")).await
         }
     }
 }
 
+/// `e`, also written to stdout where Terraform expects the handshake line: go-plugin shows an
+/// unexpected first line to the user ("Unrecognized remote plugin message: ..."), while what a
+/// plugin writes on stderr only reaches TF_LOG.
+fn visible(e: ServeError) -> ServeError {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "terraform-provider-level27: {}", e.to_string().replace('\n', " "));
+    let _ = out.flush();
+    e
+}
+
 /// Prints the handshake line and serves gRPC on `listener` until Shutdown.
-async fn serve_on<L: Listener>(
+async fn serve_on<L: Listener, U: Upgrade<L::Stream>>(
     provider: impl FnOnce() -> Result<Arc<Provider>, ServeError>,
     listener: L,
-    acceptor: tokio_rustls::TlsAcceptor,
+    upgrade: U,
     handshake: &str,
 ) -> Result<(), ServeError> {
     {
@@ -94,7 +122,7 @@ async fn serve_on<L: Listener>(
         let _ = out.flush();
     }
     let provider = provider()?;
-    let incoming = accept_tls(listener, acceptor);
+    let incoming = accept(listener, upgrade);
     let shutdown = Arc::new(Notify::new());
     let ctrl = controller::Controller {
         shutdown: shutdown.clone(),
@@ -207,6 +235,16 @@ impl SocketFile {
     }
 }
 
+impl SocketFile {
+    /// Only this user may connect (connecting to a unix socket needs write permission on it).
+    /// Returns the owner's uid, which is this process's.
+    fn owner_only(&self) -> std::io::Result<u32> {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o600))?;
+        Ok(std::fs::metadata(&self.0)?.uid())
+    }
+}
+
 impl Drop for SocketFile {
     fn drop(&mut self) {
         if let Err(e) = std::fs::remove_file(&self.0) {
@@ -243,18 +281,56 @@ const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// and retrying at once would spin a core.
 const ACCEPT_RETRY_DELAY: Duration = Duration::from_millis(100);
 
-type Incoming<S> = Result<tokio_rustls::server::TlsStream<S>, std::io::Error>;
+type Incoming<S> = Result<S, std::io::Error>;
 
-/// Accepts connections and completes the TLS handshake off the accept loop; connections failing
-/// client authentication never reach gRPC.
-fn accept_tls<L: Listener>(
+/// What a connection goes through before gRPC: the TLS handshake of AutoMTLS, or nothing when
+/// Terraform turned TLS off.
+trait Upgrade<S>: Clone + Send + Sync + 'static {
+    type Io: tonic::transport::server::Connected + tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static;
+    fn upgrade(&self, stream: S) -> impl Future<Output = std::io::Result<Self::Io>> + Send;
+}
+
+impl<S> Upgrade<S> for tokio_rustls::TlsAcceptor
+where
+    S: tonic::transport::server::Connected + tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
+{
+    type Io = tokio_rustls::server::TlsStream<S>;
+    fn upgrade(&self, stream: S) -> impl Future<Output = std::io::Result<Self::Io>> + Send {
+        self.accept(stream)
+    }
+}
+
+/// No TLS (TF_DISABLE_PLUGIN_TLS), only on a unix socket: a connection is taken only from a
+/// process of the user who owns the socket file (this process's user), see `serve`.
+#[derive(Clone, Copy)]
+struct Plain {
+    uid: u32,
+}
+
+impl Upgrade<tokio::net::UnixStream> for Plain {
+    type Io = tokio::net::UnixStream;
+    async fn upgrade(&self, stream: tokio::net::UnixStream) -> std::io::Result<tokio::net::UnixStream> {
+        let peer = stream.peer_cred()?.uid();
+        if peer != self.uid {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!("peer uid {peer} is not the owner {}", self.uid),
+            ));
+        }
+        Ok(stream)
+    }
+}
+
+/// Accepts connections and upgrades them (the TLS handshake) off the accept loop; connections
+/// failing client authentication never reach gRPC.
+fn accept<L: Listener, U: Upgrade<L::Stream>>(
     listener: L,
-    acceptor: tokio_rustls::TlsAcceptor,
-) -> tokio_stream::wrappers::ReceiverStream<Incoming<L::Stream>> {
+    upgrade: U,
+) -> tokio_stream::wrappers::ReceiverStream<Incoming<U::Io>> {
     let (tx, rx) = tokio::sync::mpsc::channel(16);
     tokio::spawn(accept_loop(
         listener,
-        acceptor,
+        upgrade,
         TLS_HANDSHAKE_TIMEOUT,
         ACCEPT_RETRY_DELAY,
         tx,
@@ -295,12 +371,12 @@ impl Listener for tokio::net::UnixListener {
 }
 
 /// Runs until the gRPC server stops taking connections (`tx` closed).
-async fn accept_loop<L: Listener>(
+async fn accept_loop<L: Listener, U: Upgrade<L::Stream>>(
     mut listener: L,
-    acceptor: tokio_rustls::TlsAcceptor,
+    upgrade: U,
     handshake_timeout: Duration,
     retry_delay: Duration,
-    tx: tokio::sync::mpsc::Sender<Incoming<L::Stream>>,
+    tx: tokio::sync::mpsc::Sender<Incoming<U::Io>>,
 ) {
     loop {
         let accepted = tokio::select! {
@@ -315,14 +391,14 @@ async fn accept_loop<L: Listener>(
                 continue;
             }
         };
-        let acceptor = acceptor.clone();
+        let upgrade = upgrade.clone();
         let tx = tx.clone();
         tokio::spawn(async move {
-            match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
-                Ok(Ok(tls)) => {
-                    let _ = tx.send(Ok(tls)).await;
+            match tokio::time::timeout(handshake_timeout, upgrade.upgrade(stream)).await {
+                Ok(Ok(io)) => {
+                    let _ = tx.send(Ok(io)).await;
                 }
-                Ok(Err(e)) => tracing::warn!(%peer, error = %e, "rejected a connection that failed mutual TLS"),
+                Ok(Err(e)) => tracing::warn!(%peer, error = %e, "rejected a connection that failed authentication"),
                 Err(_) => tracing::warn!(
                     %peer,
                     "dropped a connection that did not complete the TLS handshake within {handshake_timeout:?}"
@@ -404,6 +480,32 @@ mod tests {
         let other = same.wrapping_add(1);
         let noticed = tokio::time::timeout(every * 2, parent_gone(other, every)).await;
         assert!(noticed.is_ok(), "did not notice the change of parent");
+    }
+
+    #[tokio::test]
+    async fn clear_text_is_served_only_to_the_sockets_owner() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (_listener, file) = SocketFile::bind_in(dir.path()).expect("bind");
+        let uid = file.owner_only().expect("chmod");
+        assert_eq!(
+            uid,
+            std::fs::metadata(dir.path()).expect("dir").uid(),
+            "this process's user"
+        );
+        let (ours, _peer) = tokio::net::UnixStream::pair().expect("pair");
+        assert!(Plain { uid }.upgrade(ours).await.is_ok(), "the owner was refused");
+        let (theirs, _peer) = tokio::net::UnixStream::pair().expect("pair");
+        let refused = Plain {
+            uid: uid.wrapping_add(1),
+        }
+        .upgrade(theirs)
+        .await;
+        assert_eq!(
+            refused.map(|_| ()).map_err(|e| e.kind()),
+            Err(std::io::ErrorKind::PermissionDenied),
+            "another user's process was served"
+        );
     }
 
     #[tokio::test]
