@@ -395,6 +395,10 @@ data "level27_app_component" "web" {
   app_id = level27_app.shop.id
   name   = level27_app_component.web.name
 }
+data "level27_app_component" "cache" {
+  app_id = level27_app.shop.id
+  id     = level27_app_component.cache.id
+}
 data "level27_ssl_certificate" "www" {
   app_id = level27_app.shop.id
   id     = level27_ssl_certificate.www.id
@@ -421,6 +425,7 @@ output "plan_by_name" { value = [data.level27_plan.by_name.id, data.level27_plan
 output "plan_by_id" { value = data.level27_plan.by_id.name }
 output "app" { value = [data.level27_app.shop.id, data.level27_app.shop.base_package] }
 output "web" { value = [data.level27_app_component.web.id, data.level27_app_component.web.systemgroup_id, data.level27_app_component.web.version] }
+output "params" { value = [data.level27_app_component.cache.parameters, data.level27_app_component.web.parameters] }
 output "cert" { value = [data.level27_ssl_certificate.www.id, data.level27_ssl_certificate.www.ssl_status] }
 output "url" { value = [data.level27_app_component_url.www.id, data.level27_app_component_url.www.handle_dns, data.level27_app_component_url.www.caching] }
 output "packages" { value = data.level27_plan_packages.run.packages[*].name }
@@ -488,6 +493,12 @@ fn apps_import_drift_and_bad_input() {
     assert_eq!(o["plan_by_id"], "shop-hosting", "{o}");
     assert_eq!(o["app"], json!([app.to_string(), "drupal_run"]), "{o}");
     assert_eq!(o["web"], json!([web.to_string(), "3", "8.2"]), "{o}");
+    // Every parameter outside the typed attributes, the password left out.
+    assert_eq!(
+        o["params"],
+        json!([{"memory": "128"}, {"user": format!("c{web}")}]),
+        "{o}"
+    );
     assert_eq!(o["cert"], json!([cert.to_string(), "ok"]), "{o}");
     assert_eq!(o["url"], json!([url.to_string(), true, true]), "{o}");
     assert_eq!(o["packages"], json!(["drupal_run"]), "{o}");
