@@ -431,6 +431,7 @@ output "url" { value = [data.level27_app_component_url.www.id, data.level27_app_
 output "packages" { value = data.level27_plan_packages.run.packages[*].name }
 output "groups" { value = [for g in data.level27_system_groups.all.groups : [g.id, g.name, g.system_ids]] }
 output "systems" { value = data.level27_shared_systems.all.systems[*].id }
+output "url_types" { value = sort([for k, t in data.level27_app_component_types.all.types : k if t.url_possible]) }
 output "php_params" { value = data.level27_app_component_types.all.types["php"].parameters[*].name }
 output "db_types" { value = sort(keys(data.level27_app_component_types.db.types)) }
 output "no_types" { value = keys(data.level27_app_component_types.none.types) }
@@ -514,6 +515,11 @@ fn apps_import_drift_and_bad_input() {
         "{o}"
     );
     assert_eq!(o["db_types"], json!(["mongodb", "mssql", "mysql", "postgresql"]), "{o}");
+    assert_eq!(
+        o["url_types"],
+        json!(["asp", "dotnet", "java", "nodejs", "php", "python", "ruby", "solr", "url", "varnish"]),
+        "{o}"
+    );
     // The API's category filter is exact: nothing matches, an empty map (not null).
     assert_eq!(o["no_types"], json!([]), "{o}");
     tf.assert_plan_empty("with data sources");
