@@ -395,6 +395,10 @@ data "level27_app_component" "web" {
   app_id = level27_app.shop.id
   name   = level27_app_component.web.name
 }
+data "level27_app_component" "cache" {
+  app_id = level27_app.shop.id
+  id     = level27_app_component.cache.id
+}
 data "level27_ssl_certificate" "www" {
   app_id = level27_app.shop.id
   id     = level27_ssl_certificate.www.id
@@ -421,11 +425,13 @@ output "plan_by_name" { value = [data.level27_plan.by_name.id, data.level27_plan
 output "plan_by_id" { value = data.level27_plan.by_id.name }
 output "app" { value = [data.level27_app.shop.id, data.level27_app.shop.base_package] }
 output "web" { value = [data.level27_app_component.web.id, data.level27_app_component.web.systemgroup_id, data.level27_app_component.web.version] }
+output "params" { value = [data.level27_app_component.cache.parameters, data.level27_app_component.web.parameters] }
 output "cert" { value = [data.level27_ssl_certificate.www.id, data.level27_ssl_certificate.www.ssl_status] }
 output "url" { value = [data.level27_app_component_url.www.id, data.level27_app_component_url.www.handle_dns, data.level27_app_component_url.www.caching] }
 output "packages" { value = data.level27_plan_packages.run.packages[*].name }
 output "groups" { value = [for g in data.level27_system_groups.all.groups : [g.id, g.name, g.system_ids]] }
 output "systems" { value = data.level27_shared_systems.all.systems[*].id }
+output "url_types" { value = sort([for k, t in data.level27_app_component_types.all.types : k if t.url_possible]) }
 output "php_params" { value = data.level27_app_component_types.all.types["php"].parameters[*].name }
 output "db_types" { value = sort(keys(data.level27_app_component_types.db.types)) }
 output "no_types" { value = keys(data.level27_app_component_types.none.types) }
@@ -488,6 +494,12 @@ fn apps_import_drift_and_bad_input() {
     assert_eq!(o["plan_by_id"], "shop-hosting", "{o}");
     assert_eq!(o["app"], json!([app.to_string(), "drupal_run"]), "{o}");
     assert_eq!(o["web"], json!([web.to_string(), "3", "8.2"]), "{o}");
+    // Every parameter outside the typed attributes, the password left out.
+    assert_eq!(
+        o["params"],
+        json!([{"memory": "128"}, {"user": format!("c{web}")}]),
+        "{o}"
+    );
     assert_eq!(o["cert"], json!([cert.to_string(), "ok"]), "{o}");
     assert_eq!(o["url"], json!([url.to_string(), true, true]), "{o}");
     assert_eq!(o["packages"], json!(["drupal_run"]), "{o}");
@@ -503,6 +515,11 @@ fn apps_import_drift_and_bad_input() {
         "{o}"
     );
     assert_eq!(o["db_types"], json!(["mongodb", "mssql", "mysql", "postgresql"]), "{o}");
+    assert_eq!(
+        o["url_types"],
+        json!(["asp", "dotnet", "java", "nodejs", "php", "python", "ruby", "solr", "url", "varnish"]),
+        "{o}"
+    );
     // The API's category filter is exact: nothing matches, an empty map (not null).
     assert_eq!(o["no_types"], json!([]), "{o}");
     tf.assert_plan_empty("with data sources");

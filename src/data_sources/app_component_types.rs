@@ -28,6 +28,13 @@ pub fn data_source() -> DataSource {
                         .computed()
                         .read_from("servicetype.category")
                         .describe("The type's category."),
+                    // Seed L16996: `urlPossible`; the API refuses a url on a component whose
+                    // type says false (the provider cannot tell at plan: a url names only its
+                    // component).
+                    Attribute::bool("url_possible")
+                        .computed()
+                        .read_from("servicetype.urlPossible")
+                        .describe("Whether components of the type take urls (`level27_app_component_url`); the API refuses a url on the others at apply."),
                     Attribute::nested(
                         "parameters",
                         Nesting::List,

@@ -193,13 +193,19 @@ impl ListDataSource {
         }
     }
 
-    /// The query parameters from the configured values; unset ones are left out.
+    /// The query parameters from the configured values; unset ones are left out. A filter's
+    /// value goes as its item attribute compares it (`codecs::as_filter`: a host name without
+    /// its trailing dot), so the API's own filter does not drop what the local match keeps.
     fn query_pairs(&self, config: &Object) -> Vec<(&'static str, String)> {
+        let item = |attr: &str| match &self.result {
+            ListResult::Items { items, .. } if self.filters.contains(&attr) => items.iter().find(|a| a.name == attr),
+            _ => None,
+        };
         self.query
             .iter()
             .filter_map(|(attr, key)| {
                 let v = match config.get(*attr)? {
-                    Value::String(s) => s.clone(),
+                    Value::String(s) => codecs::as_filter(item(attr), s.clone()),
                     Value::Number(Number::Int(i)) => i.to_string(),
                     Value::Number(n) => n.to_string(),
                     Value::Bool(b) => b.to_string(),

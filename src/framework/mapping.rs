@@ -13,7 +13,7 @@
 //! order of a set does not matter).
 
 use super::codecs::{self, Codec};
-use super::schema::{Attribute, Block, NestedAttributes, Nesting};
+use super::schema::{Attribute, Block, Mode, NestedAttributes, Nesting};
 use super::value::{match_elements, pair_exact_first, Number, Object, Type, Value};
 use serde_json::{Map, Value as Json};
 
@@ -160,13 +160,51 @@ pub fn state_from_api(block: &Block, api: &Json, base: &Object) -> Object {
             Value::Null
         } else if let (Some(path), None) = (a.api.read, a.api.via) {
             let prior = base.get(a.name).unwrap_or(&Value::Null);
-            codecs::reconcile(a, from_api_value(lookup(api, path), a, prior), prior, base)
+            if a.api.spread && a.mode == Mode::Computed {
+                every_entry(block, a.name, path, lookup(api, path))
+            } else {
+                codecs::reconcile(a, from_api_value(lookup(api, path), a, prior), prior, base)
+            }
         } else {
             continue;
         };
         out.insert(a.name.to_string(), value);
     }
     out
+}
+
+/// A computed spread map (a data source's component `parameters`): no configuration says which
+/// keys are its own, so it holds every entry of `object` but those another attribute of `block`
+/// reads (`version` is the typed attribute's), empty ones (null or `""`, which the API treats as
+/// unset) and passwords, values as text as the resource reads them. Seed: passwords are answered
+/// masked, `"******"` (L7915) or `"*****"` (L9773): a value of asterisks only is no value.
+fn every_entry(block: &Block, name: &str, path: &str, object: &Json) -> Value {
+    let Json::Object(entries) = object else {
+        return Value::Null;
+    };
+    let prefix = format!("{path}.");
+    let theirs: Vec<&str> = block
+        .attributes
+        .iter()
+        .filter(|b| b.name != name)
+        .filter_map(|b| b.api.read?.strip_prefix(prefix.as_str()))
+        .collect();
+    let empty_or_masked = |s: &str| s.chars().all(|c| c == '*');
+    Value::Map(
+        entries
+            .iter()
+            .filter(|(k, _)| !theirs.contains(&k.as_str()))
+            .filter_map(|(k, v)| {
+                let text = match v {
+                    Json::Null => return None,
+                    Json::String(s) if empty_or_masked(s) => return None,
+                    Json::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                Some((k.clone(), Value::string(text)))
+            })
+            .collect(),
+    )
 }
 
 /// The value of an attribute read from another API item (`ApiField::via`), normalised as

@@ -142,7 +142,7 @@ pub fn spec() -> ResourceSpec {
                 .read_from("appcomponentparameters")
                 .spread()
                 .describe("Parameters of the types whose parameters only `/appcomponenttypes` documents (redis, memcached, elasticsearch, …; see `level27_app_component_types`), by name, e.g. `{ memory = \"256\" }`; sent as body fields of their own. Checked at plan time against the parameters `/appcomponenttypes` declares for the type (read-only ones, passwords and those of the typed attributes refused; listed values enforced). Only the keys set here are read back.")
-                .describe_data("Not read by the data source."),
+                .describe_data("The component's other parameters, as the API answers them, by name, values as text (`{ memory = \"256\", user = \"pp10003\" }`): every one but those of the typed attributes (`version`, `path`, …), passwords (never readable) and those without a value. Read-only ones such as the generated `user` are included."),
             Attribute::string("password_wo")
                 .optional()
                 .write_only()

@@ -10,6 +10,7 @@
 //! the systemHasNetwork endpoints, only the difference. `vncPassword` is in every answer and
 //! is never declared, so it reaches neither state nor logs.
 
+use crate::framework::codecs::Normaliser;
 use crate::framework::desired_state::{DesiredState, State};
 use crate::framework::kind::Kind;
 use crate::framework::links::{LinkId, Links};
@@ -121,11 +122,18 @@ fn spec(t: Type) -> ResourceSpec {
                 .api("name")
                 .validate(not_blank())
                 .describe("The system's name."),
+            // Seed: `customerFqdn` is only "Valid hostname" (L32246): silent on letter case. The
+            // API keeps a system's host names as sent (L27918 answers `12Gsjxuzan52nsj.be`), so
+            // the sandbox stores it verbatim; a host name in another case or with a trailing dot
+            // is the same name, so the provider plans no PUT for it and keeps the configured
+            // spelling.
             Attribute::string("fqdn")
                 .optional()
                 .api("customerFqdn")
                 .validate(hostname(HostnameRules::FQDN))
-                .describe("The host name the customer uses for the system (the API's `customerFqdn`)."),
+                .normalise(Normaliser::Hostname)
+                .describe("The host name the customer uses for the system (the API's `customerFqdn`). Letter case and a trailing dot do not matter: `Web1.Example.com.` is `web1.example.com`.")
+                .describe_data("The host name the customer uses for the system (the API's `customerFqdn`)."),
             Attribute::id("zone_id")
                 .required()
                 .send_as("zone")
@@ -269,6 +277,11 @@ fn spec(t: Type) -> ResourceSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::mapping::{needs_request, state_from_api};
+    use crate::framework::plan::plan;
+    use crate::framework::test_support::{n, obj, s};
+    use crate::framework::{Object, Resource};
+    use serde_json::json;
 
     fn description(spec: &ResourceSpec, name: &str) -> &'static str {
         spec.attributes
@@ -276,6 +289,54 @@ mod tests {
             .find(|a| a.name == name)
             .map(|a| a.description)
             .unwrap_or_default()
+    }
+
+    /// A vm as created with `fqdn = "web1.acme.example"`, then configured as `spelling`:
+    /// the prior state, the plan, and whether that plan calls the API.
+    fn respelt(spec: ResourceSpec, spelling: &str) -> (Object, Object, bool) {
+        let block = Resource::new(spec).schema.block;
+        let config = |fqdn: &str| {
+            obj(&[
+                ("name", s("web1")),
+                ("fqdn", s(fqdn)),
+                ("organisation_id", s("7")),
+                ("zone_id", s("1")),
+                ("image_id", s("2")),
+                ("configuration_id", s("3")),
+                ("cpu", n(2)),
+                ("memory", n(4)),
+                ("disk", n(30)),
+            ])
+        };
+        let created = config("web1.acme.example");
+        let prior = plan(&block, None, &created, &created).planned;
+        let config = config(spelling);
+        let mut proposed = prior.clone();
+        proposed.extend(config.clone());
+        let planned = plan(&block, Some(&prior), &proposed, &config).planned;
+        let call = needs_request(&block, &prior, &planned, &planned);
+        (prior, planned, call)
+    }
+
+    #[test]
+    fn fqdn_in_another_letter_case_or_with_a_trailing_dot_is_no_change() {
+        for spec in [vm, baremetal] {
+            for spelling in ["Web1.ACME.example", "web1.acme.example."] {
+                let (prior, planned, call) = respelt(spec(), spelling);
+                assert!(!call, "{spelling}: a PUT with the same host name");
+                // The configured spelling stays in state, whatever the API answers.
+                assert_eq!(planned["fqdn"], s(spelling));
+                let block = Resource::new(spec()).schema.block;
+                let read = state_from_api(&block, &json!({"customerFqdn": "web1.acme.example"}), &planned);
+                assert_eq!(read["fqdn"], s(spelling));
+                assert_eq!(prior["fqdn"], s("web1.acme.example"));
+            }
+            let (_, planned, call) = respelt(spec(), "web2.acme.example");
+            assert!(call, "another host name is sent");
+            let block = Resource::new(spec()).schema.block;
+            let read = state_from_api(&block, &json!({"customerFqdn": "web3.acme.example"}), &planned);
+            assert_eq!(read["fqdn"], s("web3.acme.example"), "drift shows");
+        }
     }
 
     #[test]

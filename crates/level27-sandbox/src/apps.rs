@@ -565,6 +565,15 @@ fn present_component(record: &Record, out: &mut Map<String, Value>) {
     }
 }
 
+/// Whether a type takes urls (`/appcomponenttypes`' `urlPossible`). Seed: the catalogue's
+/// examples say php and solr do and mysql does not (L17108, L16996, L17053); silent on the
+/// others. The sandbox's choice: the web types (the `Web-apps` category), `url`, `varnish` (an
+/// HTTP cache) and solr do; the databases and the other extensions (redis, memcached, …), which
+/// serve no site, do not.
+fn url_possible(kind: &str) -> bool {
+    category_of(kind) == "Web-apps" || matches!(kind, "url" | "varnish" | "solr")
+}
+
 /// A type's category (seed L16960: `Web-apps`, `Databases`, `Extensions`).
 fn category_of(kind: &str) -> &'static str {
     match kind {
@@ -670,8 +679,20 @@ const URL_ITEM: &[&str] = &[
     "authentication",
 ];
 
-/// Seed L8917: "Url (unique)"; the certificate "must match the url's content".
+/// Seed L8917: "Url (unique)"; the certificate "must match the url's content". A component whose
+/// type takes no urls (`urlPossible` false) refuses them. Seed: the create documents only "400
+/// Validation of new url failed" (L8982), and the app check reports `urlPossible` per component
+/// (L14652); the sandbox answers a global form error naming the type.
 fn validate_url(form: &mut Form, url: &Record, data: &Data) {
+    let kind = url
+        .get("appcomponent")
+        .and_then(Value::as_u64)
+        .and_then(|id| data.get(&COMPONENT, id))
+        .and_then(|c| c.get("appcomponenttype"))
+        .and_then(Value::as_str);
+    if let Some(kind) = kind.filter(|k| !url_possible(k)) {
+        form.global_error(&format!("A component of type {kind} takes no urls."));
+    }
     let content = url.get("content").and_then(Value::as_str).unwrap_or_default();
     let taken = data.all(&URL).any(|(id, other)| {
         url.get("id").and_then(Value::as_u64) != Some(*id)
@@ -1018,7 +1039,8 @@ async fn component_types(Query(params): Params) -> Json<Value> {
         types.insert(
             (*kind).to_string(),
             json!({"servicetype": {"name": kind, "displayName": kind, "description": kind, "adminOnly": false,
-                   "category": category_of(kind), "cookbook": kind, "parameters": params}}),
+                   "category": category_of(kind), "cookbook": kind, "urlPossible": url_possible(kind),
+                   "parameters": params}}),
         );
     }
     Json(json!({ "appcomponenttypes": types }))
@@ -1346,6 +1368,48 @@ mod tests {
         let params = &created["component"]["appcomponentparameters"];
         assert_eq!(params["pass"], "******", "{created}");
         assert!(params["user"].as_str().is_some_and(|u| !u.is_empty()), "{created}");
+    }
+
+    #[tokio::test]
+    async fn a_url_goes_only_on_a_component_whose_type_takes_urls() {
+        let router = crate::router(crate::Config::default()).expect("router");
+        let (_, _, app) = app(&router).await;
+        let (_, types) = call(&router, "GET", "/v1/appcomponenttypes", None).await;
+        let possible = |kind: &str| types["appcomponenttypes"][kind]["servicetype"]["urlPossible"].as_bool();
+        // Seed L16996, L17053, L17108: solr and php take urls, mysql does not.
+        assert_eq!(
+            (possible("solr"), possible("mysql"), possible("php"), possible("redis")),
+            (Some(true), Some(false), Some(true), Some(false))
+        );
+        let components = format!("/v1/apps/{app}/components");
+        for (kind, extra, takes) in [
+            ("redis", json!({}), false),
+            ("mysql", json!({}), false),
+            ("php", json!({"version": "8.2"}), true),
+            ("solr", json!({}), true),
+        ] {
+            let mut body = json!({"name": kind, "appcomponenttype": kind, "systemgroup": 3});
+            body.as_object_mut()
+                .expect("object")
+                .extend(extra.as_object().expect("object").clone());
+            let (_, created) = call(&router, "POST", &components, Some(body)).await;
+            let id = created["component"]["id"].as_u64().expect("component id");
+            let urls = format!("{components}/{id}/urls");
+            let host = format!("{kind}.shop.example");
+            let (status, reply) = call(&router, "POST", &urls, Some(json!({"content": host}))).await;
+            if takes {
+                assert_eq!(status, StatusCode::CREATED, "{kind}: {reply}");
+                continue;
+            }
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{kind}: {reply}");
+            assert_eq!(
+                reply["url"]["errors"]["errors"],
+                json!([format!("A component of type {kind} takes no urls.")]),
+                "{reply}"
+            );
+            let (_, list) = call(&router, "GET", &urls, None).await;
+            assert_eq!(list["urls"], json!([]), "nothing was made");
+        }
     }
 
     #[tokio::test]
