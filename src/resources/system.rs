@@ -14,7 +14,7 @@ use crate::framework::desired_state::{DesiredState, State};
 use crate::framework::kind::Kind;
 use crate::framework::links::{LinkId, Links};
 use crate::framework::membership::{Membership, TeamsFrom};
-use crate::framework::plan_checks::{AmongCheck, PlanCheck, RangeCheck};
+use crate::framework::plan_checks::{AmongCheck, ExistsCheck, PlanCheck, RangeCheck};
 use crate::framework::validate::{hostname, int_between, not_blank, one_of, HostnameRules};
 use crate::framework::wait::StatusRule;
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
@@ -260,6 +260,15 @@ fn spec(t: Type) -> ResourceSpec {
                 plural: "systemimages",
                 noun: "images",
             }),
+            PlanCheck::Exists(super::organisation::EXISTS),
+            // Seed L65651: a network that does not exist is a 404; one the user may not read is
+            // a 403, which passes (the apply decides).
+            PlanCheck::Exists(ExistsCheck {
+                attribute: "network_ids",
+                path: "/networks/{value}",
+                noun: "network",
+            }),
+            PlanCheck::Exists(super::team::MEMBERS),
         ],
         kind: Some(kind),
         ..ResourceSpec::default()
