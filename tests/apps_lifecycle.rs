@@ -762,6 +762,17 @@ resource "level27_app_component" "search" {{
   systemgroup_id = "3"
   parameters     = {{ user = "me", pass = "s3cret" }}
 }}
+resource "level27_plan" "stray" {{
+  organisation_id = "999"
+  name            = "stray"
+  base_package    = "drupal_run"
+}}
+resource "level27_app" "teamless" {{
+  organisation_id = "{org}"
+  name            = "teamless"
+  plan_id         = "{plan}"
+  team_ids        = ["997"]
+}}
 "#,
         header = header()
     ));
@@ -788,6 +799,23 @@ resource "level27_app_component" "search" {{
         assert!(
             blocks.iter().any(|b| b.contains(&format!("with {resource}"))
                 && b.contains("Invalid parameters")
+                && flat(&diagnostic_message(b)).contains(needle)),
+            "no error on {resource} saying {needle:?}:\n{}",
+            blocks.join("\n---\n")
+        );
+    }
+    // Ids that name nothing, in the same plan: an organisation, a team of the organisation.
+    for (resource, summary, needle) in [
+        (
+            "level27_plan.stray",
+            "Invalid organisation_id",
+            "organisation_id: no organisation 999 (",
+        ),
+        ("level27_app.teamless", "Invalid team_ids", "team_ids: no team 997 ("),
+    ] {
+        assert!(
+            blocks.iter().any(|b| b.contains(&format!("with {resource}"))
+                && b.contains(summary)
                 && flat(&diagnostic_message(b)).contains(needle)),
             "no error on {resource} saying {needle:?}:\n{}",
             blocks.join("\n---\n")

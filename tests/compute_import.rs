@@ -174,6 +174,31 @@ resource "level27_baremetal" "nowhere" {{
   image_id         = "12"
   configuration_id = "998"
 }}
+
+resource "level27_vm" "stray" {{
+  organisation_id  = "999"
+  name             = "stray"
+  zone_id          = "20"
+  image_id         = "12"
+  configuration_id = "45"
+  cpu              = 2
+  memory           = 4
+  disk             = 60
+  team_ids         = ["996"]
+}}
+
+resource "level27_vm" "linked" {{
+  organisation_id  = "{org}"
+  name             = "linked"
+  zone_id          = "20"
+  image_id         = "12"
+  configuration_id = "45"
+  cpu              = 2
+  memory           = 4
+  disk             = 60
+  network_ids      = ["7", "998"]
+  team_ids         = ["997"]
+}}
 "#,
         header = header()
     )
@@ -248,6 +273,22 @@ fn bad_input_is_rejected_at_plan_with_zero_writes() {
         "configuration_id",
         "configuration_id = \"998\" names nothing",
     );
+    // Ids that name nothing: an organisation (whose teams are then not said to be missing too),
+    // a network, a team of the organisation.
+    error_on(&out, "organisation_id", "organisation_id: no organisation 999 (");
+    error_on(&out, "network_ids", "network_ids: no network 998 (");
+    error_on(&out, "team_ids", "team_ids: no team 997 (");
+    out.assert_not_contains("no team 996");
+    // Each object looked up once, however many resources name it: two organisations for six
+    // systems, the networks 7 and 998, the teams 996 (of 999) and 997.
+    let counts = sb.api_request_counts();
+    for (route, lookups) in [
+        ("GET /v1/organisations/{organisationId}", 2),
+        ("GET /v1/networks/{networkId}", 2),
+        ("GET /v1/organisations/{organisationId}/teams/{teamId}", 2),
+    ] {
+        assert_eq!(counts.get(route), Some(&lookups), "{route}: {counts:?}");
+    }
     assert!(
         sb.write_requests().is_empty(),
         "nothing may be written: {:?}",

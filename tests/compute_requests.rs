@@ -69,6 +69,12 @@ fn create_is_seen_promptly_with_few_polls_and_refresh_is_one_get() {
         !counts.keys().any(|k| k.contains("/networks") || k.contains("/teams/")),
         "networks and teams come from the system's own answer: {counts:?}"
     );
+    // The organisation's own refresh; a plan that changes nothing checks no id of the vm's.
+    assert_eq!(
+        counts.get("GET /v1/organisations/{organisationId}"),
+        Some(&1),
+        "{counts:?}"
+    );
     tf.destroy();
 }
 

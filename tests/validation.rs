@@ -165,6 +165,51 @@ fn invalid_configurations_fail_at_plan_without_writes() {
     out.assert_contains("Missing organisation_id");
     out.assert_contains("provider block");
 
+    // Ids that name nothing: a new team and a new domain contact of an organisation that does
+    // not exist, refused at plan by a lookup of the organisation, nothing sent.
+    let bad = config(
+        "Valid e2e",
+        "BE",
+        "",
+        "ops",
+        r#"
+resource "level27_team" "stray" {
+  organisation_id = "999"
+  name            = "stray"
+}
+
+resource "level27_domain_contact" "stray" {
+  organisation_id   = "999"
+  type              = "licensee"
+  first_name        = "Ada"
+  last_name         = "Peeters"
+  organisation_name = "Acme"
+  street            = "Veldstraat"
+  house_number      = "1"
+  zip               = "9000"
+  city              = "Gent"
+  country           = "BE"
+  phone             = "+32.91234567"
+  email             = "hostmaster@acme.example"
+  tax_number        = "BE0123456789"
+}
+"#,
+    );
+    let (out, team) = apply_rejected(
+        &tf,
+        &sb,
+        "no such organisation",
+        &bad,
+        Some("organisation_id = \"999\""),
+    );
+    let contact = expect_error_at(&out, &bad, "organisation_id   = \"999\"");
+    for block in [team.unwrap(), contact] {
+        assert!(
+            diagnostic_message(&block).contains("organisation_id: no organisation 999 ("),
+            "{block}"
+        );
+    }
+
     // A reseller id that is not an id (a number literal becomes the string "-5" in HCL): an
     // error on the attribute saying what an id looks like, before any request.
     let bad = config("Valid e2e", "BE", "  reseller_organisation_id = -5\n", "ops", "");

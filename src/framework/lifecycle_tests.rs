@@ -431,17 +431,17 @@ async fn plan_checks_look_each_list_up_once_per_run() {
     let mut p = planned(Value::Null, Value::Null);
     p.insert("configuration_id".into(), Value::string("3"));
     p.insert("cpu".into(), Value::int(4));
-    let d = env.resource.check_plan(&env.ctx(), &p).await;
+    let d = env.resource.check_plan(&env.ctx(), None, &p).await;
     assert!(d.has_errors());
     assert!(d.0[0].detail.contains("between 1 and 2"), "{}", d.0[0].detail);
     p.insert("configuration_id".into(), Value::string("4"));
-    assert!(!env.resource.check_plan(&env.ctx(), &p).await.has_errors());
+    assert!(!env.resource.check_plan(&env.ctx(), None, &p).await.has_errors());
     p.insert("configuration_id".into(), Value::string("9"));
-    let d = env.resource.check_plan(&env.ctx(), &p).await;
+    let d = env.resource.check_plan(&env.ctx(), None, &p).await;
     assert!(d.0[0].detail.contains("names nothing"), "{}", d.0[0].detail);
     // Unknown until apply: not checked now.
     p.insert("configuration_id".into(), Value::Unknown);
-    assert!(!env.resource.check_plan(&env.ctx(), &p).await.has_errors());
+    assert!(!env.resource.check_plan(&env.ctx(), None, &p).await.has_errors());
     let lists = env.count("GET /configurations");
     assert!((1..=2).contains(&lists), "three checks, one listing: {lists}");
 }

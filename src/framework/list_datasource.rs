@@ -12,7 +12,7 @@ use super::datasource::{computed_only, read_via_lists, DataSource, Kind};
 use super::diag::{Diagnostic, Diagnostics};
 use super::errors::{parent_not_found, translate};
 use super::mapping::state_from_api;
-use super::paths::{render_path, with_query};
+use super::paths::{placeholders, render_path, with_query};
 use super::resource::ResourceSpec;
 use super::schema::{Attribute, Block, Mode, Nesting, Schema};
 use super::value::{Number, Object, Type, Value};
@@ -296,13 +296,6 @@ impl ListDataSource {
             }
         }
     }
-}
-
-/// The `{attribute}` names of a path template.
-fn placeholders(path: &str) -> impl Iterator<Item = &str> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|s| s.split_once('}').map(|(name, _)| name))
 }
 
 #[cfg(test)]

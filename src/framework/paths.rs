@@ -27,6 +27,13 @@ pub fn render_path(template: &str, state: &Object) -> Result<String, String> {
     Ok(out)
 }
 
+/// The `{attribute}` names of a path template, in order (`spec_check` checks their form).
+pub(crate) fn placeholders(path: &str) -> impl Iterator<Item = &str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name))
+}
+
 /// Appends `s` with every byte but RFC 3986's unreserved ones percent-encoded.
 fn percent_encode(s: &str, out: &mut String) {
     for b in s.bytes() {

@@ -1,18 +1,22 @@
 //! Plan-time checks that need the API: a vm's cpu, memory and disk must lie within the limits of
 //! the configuration (size plan) it names (`RangeCheck`); a component's `parameters` must be
-//! parameters its type takes (`ParameterCheck`). Only the API knows either. The checks run when
-//! the plan is made, so a bad value fails `terraform plan` instead of an apply halfway through.
+//! parameters its type takes (`ParameterCheck`); an image must be one of its zone's region's
+//! (`AmongCheck`); an `organisation_id`, `network_ids` or `team_ids` must name objects that exist
+//! (`ExistsCheck`). Only the API knows any of it. The checks run when the plan is made, so a bad
+//! value fails `terraform plan` instead of an apply halfway through.
 //!
-//! Each lookup is read through `SharedReads`: one request per list or catalogue per provider
-//! process, however many resources need it.
+//! Each lookup is read through `SharedReads`: one request per list, catalogue or object per
+//! provider process, however many resources need it. A plan's checks run concurrently.
 
 use super::ctx::{cancellable, Ctx};
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::mapping::lookup;
-use super::paths::render_path;
-use super::shared_reads::{id_text, SharedReads};
+use super::paths::{placeholders, render_path};
+use super::shared_reads::{id_text, Existence, SharedReads};
+use super::validate::{id_hint, parse_api_id};
 use super::value::{Object, Value};
+use futures_util::future::join_all;
 use serde_json::Value as Json;
 
 /// A check at plan time against what only the API knows (`ResourceSpec::plan_checks`).
@@ -21,29 +25,85 @@ pub enum PlanCheck {
     Range(RangeCheck),
     Parameters(ParameterCheck),
     Among(AmongCheck),
+    Exists(ExistsCheck),
 }
 
 impl PlanCheck {
-    /// The diagnostics for `planned`: `Err` when the lookup itself failed.
-    pub async fn check(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Diagnostics, Diagnostics> {
+    /// The diagnostics for `planned` (`prior` the state it replaces, `None` for a create): `Err`
+    /// when the lookup itself failed.
+    pub async fn check(
+        &self,
+        ctx: &Ctx<'_>,
+        prior: Option<&Object>,
+        planned: &Object,
+    ) -> Result<Diagnostics, Diagnostics> {
         match self {
             PlanCheck::Range(c) => c.check(ctx, planned).await,
             PlanCheck::Parameters(c) => c.check(ctx, planned).await,
             PlanCheck::Among(c) => c.check(ctx, planned).await,
+            PlanCheck::Exists(c) => c.check(ctx, prior, planned).await,
         }
     }
 
-    /// The attributes the check names (for `spec_check`).
+    /// The attributes the check reads, path placeholders included (for `spec_check`, and to
+    /// tell whether a plan changes anything the check depends on).
     pub fn attributes(&self) -> Vec<&'static str> {
         match self {
-            PlanCheck::Range(c) => std::iter::once(c.by).chain(c.bounds.iter().map(|b| b.0)).collect(),
+            PlanCheck::Range(c) => std::iter::once(c.by)
+                .chain(c.bounds.iter().map(|b| b.0))
+                .chain(placeholders(c.path))
+                .collect(),
             PlanCheck::Parameters(c) => std::iter::once(c.attribute)
                 .chain(std::iter::once(c.by))
                 .chain(c.owned.iter().map(|o| o.1))
                 .collect(),
             PlanCheck::Among(c) => vec![c.attribute, c.by],
+            PlanCheck::Exists(c) => std::iter::once(c.attribute).chain(c.depends_on()).collect(),
         }
     }
+
+    /// Whether the plan changes something the check reads: a create, or one of its attributes
+    /// differs from the prior state. Otherwise the apply sends nothing the check could fail, and
+    /// a refresh's plan costs no lookup.
+    fn concerns(&self, prior: Option<&Object>, planned: &Object) -> bool {
+        let Some(prior) = prior else { return true };
+        self.attributes().iter().any(|a| prior.get(*a) != planned.get(*a))
+    }
+}
+
+/// Runs the plan's `checks` that concern it, concurrently: a vm's configuration and region
+/// lookups go out together, and the plan waits for the longest chain of lookups rather than
+/// their sum. The diagnostics come in the order the checks are declared, whatever the order the
+/// answers arrive in. A failed lookup is an error (except an `ExistsCheck`'s), so that the plan
+/// promises no apply the API may refuse.
+pub async fn run_all(checks: &[PlanCheck], ctx: &Ctx<'_>, prior: Option<&Object>, planned: &Object) -> Diagnostics {
+    let due: Vec<&PlanCheck> = checks.iter().filter(|c| c.concerns(prior, planned)).collect();
+    let results = join_all(due.iter().map(|c| c.check(ctx, prior, planned))).await;
+    let results: Vec<(&PlanCheck, Diagnostics)> = due
+        .into_iter()
+        .zip(results)
+        .map(|(c, r)| (c, r.unwrap_or_else(|d| d)))
+        .collect();
+    // A missing organisation makes every lookup below it a 404 (its teams): said once, on the
+    // organisation, rather than again on each team it would have.
+    let missing: Vec<&str> = results
+        .iter()
+        .filter_map(|(c, d)| match c {
+            PlanCheck::Exists(e) if d.has_errors() => Some(e.attribute),
+            _ => None,
+        })
+        .collect();
+    let mut diags = Diagnostics::default();
+    for (check, d) in results {
+        let below_missing = match check {
+            PlanCheck::Exists(e) => e.depends_on().any(|a| missing.contains(&a)),
+            _ => false,
+        };
+        if !below_missing {
+            diags.extend(d);
+        }
+    }
+    diags
 }
 
 /// A range an attribute must lie in, read from the API object another attribute names.
@@ -243,6 +303,108 @@ impl AmongCheck {
         )
         .at(AttrPath::attr(self.attribute))
         .into())
+    }
+}
+
+/// Ids that must name existing objects: an `organisation_id`, a system's `network_ids`, the
+/// `team_ids` of an organisation. Each id is looked up with a GET of its object's item path
+/// (shared per provider process); the object's 404 is an error on the attribute, so the plan
+/// fails before anything is written. Only values known at plan and new to it are checked (a
+/// create's, or a changed attribute's new ids): a refresh's plan asks nothing. A lookup that
+/// says nothing about the object (403, 5xx, no answer) passes, logged: the apply decides, as it
+/// would without the check, rather than a plan refusing an id that may well exist.
+#[derive(Clone, Debug)]
+pub struct ExistsCheck {
+    /// The attribute: an id, or a set or list of ids (`organisation_id`, `network_ids`).
+    pub attribute: &'static str,
+    /// The item path of what an id names: `{value}` is the id, other placeholders come from the
+    /// plan (`/organisations/{organisation_id}/teams/{value}`).
+    pub path: &'static str,
+    /// What an id names, for the message (`organisation`).
+    pub noun: &'static str,
+}
+
+impl ExistsCheck {
+    /// The attributes the lookup's path needs besides the id (`organisation_id` for a team).
+    pub fn depends_on(&self) -> impl Iterator<Item = &'static str> {
+        placeholders(self.path).filter(|p| *p != "value")
+    }
+
+    /// The ids `value` holds, with the path of each element: an id, or the ids of a list or set
+    /// (a set's elements have no path of their own). Unknown elements are left out.
+    fn ids<'v>(&self, value: &'v Value) -> Vec<(AttrPath, &'v str)> {
+        let at = || AttrPath::attr(self.attribute);
+        match value {
+            Value::String(s) => vec![(at(), s.as_str())],
+            Value::List(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| e.as_str().map(|s| (at().index(i), s)))
+                .collect(),
+            Value::Set(items) => items.iter().filter_map(|e| e.as_str().map(|s| (at(), s))).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Checks the ids of `planned` that `prior` does not already hold (all of them when the path
+    /// changes with it: another organisation's teams), all looked up together.
+    pub async fn check(
+        &self,
+        ctx: &Ctx<'_>,
+        prior: Option<&Object>,
+        planned: &Object,
+    ) -> Result<Diagnostics, Diagnostics> {
+        let Some(value) = planned.get(self.attribute) else {
+            return Ok(Diagnostics::default());
+        };
+        let known: Vec<&str> = match prior {
+            Some(p) if self.depends_on().all(|a| p.get(a) == planned.get(a)) => p
+                .get(self.attribute)
+                .map(|v| self.ids(v).into_iter().map(|(_, id)| id).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let new = self.ids(value).into_iter().filter(|(_, id)| !known.contains(id));
+        let found = join_all(new.map(|(at, id)| self.look_up(ctx, planned, at, id))).await;
+        let mut diags = Diagnostics::default();
+        for d in found {
+            diags.extend(d?);
+        }
+        Ok(diags)
+    }
+
+    /// One id: an error when the API says its object does not exist.
+    async fn look_up(
+        &self,
+        ctx: &Ctx<'_>,
+        planned: &Object,
+        at: AttrPath,
+        id: &str,
+    ) -> Result<Diagnostics, Diagnostics> {
+        let error = |detail: String| Diagnostic::error(format!("Invalid {}", self.attribute), detail).at(at.clone());
+        if parse_api_id(id).is_none() {
+            // Refused by validation before any plan check; said here too rather than looked up.
+            return Ok(error(format!(
+                "{}: {id:?} is not an id (a positive whole number such as \"1000\"){}.",
+                self.attribute,
+                id_hint(id)
+            ))
+            .into());
+        }
+        // The path's other placeholders unknown yet: checked at the apply's plan.
+        let Ok(path) = render_path(&self.path.replace("{value}", id), planned) else {
+            return Ok(Diagnostics::default());
+        };
+        match cancellable(ctx, ctx.reads.exists(ctx.client, &path)).await? {
+            Existence::Found => Ok(Diagnostics::default()),
+            Existence::Missing(answer) => {
+                Ok(error(format!("{}: no {} {id} ({answer}).", self.attribute, self.noun)).into())
+            }
+            Existence::Unanswered(why) => {
+                tracing::debug!(attribute = self.attribute, %path, error = %why, "existence not known at plan; the apply decides");
+                Ok(Diagnostics::default())
+            }
+        }
     }
 }
 
@@ -571,7 +733,7 @@ mod tests {
             provider_config: &provider_config,
             reads,
         };
-        PlanCheck::Parameters(parameters()).check(&ctx, planned).await
+        PlanCheck::Parameters(parameters()).check(&ctx, None, planned).await
     }
 
     fn component(kind: Value, params: Value) -> Object {
@@ -656,21 +818,27 @@ mod tests {
             .into_iter()
             .collect()
         };
-        let ok = images.check(&ctx, &system(Value::string("14"), "21")).await.unwrap();
+        let ok = images
+            .check(&ctx, None, &system(Value::string("14"), "21"))
+            .await
+            .unwrap();
         assert!(!ok.has_errors(), "{ok:?}");
         // Unknown until apply, or a zone in no region (its own check says so): nothing to say.
         assert!(!images
-            .check(&ctx, &system(Value::Unknown, "20"))
+            .check(&ctx, None, &system(Value::Unknown, "20"))
             .await
             .unwrap()
             .has_errors());
         assert!(!images
-            .check(&ctx, &system(Value::string("12"), "99"))
+            .check(&ctx, None, &system(Value::string("12"), "99"))
             .await
             .unwrap()
             .has_errors());
         // nl's image in a be zone.
-        let d = images.check(&ctx, &system(Value::string("22"), "20")).await.unwrap();
+        let d = images
+            .check(&ctx, None, &system(Value::string("22"), "20"))
+            .await
+            .unwrap();
         assert_eq!(d.0[0].path, Some(AttrPath::attr("image_id")));
         assert_eq!(
             d.0[0].detail,
@@ -698,5 +866,251 @@ mod tests {
                 && d.0[0].detail.contains("look up the parameters of type \"redis\""),
             "{d:?}"
         );
+    }
+
+    fn organisation() -> PlanCheck {
+        PlanCheck::Exists(ExistsCheck {
+            attribute: "organisation_id",
+            path: "/organisations/{value}",
+            noun: "organisation",
+        })
+    }
+
+    fn networks() -> PlanCheck {
+        PlanCheck::Exists(ExistsCheck {
+            attribute: "network_ids",
+            path: "/networks/{value}",
+            noun: "network",
+        })
+    }
+
+    fn teams() -> PlanCheck {
+        PlanCheck::Exists(ExistsCheck {
+            attribute: "team_ids",
+            path: "/organisations/{organisation_id}/teams/{value}",
+            noun: "team",
+        })
+    }
+
+    fn ids(v: &[&str]) -> Value {
+        Value::Set(v.iter().map(|i| Value::string(*i)).collect())
+    }
+
+    fn owned(org: Value, networks: Value, teams: Value) -> Object {
+        [
+            ("organisation_id".to_string(), org),
+            ("network_ids".to_string(), networks),
+            ("team_ids".to_string(), teams),
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    /// Organisation 7 with teams 5 and 6, networks 7 and 8; nothing else exists.
+    async fn objects() -> crate::framework::test_support::FakeApi {
+        crate::framework::test_support::FakeApi::start(|req| {
+            let not_found = |what: &str| (404, json!({"code": 404, "message": format!("{what} not found")}));
+            match req.path.as_str() {
+                "/organisations/7" | "/organisations/7/teams/5" | "/organisations/7/teams/6" => (200, json!({})),
+                "/networks/7" | "/networks/8" => (200, json!({"network": {"id": 7}})),
+                p if p.starts_with("/organisations/7/teams/") => not_found("Team"),
+                p if p.starts_with("/organisations/") => not_found("Organisation"),
+                p if p.starts_with("/networks/") => not_found("Network"),
+                _ => (404, json!({"code": 404, "message": "No route found"})),
+            }
+        })
+        .await
+    }
+
+    #[tokio::test]
+    async fn ids_that_name_nothing_are_errors_on_their_attribute() {
+        let api = objects().await;
+        let parts = crate::framework::test_support::CtxParts::default();
+        let ctx = parts.ctx(&api);
+        let checks = [organisation(), networks(), teams()];
+        let planned = owned(Value::string("7"), ids(&["7", "998"]), ids(&["5", "997"]));
+        let d = run_all(&checks, &ctx, None, &planned).await;
+        let said: Vec<_> =
+            d.0.iter()
+                .map(|d| (d.path.clone(), d.summary.as_str(), d.detail.as_str()))
+                .collect();
+        assert_eq!(
+            said,
+            vec![
+                (
+                    Some(AttrPath::attr("network_ids")),
+                    "Invalid network_ids",
+                    "network_ids: no network 998 (GET /networks/998: 404 not found: Network not found)."
+                ),
+                (
+                    Some(AttrPath::attr("team_ids")),
+                    "Invalid team_ids",
+                    "team_ids: no team 997 (GET /organisations/7/teams/997: 404 not found: Team not found)."
+                ),
+            ]
+        );
+        // A list's element is named by its index.
+        let listed = PlanCheck::Exists(ExistsCheck {
+            attribute: "network_ids",
+            path: "/networks/{value}",
+            noun: "network",
+        });
+        let planned = owned(
+            Value::Null,
+            Value::List(vec![Value::string("8"), Value::string("999")]),
+            Value::Null,
+        );
+        let d = run_all(&[listed], &ctx, None, &planned).await;
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("network_ids").index(1)));
+
+        // A missing organisation is said once, not again on each of its teams.
+        let planned = owned(Value::string("999"), Value::Null, ids(&["5"]));
+        let d = run_all(&checks, &ctx, None, &planned).await;
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("organisation_id")));
+        assert_eq!(
+            d.0[0].detail,
+            "organisation_id: no organisation 999 (GET /organisations/999: 404 not found: Organisation not found)."
+        );
+
+        // Each object asked for once in the process, whoever asks and however often.
+        let d = run_all(
+            &checks,
+            &ctx,
+            None,
+            &owned(Value::string("7"), ids(&["998"]), ids(&["5"])),
+        )
+        .await;
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        let mut lines = api.lines();
+        lines.sort();
+        assert_eq!(
+            lines,
+            vec![
+                "GET /networks/7",
+                "GET /networks/8",
+                "GET /networks/998",
+                "GET /networks/999",
+                "GET /organisations/7",
+                "GET /organisations/7/teams/5",
+                "GET /organisations/7/teams/997",
+                "GET /organisations/999",
+                "GET /organisations/999/teams/5",
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn only_known_values_new_to_the_plan_are_looked_up() {
+        let api = objects().await;
+        let parts = crate::framework::test_support::CtxParts::default();
+        let ctx = parts.ctx(&api);
+        let checks = [organisation(), networks(), teams()];
+        let prior = owned(Value::string("999"), ids(&["997", "998"]), ids(&["996"]));
+        // A refresh's plan: nothing changed, nothing asked (even of ids that no longer exist:
+        // the apply sends none of them).
+        assert!(run_all(&checks, &ctx, Some(&prior), &prior.clone()).await.0.is_empty());
+        // Unknown until apply: checked at the apply's plan.
+        let unknown = owned(Value::Unknown, Value::Unknown, Value::Set(vec![Value::Unknown]));
+        assert!(run_all(&checks, &ctx, None, &unknown).await.0.is_empty());
+        // Teams of an organisation not known yet: their path is not known either.
+        assert!(
+            run_all(&checks, &ctx, None, &owned(Value::Unknown, Value::Null, ids(&["5"])))
+                .await
+                .0
+                .is_empty()
+        );
+        assert!(api.lines().is_empty(), "{:?}", api.lines());
+
+        // A network added: only it is looked up.
+        let planned = owned(Value::string("999"), ids(&["997", "998", "8"]), ids(&["996"]));
+        assert!(run_all(&checks, &ctx, Some(&prior), &planned).await.0.is_empty());
+        assert_eq!(api.lines(), vec!["GET /networks/8"]);
+
+        // Another organisation: every team is new to it.
+        let prior = owned(Value::string("7"), Value::Null, ids(&["5"]));
+        let planned = owned(Value::string("8"), Value::Null, ids(&["5"]));
+        let d = run_all(&checks, &ctx, Some(&prior), &planned).await;
+        assert_eq!(d.0.len(), 1, "the organisation only: {d:?}");
+        assert!(
+            api.lines().contains(&"GET /organisations/8/teams/5".to_string()),
+            "{:?}",
+            api.lines()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_lookup_that_says_nothing_of_the_object_lets_the_apply_decide() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let calls = std::sync::Arc::new(AtomicUsize::new(0));
+        let count = calls.clone();
+        let api = crate::framework::test_support::FakeApi::start(move |req| {
+            count.fetch_add(1, Ordering::SeqCst);
+            match req.path.as_str() {
+                "/organisations/7" => (403, json!({"code": 403, "message": "Access denied"})),
+                "/networks/7" => (503, json!({"code": 503, "message": "Maintenance"})),
+                // The router's 404 (a wrong api_url) says nothing about the object.
+                _ => (
+                    404,
+                    json!({"code": 404, "message": "No route found for \"GET /teams\""}),
+                ),
+            }
+        })
+        .await;
+        let parts = crate::framework::test_support::CtxParts::default();
+        let ctx = parts.ctx(&api);
+        let checks = [organisation(), networks(), teams()];
+        let planned = owned(Value::string("7"), ids(&["7"]), ids(&["5"]));
+        for _ in 0..2 {
+            let d = run_all(&checks, &ctx, None, &planned).await;
+            assert!(d.0.is_empty(), "{d:?}");
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 3, "asked once each: {:?}", api.lines());
+    }
+
+    #[tokio::test]
+    async fn an_id_written_oddly_is_told_how_to_write_it_without_a_request() {
+        let api = objects().await;
+        let parts = crate::framework::test_support::CtxParts::default();
+        let d = run_all(
+            &[organisation()],
+            &parts.ctx(&api),
+            None,
+            &owned(Value::string("007"), Value::Null, Value::Null),
+        )
+        .await;
+        assert_eq!(
+            d.0[0].detail,
+            "organisation_id: \"007\" is not an id (a positive whole number such as \"1000\"); write it as \"7\"."
+        );
+        assert!(api.lines().is_empty(), "{:?}", api.lines());
+    }
+
+    #[tokio::test]
+    async fn a_plan_that_changes_nothing_a_check_reads_asks_nothing() {
+        let api = crate::framework::test_support::FakeApi::start(|req| {
+            let items = [json!({"id": 3, "minCpu": 1, "maxCpu": 2})];
+            (
+                200,
+                crate::framework::test_support::page(req, "systemproviderConfigurations", &items),
+            )
+        })
+        .await;
+        let parts = crate::framework::test_support::CtxParts::default();
+        let ctx = parts.ctx(&api);
+        let range = [PlanCheck::Range(check())];
+        // Out of the limits since the API lowered them: nothing is sent, so nothing is said.
+        let prior = planned(4, 4, 60);
+        assert!(run_all(&range, &ctx, Some(&prior), &prior.clone()).await.0.is_empty());
+        assert!(api.lines().is_empty(), "{:?}", api.lines());
+        // A name change elsewhere in the object is no concern of the check either.
+        let mut renamed = prior.clone();
+        renamed.insert("name".into(), Value::string("other"));
+        assert!(run_all(&range, &ctx, Some(&prior), &renamed).await.0.is_empty());
+        assert!(api.lines().is_empty(), "{:?}", api.lines());
+        // A resize is checked.
+        let d = run_all(&range, &ctx, Some(&prior), &planned(3, 4, 60)).await;
+        assert!(d.0[0].detail.contains("between 1 and 2"), "{d:?}");
     }
 }

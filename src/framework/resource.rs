@@ -207,15 +207,10 @@ impl Resource {
         diags
     }
 
-    /// The plan's checks against the API (`plan_checks`); unknown values wait for the apply's plan.
-    pub async fn check_plan(&self, ctx: &Ctx<'_>, planned: &Object) -> Diagnostics {
-        let mut diags = Diagnostics::default();
-        for check in &self.spec.plan_checks {
-            match check.check(ctx, planned).await {
-                Ok(d) | Err(d) => diags.extend(d),
-            }
-        }
-        diags
+    /// The plan's checks against the API (`plan_checks`) for what the plan changes from `prior`
+    /// (`None`: a create); unknown values wait for the apply's plan.
+    pub async fn check_plan(&self, ctx: &Ctx<'_>, prior: Option<&Object>, planned: &Object) -> Diagnostics {
+        super::plan_checks::run_all(&self.spec.plan_checks, ctx, prior, planned).await
     }
 
     pub fn plan(

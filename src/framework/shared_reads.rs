@@ -3,7 +3,8 @@
 //! A refresh of N urls of one app, or N records of one domain, reads the app's url list or the
 //! domain's record list once (paged), and every resource answers from it. The same list serves
 //! plan-time lookups (a vm's configuration limits). Any write made through the engine empties the
-//! cache, so a read-back after create or update never sees a list from before it.
+//! cache, so a read-back after create or update never sees a list from before it. Whether an
+//! object exists (a plan's check that an `organisation_id` names one) is asked once too.
 
 use super::ListSource;
 use level27_client::{Client, Error as ApiError};
@@ -14,6 +15,17 @@ use tokio::sync::OnceCell;
 
 type Slot = Arc<OnceCell<Arc<Listing>>>;
 type ObjectSlot = Arc<OnceCell<Arc<Json>>>;
+type ExistenceSlot = Arc<OnceCell<Existence>>;
+
+/// What one GET of an object said about it ([`SharedReads::exists`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Existence {
+    Found,
+    /// The object's own 404 (not the router's): the error as the client words it.
+    Missing(String),
+    /// Nothing about the object (403, 5xx, a route the API lacks, no connection): the error.
+    Unanswered(String),
+}
 
 #[derive(Default)]
 pub struct SharedReads {
@@ -22,6 +34,7 @@ pub struct SharedReads {
     /// Lists the API answered 404 for (their parent is gone), with the API's message: the N
     /// records of a deleted domain learn it from one GET, not N.
     missing: Mutex<HashMap<String, String>>,
+    existence: Mutex<HashMap<String, ExistenceSlot>>,
 }
 
 impl SharedReads {
@@ -82,11 +95,36 @@ impl SharedReads {
             .cloned()
     }
 
-    /// Forgets every list and object (after a write).
+    /// Whether the object at `path` exists: one GET at most, however many resources ask (those
+    /// asking at the same time wait for the one request). Never an error: a lookup that says
+    /// nothing about the object is [`Existence::Unanswered`], for the caller to let pass.
+    pub async fn exists(&self, client: &Client, path: &str) -> Existence {
+        let slot = {
+            let mut existence = self.existence.lock().unwrap_or_else(|p| p.into_inner());
+            existence.entry(path.to_string()).or_default().clone()
+        };
+        slot.get_or_init(|| async {
+            match client.get(path).await {
+                Ok(_) => Existence::Found,
+                Err(e) if e.is_not_found() => Existence::Missing(e.to_string()),
+                Err(e) => Existence::Unanswered(e.to_string()),
+            }
+        })
+        .await
+        .clone()
+    }
+
+    /// Forgets every list and object (after a write). Objects found to exist stay known: the
+    /// apply's plans of a run's later resources (each after some write) then ask nothing again,
+    /// and should one have been deleted since, the apply finds out as it would without the check.
     pub fn invalidate(&self) {
         self.lists.lock().unwrap_or_else(|p| p.into_inner()).clear();
         self.objects.lock().unwrap_or_else(|p| p.into_inner()).clear();
         self.missing.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.existence
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|_, slot| slot.get() == Some(&Existence::Found));
     }
 
     /// The item of a list whose `field` equals `id` (a number or numeric string in the API). A
@@ -258,5 +296,36 @@ mod tests {
         let again = reads.list(&api.client, "/domains/9/records", "records").await;
         assert!(again.is_err());
         assert_eq!(api.seen().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn what_exists_stays_known_across_writes_and_what_does_not_is_asked_again() {
+        use crate::framework::test_support::FakeApi;
+        let api = FakeApi::start(|req| match req.path.as_str() {
+            "/organisations/7" => (200, json!({"organisation": {"id": 7}})),
+            "/organisations/8" => (500, json!({"code": 500, "message": "Oops"})),
+            _ => (404, json!({"code": 404, "message": "Organisation not found"})),
+        })
+        .await;
+        let reads = SharedReads::default();
+        let ask = |path: &'static str| reads.exists(&api.client, path);
+        assert_eq!(ask("/organisations/7").await, Existence::Found);
+        assert!(matches!(ask("/organisations/8").await, Existence::Unanswered(e) if e.contains("500")));
+        assert!(matches!(ask("/organisations/9").await, Existence::Missing(e) if e.contains("Organisation not found")));
+        for path in ["/organisations/7", "/organisations/8", "/organisations/9"] {
+            ask(path).await;
+        }
+        assert_eq!(api.seen().len(), 3, "{:?}", api.lines());
+        // A write may have made what was missing (or mended what failed); what exists stays.
+        reads.invalidate();
+        for path in ["/organisations/7", "/organisations/8", "/organisations/9"] {
+            ask(path).await;
+        }
+        assert_eq!(
+            api.lines()[3..],
+            ["GET /organisations/8", "GET /organisations/9"],
+            "{:?}",
+            api.lines()
+        );
     }
 }

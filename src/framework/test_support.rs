@@ -201,67 +201,41 @@ impl Drop for FakeApi {
 
 impl FakeApi {
     pub async fn start(handler: impl Fn(&Seen) -> (u16, serde_json::Value) + Send + Sync + 'static) -> FakeApi {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        FakeApi::serve(0, handler).await
+    }
+
+    /// [`FakeApi::start`], holding the answers to the first `n` requests until all `n` have
+    /// arrived: callers that send them one after another wait for an answer that never comes
+    /// (until the client's timeout), so only requests sent together get through. The requests are
+    /// served concurrently, so `seen` records them in no fixed order.
+    pub async fn start_holding(
+        n: usize,
+        handler: impl Fn(&Seen) -> (u16, serde_json::Value) + Send + Sync + 'static,
+    ) -> FakeApi {
+        FakeApi::serve(n, handler).await
+    }
+
+    async fn serve(
+        hold: usize,
+        handler: impl Fn(&Seen) -> (u16, serde_json::Value) + Send + Sync + 'static,
+    ) -> FakeApi {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let handler: std::sync::Arc<Handler> = std::sync::Arc::new(handler);
         let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let log = seen.clone();
         let task = tokio::spawn(async move {
-            while let Ok((mut conn, _)) = listener.accept().await {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match conn.read(&mut chunk).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
+            let gate = std::sync::Arc::new(tokio::sync::Barrier::new(hold.max(1)));
+            let mut accepted = 0;
+            while let Ok((conn, _)) = listener.accept().await {
+                let (handler, log) = (handler.clone(), log.clone());
+                if hold == 0 {
+                    answer(conn, &*handler, &log, None).await;
+                } else {
+                    let gate = (accepted < hold).then(|| gate.clone());
+                    tokio::spawn(async move { answer(conn, &*handler, &log, gate).await });
                 }
-                let split = buf
-                    .windows(4)
-                    .position(|w| w == b"\r\n\r\n")
-                    .map_or(buf.len(), |i| i + 4);
-                let head = String::from_utf8_lossy(&buf[..split]).to_string();
-                let length: usize = head
-                    .lines()
-                    .find_map(|l| {
-                        let (k, v) = l.split_once(':')?;
-                        k.eq_ignore_ascii_case("content-length")
-                            .then(|| v.trim().parse().ok())?
-                    })
-                    .unwrap_or(0);
-                let mut body = buf[split..].to_vec();
-                while body.len() < length {
-                    match conn.read(&mut chunk).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => body.extend_from_slice(&chunk[..n]),
-                    }
-                }
-                let method = head.split_whitespace().next().unwrap_or("GET").to_string();
-                let target = head.split_whitespace().nth(1).unwrap_or("/").to_string();
-                let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-                let request = Seen {
-                    method,
-                    body: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
-                    path: path.to_string(),
-                    query: query
-                        .split('&')
-                        .filter(|p| !p.is_empty())
-                        .map(|p| {
-                            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                            (decode(k), decode(v))
-                        })
-                        .collect(),
-                };
-                let (status, body) = handler(&request);
-                log.lock().unwrap().push(request);
-                let body = if status == 204 { String::new() } else { body.to_string() };
-                let answer = format!(
-                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = conn.write_all(answer.as_bytes()).await;
-                let _ = conn.shutdown().await;
+                accepted += 1;
             }
         });
         let client = level27_client::Client::new(level27_client::Config {
@@ -285,6 +259,72 @@ impl FakeApi {
     pub fn lines(&self) -> Vec<String> {
         self.seen().iter().map(|r| format!("{} {}", r.method, r.path)).collect()
     }
+}
+
+/// Reads one request from `conn`, waits at `gate` if given, and answers it with `handler`.
+async fn answer(
+    mut conn: tokio::net::TcpStream,
+    handler: &Handler,
+    log: &std::sync::Mutex<Vec<Seen>>,
+    gate: Option<std::sync::Arc<tokio::sync::Barrier>>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        match conn.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(buf.len(), |i| i + 4);
+    let head = String::from_utf8_lossy(&buf[..split]).to_string();
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = buf[split..].to_vec();
+    while body.len() < length {
+        match conn.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let method = head.split_whitespace().next().unwrap_or("GET").to_string();
+    let target = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let request = Seen {
+        method,
+        body: serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null),
+        path: path.to_string(),
+        query: query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (decode(k), decode(v))
+            })
+            .collect(),
+    };
+    if let Some(gate) = gate {
+        gate.wait().await;
+    }
+    let (status, body) = handler(&request);
+    log.lock().unwrap().push(request);
+    let body = if status == 204 { String::new() } else { body.to_string() };
+    let answer = format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = conn.write_all(answer.as_bytes()).await;
+    let _ = conn.shutdown().await;
 }
 
 fn decode(s: &str) -> String {

@@ -236,7 +236,7 @@ impl ProviderService {
         // Checks only the API can answer (a vm's size limits), once the configuration is valid.
         if !res.spec.plan_checks.is_empty() {
             let session = self.session()?;
-            let diags = res.check_plan(&session.ctx(), &p.planned).await;
+            let diags = res.check_plan(&session.ctx(), prior.as_ref(), &p.planned).await;
             if diags.has_errors() {
                 return Err(diags);
             }

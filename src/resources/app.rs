@@ -7,6 +7,7 @@
 //! undocumented (L7165): the app is asynchronous and a delete waits until the GET answers 404.
 
 use crate::framework::membership::{Membership, TeamsFrom};
+use crate::framework::plan_checks::PlanCheck;
 use crate::framework::validate::{max_length, not_blank};
 use crate::framework::wait::StatusRule;
 use crate::framework::{Attribute, Endpoint, ListSource, ResourceSpec, UpdateVerb};
@@ -102,6 +103,10 @@ pub fn spec() -> ResourceSpec {
                 teams: "teams",
             },
         }),
+        plan_checks: vec![
+            PlanCheck::Exists(super::organisation::EXISTS),
+            PlanCheck::Exists(super::team::MEMBERS),
+        ],
         ..ResourceSpec::default()
     }
 }

@@ -16,6 +16,7 @@ use crate::framework::codecs::Normaliser;
 use crate::framework::config_check::ConfigRule;
 use crate::framework::membership::{Membership, TeamsFrom};
 use crate::framework::numbered::Numbered;
+use crate::framework::plan_checks::PlanCheck;
 use crate::framework::resolve::Resolve;
 use crate::framework::validate::{hostname, int_between, ipv4, ipv6, one_of, HostnameRules, Validator};
 use crate::framework::wait::StatusRule;
@@ -241,6 +242,10 @@ pub fn spec() -> ResourceSpec {
             field: "domaintypeId",
             send_as: "domaintype",
         }],
+        plan_checks: vec![
+            PlanCheck::Exists(super::organisation::EXISTS),
+            PlanCheck::Exists(super::team::MEMBERS),
+        ],
         ..ResourceSpec::default()
     }
 }

@@ -6,6 +6,7 @@
 //! country as `{"id": "BE", "name": "Belgium"}`.
 
 use crate::framework::config_check::ConfigRule;
+use crate::framework::plan_checks::PlanCheck;
 use crate::framework::validate::{country_code, email, not_blank, one_of, phone};
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
 
@@ -93,6 +94,7 @@ pub fn spec() -> ResourceSpec {
             when: "type",
             is: &["onsite"],
         }],
+        plan_checks: vec![PlanCheck::Exists(super::organisation::EXISTS)],
         ..ResourceSpec::default()
     }
 }

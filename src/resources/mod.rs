@@ -37,3 +37,35 @@ pub fn all() -> Vec<ResourceSpec> {
 pub fn moves() -> Vec<MoveSource> {
     vec![moves::system::to_vm(), moves::system::to_baremetal()]
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::framework::plan_checks::PlanCheck;
+
+    /// Every id argument naming an organisation, a team or a network is checked at plan to
+    /// exist, so a mistyped one fails the plan rather than an apply halfway through.
+    #[test]
+    fn every_organisation_team_and_network_reference_is_checked_at_plan() {
+        for spec in super::all() {
+            let checked: Vec<&str> = spec
+                .plan_checks
+                .iter()
+                .filter_map(|c| match c {
+                    PlanCheck::Exists(e) => Some(e.attribute),
+                    _ => None,
+                })
+                .collect();
+            for a in &spec.attributes {
+                let reference = matches!(a.name, "organisation_id" | "team_ids" | "network_ids");
+                if reference && a.mode != crate::framework::schema::Mode::Computed {
+                    assert!(
+                        checked.contains(&a.name),
+                        "{}.{} is not checked to exist at plan",
+                        spec.type_name,
+                        a.name
+                    );
+                }
+            }
+        }
+    }
+}

@@ -6,8 +6,18 @@
 //! requires both as the seed says. No field is documented as non-editable, so every attribute
 //! updates in place.
 
+use crate::framework::plan_checks::ExistsCheck;
 use crate::framework::validate::{country_code, max_length, not_blank};
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
+
+/// What every resource an organisation owns checks at plan: that its `organisation_id` names
+/// one. Seed L1157: the item answers 404 for an organisation that does not exist, 403 for one the
+/// user may not see (which passes: the apply decides).
+pub const EXISTS: ExistsCheck = ExistsCheck {
+    attribute: "organisation_id",
+    path: "/organisations/{value}",
+    noun: "organisation",
+};
 
 pub fn spec() -> ResourceSpec {
     ResourceSpec {

@@ -7,6 +7,7 @@
 //! organisation required (L68742), which the engine's PUT (all current values) satisfies.
 
 use crate::framework::membership::{Membership, TeamsFrom};
+use crate::framework::plan_checks::PlanCheck;
 use crate::framework::validate::{max_length, not_blank, one_of};
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
 
@@ -74,6 +75,10 @@ pub fn spec() -> ResourceSpec {
                 teams: "teams",
             },
         }),
+        plan_checks: vec![
+            PlanCheck::Exists(super::organisation::EXISTS),
+            PlanCheck::Exists(super::team::MEMBERS),
+        ],
         ..ResourceSpec::default()
     }
 }

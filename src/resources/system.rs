@@ -15,7 +15,7 @@ use crate::framework::desired_state::{DesiredState, State};
 use crate::framework::kind::Kind;
 use crate::framework::links::{LinkId, Links};
 use crate::framework::membership::{Membership, TeamsFrom};
-use crate::framework::plan_checks::{AmongCheck, PlanCheck, RangeCheck};
+use crate::framework::plan_checks::{AmongCheck, ExistsCheck, PlanCheck, RangeCheck};
 use crate::framework::validate::{hostname, int_between, not_blank, one_of, HostnameRules};
 use crate::framework::wait::StatusRule;
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
@@ -268,6 +268,15 @@ fn spec(t: Type) -> ResourceSpec {
                 plural: "systemimages",
                 noun: "images",
             }),
+            PlanCheck::Exists(super::organisation::EXISTS),
+            // Seed L65651: a network that does not exist is a 404; one the user may not read is
+            // a 403, which passes (the apply decides).
+            PlanCheck::Exists(ExistsCheck {
+                attribute: "network_ids",
+                path: "/networks/{value}",
+                noun: "network",
+            }),
+            PlanCheck::Exists(super::team::MEMBERS),
         ],
         kind: Some(kind),
         ..ResourceSpec::default()
@@ -279,8 +288,9 @@ mod tests {
     use super::*;
     use crate::framework::mapping::{needs_request, state_from_api};
     use crate::framework::plan::plan;
-    use crate::framework::test_support::{n, obj, s};
-    use crate::framework::{Object, Resource};
+    use crate::framework::test_support::{n, obj, page, s, set, CtxParts, FakeApi};
+    use crate::framework::value::{Object, Value};
+    use crate::framework::Resource;
     use serde_json::json;
 
     fn description(spec: &ResourceSpec, name: &str) -> &'static str {
@@ -345,5 +355,67 @@ mod tests {
         let bm = description(&baremetal(), "configuration_id");
         assert!(bm.contains("gives the server its cpu, memory and disk"), "{bm}");
         assert!(!bm.contains("limits"), "{bm}");
+    }
+
+    /// The API of `a_vm_plans_lookups_go_out_together_and_answer_in_declaration_order`.
+    fn answer(req: &crate::framework::test_support::Seen) -> (u16, serde_json::Value) {
+        let missing = |what: &str| (404, json!({"code": 404, "message": format!("{what} not found")}));
+        match req.path.as_str() {
+            CONFIGURATIONS => (
+                200,
+                page(
+                    req,
+                    "providerConfigurations",
+                    &[json!({"id": 45, "name": "Flexible", "minCpu": 1, "maxCpu": 32})],
+                ),
+            ),
+            "/regions" => (
+                200,
+                page(req, "regions", &[json!({"id": 1, "name": "be", "zones": [{"id": 20}]})]),
+            ),
+            "/regions/1/images" => (200, page(req, "systemimages", &[json!({"id": 12, "name": "ubuntu"})])),
+            "/organisations/7" | "/organisations/7/teams/5" | "/networks/7" => (200, json!({})),
+            "/networks/998" => missing("Network"),
+            "/organisations/7/teams/997" => missing("Team"),
+            _ => (404, json!({"code": 404, "message": "No route found"})),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_vms_lookups_go_out_together_and_answer_in_declaration_order() {
+        let vm = crate::framework::Resource::new(vm());
+        let planned: Object = [
+            ("organisation_id", s("7")),
+            ("zone_id", s("20")),
+            ("image_id", s("22")),
+            ("configuration_id", s("45")),
+            ("cpu", Value::int(64)),
+            ("memory", Value::int(4)),
+            ("disk", Value::int(60)),
+            ("network_ids", set(&[s("7"), s("998")])),
+            ("team_ids", set(&[s("5"), s("997")])),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        // Answers arrive in whatever order the fake API's tasks run: the diagnostics may not.
+        for _ in 0..3 {
+            // The first lookup of every check (configurations, regions, the organisation, two
+            // networks, two teams) is held until all seven are in flight: lookups made one after
+            // another would wait for the client's timeout and fail.
+            let api = FakeApi::start_holding(7, answer).await;
+            let parts = CtxParts::default();
+            let d = vm.check_plan(&parts.ctx(&api), None, &planned).await;
+            let said: Vec<String> = d.0.iter().map(|d| d.detail.clone()).collect();
+            assert_eq!(
+                said,
+                vec![
+                    "cpu = 64 is outside the limits of configuration_id \"Flexible\": it must be between 1 and 32.",
+                    "image_id = \"22\" is not one of the images of region \"be\", where zone_id \"20\" is: they are 12 (ubuntu).",
+                    "network_ids: no network 998 (GET /networks/998: 404 not found: Network not found).",
+                    "team_ids: no team 997 (GET /organisations/7/teams/997: 404 not found: Team not found).",
+                ]
+            );
+        }
     }
 }

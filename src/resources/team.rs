@@ -4,8 +4,17 @@
 //! we send it (it equals the path's id). There is no PATCH: updates are PUT with the current
 //! values. Teams cannot move between organisations, so `organisation_id` forces replacement.
 
+use crate::framework::plan_checks::{ExistsCheck, PlanCheck};
 use crate::framework::validate::{max_length, not_blank};
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
+
+/// What a resource with team membership checks at plan: that its `team_ids` are teams of its
+/// organisation. Seed L3827: the item answers 404 for a team the organisation does not have.
+pub const MEMBERS: ExistsCheck = ExistsCheck {
+    attribute: "team_ids",
+    path: "/organisations/{organisation_id}/teams/{value}",
+    noun: "team",
+};
 
 pub fn spec() -> ResourceSpec {
     ResourceSpec {
@@ -49,6 +58,7 @@ pub fn spec() -> ResourceSpec {
         natural_key: &["name"],
         status: None,
         state_upgraders: &[],
+        plan_checks: vec![PlanCheck::Exists(super::organisation::EXISTS)],
         ..ResourceSpec::default()
     }
 }
