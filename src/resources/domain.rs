@@ -198,7 +198,12 @@ pub fn spec() -> ResourceSpec {
             .optional_computed()
             .describe("The teams of the organisation that see the domain. Left out, the teams are not managed (the API's are kept).")
             .describe_data("The teams of the organisation that see the domain."),
-        Attribute::string("status").computed().read_from("status").describe("The domain's status (`ok`, `to_create`, …)."),
+        Attribute::string("status")
+            .computed()
+            .read_from("status")
+            // An update waits for `ok`, whatever status the last refresh saw.
+            .changes_on_update()
+            .describe("The domain's status (`ok`, `to_create`, …)."),
         nameservers(),
     ];
     ResourceSpec {
