@@ -268,6 +268,18 @@ resource "level27_domain_record" "aaaa4" {{
   type = "AAAA"
   content = "192.0.2.1"
 }}
+resource "level27_domain_record" "at" {{
+  domain_id = 1
+  type = "A"
+  name = "@"
+  content = "192.0.2.1"
+}}
+resource "level27_domain_record" "absolute" {{
+  domain_id = 1
+  type = "CNAME"
+  name = "www.acme-example.be."
+  content = "web.example.net."
+}}
 "#,
         header = header()
     ));
@@ -321,6 +333,9 @@ resource "level27_domain_record" "aaaa4" {{
         ("level27_domain_record\" \"url", "content", "http://"),
         ("level27_domain_record\" \"space", "name", "my name"),
         ("level27_domain_record\" \"aaaa4", "content", "IPv6"),
+        // The API writes the apex as no name, and names are relative to the domain.
+        ("level27_domain_record\" \"at", "name", "leave name out"),
+        ("level27_domain_record\" \"absolute", "name", "no trailing dot"),
     ];
     for (resource, attribute, words) in expected {
         let found = blocks.iter().any(|b| {

@@ -28,11 +28,21 @@ fn record_rules(config: &Object) -> Diagnostics {
             Diagnostic::error(format!("Invalid {attr} for a record of type {kind}"), detail).at(AttrPath::attr(attr)),
         );
     };
-    if let Some(name) = config
-        .get("name")
-        .and_then(Value::as_str)
-        .filter(|n| !n.is_empty() && *n != "@")
-    {
+    // Seed: the apex is always written as no name (`"name": null`, L19291, L20906), never "@", and
+    // names are relative to the domain. "@" and a trailing dot are zone-file spellings the API
+    // most plausibly refuses as no valid host name (the sandbox does): said here, at plan.
+    let name = config.get("name").and_then(Value::as_str).filter(|n| !n.is_empty());
+    if name == Some("@") {
+        error(
+            "name",
+            "name \"@\" is the zone-file spelling of the apex, which the API writes as no name: leave name out (or set it to \"\")".into(),
+        );
+    } else if let Some(name) = name.filter(|n| n.ends_with('.')) {
+        error(
+            "name",
+            format!("name is relative to the domain and takes no trailing dot, got {name:?}: write \"www\" for www.<domain>"),
+        );
+    } else if let Some(name) = name {
         let rules = match kind {
             "CNAME" | "NS" | "SRV" | "TXT" => HostnameRules::HOST.underscores().wildcard(),
             _ => HostnameRules::HOST.wildcard(),
@@ -114,7 +124,7 @@ pub fn spec() -> ResourceSpec {
                 .optional()
                 .api("name")
                 .normalise(Normaliser::Hostname)
-                .describe("The name inside the domain (`www`, `_dmarc`, `*.dev`); null or empty for the apex. Letter case does not matter."),
+                .describe("The name inside the domain, relative to it and without a trailing dot (`www`, `_dmarc`, `*.dev`); null or empty for the apex (not `@`). Letter case does not matter."),
             Attribute::string("content")
                 .required()
                 .api("content")
@@ -183,6 +193,22 @@ mod tests {
         assert_eq!(errors(&cfg("MX", None, "mx.example.com.", Some(0))), 1);
         assert_eq!(errors(&cfg("MX", None, "mx.example.com.", Some(10))), 0);
         assert_eq!(errors(&cfg("TXT", None, "v=spf1 include:x -all", None)), 0);
+    }
+
+    #[test]
+    fn the_apex_is_no_name_and_names_are_relative() {
+        for (name, words) in [
+            ("@", "leave name out"),
+            ("www.", "no trailing dot"),
+            ("www.acme-example.be.", "no trailing dot"),
+        ] {
+            let diags = record_rules(&cfg("A", Some(name), "203.0.113.10", None));
+            assert!(diags.has_errors(), "{name:?} passed");
+            assert!(diags.0[0].detail.contains(words), "{name:?}: {:?}", diags.0[0]);
+        }
+        assert_eq!(errors(&cfg("A", Some(""), "203.0.113.10", None)), 0);
+        assert_eq!(errors(&cfg("A", None, "203.0.113.10", None)), 0);
+        assert_eq!(errors(&cfg("A", Some("*.dev"), "203.0.113.10", None)), 0);
     }
 
     #[test]

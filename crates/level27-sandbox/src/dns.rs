@@ -755,7 +755,14 @@ fn record_rules(form: &mut Form, record: &Record, _state: &Data) {
     let content = text(record, "content");
     let name = text(record, "name");
     let is_ip = content.parse::<std::net::IpAddr>().is_ok();
-    if name.contains(char::is_whitespace) || (name.contains('_') && !matches!(kind, "CNAME" | "NS" | "SRV" | "TXT")) {
+    // Seed: the apex is written as no name (`"name": null`, L19291, L20906), never "@", and a
+    // name is relative to the domain: "@" and a trailing dot (zone-file spellings) would make no
+    // valid host name once the domain is appended, so the API most plausibly refuses them.
+    if name.contains(char::is_whitespace)
+        || name == "@"
+        || name.ends_with('.')
+        || (name.contains('_') && !matches!(kind, "CNAME" | "NS" | "SRV" | "TXT"))
+    {
         form.error("name", NOT_HOSTNAME);
     }
     let bad = match kind {
@@ -841,6 +848,24 @@ mod tests {
         assert_eq!(record_content(&record("TXT", "v=spf1 -all")), json!("\"v=spf1 -all\""));
         assert_eq!(record_content(&record("TXT", "\"quoted\"")), json!("\"quoted\""));
         assert_eq!(record_content(&record("A", "192.0.2.1")), json!("192.0.2.1"));
+    }
+
+    #[test]
+    fn the_apex_is_no_name_and_a_name_is_relative() {
+        let refused = |name: &str| {
+            let mut r = record("A", "192.0.2.1");
+            r.insert("name".into(), json!(name));
+            let body = Map::new();
+            let mut form = Form::new("record", &["name"], &body);
+            record_rules(&mut form, &r, &Data::default());
+            form.finish().is_err()
+        };
+        assert!(refused("@"), "the apex is no name");
+        assert!(refused("www."), "names are relative");
+        assert!(refused("www.acme.be."));
+        assert!(!refused("www"));
+        assert!(!refused("*.dev"));
+        assert!(!refused(""));
     }
 
     #[test]
