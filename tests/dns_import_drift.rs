@@ -268,6 +268,12 @@ resource "level27_domain_record" "aaaa4" {{
   type = "AAAA"
   content = "192.0.2.1"
 }}
+resource "level27_domain_record" "srv" {{
+  domain_id = 1
+  type = "SRV"
+  name = "_sip._tcp"
+  content = "sip.example.com:5060"
+}}
 resource "level27_domain_record" "at" {{
   domain_id = 1
   type = "A"
@@ -334,6 +340,11 @@ resource "level27_domain_record" "absolute" {{
         ("level27_domain_record\" \"space", "name", "my name"),
         ("level27_domain_record\" \"aaaa4", "content", "IPv6"),
         // The API writes the apex as no name, and names are relative to the domain.
+        (
+            "level27_domain_record\" \"srv",
+            "content",
+            "priority weight port target",
+        ),
         ("level27_domain_record\" \"at", "name", "leave name out"),
         ("level27_domain_record\" \"absolute", "name", "no trailing dot"),
     ];
@@ -469,7 +480,8 @@ fn dns_spellings_the_api_answers_otherwise_apply_and_plan_empty() {
     let (org, contact, domain, _) = seed(&sb);
     let tf = Tf::new("dns-spellings", &sb);
     // Domain names are case-insensitive and the API answers the extension in lower case; it wraps
-    // TXT text with quotes inside in one pair of quotes, leaving the inner ones as they are.
+    // TXT text with quotes inside in one pair of quotes, leaving the inner ones as they are; it
+    // writes an SRV record's target as a zone file does.
     tf.write_main(&format!(
         r#"{header}
 resource "level27_domain" "d" {{
@@ -485,12 +497,28 @@ resource "level27_domain_record" "say" {{
   name      = "say"
   content   = "say \"hi\" there"
 }}
+
+# The API writes an SRV record's target in lower case with its trailing dot.
+resource "level27_domain_record" "sip" {{
+  domain_id = "{domain}"
+  type      = "SRV"
+  name      = "_sip._tcp"
+  content   = "10 60 5060 SIP.Acme-Example.BE"
+}}
 "#,
         header = header()
     ));
     tf.apply().assert_not_contains("inconsistent result");
     assert!(!tf.state_text().contains("tainted"), "{}", tf.state_text());
-    tf.assert_plan_empty("after a domain in upper case and a TXT record with quotes inside");
+    let sip = tf.id_of("level27_domain_record.sip");
+    let answered = sb.get_ok(&format!("/v1/domains/{domain}/records/{sip}"));
+    assert_eq!(answered["record"]["content"], "10 60 5060 sip.acme-example.be.");
+    assert_eq!(
+        tf.attrs("level27_domain_record.sip")["content"],
+        "10 60 5060 SIP.Acme-Example.BE",
+        "state keeps the configured spelling"
+    );
+    tf.assert_plan_empty("after a domain in upper case, a TXT record with quotes inside and an SRV record");
     tf.destroy();
 }
 

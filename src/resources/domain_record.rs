@@ -8,7 +8,7 @@
 //! mailgroup or an app component) are refused by the API on delete; its message is shown.
 //! Seed: records have no TTL (the domain's applies) and SRV content's format is not documented.
 
-use crate::framework::codecs::Normaliser;
+use crate::framework::codecs::{same_hostname, Normaliser};
 use crate::framework::config_check::ConfigRule;
 use crate::framework::validate::{hostname, int_between, ipv4, ipv6, one_of, url, HostnameRules};
 use crate::framework::{
@@ -77,6 +77,7 @@ fn record_rules(config: &Object) -> Diagnostics {
             )),
             "CNAME" | "NS" | "MX" => hostname(HostnameRules::FQDN.underscores()).check(&v).err(),
             "URLFW1" | "URLFW2" => url().check(&v).err(),
+            "SRV" => srv_problem(content),
             _ => None,
         };
         if let Some(p) = problem {
@@ -101,6 +102,46 @@ fn record_rules(config: &Object) -> Diagnostics {
         _ => {}
     }
     diags
+}
+
+/// An SRV record's content split into priority, weight, port and target.
+/// Seed: the records endpoint documents no SRV rule; its only SRV record (L20965) holds the four
+/// fields of a zone file, `0 5 443 autodiscover.cp4dev.be.`, with `priority` null.
+fn srv_fields(content: &str) -> Option<([u16; 3], &str)> {
+    let mut parts = content.split_whitespace();
+    let mut number = || parts.next().and_then(|p| p.parse::<u16>().ok());
+    let numbers = [number()?, number()?, number()?];
+    match (parts.next(), parts.next()) {
+        (Some(target), None) => Some((numbers, target)),
+        _ => None,
+    }
+}
+
+/// Why SRV content is not `priority weight port target`, if it is not.
+fn srv_problem(content: &str) -> Option<String> {
+    const FORM: &str =
+        "\"priority weight port target\": three whole numbers from 0 to 65535 and a host name, such as \"10 60 5060 sip.example.com.\"";
+    match srv_fields(content) {
+        None => Some(format!("must be {FORM}, got {content:?}")),
+        // "." is the zone file's "no such service here".
+        Some((_, ".")) => None,
+        Some((_, target)) if target.parse::<std::net::IpAddr>().is_ok() => Some(format!(
+            "must be {FORM}; its target must be a host name, not an IP address, got {target:?}"
+        )),
+        Some((_, target)) => hostname(HostnameRules::FQDN.underscores())
+            .check(&Value::string(target))
+            .err()
+            .map(|e| format!("must be {FORM}; its target {e}")),
+    }
+}
+
+/// SRV content that means the same: equal numbers (`010` is `10`, any spacing) and the same
+/// target host name (letter case, trailing dot).
+fn same_srv(a: &Value, b: &Value) -> bool {
+    match (a.as_str().and_then(srv_fields), b.as_str().and_then(srv_fields)) {
+        (Some((x, s)), Some((y, t))) => x == y && same_hostname(s, t),
+        _ => a == b,
+    }
 }
 
 pub fn spec() -> ResourceSpec {
@@ -137,9 +178,10 @@ pub fn spec() -> ResourceSpec {
                         ("NS", Normaliser::Hostname),
                         ("MX", Normaliser::Hostname),
                         ("TXT", Normaliser::Txt),
+                        ("SRV", Normaliser::Custom(same_srv)),
                     ],
                 )
-                .describe("The content, checked per type: an IPv4 address (A), an IPv6 address (AAAA), a host name (CNAME, NS, MX), a URL (URLFW1, URLFW2), text (TXT). Spellings that mean the same (case, trailing dot, IPv6 compression, TXT quotes) are not changes."),
+                .describe("The content, checked per type: an IPv4 address (A), an IPv6 address (AAAA), a host name (CNAME, NS, MX), a URL (URLFW1, URLFW2), `priority weight port target` (SRV, e.g. `10 60 5060 sip.example.com.`), text (TXT). Spellings that mean the same (case, trailing dot, IPv6 compression, TXT quotes) are not changes."),
             Attribute::number("priority")
                 .optional()
                 .api("priority")
@@ -193,6 +235,44 @@ mod tests {
         assert_eq!(errors(&cfg("MX", None, "mx.example.com.", Some(0))), 1);
         assert_eq!(errors(&cfg("MX", None, "mx.example.com.", Some(10))), 0);
         assert_eq!(errors(&cfg("TXT", None, "v=spf1 include:x -all", None)), 0);
+    }
+
+    #[test]
+    fn srv_content_is_priority_weight_port_target() {
+        for ok in [
+            "10 60 5060 sip.example.com.",
+            "0 5 443 autodiscover.cp4dev.be.",
+            "0 0 0 .",
+            "1  2 3 SIP.Example.COM",
+        ] {
+            assert_eq!(errors(&cfg("SRV", Some("_sip._tcp"), ok, None)), 0, "{ok:?}");
+        }
+        for bad in [
+            "garbage",
+            "10 60 5060",
+            "10 60 5060 sip.example.com. extra",
+            "10 60 70000 sip.example.com.",
+            "10 60 5060 192.0.2.1",
+            "10 60 5060 -bad-.example.com",
+        ] {
+            let diags = record_rules(&cfg("SRV", Some("_sip._tcp"), bad, None));
+            assert!(diags.has_errors(), "{bad:?} passed");
+            assert!(
+                diags.0[0].detail.contains("priority weight port target"),
+                "{:?}",
+                diags.0[0]
+            );
+        }
+    }
+
+    #[test]
+    fn srv_content_in_the_api_s_spelling_is_the_same() {
+        let same = |a: &str, b: &str| same_srv(&Value::string(a), &Value::string(b));
+        assert!(same("10 60 5060 SIP.Example.com", "10 60 5060 sip.example.com."));
+        assert!(same("10  60 5060 sip.example.com.", "10 60 5060 sip.example.com"));
+        assert!(!same("10 60 5060 sip.example.com", "20 60 5060 sip.example.com"));
+        assert!(!same("10 60 5060 sip.example.com", "10 60 5060 sip2.example.com"));
+        assert!(same("not srv", "not srv") && !same("not srv", "not  srv"));
     }
 
     #[test]
