@@ -498,6 +498,14 @@ resource "level27_domain_record" "say" {{
   content   = "say \"hi\" there"
 }}
 
+# Text over 255 bytes (a DKIM key) comes back as several quoted strings.
+resource "level27_domain_record" "dkim" {{
+  domain_id = "{domain}"
+  type      = "TXT"
+  name      = "mail._domainkey"
+  content   = "v=DKIM1; k=rsa; p=${{join("", [for i in range(30) : "MIIBIjANBg"])}}"
+}}
+
 # The API writes an SRV record's target in lower case with its trailing dot.
 resource "level27_domain_record" "sip" {{
   domain_id = "{domain}"
@@ -518,7 +526,18 @@ resource "level27_domain_record" "sip" {{
         "10 60 5060 SIP.Acme-Example.BE",
         "state keeps the configured spelling"
     );
-    tf.assert_plan_empty("after a domain in upper case, a TXT record with quotes inside and an SRV record");
+    let dkim = tf.id_of("level27_domain_record.dkim");
+    let answered = sb.get_ok(&format!("/v1/domains/{domain}/records/{dkim}"));
+    let strings = answered["record"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .matches("\" \"")
+        .count()
+        + 1;
+    assert_eq!(strings, 2, "318 bytes are two strings: {answered}");
+    tf.assert_plan_empty(
+        "after a domain in upper case, TXT records with quotes inside and over 255 bytes, and an SRV record",
+    );
     tf.destroy();
 }
 

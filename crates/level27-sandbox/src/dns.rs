@@ -781,6 +781,23 @@ fn record_rules(form: &mut Form, record: &Record, _state: &Data) {
     }
 }
 
+/// TXT text as a zone file writes it: quoted, and (Seed: silent; a DNS character string holds
+/// at most 255 bytes) longer text as several quoted strings of at most 255 bytes each.
+fn txt_strings(text: &str) -> String {
+    let mut strings = Vec::new();
+    let mut rest = text;
+    while rest.len() > 255 {
+        let mut cut = 255;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        strings.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    strings.push(rest);
+    strings.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(" ")
+}
+
 /// An SRV record's priority, weight, port and target. Seed: no SRV rule is documented; the one
 /// SRV record it shows (L20965) holds the zone file's four fields, `0 5 443 autodiscover.cp4dev.be.`
 /// (with `priority` null), so content of another shape is "not valid".
@@ -808,7 +825,7 @@ fn zone_hostname(name: &str) -> String {
 /// sandbox answers as a DNS server writes a zone, which is what a provider must see through:
 /// host names (an SRV record's target too) in lower case with a trailing dot, IPv6 addresses in
 /// full (as the seed's own `nameserverIpv61` example, `2001:0db8:0000:0000:0000:ff00:0042:8329`),
-/// TXT quoted.
+/// TXT quoted (in strings of at most 255 bytes).
 fn record_content(r: &Record) -> Value {
     let content = text(r, "content");
     let spelled = match text(r, "type") {
@@ -828,9 +845,7 @@ fn record_content(r: &Record) -> Value {
             }
             None => content.to_string(),
         },
-        "TXT" if !(content.starts_with('"') && content.ends_with('"') && content.len() > 1) => {
-            format!("\"{content}\"")
-        }
+        "TXT" if !(content.starts_with('"') && content.ends_with('"') && content.len() > 1) => txt_strings(content),
         _ => content.to_string(),
     };
     json!(spelled)
@@ -871,6 +886,16 @@ mod tests {
         );
         assert_eq!(record_content(&record("TXT", "v=spf1 -all")), json!("\"v=spf1 -all\""));
         assert_eq!(record_content(&record("TXT", "\"quoted\"")), json!("\"quoted\""));
+        let long = "k".repeat(300);
+        assert_eq!(
+            record_content(&record("TXT", &long)),
+            json!(format!("\"{}\" \"{}\"", "k".repeat(255), "k".repeat(45)))
+        );
+        let wide = "é".repeat(200); // 400 bytes: cut at a character boundary
+        assert_eq!(
+            record_content(&record("TXT", &wide)),
+            json!(format!("\"{}\" \"{}\"", "é".repeat(127), "é".repeat(73)))
+        );
         assert_eq!(record_content(&record("A", "192.0.2.1")), json!("192.0.2.1"));
         assert_eq!(
             record_content(&record("SRV", "10  60 5060 SIP.Acme.example")),
