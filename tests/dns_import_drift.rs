@@ -134,6 +134,48 @@ import {{
     tf.apply().assert_contains("1 added, 2 changed, 0 destroyed");
     tf.assert_plan_empty("after repairing the drift");
 
+    // The importing guide's whole zone: one `import` block with `for_each` over
+    // `level27_domain_records` (Terraform 1.7+) plans every record imported and nothing changed.
+    if tf.terraform.version >= (1, 7, 0) {
+        let zone = tf.fresh("dns-import-zone");
+        zone.write_main(&format!(
+            r#"{header}
+data "level27_domain" "d" {{
+  fullname = "Imported.BE"
+}}
+data "level27_domain_records" "all" {{
+  domain_id = data.level27_domain.d.id
+}}
+locals {{
+  records = {{ for r in data.level27_domain_records.all.records : r.id => r }}
+}}
+import {{
+  for_each = local.records
+  to       = level27_domain_record.zone[each.key]
+  id       = "${{data.level27_domain.d.id}}/${{each.key}}"
+}}
+resource "level27_domain_record" "zone" {{
+  for_each  = local.records
+  domain_id = data.level27_domain.d.id
+  type      = each.value.type
+  name      = each.value.name
+  content   = each.value.content
+  priority  = each.value.priority
+}}
+"#,
+            header = header()
+        ));
+        zone.run(&["plan"])
+            .assert_ok()
+            .assert_contains("3 to import, 0 to add, 0 to change, 0 to destroy");
+    } else {
+        skip_step(
+            "dns_import_generate_config_and_drift",
+            "a whole zone with import for_each",
+            "needs Terraform >= 1.7",
+        );
+    }
+
     // The domain deleted in the panel takes its records with it: a plan recreates all of them
     // rather than failing on the 404 of the record list. (Not applied: the generated
     // configuration names the old domain's id literally.)
