@@ -322,6 +322,10 @@ resource "level27_domain_record" "at" {{
   name = "@"
   content = "192.0.2.1"
 }}
+data "level27_domain_records" "at" {{
+  domain_id = 1
+  name = "@"
+}}
 resource "level27_domain_record" "absolute" {{
   domain_id = 1
   type = "CNAME"
@@ -409,6 +413,15 @@ resource "level27_domain_record" "absolute" {{
             blocks.join("\n---\n")
         );
     }
+    // A lookup by "@" would find nothing: said on the data source too.
+    assert!(
+        blocks
+            .iter()
+            .any(|b| b.contains("in data \"level27_domain_records\" \"at\"")
+                && flat(&diagnostic_message(b)).contains("leave name out")),
+        "no error on data.level27_domain_records.at.name; errors:\n{}",
+        blocks.join("\n---\n")
+    );
     assert!(
         sb.write_requests().is_empty(),
         "nothing may be sent: {:?}",

@@ -10,7 +10,7 @@
 
 use crate::framework::codecs::{same_hostname, Normaliser};
 use crate::framework::config_check::ConfigRule;
-use crate::framework::validate::{hostname, int_between, ipv4, ipv6, one_of, url, HostnameRules};
+use crate::framework::validate::{hostname, int_between, ipv4, ipv6, one_of, url, HostnameRules, Validator};
 use crate::framework::{
     AttrPath, Attribute, Diagnostic, Diagnostics, Endpoint, Object, ResourceSpec, UpdateVerb, Value,
 };
@@ -28,16 +28,14 @@ fn record_rules(config: &Object) -> Diagnostics {
             Diagnostic::error(format!("Invalid {attr} for a record of type {kind}"), detail).at(AttrPath::attr(attr)),
         );
     };
-    // Seed: the apex is always written as no name (`"name": null`, L19291, L20906), never "@", and
-    // names are relative to the domain. "@" and a trailing dot are zone-file spellings the API
-    // most plausibly refuses as no valid host name (the sandbox does): said here, at plan.
-    let name = config.get("name").and_then(Value::as_str).filter(|n| !n.is_empty());
-    if name == Some("@") {
-        error(
-            "name",
-            "name \"@\" is the zone-file spelling of the apex, which the API writes as no name: leave name out (or set it to \"\")".into(),
-        );
-    } else if let Some(name) = name.filter(|n| n.ends_with('.')) {
+    // Seed: names are relative to the domain: a trailing dot (a zone file's absolute name) is
+    // refused by the API as no valid host name (most plausibly; the sandbox does), said at plan.
+    // ("@" is refused by the attribute's own validator, `not_at`.)
+    let name = config
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty() && *n != "@");
+    if let Some(name) = name.filter(|n| n.ends_with('.')) {
         error(
             "name",
             format!("name is relative to the domain and takes no trailing dot, got {name:?}: write \"www\" for www.<domain>"),
@@ -104,6 +102,21 @@ fn record_rules(config: &Object) -> Diagnostics {
     diags
 }
 
+/// A record name, or a lookup's, that is not "@". Seed: the apex is always written as no name
+/// (`"name": null`, L19291, L20906), never "@", the zone-file spelling the API most plausibly
+/// refuses as no valid host name (the sandbox does); a lookup by "@" would find nothing.
+pub(crate) fn not_at() -> Validator {
+    Validator::new("not \"@\" (the apex is no name: null or \"\")", |v| {
+        match v.as_str() {
+        Some("@") => Err(
+            "must not be \"@\", the zone-file spelling of the apex, which the API writes as no name: leave name out (or set it to \"\")"
+                .into(),
+        ),
+        _ => Ok(()),
+    }
+    })
+}
+
 /// An SRV record's content split into priority, weight, port and target.
 /// Seed: the records endpoint documents no SRV rule; its only SRV record (L20965) holds the four
 /// fields of a zone file, `0 5 443 autodiscover.cp4dev.be.`, with `priority` null.
@@ -164,6 +177,7 @@ pub fn spec() -> ResourceSpec {
             Attribute::string("name")
                 .optional()
                 .api("name")
+                .validate(not_at())
                 .normalise(Normaliser::Hostname)
                 .describe("The name inside the domain, relative to it and without a trailing dot (`www`, `_dmarc`, `*.dev`); null or empty for the apex (not `@`). Letter case does not matter."),
             Attribute::string("content")
@@ -277,11 +291,10 @@ mod tests {
 
     #[test]
     fn the_apex_is_no_name_and_names_are_relative() {
-        for (name, words) in [
-            ("@", "leave name out"),
-            ("www.", "no trailing dot"),
-            ("www.acme-example.be.", "no trailing dot"),
-        ] {
+        let at = not_at().check(&Value::string("@")).unwrap_err();
+        assert!(at.contains("leave name out"), "{at}");
+        assert!(not_at().check(&Value::string("www")).is_ok());
+        for (name, words) in [("www.", "no trailing dot"), ("www.acme-example.be.", "no trailing dot")] {
             let diags = record_rules(&cfg("A", Some(name), "203.0.113.10", None));
             assert!(diags.has_errors(), "{name:?} passed");
             assert!(diags.0[0].detail.contains(words), "{name:?}: {:?}", diags.0[0]);
