@@ -58,8 +58,9 @@ fn dns_data_sources_read_what_the_api_holds() {
     let tf = Tf::new("dns-data", &sb);
     tf.write_main(&format!(
         r#"{header}
+# Emails are unique whatever their letter case: this is the contact lookup@acme.example.
 data "level27_domain_contact" "c" {{
-  email = "lookup@acme.example"
+  email = "LookUp@Acme.example"
 }}
 data "level27_domain" "d" {{
   fullname = "lookup.com"

@@ -134,6 +134,48 @@ import {{
     tf.apply().assert_contains("1 added, 2 changed, 0 destroyed");
     tf.assert_plan_empty("after repairing the drift");
 
+    // The importing guide's whole zone: one `import` block with `for_each` over
+    // `level27_domain_records` (Terraform 1.7+) plans every record imported and nothing changed.
+    if tf.terraform.version >= (1, 7, 0) {
+        let zone = tf.fresh("dns-import-zone");
+        zone.write_main(&format!(
+            r#"{header}
+data "level27_domain" "d" {{
+  fullname = "Imported.BE"
+}}
+data "level27_domain_records" "all" {{
+  domain_id = data.level27_domain.d.id
+}}
+locals {{
+  records = {{ for r in data.level27_domain_records.all.records : r.id => r }}
+}}
+import {{
+  for_each = local.records
+  to       = level27_domain_record.zone[each.key]
+  id       = "${{data.level27_domain.d.id}}/${{each.key}}"
+}}
+resource "level27_domain_record" "zone" {{
+  for_each  = local.records
+  domain_id = data.level27_domain.d.id
+  type      = each.value.type
+  name      = each.value.name
+  content   = each.value.content
+  priority  = each.value.priority
+}}
+"#,
+            header = header()
+        ));
+        zone.run(&["plan"])
+            .assert_ok()
+            .assert_contains("3 to import, 0 to add, 0 to change, 0 to destroy");
+    } else {
+        skip_step(
+            "dns_import_generate_config_and_drift",
+            "a whole zone with import for_each",
+            "needs Terraform >= 1.7",
+        );
+    }
+
     // The domain deleted in the panel takes its records with it: a plan recreates all of them
     // rather than failing on the 404 of the record list. (Not applied: the generated
     // configuration names the old domain's id literally.)
@@ -268,6 +310,28 @@ resource "level27_domain_record" "aaaa4" {{
   type = "AAAA"
   content = "192.0.2.1"
 }}
+resource "level27_domain_record" "srv" {{
+  domain_id = 1
+  type = "SRV"
+  name = "_sip._tcp"
+  content = "sip.example.com:5060"
+}}
+resource "level27_domain_record" "at" {{
+  domain_id = 1
+  type = "A"
+  name = "@"
+  content = "192.0.2.1"
+}}
+data "level27_domain_records" "at" {{
+  domain_id = 1
+  name = "@"
+}}
+resource "level27_domain_record" "absolute" {{
+  domain_id = 1
+  type = "CNAME"
+  name = "www.acme-example.be."
+  content = "web.example.net."
+}}
 "#,
         header = header()
     ));
@@ -321,6 +385,14 @@ resource "level27_domain_record" "aaaa4" {{
         ("level27_domain_record\" \"url", "content", "http://"),
         ("level27_domain_record\" \"space", "name", "my name"),
         ("level27_domain_record\" \"aaaa4", "content", "IPv6"),
+        // The API writes the apex as no name, and names are relative to the domain.
+        (
+            "level27_domain_record\" \"srv",
+            "content",
+            "priority weight port target",
+        ),
+        ("level27_domain_record\" \"at", "name", "leave name out"),
+        ("level27_domain_record\" \"absolute", "name", "no trailing dot"),
     ];
     for (resource, attribute, words) in expected {
         let found = blocks.iter().any(|b| {
@@ -341,6 +413,15 @@ resource "level27_domain_record" "aaaa4" {{
             blocks.join("\n---\n")
         );
     }
+    // A lookup by "@" would find nothing: said on the data source too.
+    assert!(
+        blocks
+            .iter()
+            .any(|b| b.contains("in data \"level27_domain_records\" \"at\"")
+                && flat(&diagnostic_message(b)).contains("leave name out")),
+        "no error on data.level27_domain_records.at.name; errors:\n{}",
+        blocks.join("\n---\n")
+    );
     assert!(
         sb.write_requests().is_empty(),
         "nothing may be sent: {:?}",
@@ -454,7 +535,8 @@ fn dns_spellings_the_api_answers_otherwise_apply_and_plan_empty() {
     let (org, contact, domain, _) = seed(&sb);
     let tf = Tf::new("dns-spellings", &sb);
     // Domain names are case-insensitive and the API answers the extension in lower case; it wraps
-    // TXT text with quotes inside in one pair of quotes, leaving the inner ones as they are.
+    // TXT text with quotes inside in one pair of quotes, leaving the inner ones as they are; it
+    // writes an SRV record's target as a zone file does.
     tf.write_main(&format!(
         r#"{header}
 resource "level27_domain" "d" {{
@@ -470,12 +552,47 @@ resource "level27_domain_record" "say" {{
   name      = "say"
   content   = "say \"hi\" there"
 }}
+
+# Text over 255 bytes (a DKIM key) comes back as several quoted strings.
+resource "level27_domain_record" "dkim" {{
+  domain_id = "{domain}"
+  type      = "TXT"
+  name      = "mail._domainkey"
+  content   = "v=DKIM1; k=rsa; p=${{join("", [for i in range(30) : "MIIBIjANBg"])}}"
+}}
+
+# The API writes an SRV record's target in lower case with its trailing dot.
+resource "level27_domain_record" "sip" {{
+  domain_id = "{domain}"
+  type      = "SRV"
+  name      = "_sip._tcp"
+  content   = "10 60 5060 SIP.Acme-Example.BE"
+}}
 "#,
         header = header()
     ));
     tf.apply().assert_not_contains("inconsistent result");
     assert!(!tf.state_text().contains("tainted"), "{}", tf.state_text());
-    tf.assert_plan_empty("after a domain in upper case and a TXT record with quotes inside");
+    let sip = tf.id_of("level27_domain_record.sip");
+    let answered = sb.get_ok(&format!("/v1/domains/{domain}/records/{sip}"));
+    assert_eq!(answered["record"]["content"], "10 60 5060 sip.acme-example.be.");
+    assert_eq!(
+        tf.attrs("level27_domain_record.sip")["content"],
+        "10 60 5060 SIP.Acme-Example.BE",
+        "state keeps the configured spelling"
+    );
+    let dkim = tf.id_of("level27_domain_record.dkim");
+    let answered = sb.get_ok(&format!("/v1/domains/{domain}/records/{dkim}"));
+    let strings = answered["record"]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .matches("\" \"")
+        .count()
+        + 1;
+    assert_eq!(strings, 2, "318 bytes are two strings: {answered}");
+    tf.assert_plan_empty(
+        "after a domain in upper case, TXT records with quotes inside and over 255 bytes, and an SRV record",
+    );
     tf.destroy();
 }
 

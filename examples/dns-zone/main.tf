@@ -71,7 +71,7 @@ locals {
     sub_ns2    = ["NS", "sub", "NS2.EXAMPLE.NET", null]
     mx1        = ["MX", "", "mx1.mail.example.", 10]
     mx2        = ["MX", "", "MX2.MAIL.EXAMPLE", 20]
-    sip_srv    = ["SRV", "_sip._tcp", "10 60 5060 sip.acme.example.", 10]
+    sip_srv    = ["SRV", "_sip._tcp", "10 60 5060 SIP.Acme.example", null] # priority weight port target
     spf_txt    = ["TXT", "", "v=spf1 include:_spf.mail.example -all", null]
     dmarc_txt  = ["TXT", "_dmarc", "\"v=DMARC1; p=quarantine\"", null]
     verify_txt = ["TXT", "", "\"google-site-verification=abc123\"", null]

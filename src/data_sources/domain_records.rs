@@ -29,9 +29,12 @@ pub fn data_source() -> DataSource {
                 .optional()
                 .validate(one_of(domain_record::TYPES))
                 .describe("Keep only records of this type (`A`, `MX`, …)."),
-            Attribute::string("name").optional().describe(
-                "Keep only records with this name (letter case does not matter); `\"\"` keeps the apex's records.",
-            ),
+            Attribute::string("name")
+                .optional()
+                .validate(domain_record::not_at())
+                .describe(
+                    "Keep only records with this name (letter case does not matter); `\"\"` keeps the apex's records.",
+                ),
         ],
         // Seed L19351: the list takes `type` as a query parameter.
         query: &[("type", "type")],

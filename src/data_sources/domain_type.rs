@@ -28,7 +28,7 @@ pub fn data_source() -> DataSource {
             Attribute::string("extension")
                 .required()
                 .validate(domain::extension())
-                .describe("The extension, without a leading dot: `be`, `com`, `co.uk`."),
+                .describe("The extension, without a leading dot: `be`, `com`, `nl`."),
             Attribute::id("id")
                 .computed()
                 .read_from("domaintypeId")

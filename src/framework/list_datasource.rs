@@ -9,7 +9,7 @@
 use super::codecs;
 use super::ctx::{cancellable, Ctx};
 use super::datasource::{computed_only, read_via_lists, DataSource, Kind};
-use super::diag::{Diagnostic, Diagnostics};
+use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::{parent_not_found, translate};
 use super::mapping::state_from_api;
 use super::paths::{placeholders, render_path, with_query};
@@ -275,7 +275,17 @@ impl ListDataSource {
             ListResult::Object => {
                 let answer = cancellable(ctx, ctx.client.get(&with_query(&path, &query)))
                     .await?
-                    .map_err(|e| translate(&e, &action, Some(block)))?;
+                    .map_err(|e| {
+                        let mut diags = translate(&e, &action, Some(block));
+                        // A lookup of one argument that the API refuses (400: an extension it
+                        // does not serve) is about that argument: said on it.
+                        if let ([(argument, _)], Some(400)) = (self.query, e.status()) {
+                            for d in diags.0.iter_mut().filter(|d| d.path.is_none()) {
+                                d.path = Some(AttrPath::attr(*argument));
+                            }
+                        }
+                        diags
+                    })?;
                 // A collection the API answers empty is empty, never null (as for `Items`):
                 // `keys(...)` and `length(...)` work on it.
                 let mut base = config.clone();
@@ -466,6 +476,24 @@ mod tests {
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].param("extension"), Some("be"));
         assert_eq!(seen[0].param("organisationId"), None, "unset arguments are not sent");
+    }
+
+    #[tokio::test]
+    async fn a_refused_lookup_of_one_argument_is_said_on_it() {
+        let ds = crate::data_sources::domain_type::data_source();
+        let api = FakeApi::start(|_| {
+            (
+                400,
+                json!({"code": 400, "message": "Extension \"xyz\" is not supported"}),
+            )
+        })
+        .await;
+        let err = read(&ds, &api, &[("extension", Value::string("xyz"))])
+            .await
+            .unwrap_err();
+        let d = &err.0[0];
+        assert_eq!(d.path, Some(AttrPath::attr("extension")), "{d:?}");
+        assert!(d.detail.contains("not supported"), "{d:?}");
     }
 
     /// A catalogue whose answer matches nothing (`category = "databases"`: the API's filter is

@@ -4,7 +4,7 @@
 //! is read back from the object (`domaintype.extension`) and is never sent as written.
 
 use super::ctx::{cancellable, Ctx};
-use super::diag::{Diagnostic, Diagnostics};
+use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::mapping::lookup;
 use super::paths::render_path;
@@ -42,9 +42,17 @@ impl Resolve {
             .into()
         })?;
         let action = format!("resolve {}", self.attribute);
-        let answer = cancellable(ctx, ctx.client.get(&path))
-            .await?
-            .map_err(|e| translate(&e, &action, None))?;
+        let answer = cancellable(ctx, ctx.client.get(&path)).await?.map_err(|e| {
+            let mut diags = translate(&e, &action, None);
+            // A refused lookup (400: an extension the API does not serve) is about the
+            // argument: said on it, so Terraform points at its line.
+            if e.status() == Some(400) {
+                for d in diags.0.iter_mut().filter(|d| d.path.is_none()) {
+                    d.path = Some(AttrPath::attr(self.attribute));
+                }
+            }
+            diags
+        })?;
         let id = lookup(&answer, self.field);
         if id.is_null() {
             let value = planned.get(self.attribute).map(|v| v.display()).unwrap_or_default();
@@ -99,5 +107,21 @@ mod tests {
         let unknown = obj(&[("name", s("acme")), ("extension", s("zz"))]);
         let err = resolve(&api, &unknown).await.unwrap_err();
         assert!(format!("{err:?}").contains("extension"), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn a_refused_lookup_is_said_on_the_argument() {
+        let api = FakeApi::start(|_| {
+            (
+                400,
+                json!({"code": 400, "message": "Extension \"xyz\" is not supported"}),
+            )
+        })
+        .await;
+        let planned = obj(&[("name", s("acme")), ("extension", s("xyz"))]);
+        let err = resolve(&api, &planned).await.unwrap_err();
+        let d = &err.0[0];
+        assert_eq!(d.path, Some(AttrPath::attr("extension")), "{d:?}");
+        assert!(d.detail.contains("not supported"), "{d:?}");
     }
 }

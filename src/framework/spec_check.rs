@@ -243,6 +243,18 @@ impl ResourceSpec {
                     a.name
                 ));
             }
+            // An update waits for the status rule's ready status: an attribute showing that
+            // status must be unknown in an update's plan, or a refresh that saw a transitional
+            // status (`to_update`, a change made elsewhere) makes the apply's `ok` contradict it.
+            if self.status.as_ref().is_some_and(|s| a.api.read == Some(s.field))
+                && a.mode == Mode::Computed
+                && !a.changes_on_update
+            {
+                problems.push(format!(
+                    "{t}.{}: it shows the status an update waits for, so it must be `changes_on_update`",
+                    a.name
+                ));
+            }
             check_declaration(&format!("{t}.{}", a.name), a, &mut problems);
             check_codecs(&format!("{t}.{}", a.name), a, &self.attributes, &mut problems);
             check_nested(&format!("{t}.{}", a.name), a, a.api.read.is_some(), &mut problems);
@@ -556,6 +568,15 @@ mod tests {
                         bounds: &[("cpu", "minCpu", "maxCpu")],
                     },
                 ))
+            },
+        );
+        rejects(
+            "the status an update waits for is planned as unchanged",
+            "level27_team.status: it shows the status an update waits for",
+            |s| {
+                s.status = Some(crate::framework::wait::StatusRule::default());
+                s.attributes
+                    .push(Attribute::string("status").computed().read_from("status"));
             },
         );
         rejects("an attribute is declared twice", "not unique", |s| {

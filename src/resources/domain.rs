@@ -24,9 +24,9 @@ use crate::framework::{
     AttrPath, Attribute, Diagnostic, Diagnostics, Endpoint, Nesting, Object, ResourceSpec, UpdateVerb, Value,
 };
 
-/// A domain extension (`be`, `co.uk`): the host-name rules, said in the words of an extension.
+/// A domain extension (`be`, `nl`): the host-name rules, said in the words of an extension.
 pub(crate) fn extension() -> Validator {
-    const WHAT: &str = "an extension without a leading dot, such as \"be\", \"com\" or \"co.uk\"";
+    const WHAT: &str = "an extension without a leading dot, such as \"be\", \"com\" or \"nl\"";
     let host = hostname(HostnameRules::HOST);
     Validator::new(WHAT, move |v| {
         host.check(v).map_err(|_| match v.as_str() {
@@ -147,7 +147,7 @@ pub fn spec() -> ResourceSpec {
             // The API answers the extension in lower case (`BE` reads back as `be`).
             .normalise(Normaliser::Hostname)
             .requires_replace()
-            .describe("The extension (`be`, `com`, `co.uk`), resolved to the API's domain type. Changing it replaces the domain.")
+            .describe("The extension (`be`, `com`, `nl`), resolved to the API's domain type at apply (one the API does not serve is refused there, on this argument). Changing it replaces the domain.")
             .describe_data("The extension (`be`, `com`)."),
         Attribute::string("fullname")
             .computed()
@@ -199,7 +199,12 @@ pub fn spec() -> ResourceSpec {
             .optional_computed()
             .describe("The teams of the organisation that see the domain. Left out, the teams are not managed (the API's are kept).")
             .describe_data("The teams of the organisation that see the domain."),
-        Attribute::string("status").computed().read_from("status").describe("The domain's status (`ok`, `to_create`, …)."),
+        Attribute::string("status")
+            .computed()
+            .read_from("status")
+            // An update waits for `ok`, whatever status the last refresh saw.
+            .changes_on_update()
+            .describe("The domain's status (`ok`, `to_create`, …)."),
         nameservers(),
     ];
     ResourceSpec {
@@ -268,7 +273,7 @@ mod tests {
     #[test]
     fn an_extension_is_described_as_an_extension() {
         let v = extension();
-        assert!(v.description.contains("\"co.uk\""), "{}", v.description);
+        assert!(v.description.contains("\"nl\""), "{}", v.description);
         let e = v.check(&s(".be")).unwrap_err();
         assert!(
             e.contains("\"be\"") && e.contains("leading dot") && !e.contains("web01"),

@@ -38,7 +38,9 @@ pub fn is_secret_key(key: &str) -> bool {
 }
 
 /// A copy of `v` with the value of every secret-looking key (see [`is_secret_key`]), at any depth,
-/// replaced by `"<redacted>"`. `null` stays `null` so a log still shows that nothing was set. An
+/// replaced by `"<redacted>"`. `null` stays `null` so a log still shows that nothing was set, and a
+/// boolean stays as it is: a flag holds no secret (`transferEppCodeRequired`, `passwordExpired`),
+/// and hiding it only makes the log useless. An
 /// object under such a key is walked into instead, because the API names envelopes that way
 /// (`{"apiKey": {"id": …, "hash": …}}`): its own secret members are redacted by their names.
 pub fn redact_json(v: &Value) -> Value {
@@ -46,7 +48,7 @@ pub fn redact_json(v: &Value) -> Value {
         Value::Object(o) => {
             let mut out = Map::with_capacity(o.len());
             for (k, val) in o {
-                let val = if is_secret_key(k) && !val.is_null() && !val.is_object() {
+                let val = if is_secret_key(k) && !val.is_null() && !val.is_object() && !val.is_boolean() {
                     Value::String(REDACTED.to_string())
                 } else {
                     redact_json(val)
@@ -113,6 +115,16 @@ mod tests {
                 "apiKey": {"id": 4, "hash": "<redacted>"},
                 "tokens": "<redacted>"
             })
+        );
+    }
+
+    #[test]
+    fn flags_named_like_secrets_are_shown() {
+        // `/domains/check` answers whether a transfer needs the EPP code; the code itself is hidden.
+        let v = json!({"transferEppCodeRequired": true, "passwordExpired": false, "eppCode": "S3cr3t"});
+        assert_eq!(
+            redact_json(&v),
+            json!({"transferEppCodeRequired": true, "passwordExpired": false, "eppCode": "<redacted>"})
         );
     }
 

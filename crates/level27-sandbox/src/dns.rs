@@ -755,7 +755,14 @@ fn record_rules(form: &mut Form, record: &Record, _state: &Data) {
     let content = text(record, "content");
     let name = text(record, "name");
     let is_ip = content.parse::<std::net::IpAddr>().is_ok();
-    if name.contains(char::is_whitespace) || (name.contains('_') && !matches!(kind, "CNAME" | "NS" | "SRV" | "TXT")) {
+    // Seed: the apex is written as no name (`"name": null`, L19291, L20906), never "@", and a
+    // name is relative to the domain: "@" and a trailing dot (zone-file spellings) would make no
+    // valid host name once the domain is appended, so the API most plausibly refuses them.
+    if name.contains(char::is_whitespace)
+        || name == "@"
+        || name.ends_with('.')
+        || (name.contains('_') && !matches!(kind, "CNAME" | "NS" | "SRV" | "TXT"))
+    {
         form.error("name", NOT_HOSTNAME);
     }
     let bad = match kind {
@@ -763,6 +770,7 @@ fn record_rules(form: &mut Form, record: &Record, _state: &Data) {
         "AAAA" => content.parse::<Ipv6Addr>().is_err().then_some(NOT_IP),
         "CNAME" | "NS" | "MX" => (is_ip || content.contains(char::is_whitespace)).then_some(NOT_HOSTNAME),
         "URLFW1" | "URLFW2" => (!forward_url_ok(content)).then_some("This value is not a valid URL."),
+        "SRV" => srv_fields(content).is_none().then_some(crate::error::INVALID),
         _ => None,
     };
     if let (Some(message), false) = (bad, content.is_empty()) {
@@ -773,10 +781,51 @@ fn record_rules(form: &mut Form, record: &Record, _state: &Data) {
     }
 }
 
+/// TXT text as a zone file writes it: quoted, and (Seed: silent; a DNS character string holds
+/// at most 255 bytes) longer text as several quoted strings of at most 255 bytes each.
+fn txt_strings(text: &str) -> String {
+    let mut strings = Vec::new();
+    let mut rest = text;
+    while rest.len() > 255 {
+        let mut cut = 255;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        strings.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    strings.push(rest);
+    strings.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(" ")
+}
+
+/// An SRV record's priority, weight, port and target. Seed: no SRV rule is documented; the one
+/// SRV record it shows (L20965) holds the zone file's four fields, `0 5 443 autodiscover.cp4dev.be.`
+/// (with `priority` null), so content of another shape is "not valid".
+fn srv_fields(content: &str) -> Option<([u16; 3], &str)> {
+    let mut parts = content.split_whitespace();
+    let mut number = || parts.next().and_then(|p| p.parse::<u16>().ok());
+    let numbers = [number()?, number()?, number()?];
+    match (parts.next(), parts.next()) {
+        (Some(target), None) => Some((numbers, target)),
+        _ => None,
+    }
+}
+
+/// A host name as a zone file writes it: lower case, with the trailing dot.
+fn zone_hostname(name: &str) -> String {
+    let lower = name.to_lowercase();
+    if lower.ends_with('.') {
+        lower
+    } else {
+        format!("{lower}.")
+    }
+}
+
 /// The content as the API answers it. Seed: the spelling it stores is not documented; the
 /// sandbox answers as a DNS server writes a zone, which is what a provider must see through:
-/// host names in lower case with a trailing dot, IPv6 addresses in full (as the seed's own
-/// `nameserverIpv61` example, `2001:0db8:0000:0000:0000:ff00:0042:8329`), TXT quoted.
+/// host names (an SRV record's target too) in lower case with a trailing dot, IPv6 addresses in
+/// full (as the seed's own `nameserverIpv61` example, `2001:0db8:0000:0000:0000:ff00:0042:8329`),
+/// TXT quoted (in strings of at most 255 bytes).
 fn record_content(r: &Record) -> Value {
     let content = text(r, "content");
     let spelled = match text(r, "type") {
@@ -789,17 +838,14 @@ fn record_content(r: &Record) -> Value {
                 .join(":"),
             Err(_) => content.to_string(),
         },
-        "CNAME" | "NS" | "MX" => {
-            let lower = content.to_lowercase();
-            if lower.ends_with('.') {
-                lower
-            } else {
-                format!("{lower}.")
+        "CNAME" | "NS" | "MX" => zone_hostname(content),
+        "SRV" => match srv_fields(content) {
+            Some(([priority, weight, port], target)) => {
+                format!("{priority} {weight} {port} {}", zone_hostname(target))
             }
-        }
-        "TXT" if !(content.starts_with('"') && content.ends_with('"') && content.len() > 1) => {
-            format!("\"{content}\"")
-        }
+            None => content.to_string(),
+        },
+        "TXT" if !(content.starts_with('"') && content.ends_with('"') && content.len() > 1) => txt_strings(content),
         _ => content.to_string(),
     };
     json!(spelled)
@@ -840,7 +886,54 @@ mod tests {
         );
         assert_eq!(record_content(&record("TXT", "v=spf1 -all")), json!("\"v=spf1 -all\""));
         assert_eq!(record_content(&record("TXT", "\"quoted\"")), json!("\"quoted\""));
+        let long = "k".repeat(300);
+        assert_eq!(
+            record_content(&record("TXT", &long)),
+            json!(format!("\"{}\" \"{}\"", "k".repeat(255), "k".repeat(45)))
+        );
+        let wide = "é".repeat(200); // 400 bytes: cut at a character boundary
+        assert_eq!(
+            record_content(&record("TXT", &wide)),
+            json!(format!("\"{}\" \"{}\"", "é".repeat(127), "é".repeat(73)))
+        );
         assert_eq!(record_content(&record("A", "192.0.2.1")), json!("192.0.2.1"));
+        assert_eq!(
+            record_content(&record("SRV", "10  60 5060 SIP.Acme.example")),
+            json!("10 60 5060 sip.acme.example.")
+        );
+        assert_eq!(record_content(&record("SRV", "0 0 0 .")), json!("0 0 0 ."));
+    }
+
+    #[test]
+    fn srv_content_is_priority_weight_port_target() {
+        let refused = |content: &str| {
+            let body = Map::new();
+            let mut form = Form::new("record", &["content"], &body);
+            record_rules(&mut form, &record("SRV", content), &Data::default());
+            form.finish().is_err()
+        };
+        assert!(!refused("0 5 443 autodiscover.cp4dev.be."), "the seed's own (L20965)");
+        assert!(refused("garbage"));
+        assert!(refused("5 443 autodiscover.cp4dev.be."));
+        assert!(refused("0 5 70000 autodiscover.cp4dev.be."));
+    }
+
+    #[test]
+    fn the_apex_is_no_name_and_a_name_is_relative() {
+        let refused = |name: &str| {
+            let mut r = record("A", "192.0.2.1");
+            r.insert("name".into(), json!(name));
+            let body = Map::new();
+            let mut form = Form::new("record", &["name"], &body);
+            record_rules(&mut form, &r, &Data::default());
+            form.finish().is_err()
+        };
+        assert!(refused("@"), "the apex is no name");
+        assert!(refused("www."), "names are relative");
+        assert!(refused("www.acme.be."));
+        assert!(!refused("www"));
+        assert!(!refused("*.dev"));
+        assert!(!refused(""));
     }
 
     #[test]
