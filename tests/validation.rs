@@ -166,7 +166,8 @@ fn invalid_configurations_fail_at_plan_without_writes() {
     out.assert_contains("provider block");
 
     // Ids that name nothing: a new team and a new domain contact of an organisation that does
-    // not exist, refused at plan by a lookup of the organisation, nothing sent.
+    // not exist, refused at plan by a lookup of the organisation, nothing sent; and a domain
+    // whose extension the API refuses.
     let bad = config(
         "Valid e2e",
         "BE",
@@ -193,6 +194,13 @@ resource "level27_domain_contact" "stray" {
   email             = "hostmaster@acme.example"
   tax_number        = "BE0123456789"
 }
+
+resource "level27_domain" "stray" {
+  organisation_id     = level27_organisation.acme.id
+  name                = "acme-example"
+  extension           = "xyz"
+  licensee_contact_id = "1"
+}
 "#,
     );
     let (out, team) = apply_rejected(
@@ -203,6 +211,12 @@ resource "level27_domain_contact" "stray" {
         Some("organisation_id = \"999\""),
     );
     let contact = expect_error_at(&out, &bad, "organisation_id   = \"999\"");
+    // An extension the API does not serve, asked of it when the create is planned.
+    let domain = expect_error_at(&out, &bad, "extension           = \"xyz\"");
+    assert!(
+        diagnostic_message(&domain).contains("Extension \"xyz\" is not supported"),
+        "{domain}"
+    );
     for block in [team.unwrap(), contact] {
         assert!(
             diagnostic_message(&block).contains("organisation_id: no organisation 999 ("),

@@ -15,4 +15,5 @@ pub fn data_source() -> DataSource {
     .query_keys(&[("name", "filter"), ("type", "type")])
     // A record lookup without a name is the apex's record of that type, as in the resource.
     .unset_means_empty(&["name"])
+    .all_through("level27_domain_records")
 }

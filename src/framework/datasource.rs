@@ -45,6 +45,9 @@ pub(super) struct Lookup {
     /// Keys that a lookup by key leaves out (or sets to `""`) to match objects where they are
     /// empty: a record's `name`, the apex.
     unset_means_empty: &'static [&'static str],
+    /// The list data source that reads every match (`level27_domain_records`), named when a
+    /// lookup matches several.
+    all: Option<&'static str>,
 }
 
 impl DataSource {
@@ -96,6 +99,7 @@ impl DataSource {
                 in_list: false,
                 query: None,
                 unset_means_empty: &[],
+                all: None,
             })),
         }
     }
@@ -133,6 +137,14 @@ impl DataSource {
     pub fn unset_means_empty(mut self, keys: &'static [&'static str]) -> DataSource {
         if let Kind::Lookup(l) = &mut self.kind {
             l.unset_means_empty = keys;
+        }
+        self
+    }
+
+    /// `list` reads all the objects a lookup may match: a lookup matching several names it.
+    pub fn all_through(mut self, list: &'static str) -> DataSource {
+        if let Kind::Lookup(l) = &mut self.kind {
+            l.all = Some(list);
         }
         self
     }
@@ -347,10 +359,13 @@ impl Lookup {
                         .copied()
                         .filter(|k| !empties.contains(k) && !wanted.iter().any(|(w, _)| w == k))
                         .collect();
-                    let narrow = match unset.as_slice() {
+                    let mut narrow = match unset.as_slice() {
                         [] => "set id to pick one".to_string(),
                         keys => format!("set {} too, or id, to pick one", keys.join(" or ")),
                     };
+                    if let Some(list) = self.all {
+                        narrow.push_str(&format!(", or read them all with data \"{list}\""));
+                    }
                     return Err(Diagnostic::error(
                         format!("{n} objects match"),
                         format!(
@@ -602,6 +617,11 @@ mod tests {
         assert!(d.detail.contains("type = \"MX\", name empty"), "{d:?}");
         assert!(d.detail.contains("ids 12, 15"), "{d:?}");
         assert!(d.detail.contains("set id to pick one"), "{d:?}");
+        assert!(
+            d.detail
+                .contains("or read them all with data \"level27_domain_records\""),
+            "{d:?}"
+        );
         // Without a type, the records of a name: the type would narrow it.
         let err = record(&api, &[("name", "")]).await.unwrap_err();
         assert!(err.0[0].detail.contains("set type too, or id"), "{err:?}");

@@ -1,7 +1,8 @@
 //! Arguments the API takes as the id of another object that the user names otherwise: a
 //! domain's `extension` ("be") is sent as the id of its domain type (364), found at create time
 //! by a lookup endpoint. Declared per resource (`ResourceSpec::resolves`); the attribute itself
-//! is read back from the object (`domaintype.extension`) and is never sent as written.
+//! is read back from the object (`domaintype.extension`) and is never sent as written. The same
+//! lookup runs when a create is planned, so that a value the API refuses fails the plan.
 
 use super::ctx::{cancellable, Ctx};
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
@@ -25,6 +26,14 @@ pub struct Resolve {
     pub send_as: &'static str,
 }
 
+/// Why a lookup gave no id.
+enum Failure {
+    /// The API answered about the value: refused it (400) or knows no id for it.
+    Refused(Diagnostics),
+    /// No usable answer (unreachable, 5xx, cancelled, an unknown value in the path).
+    Unanswered(Diagnostics),
+}
+
 impl Resolve {
     /// Looks the id up and adds it to a create body. An answer without the id is an error naming
     /// the attribute and its value, never a body sent without it.
@@ -34,36 +43,72 @@ impl Resolve {
         planned: &Object,
         body: &mut Map<String, Json>,
     ) -> Result<(), Diagnostics> {
-        let path = render_path(self.path, planned).map_err(|name| -> Diagnostics {
-            Diagnostic::error(
-                format!("Missing {name}"),
-                format!("{name} is needed to resolve {}.", self.attribute),
+        match self.look_up(ctx, planned).await {
+            Ok(id) => {
+                body.insert(self.send_as.to_string(), id);
+                Ok(())
+            }
+            Err(Failure::Refused(d) | Failure::Unanswered(d)) => Err(d),
+        }
+    }
+
+    /// At plan, for a create whose values are known: the API's refusal of the value (an
+    /// extension it does not serve) fails the plan, on the argument, before anything is made.
+    /// Without an answer (API unreachable, 5xx) the apply decides, as it would have.
+    pub async fn check(&self, ctx: &Ctx<'_>, planned: &Object) -> Diagnostics {
+        if render_path(self.path, planned).is_err() {
+            return Diagnostics::default(); // unknown at plan: resolved at the apply's plan
+        }
+        match self.look_up(ctx, planned).await {
+            Ok(_) => Diagnostics::default(),
+            Err(Failure::Refused(d)) => d,
+            Err(Failure::Unanswered(d)) => {
+                tracing::debug!(attribute = self.attribute, diagnostics = ?d, "not resolved at plan; the apply decides");
+                Diagnostics::default()
+            }
+        }
+    }
+
+    async fn look_up(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Json, Failure> {
+        let path = render_path(self.path, planned).map_err(|name| {
+            Failure::Unanswered(
+                Diagnostic::error(
+                    format!("Missing {name}"),
+                    format!("{name} is needed to resolve {}.", self.attribute),
+                )
+                .into(),
             )
-            .into()
         })?;
         let action = format!("resolve {}", self.attribute);
-        let answer = cancellable(ctx, ctx.client.get(&path)).await?.map_err(|e| {
-            let mut diags = translate(&e, &action, None);
-            // A refused lookup (400: an extension the API does not serve) is about the
-            // argument: said on it, so Terraform points at its line.
-            if e.status() == Some(400) {
-                for d in diags.0.iter_mut().filter(|d| d.path.is_none()) {
-                    d.path = Some(AttrPath::attr(self.attribute));
+        let answer = cancellable(ctx, ctx.client.get(&path))
+            .await
+            .map_err(Failure::Unanswered)?
+            .map_err(|e| {
+                let mut diags = translate(&e, &action, None);
+                // A refused lookup (400: an extension the API does not serve) is about the
+                // argument: said on it, so Terraform points at its line.
+                if e.status() == Some(400) {
+                    for d in diags.0.iter_mut().filter(|d| d.path.is_none()) {
+                        d.path = Some(AttrPath::attr(self.attribute));
+                    }
+                    Failure::Refused(diags)
+                } else {
+                    Failure::Unanswered(diags)
                 }
-            }
-            diags
-        })?;
+            })?;
         let id = lookup(&answer, self.field);
         if id.is_null() {
             let value = planned.get(self.attribute).map(|v| v.display()).unwrap_or_default();
-            return Err(Diagnostic::error(
-                format!("Unknown {}", self.attribute),
-                format!("The Level27 API knows no {} {value}.", self.attribute),
-            )
-            .into());
+            return Err(Failure::Refused(
+                Diagnostic::error(
+                    format!("Unknown {}", self.attribute),
+                    format!("The Level27 API knows no {} {value}.", self.attribute),
+                )
+                .at(AttrPath::attr(self.attribute))
+                .into(),
+            ));
         }
-        body.insert(self.send_as.to_string(), id.clone());
-        Ok(())
+        Ok(id.clone())
     }
 }
 
@@ -71,6 +116,7 @@ impl Resolve {
 mod tests {
     use super::*;
     use crate::framework::test_support::{obj, s, FakeApi};
+    use crate::framework::value::Value;
     use serde_json::json;
 
     fn extension() -> Resolve {
@@ -107,6 +153,36 @@ mod tests {
         let unknown = obj(&[("name", s("acme")), ("extension", s("zz"))]);
         let err = resolve(&api, &unknown).await.unwrap_err();
         assert!(format!("{err:?}").contains("extension"), "{err:?}");
+    }
+
+    /// At plan: the API's refusal of the value fails the plan on the argument; no answer, or a
+    /// value not known yet, leaves it to the apply.
+    #[tokio::test]
+    async fn a_create_s_plan_fails_only_on_the_api_s_refusal_of_the_value() {
+        let api = FakeApi::start(|req| match req.param("extension") {
+            Some("be") => (200, json!({"status": "free", "domaintypeId": 364})),
+            Some("xyz") => (
+                400,
+                json!({"code": 400, "message": "Extension \"xyz\" is not supported"}),
+            ),
+            Some("down") => (500, json!({"code": 500, "message": "Internal error"})),
+            _ => (200, json!({"status": "free"})),
+        })
+        .await;
+        let parts = crate::framework::test_support::CtxParts::default();
+        let ctx = parts.ctx(&api);
+        let planned = |ext: Value| obj(&[("name", s("acme")), ("extension", ext)]);
+        assert!(!extension().check(&ctx, &planned(s("be"))).await.has_errors());
+        for refused in ["xyz", "zz"] {
+            let d = extension().check(&ctx, &planned(s(refused))).await;
+            assert!(d.has_errors(), "{refused}: {d:?}");
+            assert_eq!(d.0[0].path, Some(AttrPath::attr("extension")), "{refused}: {d:?}");
+        }
+        let d = extension().check(&ctx, &planned(s("down"))).await;
+        assert!(!d.has_errors(), "a 500 is no verdict on the value: {d:?}");
+        let asked = api.seen().len();
+        assert!(!extension().check(&ctx, &planned(Value::Unknown)).await.has_errors());
+        assert_eq!(api.seen().len(), asked, "an unknown value is not looked up");
     }
 
     #[tokio::test]

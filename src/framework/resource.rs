@@ -208,9 +208,19 @@ impl Resource {
     }
 
     /// The plan's checks against the API (`plan_checks`) for what the plan changes from `prior`
-    /// (`None`: a create); unknown values wait for the apply's plan.
+    /// (`None`: a create), and for a create the lookups of `resolves`, all at once; unknown values
+    /// wait for the apply's plan.
     pub async fn check_plan(&self, ctx: &Ctx<'_>, prior: Option<&Object>, planned: &Object) -> Diagnostics {
-        super::plan_checks::run_all(&self.spec.plan_checks, ctx, prior, planned).await
+        let resolves = self.spec.resolves.iter().filter(|_| prior.is_none());
+        let (mut diags, resolved) = futures_util::future::join(
+            super::plan_checks::run_all(&self.spec.plan_checks, ctx, prior, planned),
+            futures_util::future::join_all(resolves.map(|r| r.check(ctx, planned))),
+        )
+        .await;
+        for d in resolved {
+            diags.extend(d);
+        }
+        diags
     }
 
     pub fn plan(

@@ -246,8 +246,9 @@ impl ResourceSpec {
             // An update waits for the status rule's ready status: an attribute showing that
             // status must be unknown in an update's plan, or a refresh that saw a transitional
             // status (`to_update`, a change made elsewhere) makes the apply's `ok` contradict it.
-            if self.status.as_ref().is_some_and(|s| a.api.read == Some(s.field))
-                && a.mode == Mode::Computed
+            if self.status.as_ref().is_some_and(|s| {
+                a.api.read == Some(s.field) || s.also.as_ref().is_some_and(|also| a.api.read == Some(also.field))
+            }) && a.mode == Mode::Computed
                 && !a.changes_on_update
             {
                 problems.push(format!(
@@ -577,6 +578,22 @@ mod tests {
                 s.status = Some(crate::framework::wait::StatusRule::default());
                 s.attributes
                     .push(Attribute::string("status").computed().read_from("status"));
+            },
+        );
+        rejects(
+            "the second status an update waits for is planned as unchanged",
+            "level27_team.ssl_status: it shows the status an update waits for",
+            |s| {
+                s.status = Some(crate::framework::wait::StatusRule {
+                    also: Some(crate::framework::wait::SecondStatus {
+                        field: "sslStatus",
+                        ready: &["ok"],
+                        failed: &[],
+                    }),
+                    ..crate::framework::wait::StatusRule::default()
+                });
+                s.attributes
+                    .push(Attribute::string("ssl_status").computed().read_from("sslStatus"));
             },
         );
         rejects("an attribute is declared twice", "not unique", |s| {

@@ -233,8 +233,9 @@ impl ProviderService {
         if diags.has_errors() {
             return Err(diags);
         }
-        // Checks only the API can answer (a vm's size limits), once the configuration is valid.
-        if !res.spec.plan_checks.is_empty() {
+        // Checks only the API can answer (a vm's size limits, a domain's extension), once the
+        // configuration is valid.
+        if !res.spec.plan_checks.is_empty() || (prior.is_none() && !res.spec.resolves.is_empty()) {
             let session = self.session()?;
             let diags = res.check_plan(&session.ctx(), prior.as_ref(), &p.planned).await;
             if diags.has_errors() {

@@ -98,6 +98,9 @@ pub fn spec() -> ResourceSpec {
             Attribute::string("ssl_status")
                 .computed()
                 .read_from("sslStatus")
+                // An update waits for it to be `ok` again: a refresh that saw it mid-validation
+                // must not plan it unchanged.
+                .changes_on_update()
                 .describe("The validation status (`ok` once issued)."),
             Attribute::string("expires")
                 .computed()
