@@ -147,7 +147,7 @@ pub fn spec() -> ResourceSpec {
             // The API answers the extension in lower case (`BE` reads back as `be`).
             .normalise(Normaliser::Hostname)
             .requires_replace()
-            .describe("The extension (`be`, `com`, `nl`), resolved to the API's domain type at apply (one the API does not serve is refused there, on this argument). Changing it replaces the domain.")
+            .describe("The extension (`be`, `com`, `nl`), resolved to the API's domain type (one the API does not serve fails the plan, on this argument). Changing it replaces the domain.")
             .describe_data("The extension (`be`, `com`)."),
         Attribute::string("fullname")
             .computed()
