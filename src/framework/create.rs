@@ -250,14 +250,18 @@ impl Resource {
         first: ApiError,
     ) -> Result<Json, Diagnostics> {
         let mut last = first;
-        for _ in 0..3 {
+        // Up to 3 more creates, each after a lookup; the last one's outcome is looked up too.
+        let mut repeats = 0;
+        loop {
             if let Some(found) = self.look_up_lost_create(ctx, collection, planned, &last).await? {
                 return Ok(found);
             }
-            if last.may_still_be_running() {
-                // Repeating it could make a second object once the first request finishes.
+            // Repeating a request the API may still be carrying out could make a second object
+            // once it finishes; and three repeats lost as well are enough.
+            if last.may_still_be_running() || repeats == 3 {
                 return Err(self.maybe_created(planned, self.create_error(&last)));
             }
+            repeats += 1;
             let again = cancellable(ctx, ctx.client.post(collection, body))
                 .await
                 .map_err(|d| self.maybe_created(planned, d))?;
@@ -267,7 +271,6 @@ impl Resource {
                 Err(e) => return Err(self.create_error(&e)),
             }
         }
-        Err(self.maybe_created(planned, self.create_error(&last)))
     }
 
     /// Looks for the object a lost create may have made. When the API may still be working on the

@@ -458,3 +458,55 @@ fn whole_configuration_rules_run_with_validate() {
     assert!(d.0.iter().any(|d| d.summary == "Missing version"), "{d:?}");
     assert_eq!(spec().check(), Ok(()));
 }
+
+/// A create whose answers are all lost: three dropped before the API acted, the fourth after it
+/// made the object. The object is looked up after every lost answer, the last one included, and
+/// adopted; nothing is created twice.
+#[tokio::test]
+async fn a_create_lost_again_and_again_is_looked_up_after_its_last_repeat_too() {
+    let made: Arc<Mutex<Vec<Json>>> = Arc::default();
+    let posts = Arc::new(Mutex::new(0));
+    let (m, p) = (made.clone(), posts.clone());
+    let api = FakeApi::start(move |req| {
+        let mut made = m.lock().unwrap();
+        match (req.method.as_str(), req.path.as_str()) {
+            ("POST", "/widgets") => {
+                let mut n = p.lock().unwrap();
+                *n += 1;
+                if *n == 4 {
+                    made.push(json!({"id": 7, "name": req.body["name"]}));
+                }
+                (super::test_support::DROP, Json::Null)
+            }
+            ("GET", "/widgets") => (200, page(req, "widgets", &made)),
+            _ => (404, json!({"code": 404, "message": "not found"})),
+        }
+    })
+    .await;
+    let widget = Resource::new(ResourceSpec {
+        type_name: "level27_widget",
+        description: "A test object made by a POST whose answer may be lost.",
+        attributes: vec![
+            Attribute::id("id").computed().read_from("id"),
+            Attribute::string("name").required().api("name"),
+        ],
+        endpoint: Endpoint {
+            collection: "/widgets",
+            item: "/widgets/{id}",
+            singular: "widget",
+            plural: "widgets",
+            update: UpdateVerb::Put,
+        },
+        natural_key: &["name"],
+        ..ResourceSpec::default()
+    });
+    let parts = super::test_support::CtxParts::default();
+    let planned = super::test_support::obj(&[("id", Value::Unknown), ("name", Value::string("w"))]);
+    let state = match widget.create(&parts.ctx(&api), &planned, &planned).await {
+        Ok(s) => s,
+        Err(e) => panic!("the object the last repeat made was not adopted: {:?}", e.diags),
+    };
+    assert_eq!(state["id"], Value::string("7"));
+    assert_eq!(*posts.lock().unwrap(), 4, "the first create and three repeats");
+    assert_eq!(made.lock().unwrap().len(), 1, "one object");
+}

@@ -185,6 +185,10 @@ impl Seen {
 
 type Handler = dyn Fn(&Seen) -> (u16, serde_json::Value) + Send + Sync;
 
+/// The status a [`FakeApi`] handler answers to drop the connection without an answer: the client
+/// cannot know whether the request was carried out.
+pub const DROP: u16 = 0;
+
 /// A canned HTTP API for engine tests: every request is answered by `handler`; the requests are
 /// recorded in order. One request per connection, no keep-alive.
 pub struct FakeApi {
@@ -200,6 +204,7 @@ impl Drop for FakeApi {
 }
 
 impl FakeApi {
+    /// A handler answering [`DROP`] as the status drops the connection instead of answering.
     pub async fn start(handler: impl Fn(&Seen) -> (u16, serde_json::Value) + Send + Sync + 'static) -> FakeApi {
         FakeApi::serve(0, handler).await
     }
@@ -318,6 +323,9 @@ async fn answer(
     }
     let (status, body) = handler(&request);
     log.lock().unwrap().push(request);
+    if status == DROP {
+        return; // the connection closes without a byte of answer
+    }
     let body = if status == 204 { String::new() } else { body.to_string() };
     let answer = format!(
         "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
