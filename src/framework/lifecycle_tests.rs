@@ -510,3 +510,23 @@ async fn a_create_lost_again_and_again_is_looked_up_after_its_last_repeat_too() 
     assert_eq!(*posts.lock().unwrap(), 4, "the first create and three repeats");
     assert_eq!(made.lock().unwrap().len(), 1, "one object");
 }
+
+/// A plan that changes nothing a check reads (every refresh's plan) runs no check and needs no
+/// API client; a create runs them, and so does a change of what a check reads.
+#[test]
+fn plan_checks_are_due_only_for_what_a_plan_changes() {
+    use super::test_support::{obj, s};
+    let team = Resource::new(crate::resources::team::spec());
+    let state = obj(&[("id", s("5")), ("organisation_id", s("1000")), ("name", s("ops"))]);
+    assert!(team.has_checks_due(None, &state), "a create");
+    assert!(!team.has_checks_due(Some(&state), &state), "a plan without changes");
+    let renamed = obj(&[("id", s("5")), ("organisation_id", s("1000")), ("name", s("dev"))]);
+    assert!(!team.has_checks_due(Some(&state), &renamed), "a change no check reads");
+    let moved = obj(&[("id", s("5")), ("organisation_id", s("1001")), ("name", s("ops"))]);
+    assert!(team.has_checks_due(Some(&state), &moved), "another organisation");
+    // A domain's extension is resolved at create only.
+    let domain = Resource::new(crate::resources::domain::spec());
+    let d = obj(&[("name", s("acme")), ("extension", s("be"))]);
+    assert!(domain.has_checks_due(None, &d));
+    assert!(!domain.has_checks_due(Some(&d), &d));
+}

@@ -65,7 +65,7 @@ impl PlanCheck {
     /// Whether the plan changes something the check reads: a create, or one of its attributes
     /// differs from the prior state. Otherwise the apply sends nothing the check could fail, and
     /// a refresh's plan costs no lookup.
-    fn concerns(&self, prior: Option<&Object>, planned: &Object) -> bool {
+    pub(crate) fn concerns(&self, prior: Option<&Object>, planned: &Object) -> bool {
         let Some(prior) = prior else { return true };
         self.attributes().iter().any(|a| prior.get(*a) != planned.get(*a))
     }

@@ -30,7 +30,8 @@ pub struct Resolve {
 enum Failure {
     /// The API answered about the value: refused it (400) or knows no id for it.
     Refused(Diagnostics),
-    /// No usable answer (unreachable, 5xx, cancelled, an unknown value in the path).
+    /// No usable answer (unreachable, 5xx, cancelled), or none asked for: a value of the path
+    /// is not known yet.
     Unanswered(Diagnostics),
 }
 
@@ -56,9 +57,7 @@ impl Resolve {
     /// extension it does not serve) fails the plan, on the argument, before anything is made.
     /// Without an answer (API unreachable, 5xx) the apply decides, as it would have.
     pub async fn check(&self, ctx: &Ctx<'_>, planned: &Object) -> Diagnostics {
-        if render_path(self.path, planned).is_err() {
-            return Diagnostics::default(); // unknown at plan: resolved at the apply's plan
-        }
+        // A value unknown at plan (no path yet) is Unanswered: resolved at the apply's plan.
         match self.look_up(ctx, planned).await {
             Ok(_) => Diagnostics::default(),
             Err(Failure::Refused(d)) => d,

@@ -207,6 +207,13 @@ impl Resource {
         diags
     }
 
+    /// Whether `check_plan` has anything to do for this plan: a plan that changes nothing a check
+    /// reads (every refresh's plan) skips it, and needs no API client.
+    pub fn has_checks_due(&self, prior: Option<&Object>, planned: &Object) -> bool {
+        (prior.is_none() && !self.spec.resolves.is_empty())
+            || self.spec.plan_checks.iter().any(|c| c.concerns(prior, planned))
+    }
+
     /// The plan's checks against the API (`plan_checks`) for what the plan changes from `prior`
     /// (`None`: a create), and for a create the lookups of `resolves`, all at once; unknown values
     /// wait for the apply's plan.

@@ -234,8 +234,8 @@ impl ProviderService {
             return Err(diags);
         }
         // Checks only the API can answer (a vm's size limits, a domain's extension), once the
-        // configuration is valid.
-        if !res.spec.plan_checks.is_empty() || (prior.is_none() && !res.spec.resolves.is_empty()) {
+        // configuration is valid, and only for what this plan changes.
+        if res.has_checks_due(prior.as_ref(), &p.planned) {
             let session = self.session()?;
             let diags = res.check_plan(&session.ctx(), prior.as_ref(), &p.planned).await;
             if diags.has_errors() {
