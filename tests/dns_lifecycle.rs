@@ -199,6 +199,30 @@ fn scenario(test: &str, terraform: Terraform) {
     assert_eq!(tf.attrs("level27_domain_record.www")["name"], "WWW");
     tf.assert_plan_empty("after create, every record spelled otherwise by the API");
 
+    // A name that repeats the domain's (another provider's absolute spelling) would make
+    // www.acme-example.be.acme-example.be: refused at plan, with the name meant, nothing sent.
+    tf.write_main(&format!(
+        "{}\nresource \"level27_domain_record\" \"absolute\" {{\n  domain_id = level27_domain.acme.id\n  type      = \"A\"\n  name      = \"Blog.acme-example.be\"\n  content   = \"203.0.113.30\"\n}}\n",
+        config(&ZONE)
+    ));
+    sb.reset_counters();
+    let out = tf.plan().assert_failed();
+    let blocks = out.error_blocks();
+    let flat = |b: &str| diagnostic_message(b).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        blocks
+            .iter()
+            .any(|b| b.contains("in resource \"level27_domain_record\" \"absolute\"")
+                && flat(b).contains("would make Blog.acme-example.be.acme-example.be")
+                && flat(b).contains("write \"Blog\"")),
+        "no error on the record's name: {blocks:?}"
+    );
+    assert!(
+        sb.write_requests().is_empty(),
+        "nothing may be sent: {:?}",
+        sb.write_requests()
+    );
+
     // In-place updates: contact (PUT), domain (PATCH, waits for `updating`), record (PUT).
     let www = tf.id_of("level27_domain_record.www");
     let z2 = Zone {

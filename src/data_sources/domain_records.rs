@@ -10,7 +10,7 @@ pub fn data_source() -> DataSource {
     let items = items_from_resource(&domain_record::spec(), &["id", "type", "name", "content", "priority"])
         .into_iter()
         .map(|a| match a.name {
-            "name" => a.describe("The name inside the domain; null for the apex."),
+            "name" => a.describe_data("The name inside the domain; null for the apex."),
             "content" => a.describe("The content as the API writes it."),
             "priority" => a.describe("The priority (MX, SRV)."),
             "type" => a.describe("The record type."),

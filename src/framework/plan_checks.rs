@@ -2,7 +2,8 @@
 //! the configuration (size plan) it names (`RangeCheck`); a component's `parameters` must be
 //! parameters its type takes (`ParameterCheck`); an image must be one of its zone's region's
 //! (`AmongCheck`); an `organisation_id`, `network_ids` or `team_ids` must name objects that exist
-//! (`ExistsCheck`). Only the API knows any of it. The checks run when the plan is made, so a bad
+//! (`ExistsCheck`); a value must fit the object another attribute names, such as a record name
+//! that must not repeat its domain's (`ParentCheck`). Only the API knows any of it. The checks run when the plan is made, so a bad
 //! value fails `terraform plan` instead of an apply halfway through.
 //!
 //! Each lookup is read through `SharedReads`: one request per list, catalogue or object per
@@ -26,6 +27,7 @@ pub enum PlanCheck {
     Parameters(ParameterCheck),
     Among(AmongCheck),
     Exists(ExistsCheck),
+    Parent(ParentCheck),
 }
 
 impl PlanCheck {
@@ -42,6 +44,7 @@ impl PlanCheck {
             PlanCheck::Parameters(c) => c.check(ctx, planned).await,
             PlanCheck::Among(c) => c.check(ctx, planned).await,
             PlanCheck::Exists(c) => c.check(ctx, prior, planned).await,
+            PlanCheck::Parent(c) => c.check(ctx, planned).await,
         }
     }
 
@@ -59,6 +62,7 @@ impl PlanCheck {
                 .collect(),
             PlanCheck::Among(c) => vec![c.attribute, c.by],
             PlanCheck::Exists(c) => std::iter::once(c.attribute).chain(c.depends_on()).collect(),
+            PlanCheck::Parent(c) => placeholders(c.path).chain(c.reads.iter().copied()).collect(),
         }
     }
 
@@ -402,6 +406,45 @@ impl ExistsCheck {
             }
             Existence::Unanswered(why) => {
                 tracing::debug!(attribute = self.attribute, %path, error = %why, "existence not known at plan; the apply decides");
+                Ok(Diagnostics::default())
+            }
+        }
+    }
+}
+
+/// A rule over the planned object and the API object its path names (a record and its domain),
+/// for what only that object knows. The object is read only when `when` says the plan needs it,
+/// and at most once per provider process: a rule reads only what never changes in the object's
+/// life (a domain's full name), so the answer is kept across writes. A lookup that fails says
+/// nothing here; the apply decides, as it would without the check.
+#[derive(Clone, Debug)]
+pub struct ParentCheck {
+    /// The object's item path, its placeholders from the plan (`/domains/{domain_id}`), and the
+    /// key its answer holds it under (`domain`).
+    pub path: &'static str,
+    pub envelope: &'static str,
+    /// The attributes the rule reads besides the path's placeholders.
+    pub reads: &'static [&'static str],
+    /// Whether the planned object needs the rule at all (a record name holding a dot): no request
+    /// otherwise. Unknown values should answer false: the apply's plan checks them.
+    pub when: fn(&Object) -> bool,
+    /// The diagnostics for the planned object against the API's object.
+    pub rule: fn(&Object, &Json) -> Diagnostics,
+}
+
+impl ParentCheck {
+    pub async fn check(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Diagnostics, Diagnostics> {
+        if !(self.when)(planned) {
+            return Ok(Diagnostics::default());
+        }
+        // A parent created in the same apply: checked at the apply's plan.
+        let Ok(path) = render_path(self.path, planned) else {
+            return Ok(Diagnostics::default());
+        };
+        match cancellable(ctx, ctx.reads.lasting(ctx.client, &path)).await? {
+            Ok(answer) => Ok((self.rule)(planned, lookup(&answer, self.envelope))),
+            Err(e) => {
+                tracing::debug!(%path, error = %e, "plan check's object not read; the apply decides");
                 Ok(Diagnostics::default())
             }
         }
@@ -1112,5 +1155,83 @@ mod tests {
         // A resize is checked.
         let d = run_all(&range, &ctx, Some(&prior), &planned(3, 4, 60)).await;
         assert!(d.0[0].detail.contains("between 1 and 2"), "{d:?}");
+    }
+
+    /// A parent whose `label` a planned `name` must not end with (the shape of a record's check).
+    fn parent() -> PlanCheck {
+        PlanCheck::Parent(ParentCheck {
+            path: "/parents/{parent_id}",
+            envelope: "parent",
+            reads: &["name"],
+            when: |p| p.get("name").and_then(Value::as_str).is_some_and(|n| n.contains('.')),
+            rule: |planned, parent| match (planned.get("name").and_then(Value::as_str), parent["label"].as_str()) {
+                (Some(n), Some(l)) if n.ends_with(l) => Diagnostic::error("Invalid name", format!("{n} ends with {l}"))
+                    .at(AttrPath::attr("name"))
+                    .into(),
+                _ => Diagnostics::default(),
+            },
+        })
+    }
+
+    fn child(parent_id: Value, name: &str) -> Object {
+        [
+            ("parent_id".to_string(), parent_id),
+            ("name".to_string(), Value::string(name)),
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    #[tokio::test]
+    async fn a_parent_is_read_once_per_process_and_only_when_the_rule_needs_it() {
+        let api = crate::framework::test_support::FakeApi::start(|req| match req.path.as_str() {
+            "/parents/1" => (200, json!({"parent": {"id": 1, "label": "example.be"}})),
+            "/parents/2" => (503, json!({"code": 503, "message": "Maintenance"})),
+            _ => (404, json!({"code": 404, "message": "Parent not found"})),
+        })
+        .await;
+        let parts = crate::framework::test_support::CtxParts::default();
+        let ctx = parts.ctx(&api);
+        let checks = [parent()];
+        // No dot: the rule cannot fail, nothing is read. A parent unknown until apply: neither.
+        assert!(run_all(&checks, &ctx, None, &child(Value::string("1"), "www"))
+            .await
+            .0
+            .is_empty());
+        assert!(run_all(&checks, &ctx, None, &child(Value::Unknown, "www.example.be"))
+            .await
+            .0
+            .is_empty());
+        assert!(api.lines().is_empty(), "{:?}", api.lines());
+
+        let d = run_all(&checks, &ctx, None, &child(Value::string("1"), "www.example.be")).await;
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("name")));
+        assert_eq!(d.0[0].detail, "www.example.be ends with example.be");
+        assert!(run_all(&checks, &ctx, None, &child(Value::string("1"), "a.b"))
+            .await
+            .0
+            .is_empty());
+        // Kept across writes: an apply's plans of many children read their parent once.
+        parts.reads.invalidate();
+        let d = run_all(&checks, &ctx, None, &child(Value::string("1"), "mail.example.be")).await;
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        // A failed read (an outage, a parent that is gone) says nothing: the apply decides.
+        assert!(
+            run_all(&checks, &ctx, None, &child(Value::string("2"), "www.example.be"))
+                .await
+                .0
+                .is_empty()
+        );
+        assert!(
+            run_all(&checks, &ctx, None, &child(Value::string("3"), "www.example.be"))
+                .await
+                .0
+                .is_empty()
+        );
+        assert_eq!(api.lines(), vec!["GET /parents/1", "GET /parents/2", "GET /parents/3"]);
+        // Unchanged since the prior state: not even the rule runs.
+        let prior = child(Value::string("1"), "www.example.be");
+        assert!(run_all(&checks, &ctx, Some(&prior), &prior.clone()).await.0.is_empty());
     }
 }

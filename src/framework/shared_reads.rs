@@ -35,6 +35,8 @@ pub struct SharedReads {
     /// records of a deleted domain learn it from one GET, not N.
     missing: Mutex<HashMap<String, String>>,
     existence: Mutex<HashMap<String, ExistenceSlot>>,
+    /// Objects read for fields fixed for their life ([`SharedReads::lasting`]): kept across writes.
+    lasting: Mutex<HashMap<String, ObjectSlot>>,
 }
 
 impl SharedReads {
@@ -95,6 +97,19 @@ impl SharedReads {
             .cloned()
     }
 
+    /// The answer at `path` for a caller that reads only fields fixed for the object's life (a
+    /// domain's full name): one GET per process, kept across writes, so an apply's plans of many
+    /// records of one domain read it once. A failed read is not kept.
+    pub async fn lasting(&self, client: &Client, path: &str) -> Result<Arc<Json>, ApiError> {
+        let slot = {
+            let mut lasting = self.lasting.lock().unwrap_or_else(|p| p.into_inner());
+            lasting.entry(path.to_string()).or_default().clone()
+        };
+        slot.get_or_try_init(|| async { client.get(path).await.map(Arc::new) })
+            .await
+            .cloned()
+    }
+
     /// Whether the object at `path` exists: one GET at most, however many resources ask (those
     /// asking at the same time wait for the one request). Never an error: a lookup that says
     /// nothing about the object is [`Existence::Unanswered`], for the caller to let pass.
@@ -114,9 +129,10 @@ impl SharedReads {
         .clone()
     }
 
-    /// Forgets every list and object (after a write). Objects found to exist stay known: the
-    /// apply's plans of a run's later resources (each after some write) then ask nothing again,
-    /// and should one have been deleted since, the apply finds out as it would without the check.
+    /// Forgets every list and object (after a write) but the `lasting` ones. Objects found to
+    /// exist stay known: the apply's plans of a run's later resources (each after some write)
+    /// then ask nothing again, and should one have been deleted since, the apply finds out as it
+    /// would without the check.
     pub fn invalidate(&self) {
         self.lists.lock().unwrap_or_else(|p| p.into_inner()).clear();
         self.objects.lock().unwrap_or_else(|p| p.into_inner()).clear();

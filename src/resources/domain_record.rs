@@ -10,10 +10,13 @@
 
 use crate::framework::codecs::{same_hostname, Normaliser};
 use crate::framework::config_check::ConfigRule;
+use crate::framework::mapping::lookup;
+use crate::framework::plan_checks::{ParentCheck, PlanCheck};
 use crate::framework::validate::{hostname, int_between, ipv4, ipv6, one_of, url, HostnameRules, Validator};
 use crate::framework::{
     AttrPath, Attribute, Diagnostic, Diagnostics, Endpoint, Object, ResourceSpec, UpdateVerb, Value,
 };
+use serde_json::Value as Json;
 
 pub(crate) const TYPES: &[&str] = &["A", "AAAA", "CNAME", "NS", "MX", "SRV", "TXT", "URLFW1", "URLFW2"];
 
@@ -117,6 +120,54 @@ pub(crate) fn not_at() -> Validator {
     })
 }
 
+/// A name that repeats its domain's full name: a zone file's or another provider's absolute
+/// spelling (`www.acme-example.be` in acme-example.be) without the trailing dot. Names are
+/// relative (seed L19291, and `fullname` is the domain's own, L18146), so the API would make
+/// `www.acme-example.be.acme-example.be`; refused at plan with the name meant. Only a name with
+/// a dot can end with a domain's name, so only those need the domain read.
+pub(crate) const NAME_NOT_THE_DOMAIN: ParentCheck = ParentCheck {
+    path: "/domains/{domain_id}",
+    envelope: "domain",
+    reads: &["name"],
+    when: |planned| {
+        planned
+            .get("name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| n.contains('.'))
+    },
+    rule: name_repeats_domain,
+};
+
+fn name_repeats_domain(planned: &Object, domain: &Json) -> Diagnostics {
+    let (Some(name), Some(fullname)) = (
+        planned.get("name").and_then(Value::as_str),
+        lookup(domain, "fullname").as_str(),
+    ) else {
+        return Diagnostics::default();
+    };
+    let fullname = fullname.trim_end_matches('.');
+    let (lower, domain_lower) = (name.to_ascii_lowercase(), fullname.to_ascii_lowercase());
+    let meant = if lower == domain_lower {
+        "leave name out (or set it to \"\") for the apex".to_string()
+    } else if let Some(label) = lower
+        .strip_suffix(&domain_lower)
+        .and_then(|rest| rest.strip_suffix('.'))
+        .filter(|rest| !rest.is_empty())
+    {
+        format!("write {:?}", &name[..label.len()])
+    } else {
+        return Diagnostics::default();
+    };
+    Diagnostic::error(
+        "Invalid name for a record of this domain",
+        format!(
+            "name {name:?} repeats the domain's name {fullname}: a record's name is relative to its domain, so this would make {name}.{fullname}. To mean {lower}, {meant}."
+        ),
+    )
+    .at(AttrPath::attr("name"))
+    .into()
+}
+
 /// An SRV record's content split into priority, weight, port and target.
 /// Seed: the records endpoint documents no SRV rule; its only SRV record (L20965) holds the four
 /// fields of a zone file, `0 5 443 autodiscover.cp4dev.be.`, with `priority` null.
@@ -179,7 +230,8 @@ pub fn spec() -> ResourceSpec {
                 .api("name")
                 .validate(not_at())
                 .normalise(Normaliser::Hostname)
-                .describe("The name inside the domain, relative to it and without a trailing dot (`www`, `_dmarc`, `*.dev`); null or empty for the apex (not `@`). Letter case does not matter."),
+                .describe("The name inside the domain, relative to it and without a trailing dot (`www`, `_dmarc`, `*.dev`); null or empty for the apex (not `@`). Letter case does not matter. A name ending with the domain's own name (`www.acme-example.be` in acme-example.be) is refused at plan, since it would make `www.acme-example.be.acme-example.be`.")
+                .describe_data("The name inside the domain, relative to it and without a trailing dot (`www`, `_dmarc`, `*.dev`); null or empty for the apex (not `@`). Letter case does not matter."),
             Attribute::string("content")
                 .required()
                 .api("content")
@@ -212,6 +264,7 @@ pub fn spec() -> ResourceSpec {
         import_id: &["domain_id", "id"],
         natural_key: &["type", "name", "content"],
         rules: vec![ConfigRule::Custom(record_rules)],
+        plan_checks: vec![PlanCheck::Parent(NAME_NOT_THE_DOMAIN)],
         refresh_from_list: true,
         ..ResourceSpec::default()
     }
@@ -317,5 +370,47 @@ mod tests {
                 assert!(d.detail.contains("must not be empty"), "{d:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_name_repeating_the_domain_is_refused_with_the_name_meant() {
+        let domain = serde_json::json!({"id": 8000, "name": "acme-example", "fullname": "acme-example.be"});
+        let said = |name: &str| {
+            let d = name_repeats_domain(&cfg("A", Some(name), "203.0.113.10", None), &domain);
+            assert!(d.0.iter().all(|d| d.path == Some(AttrPath::attr("name"))), "{d:?}");
+            d.0.first().map(|d| d.detail.clone())
+        };
+        assert_eq!(
+            said("www.acme-example.be").as_deref(),
+            Some("name \"www.acme-example.be\" repeats the domain's name acme-example.be: a record's name is relative to its domain, so this would make www.acme-example.be.acme-example.be. To mean www.acme-example.be, write \"www\".")
+        );
+        let upper = said("Mail.Dev.ACME-example.BE").unwrap_or_default();
+        assert!(upper.contains("write \"Mail.Dev\""), "{upper}");
+        let apex = said("acme-example.be").unwrap_or_default();
+        assert!(apex.contains("leave name out"), "{apex}");
+        // Names that only look alike, and relative names with dots, are the user's to choose.
+        for fine in [
+            "wwwacme-example.be",
+            "www.acme-example.nl",
+            "acme-example",
+            "selector1._domainkey",
+            "be",
+        ] {
+            assert_eq!(said(fine), None, "{fine}");
+        }
+        // The check reads the domain only for a name with a dot.
+        assert!(!(NAME_NOT_THE_DOMAIN.when)(&cfg(
+            "A",
+            Some("www"),
+            "203.0.113.10",
+            None
+        )));
+        assert!(!(NAME_NOT_THE_DOMAIN.when)(&cfg("A", None, "203.0.113.10", None)));
+        assert!((NAME_NOT_THE_DOMAIN.when)(&cfg(
+            "A",
+            Some("www.acme-example.be"),
+            "203.0.113.10",
+            None
+        )));
     }
 }
