@@ -773,8 +773,14 @@ resource "level27_app" "teamless" {{
   plan_id         = "{plan}"
   team_ids        = ["997"]
 }}
+resource "level27_app_component_url" "on_db" {{
+  app_id       = "{app}"
+  component_id = "{db}"
+  content      = "db.shop.example"
+}}
 "#,
-        header = header()
+        header = header(),
+        db = tf.id_of("level27_app_component.db"),
     ));
     sb.reset_counters();
     let out = params.plan();
@@ -812,6 +818,12 @@ resource "level27_app" "teamless" {{
             "organisation_id: no organisation 999 (",
         ),
         ("level27_app.teamless", "Invalid team_ids", "team_ids: no team 997 ("),
+        // The component's own answer says its type takes no urls (the API would refuse at apply).
+        (
+            "level27_app_component_url.on_db",
+            "Invalid component_id",
+            "is of type mysql, which takes no urls",
+        ),
     ] {
         assert!(
             blocks.iter().any(|b| b.contains(&format!("with {resource}"))

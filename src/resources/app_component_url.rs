@@ -6,8 +6,13 @@
 //! (not in the PUT body, never answered). There is no PATCH.
 
 use crate::framework::codecs::Normaliser;
+use crate::framework::mapping::lookup;
+use crate::framework::plan_checks::{ParentCheck, PlanCheck};
 use crate::framework::validate::{hostname, HostnameRules};
-use crate::framework::{Attribute, Endpoint, ListSource, ResourceSpec, UpdateVerb};
+use crate::framework::{
+    AttrPath, Attribute, Diagnostic, Diagnostics, Endpoint, ListSource, Object, ResourceSpec, UpdateVerb,
+};
+use serde_json::Value as Json;
 
 /// Every url of an app, the only answer with `handleDns`.
 pub static URLS_OF_APP: ListSource = ListSource {
@@ -17,6 +22,34 @@ pub static URLS_OF_APP: ListSource = ListSource {
     by: "id",
     paged: true,
 };
+
+/// A url goes only on a component whose type takes urls: the component's answer says so in
+/// `definition.urlPossible` (seed L7971, L8666), fixed with its type. Checked at plan, one read
+/// per component per provider process, instead of the API's bare "Validation of new url failed"
+/// at apply (L8982). A component without the flag passes: the apply decides.
+pub(crate) const COMPONENT_TAKES_URLS: ParentCheck = ParentCheck {
+    path: "/apps/{app_id}/components/{component_id}",
+    envelope: "component",
+    reads: &[],
+    when: |_| true,
+    rule: component_takes_urls,
+};
+
+fn component_takes_urls(planned: &Object, component: &Json) -> Diagnostics {
+    if lookup(component, "definition.urlPossible").as_bool() != Some(false) {
+        return Diagnostics::default();
+    }
+    let kind = lookup(component, "appcomponenttype").as_str().unwrap_or("its type");
+    let id = planned.get("component_id").and_then(|v| v.as_str()).unwrap_or_default();
+    Diagnostic::error(
+        "Invalid component_id",
+        format!(
+            "component {id} is of type {kind}, which takes no urls. Point the url at a component that serves web traffic (such as php); `data.level27_app_component_types` lists each type's `url_possible`."
+        ),
+    )
+    .at(AttrPath::attr("component_id"))
+    .into()
+}
 
 pub fn spec() -> ResourceSpec {
     ResourceSpec {
@@ -92,7 +125,40 @@ pub fn spec() -> ResourceSpec {
         },
         import_id: &["app_id", "component_id", "id"],
         natural_key: &["content"],
+        plan_checks: vec![PlanCheck::Parent(COMPONENT_TAKES_URLS)],
         refresh_from_list: true,
         ..ResourceSpec::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::Value;
+    use serde_json::json;
+
+    #[test]
+    fn a_url_is_refused_on_a_component_whose_type_takes_none() {
+        let planned: Object = [("component_id".to_string(), Value::string("14001"))]
+            .into_iter()
+            .collect();
+        let answer = |possible: Json| json!({"id": 14001, "appcomponenttype": "mysql", "definition": {"name": "mysql", "urlPossible": possible}});
+        let d = component_takes_urls(&planned, &answer(json!(false)));
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("component_id")));
+        assert!(
+            d.0[0]
+                .detail
+                .starts_with("component 14001 is of type mysql, which takes no urls."),
+            "{}",
+            d.0[0].detail
+        );
+        assert!(component_takes_urls(&planned, &answer(json!(true))).0.is_empty());
+        // No flag (an API that does not say): the apply decides.
+        assert!(
+            component_takes_urls(&planned, &json!({"id": 14001, "appcomponenttype": "mysql"}))
+                .0
+                .is_empty()
+        );
     }
 }

@@ -381,6 +381,7 @@ pub(crate) static COMPONENT: Entity = Entity {
         ("category", || Value::Null),
         ("appcomponentparameters", || json!({})),
         ("apmEnabled", || json!(false)),
+        ("definition", || Value::Null),
     ],
     create: &[
         req("name"),
@@ -456,6 +457,7 @@ const COMPONENT_ITEM: &[&str] = &[
     "status",
     "statusCategory",
     "apmEnabled",
+    "definition",
 ];
 
 /// The versions of `cookbook` (php, mysql) installed where the component is placed: on its
@@ -562,6 +564,14 @@ fn present_component(record: &Record, out: &mut Map<String, Value>) {
     }
     if out.contains_key("category") {
         out.insert("category".into(), json!(category_of(kind)));
+    }
+    // Seed L7965 (create) and L8660 (item): the component's type, with what it allows, such as
+    // whether it takes urls; the same answer as the catalogue's `servicetype` flag.
+    if out.contains_key("definition") {
+        out.insert(
+            "definition".into(),
+            json!({"name": kind, "cookbook": kind, "urlPossible": url_possible(kind)}),
+        );
     }
 }
 
@@ -1394,6 +1404,15 @@ mod tests {
                 .extend(extra.as_object().expect("object").clone());
             let (_, created) = call(&router, "POST", &components, Some(body)).await;
             let id = created["component"]["id"].as_u64().expect("component id");
+            // Seed L7965, L8660: the component's own answer says so too, in its definition.
+            assert_eq!(
+                created["component"]["definition"]["urlPossible"],
+                json!(takes),
+                "{created}"
+            );
+            let (_, item) = call(&router, "GET", &format!("{components}/{id}"), None).await;
+            assert_eq!(item["component"]["definition"]["urlPossible"], json!(takes), "{item}");
+            assert_eq!(item["component"]["definition"]["name"], json!(kind), "{item}");
             let urls = format!("{components}/{id}/urls");
             let host = format!("{kind}.shop.example");
             let (status, reply) = call(&router, "POST", &urls, Some(json!({"content": host}))).await;
