@@ -2,9 +2,10 @@
 //! the configuration (size plan) it names (`RangeCheck`); a component's `parameters` must be
 //! parameters its type takes (`ParameterCheck`); an image must be one of its zone's region's
 //! (`AmongCheck`); an `organisation_id`, `network_ids` or `team_ids` must name objects that exist
-//! (`ExistsCheck`); a value must fit the object another attribute names, such as a record name
-//! that must not repeat its domain's (`ParentCheck`). Only the API knows any of it. The checks run when the plan is made, so a bad
-//! value fails `terraform plan` instead of an apply halfway through.
+//! (`ExistsCheck`); a value must fit the object a path names: a record name must not repeat its
+//! domain's, a url's component must take urls (`ParentCheck`). Only the API knows any of it. The
+//! checks run when the plan is made, so a bad value fails `terraform plan` instead of an apply
+//! halfway through.
 //!
 //! Each lookup is read through `SharedReads`: one request per list, catalogue or object per
 //! provider process, however many resources need it. A plan's checks run concurrently.
