@@ -133,9 +133,16 @@ fn from_file(mut file: File, entities: &[&'static Entity]) -> Result<State, Stri
             .find(|e| e.plural == plural)
             .ok_or_else(|| format!("unknown collection {plural:?}"))?;
         let objects: BTreeMap<u64, Record> = serde_json::from_value(objects).map_err(|e| format!("{plural}: {e}"))?;
+        // A file written by hand may leave out `nextIds` or the objects' own `id`: the key is the
+        // id, and new ids continue after the highest one, so no object is ever overwritten.
+        if let Some(last) = objects.keys().next_back() {
+            let next = state.next_ids.entry(entity.kind.to_string()).or_insert(entity.first_id);
+            *next = (*next).max(last.saturating_add(1));
+        }
         let collection = state.collection(entity);
         for (id, mut record) in objects {
             entity.fill_defaults(&mut record);
+            record.insert("id".to_string(), Value::from(id));
             collection.insert(id, record);
         }
     }
@@ -499,6 +506,35 @@ mod tests {
             .read(|s| Ok(s.next_ids.get("organisation").copied()))
             .expect("read");
         assert_eq!(next, None);
+    }
+
+    /// A data file written by hand (a CI fixture) names its objects but not `nextIds`, or a
+    /// `nextIds` behind them: new objects still get new ids, never one of the file's.
+    #[test]
+    fn ids_continue_after_the_objects_of_a_hand_written_data_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        std::fs::write(
+            &path,
+            r#"{"organisations": {"1000": {"name": "Fixture", "taxNumber": "BE1"},
+                                 "1005": {"name": "Other", "taxNumber": "BE2"}},
+               "nextIds": {"team": 4000},
+               "teams": {"5003": {"organisation": 1000, "name": "ops"}}}"#,
+        )
+        .expect("write");
+        let store = open(Some(path)).expect("open");
+        let (org, team) = store
+            .write(|s| Ok((s.next_id(&ORGANISATION), s.next_id(&TEAM))))
+            .expect("write");
+        assert_eq!(org, 1006);
+        assert_eq!(team, 5004);
+        let fixture = store
+            .read(|s| Ok(s.get(&ORGANISATION, 1000).cloned()))
+            .expect("read")
+            .expect("the fixture is kept");
+        assert_eq!(fixture["name"], "Fixture");
+        // The stored object carries its id, as objects the API made do.
+        assert_eq!(fixture["id"], 1000);
     }
 
     #[test]
