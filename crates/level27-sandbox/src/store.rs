@@ -155,6 +155,8 @@ pub(crate) struct Store {
     state: Mutex<State>,
     data_file: Option<PathBuf>,
     async_duration: Duration,
+    /// The data file's lock, held while the store lives (see `lock_data_file`).
+    _lock: Option<std::fs::File>,
 }
 
 impl Store {
@@ -165,6 +167,7 @@ impl Store {
         async_duration: Duration,
         entities: &[&'static Entity],
     ) -> Result<Self, SandboxError> {
+        let lock = data_file.as_deref().map(lock_data_file).transpose()?;
         let state = match &data_file {
             Some(path) => load(path, entities)?,
             None => State::new(entities),
@@ -179,6 +182,7 @@ impl Store {
             state: Mutex::new(state),
             data_file,
             async_duration,
+            _lock: lock,
         })
     }
 
@@ -329,10 +333,37 @@ fn load(path: &Path, entities: &[&'static Entity]) -> Result<State, SandboxError
     from_file(file, entities).map_err(|message| parse_error(serde::de::Error::custom(message)))
 }
 
-/// Writes `state` atomically: a temporary file in the same directory, synced, then renamed over
-/// the target, so a crash leaves either the old or the new content, never half of one.
-fn save(path: &Path, state: &State) -> std::io::Result<()> {
-    let bytes = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+/// Takes the exclusive lock of `path`'s data file, so two sandboxes never share one: each would
+/// keep its own state and overwrite the other's writes. The lock is a file beside the data file
+/// (`.NAME.lock`), since every save renames a new file over the data file itself; the system
+/// releases it when the process ends, however it ends, and the file stays (removing it could let
+/// two processes hold locks on two different files of that name).
+fn lock_data_file(path: &Path) -> Result<std::fs::File, SandboxError> {
+    let lock_path = sibling(path, "lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| SandboxError::WriteData {
+            path: path.display().to_string(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(SandboxError::DataInUse {
+            path: path.display().to_string(),
+            lock: lock_path.display().to_string(),
+        }),
+        Err(std::fs::TryLockError::Error(source)) => Err(SandboxError::WriteData {
+            path: path.display().to_string(),
+            source,
+        }),
+    }
+}
+
+/// `.NAME.SUFFIX` in the data file's directory.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -341,7 +372,14 @@ fn save(path: &Path, state: &State) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "sandbox.json".to_string());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    dir.join(format!(".{name}.{suffix}"))
+}
+
+/// Writes `state` atomically: a temporary file in the same directory, synced, then renamed over
+/// the target, so a crash leaves either the old or the new content, never half of one.
+fn save(path: &Path, state: &State) -> std::io::Result<()> {
+    let bytes = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+    let tmp = sibling(path, &format!("{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(&bytes)?;
@@ -535,6 +573,30 @@ mod tests {
         assert_eq!(fixture["name"], "Fixture");
         // The stored object carries its id, as objects the API made do.
         assert_eq!(fixture["id"], 1000);
+    }
+
+    /// Two sandboxes on one data file would each keep their own state and overwrite the
+    /// other's writes (the same ids handed out twice, objects lost): the second is refused while
+    /// the first runs, and accepted once it has stopped.
+    #[test]
+    fn a_data_file_serves_one_sandbox_at_a_time() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        let first = open(Some(path.clone())).expect("first");
+        first.write(|s| Ok(s.next_id(&ORGANISATION))).expect("write");
+        let before = std::fs::read_to_string(&path).expect("read");
+        match open(Some(path.clone())) {
+            Err(e @ SandboxError::DataInUse { .. }) => {
+                assert!(e.to_string().contains("in use by another level27-sandbox"), "{e}")
+            }
+            Err(e) => panic!("refused for another reason: {e}"),
+            Ok(_) => panic!("a second sandbox opened a data file in use"),
+        }
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), before, "left untouched");
+        drop(first);
+        let again = open(Some(path)).expect("free once the first has stopped");
+        let next = again.write(|s| Ok(s.next_id(&ORGANISATION))).expect("write");
+        assert_eq!(next, 1001);
     }
 
     #[test]
