@@ -85,7 +85,10 @@ impl Serialize for State {
 
 /// The data file as read, before `migrate` and the conversion to `State`.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(
+    rename_all = "camelCase",
+    expecting = "a JSON object of collections, such as {\"version\": 2, \"organisations\": {}}"
+)]
 struct File {
     #[serde(default)]
     version: u32,
@@ -511,6 +514,24 @@ mod tests {
                 "{text}"
             );
             assert_eq!(std::fs::read_to_string(&path).expect("read"), text, "left untouched");
+        }
+    }
+
+    /// A data file of the wrong shape is refused with a message that says what a data file is,
+    /// in the user's terms, never the sandbox's own type names.
+    #[test]
+    fn a_data_file_of_the_wrong_shape_says_what_is_expected() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        for text in ["[]", "42", r#""state""#] {
+            std::fs::write(&path, text).expect("write");
+            let message = match open(Some(path.clone())) {
+                Err(e @ SandboxError::ParseData { .. }) => e.to_string(),
+                Err(e) => panic!("{text}: refused for another reason: {e}"),
+                Ok(_) => panic!("{text}: accepted"),
+            };
+            assert!(message.contains("a JSON object"), "{text}: {message}");
+            assert!(!message.contains("struct"), "{text}: {message}");
         }
     }
 
