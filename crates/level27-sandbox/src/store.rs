@@ -353,7 +353,10 @@ fn lock_data_file(path: &Path) -> Result<std::fs::File, SandboxError> {
             source,
         })?;
     match file.try_lock() {
-        Ok(()) => Ok(file),
+        Ok(()) => {
+            remove_stale_temporaries(path);
+            Ok(file)
+        }
         Err(std::fs::TryLockError::WouldBlock) => Err(SandboxError::DataInUse {
             path: path.display().to_string(),
             lock: lock_path.display().to_string(),
@@ -362,6 +365,26 @@ fn lock_data_file(path: &Path) -> Result<std::fs::File, SandboxError> {
             path: path.display().to_string(),
             source,
         }),
+    }
+}
+
+/// Removes the temporary files (`.NAME.PID.tmp`) a sandbox killed while saving left beside the
+/// data file. Only with the lock held: no other sandbox is writing one.
+fn remove_stale_temporaries(path: &Path) {
+    let prefix = sibling(path, "");
+    let (Some(dir), Some(prefix)) = (prefix.parent(), prefix.file_name().and_then(|n| n.to_str())) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let pid = name.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(".tmp"));
+        if pid.is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())) {
+            if let Err(e) = std::fs::remove_file(entry.path()) {
+                tracing::warn!("could not remove the stale temporary file {name}: {e}");
+            }
+        }
     }
 }
 
@@ -515,6 +538,31 @@ mod tests {
             );
             assert_eq!(std::fs::read_to_string(&path).expect("read"), text, "left untouched");
         }
+    }
+
+    /// A sandbox killed while writing (SIGKILL, a power cut) leaves its temporary file beside the
+    /// data file, never half a data file; the next sandbox on that file removes it.
+    #[test]
+    fn a_killed_sandbox_s_temporary_file_is_removed_by_the_next() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        std::fs::write(
+            &path,
+            r#"{"organisations": {"1000": {"name": "Kept", "taxNumber": "BE1"}}}"#,
+        )
+        .expect("write");
+        let stale = dir.path().join(".state.json.999999.tmp");
+        std::fs::write(&stale, "{\"version\": 2, \"organ").expect("stale");
+        let other = dir.path().join(".other.json.999999.tmp");
+        std::fs::write(&other, "another file's").expect("other");
+        let store = open(Some(path)).expect("open");
+        assert!(!stale.exists(), "the stale temporary file is left");
+        assert!(
+            other.exists(),
+            "another data file's temporary file is not this sandbox's"
+        );
+        let kept = store.read(|s| Ok(s.get(&ORGANISATION, 1000).is_some())).expect("read");
+        assert!(kept);
     }
 
     /// A data file of the wrong shape is refused with a message that says what a data file is,
