@@ -191,3 +191,24 @@ fn docs_and_examples_follow_the_registry_layout() {
         problems.join("\n- ")
     );
 }
+
+/// The getting-started guide is followed by people who have only this repository: the provider
+/// is in no registry they can reach, so the guide must say how Terraform finds the binary cargo
+/// built (a CLI configuration with `dev_overrides`), and must not send them to `terraform init`,
+/// which then fails looking the provider up in the registry.
+#[test]
+fn the_getting_started_guide_says_how_terraform_finds_the_built_provider() {
+    let guide = fs::read_to_string(root().join("docs/guides/getting-started.md")).unwrap();
+    for needed in [
+        "dev_overrides",
+        "TF_CLI_CONFIG_FILE",
+        "target/release/terraform-provider-level27",
+    ] {
+        assert!(guide.contains(needed), "the guide never says {needed:?}");
+    }
+    let init_steps: Vec<&str> = guide
+        .lines()
+        .filter(|l| l.trim_start().starts_with("terraform init"))
+        .collect();
+    assert!(init_steps.is_empty(), "the guide runs {init_steps:?}");
+}

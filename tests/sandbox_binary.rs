@@ -158,3 +158,55 @@ fn an_organisation_survives_sigterm_and_a_restart_with_the_same_data_file() {
     let exit = terminate(second);
     assert!(exit.success(), "{exit:?}");
 }
+
+/// A second sandbox started on the data file of a running one is refused with a message and a
+/// non-zero exit (they would overwrite each other's changes), and the first is unharmed.
+#[test]
+fn a_second_sandbox_on_the_same_data_file_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("sandbox.json");
+    let first = start(&data);
+    let (status, created) = call(
+        &first,
+        reqwest::Method::POST,
+        "/v1/organisations",
+        Some(json!({"name": "First", "taxNumber": "BE0111111111"})),
+    );
+    assert_eq!(status, 201, "{created}");
+
+    let mut second = Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run a second sandbox");
+    // Bounded: a second sandbox that starts serving never exits by itself.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while second.try_wait().expect("try_wait").is_none() {
+        if Instant::now() >= deadline {
+            let _ = second.kill();
+            let _ = second.wait();
+            panic!("the second sandbox is serving the data file of the first");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    let second = second.wait_with_output().expect("output");
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(!second.status.success(), "the second sandbox ran: {stdout}");
+    assert!(stdout.is_empty(), "no listening line: {stdout}");
+    assert!(
+        stderr.contains("in use by another level27-sandbox"),
+        "the message says why: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let id = created["organisation"]["id"].as_u64().expect("id");
+    let (status, got) = call(&first, reqwest::Method::GET, &format!("/v1/organisations/{id}"), None);
+    assert_eq!(status, 200, "{got}");
+    let exit = terminate(first);
+    assert!(exit.success(), "{exit:?}");
+    assert!(std::fs::read_to_string(&data).expect("data").contains("First"));
+}

@@ -343,7 +343,12 @@ impl Resource {
             .iter()
             .filter_map(|k| Some((self.block().attribute(k)?, planned.get(*k)?)))
             .collect();
-        let filter = keys.first().and_then(|(_, v)| v.as_str()).map(str::to_string);
+        // The API's `filter` searches names (a url's content), so only the first key is sent, and
+        // an empty one (a record at the apex) not at all: the whole list is then checked.
+        let filter = keys
+            .first()
+            .and_then(|(a, v)| Some(super::codecs::as_filter(Some(a), v.as_str()?.to_string())))
+            .filter(|f| !f.is_empty());
         let query: Vec<(&str, String)> = filter.into_iter().map(|f| ("filter", f)).collect();
         let items = cancellable(ctx, ctx.client.list(collection, self.spec.endpoint.plural, &query))
             .await?
@@ -353,13 +358,16 @@ impl Resource {
             .into_iter()
             .filter(|item| {
                 keys.iter().all(|(a, v)| {
+                    // Read over the planned object, so a normaliser keeps the configured
+                    // spelling of what the API writes its own way (`mx.example.` for
+                    // `MX.example`, TXT in quotes) and sibling-dependent ones know the type.
                     let got = state_from_api(
                         &Block {
                             attributes: vec![(*a).clone()],
                             ..Block::default()
                         },
                         item,
-                        &Object::new(),
+                        planned,
                     );
                     got.get(a.name) == Some(*v)
                 })

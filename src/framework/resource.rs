@@ -56,7 +56,8 @@ pub struct ResourceSpec {
     /// Attributes making up the import id, joined by `/` (e.g. `organisation_id`, `id`).
     pub import_id: &'static [&'static str],
     /// Attributes that identify a new object among its siblings, used to find out whether a
-    /// create whose response was lost did happen (so it is never blindly repeated).
+    /// create whose response was lost did happen (so it is never blindly repeated). The first is
+    /// sent as the list's `filter`, which searches names (a url's content): never a type.
     pub natural_key: &'static [&'static str],
     /// For asynchronous objects: the status to wait for. Adds a `timeouts` block.
     pub status: Option<StatusRule>,

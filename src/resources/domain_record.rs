@@ -262,7 +262,8 @@ pub fn spec() -> ResourceSpec {
             update: UpdateVerb::Put,
         },
         import_id: &["domain_id", "id"],
-        natural_key: &["type", "name", "content"],
+        // The name first: the API's `filter` searches names, never types.
+        natural_key: &["name", "type", "content"],
         rules: vec![ConfigRule::Custom(record_rules)],
         plan_checks: vec![PlanCheck::Parent(NAME_NOT_THE_DOMAIN)],
         refresh_from_list: true,

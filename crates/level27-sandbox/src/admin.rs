@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Instant;
 
-use axum::body::Bytes;
+use axum::body::{to_bytes, Body};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -24,6 +24,7 @@ use serde_json::{json, Value};
 use crate::error::ApiError;
 use crate::faults::Fault;
 use crate::form::json_object;
+use crate::gate::{too_large, MAX_BODY};
 use crate::store::Phase;
 use crate::Shared;
 
@@ -39,6 +40,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/_sandbox/state", get(state))
         .route("/_sandbox/bodies", get(bodies))
         .route("/_sandbox/fail-next", post(fail_next))
+        .method_not_allowed_fallback(crate::gate::method_not_allowed)
 }
 
 /// Counts of API requests. A request is counted under `"METHOD /path/{template}"` when it
@@ -214,7 +216,8 @@ async fn state(State(app): State<Shared>) -> Json<Value> {
 
 /// `{"kind": "<entity kind>", "status": "<failed status>"}`: the kind must be asynchronous and the
 /// status one of its failed statuses (`creating_failed`, `update_failed`, `deleting_failed`).
-async fn fail_next(State(app): State<Shared>, body: Bytes) -> Result<StatusCode, ApiError> {
+async fn fail_next(State(app): State<Shared>, body: Body) -> Result<StatusCode, ApiError> {
+    let body = to_bytes(body, MAX_BODY).await.map_err(|_| too_large())?;
     let body = json_object(&body)?;
     let text = |key: &str| body.get(key).and_then(Value::as_str).unwrap_or_default();
     let asynchronous = app.entities.iter().filter(|e| e.lifecycle.is_some());

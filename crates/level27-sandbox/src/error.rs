@@ -29,6 +29,8 @@ pub(crate) enum ApiError {
     MethodNotAllowed(String),
     /// 400 that is not about a form field (bad JSON, bad query parameter).
     BadRequest(String),
+    /// 413: a request body over the sandbox's limit.
+    TooLarge(String),
     /// 400 with the Symfony form error tree.
     Form(FormErrors),
     /// 500: the sandbox itself failed (e.g. could not write its data file).
@@ -46,6 +48,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadRequest(_) | ApiError::Form(_) => StatusCode::BAD_REQUEST,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -54,9 +57,11 @@ impl ApiError {
         let message = match self {
             ApiError::Form(form) => return form.to_json(),
             ApiError::Unauthorized(m) => (*m).to_string(),
-            ApiError::NotFound(m) | ApiError::MethodNotAllowed(m) | ApiError::BadRequest(m) | ApiError::Internal(m) => {
-                m.clone()
-            }
+            ApiError::NotFound(m)
+            | ApiError::MethodNotAllowed(m)
+            | ApiError::BadRequest(m)
+            | ApiError::TooLarge(m)
+            | ApiError::Internal(m) => m.clone(),
         };
         json!({ "code": self.status().as_u16(), "message": message })
     }
@@ -144,6 +149,10 @@ pub enum SandboxError {
     ReadData { path: String, source: std::io::Error },
     #[error("data file {path} is not valid sandbox state: {source}")]
     ParseData { path: String, source: serde_json::Error },
+    #[error(
+        "data file {path} is in use by another level27-sandbox (it holds {lock}); stop that one or give this one another --data file"
+    )]
+    DataInUse { path: String, lock: String },
     #[error("cannot write data file {path}: {source}")]
     WriteData { path: String, source: std::io::Error },
     #[error("cannot listen on {addr}: {source}")]

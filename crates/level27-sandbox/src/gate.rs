@@ -16,6 +16,11 @@ use crate::Shared;
 
 /// The gate of the Level27 API routes (`/v1/...` and unknown paths).
 pub(crate) async fn api(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    // A mistyped `/_sandbox` path reaches the API's fallback: it stays an admin request, never
+    // slowed, failed or counted.
+    if is_admin(request.uri().path()) {
+        return admin(State(app), request, next).await;
+    }
     let route = route_key(&request);
     app.counters.arrival(&route);
     let agent = request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok());
@@ -41,7 +46,7 @@ pub(crate) async fn api(State(app): State<Shared>, request: Request, next: Next)
     });
     let (parts, body) = request.into_parts();
     let Ok(body) = to_bytes(body, MAX_BODY).await else {
-        return ApiError::BadRequest("Invalid json message received".into()).into_response();
+        return too_large().into_response();
     };
     if !body.iter().all(u8::is_ascii_whitespace) {
         let recorded = serde_json::from_slice(&body).unwrap_or_else(|_| json!(String::from_utf8_lossy(&body)));
@@ -65,7 +70,21 @@ pub(crate) async fn api(State(app): State<Shared>, request: Request, next: Next)
 }
 
 /// The largest request body read (axum's own default limit).
-const MAX_BODY: usize = 2 * 1024 * 1024;
+pub(crate) const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// A body over `MAX_BODY` (or one that broke off while being read, which nobody hears).
+// Seed: silent on body sizes; the API's web server refuses large bodies with a 413, and the
+// sandbox says so in the API's error shape, naming its limit.
+pub(crate) fn too_large() -> ApiError {
+    ApiError::TooLarge(format!(
+        "Request body larger than the sandbox's limit of {} MiB",
+        MAX_BODY / (1024 * 1024)
+    ))
+}
+
+fn is_admin(path: &str) -> bool {
+    path == "/_sandbox" || path.starts_with("/_sandbox/")
+}
 
 /// `--echo-auth`: adds ` (Authorization: <value>)` to an error's `message`, or to a form error
 /// tree's global `errors`, so a test can look for the key wherever a client reports errors.

@@ -85,7 +85,10 @@ impl Serialize for State {
 
 /// The data file as read, before `migrate` and the conversion to `State`.
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(
+    rename_all = "camelCase",
+    expecting = "a JSON object of collections, such as {\"version\": 2, \"organisations\": {}}"
+)]
 struct File {
     #[serde(default)]
     version: u32,
@@ -133,9 +136,16 @@ fn from_file(mut file: File, entities: &[&'static Entity]) -> Result<State, Stri
             .find(|e| e.plural == plural)
             .ok_or_else(|| format!("unknown collection {plural:?}"))?;
         let objects: BTreeMap<u64, Record> = serde_json::from_value(objects).map_err(|e| format!("{plural}: {e}"))?;
+        // A file written by hand may leave out `nextIds` or the objects' own `id`: the key is the
+        // id, and new ids continue after the highest one, so no object is ever overwritten.
+        if let Some(last) = objects.keys().next_back() {
+            let next = state.next_ids.entry(entity.kind.to_string()).or_insert(entity.first_id);
+            *next = (*next).max(last.saturating_add(1));
+        }
         let collection = state.collection(entity);
         for (id, mut record) in objects {
             entity.fill_defaults(&mut record);
+            record.insert("id".to_string(), Value::from(id));
             collection.insert(id, record);
         }
     }
@@ -148,6 +158,8 @@ pub(crate) struct Store {
     state: Mutex<State>,
     data_file: Option<PathBuf>,
     async_duration: Duration,
+    /// The data file's lock, held while the store lives (see `lock_data_file`).
+    _lock: Option<std::fs::File>,
 }
 
 impl Store {
@@ -158,6 +170,7 @@ impl Store {
         async_duration: Duration,
         entities: &[&'static Entity],
     ) -> Result<Self, SandboxError> {
+        let lock = data_file.as_deref().map(lock_data_file).transpose()?;
         let state = match &data_file {
             Some(path) => load(path, entities)?,
             None => State::new(entities),
@@ -172,6 +185,7 @@ impl Store {
             state: Mutex::new(state),
             data_file,
             async_duration,
+            _lock: lock,
         })
     }
 
@@ -322,10 +336,60 @@ fn load(path: &Path, entities: &[&'static Entity]) -> Result<State, SandboxError
     from_file(file, entities).map_err(|message| parse_error(serde::de::Error::custom(message)))
 }
 
-/// Writes `state` atomically: a temporary file in the same directory, synced, then renamed over
-/// the target, so a crash leaves either the old or the new content, never half of one.
-fn save(path: &Path, state: &State) -> std::io::Result<()> {
-    let bytes = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+/// Takes the exclusive lock of `path`'s data file, so two sandboxes never share one: each would
+/// keep its own state and overwrite the other's writes. The lock is a file beside the data file
+/// (`.NAME.lock`), since every save renames a new file over the data file itself; the system
+/// releases it when the process ends, however it ends, and the file stays (removing it could let
+/// two processes hold locks on two different files of that name).
+fn lock_data_file(path: &Path) -> Result<std::fs::File, SandboxError> {
+    let lock_path = sibling(path, "lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| SandboxError::WriteData {
+            path: path.display().to_string(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => {
+            remove_stale_temporaries(path);
+            Ok(file)
+        }
+        Err(std::fs::TryLockError::WouldBlock) => Err(SandboxError::DataInUse {
+            path: path.display().to_string(),
+            lock: lock_path.display().to_string(),
+        }),
+        Err(std::fs::TryLockError::Error(source)) => Err(SandboxError::WriteData {
+            path: path.display().to_string(),
+            source,
+        }),
+    }
+}
+
+/// Removes the temporary files (`.NAME.PID.tmp`) a sandbox killed while saving left beside the
+/// data file. Only with the lock held: no other sandbox is writing one.
+fn remove_stale_temporaries(path: &Path) {
+    let prefix = sibling(path, "");
+    let (Some(dir), Some(prefix)) = (prefix.parent(), prefix.file_name().and_then(|n| n.to_str())) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let pid = name.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(".tmp"));
+        if pid.is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())) {
+            if let Err(e) = std::fs::remove_file(entry.path()) {
+                tracing::warn!("could not remove the stale temporary file {name}: {e}");
+            }
+        }
+    }
+}
+
+/// `.NAME.SUFFIX` in the data file's directory.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -334,7 +398,14 @@ fn save(path: &Path, state: &State) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "sandbox.json".to_string());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    dir.join(format!(".{name}.{suffix}"))
+}
+
+/// Writes `state` atomically: a temporary file in the same directory, synced, then renamed over
+/// the target, so a crash leaves either the old or the new content, never half of one.
+fn save(path: &Path, state: &State) -> std::io::Result<()> {
+    let bytes = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+    let tmp = sibling(path, &format!("{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(&bytes)?;
@@ -469,6 +540,49 @@ mod tests {
         }
     }
 
+    /// A sandbox killed while writing (SIGKILL, a power cut) leaves its temporary file beside the
+    /// data file, never half a data file; the next sandbox on that file removes it.
+    #[test]
+    fn a_killed_sandbox_s_temporary_file_is_removed_by_the_next() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        std::fs::write(
+            &path,
+            r#"{"organisations": {"1000": {"name": "Kept", "taxNumber": "BE1"}}}"#,
+        )
+        .expect("write");
+        let stale = dir.path().join(".state.json.999999.tmp");
+        std::fs::write(&stale, "{\"version\": 2, \"organ").expect("stale");
+        let other = dir.path().join(".other.json.999999.tmp");
+        std::fs::write(&other, "another file's").expect("other");
+        let store = open(Some(path)).expect("open");
+        assert!(!stale.exists(), "the stale temporary file is left");
+        assert!(
+            other.exists(),
+            "another data file's temporary file is not this sandbox's"
+        );
+        let kept = store.read(|s| Ok(s.get(&ORGANISATION, 1000).is_some())).expect("read");
+        assert!(kept);
+    }
+
+    /// A data file of the wrong shape is refused with a message that says what a data file is,
+    /// in the user's terms, never the sandbox's own type names.
+    #[test]
+    fn a_data_file_of_the_wrong_shape_says_what_is_expected() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        for text in ["[]", "42", r#""state""#] {
+            std::fs::write(&path, text).expect("write");
+            let message = match open(Some(path.clone())) {
+                Err(e @ SandboxError::ParseData { .. }) => e.to_string(),
+                Err(e) => panic!("{text}: refused for another reason: {e}"),
+                Ok(_) => panic!("{text}: accepted"),
+            };
+            assert!(message.contains("a JSON object"), "{text}: {message}");
+            assert!(!message.contains("struct"), "{text}: {message}");
+        }
+    }
+
     #[test]
     fn a_failed_data_file_write_changes_nothing_in_memory() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -499,6 +613,59 @@ mod tests {
             .read(|s| Ok(s.next_ids.get("organisation").copied()))
             .expect("read");
         assert_eq!(next, None);
+    }
+
+    /// A data file written by hand (a CI fixture) names its objects but not `nextIds`, or a
+    /// `nextIds` behind them: new objects still get new ids, never one of the file's.
+    #[test]
+    fn ids_continue_after_the_objects_of_a_hand_written_data_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        std::fs::write(
+            &path,
+            r#"{"organisations": {"1000": {"name": "Fixture", "taxNumber": "BE1"},
+                                 "1005": {"name": "Other", "taxNumber": "BE2"}},
+               "nextIds": {"team": 4000},
+               "teams": {"5003": {"organisation": 1000, "name": "ops"}}}"#,
+        )
+        .expect("write");
+        let store = open(Some(path)).expect("open");
+        let (org, team) = store
+            .write(|s| Ok((s.next_id(&ORGANISATION), s.next_id(&TEAM))))
+            .expect("write");
+        assert_eq!(org, 1006);
+        assert_eq!(team, 5004);
+        let fixture = store
+            .read(|s| Ok(s.get(&ORGANISATION, 1000).cloned()))
+            .expect("read")
+            .expect("the fixture is kept");
+        assert_eq!(fixture["name"], "Fixture");
+        // The stored object carries its id, as objects the API made do.
+        assert_eq!(fixture["id"], 1000);
+    }
+
+    /// Two sandboxes on one data file would each keep their own state and overwrite the
+    /// other's writes (the same ids handed out twice, objects lost): the second is refused while
+    /// the first runs, and accepted once it has stopped.
+    #[test]
+    fn a_data_file_serves_one_sandbox_at_a_time() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        let first = open(Some(path.clone())).expect("first");
+        first.write(|s| Ok(s.next_id(&ORGANISATION))).expect("write");
+        let before = std::fs::read_to_string(&path).expect("read");
+        match open(Some(path.clone())) {
+            Err(e @ SandboxError::DataInUse { .. }) => {
+                assert!(e.to_string().contains("in use by another level27-sandbox"), "{e}")
+            }
+            Err(e) => panic!("refused for another reason: {e}"),
+            Ok(_) => panic!("a second sandbox opened a data file in use"),
+        }
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), before, "left untouched");
+        drop(first);
+        let again = open(Some(path)).expect("free once the first has stopped");
+        let next = again.write(|s| Ok(s.next_id(&ORGANISATION))).expect("write");
+        assert_eq!(next, 1001);
     }
 
     #[test]

@@ -212,3 +212,74 @@ async fn echo_auth_puts_the_received_key_in_error_bodies_only() {
     let reply = sandbox.call("GET", &format!("/v1/organisations/{id}"), None).await;
     assert!(!String::from_utf8_lossy(&reply.raw).contains("Authorization"));
 }
+
+/// An admin route with the wrong method answers 405 in the API's error shape, as the API's own
+/// routes do, not with an empty body.
+#[tokio::test]
+async fn admin_routes_with_another_method_are_405_json() {
+    let sandbox = Sandbox::new();
+    for (method, path) in [
+        ("GET", "/_sandbox/reset"),
+        ("GET", "/_sandbox/reset-counters"),
+        ("GET", "/_sandbox/fail-next"),
+        ("POST", "/_sandbox/requests"),
+        ("DELETE", "/_sandbox/state"),
+        ("PUT", "/_sandbox/bodies"),
+    ] {
+        let reply = sandbox.call(method, path, None).await;
+        assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert_eq!(reply.body["code"], 405, "{method} {path}: {:?}", reply.body);
+        let message = reply.body["message"].as_str().unwrap_or_default();
+        assert!(message.contains(path), "{method} {path}: {message}");
+    }
+}
+
+/// A mistyped admin route is a 404 of the sandbox, never slowed, failed or counted as an API
+/// request: the README promises that of every `/_sandbox` path.
+#[tokio::test]
+async fn unknown_admin_paths_are_never_failed_nor_counted() {
+    let sandbox = Sandbox::with(level27_sandbox::Config {
+        fail_rate: 1.0,
+        seed: Some(3),
+        ..Default::default()
+    });
+    for _ in 0..12 {
+        let reply = sandbox
+            .call_as(Some("sandbox"), "GET", "/_sandbox/request", None)
+            .await
+            .expect("answered, not dropped");
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{:?}", reply.body);
+        assert_eq!(reply.body["code"], 404);
+    }
+    let denied = sandbox.call_as(None, "GET", "/_sandbox/request", None).await;
+    assert_eq!(denied.expect("answered").status, StatusCode::UNAUTHORIZED);
+    let counts = sandbox.call("GET", "/_sandbox/requests", None).await;
+    assert_eq!(counts.body["total"], 0, "{}", counts.body);
+    assert_eq!(counts.body["arrivals"], json!({}), "{}", counts.body);
+    assert_eq!(counts.body["faults"]["429"], 0, "{}", counts.body);
+}
+
+/// A body over the sandbox's limit (2 MiB) is a 413 in the API's error shape, on API and admin
+/// routes alike, not a 400 saying the JSON is invalid.
+#[tokio::test]
+async fn a_body_over_the_limit_is_413_json() {
+    let sandbox = Sandbox::new();
+    let street = "x".repeat(3 * 1024 * 1024);
+    let body = json!({"name": "Big", "taxNumber": "BE0555555555", "street": street});
+    for path in ["/v1/organisations", "/_sandbox/fail-next"] {
+        let reply = sandbox.call("POST", path, Some(body.clone())).await;
+        assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{path}: {:?}", reply.body);
+        assert_eq!(reply.body["code"], 413, "{path}");
+        let message = reply.body["message"].as_str().unwrap_or_default();
+        assert!(message.contains("2 MiB"), "{path}: {message}");
+    }
+    let list = sandbox.call("GET", "/v1/organisations", None).await;
+    assert_eq!(list.body, json!({"organisations": []}), "nothing was created");
+    // Just under the limit is served.
+    let street = "x".repeat(1024 * 1024);
+    let body = json!({"name": "Large", "taxNumber": "BE0555555555", "street": street});
+    assert_eq!(
+        sandbox.call("POST", "/v1/organisations", Some(body)).await.status,
+        StatusCode::CREATED
+    );
+}

@@ -2,6 +2,7 @@
 
 mod admin;
 mod common;
+mod dns;
 mod faults;
 mod organisations;
 mod server;
