@@ -342,6 +342,16 @@ fn load(path: &Path, entities: &[&'static Entity]) -> Result<State, SandboxError
 /// releases it when the process ends, however it ends, and the file stays (removing it could let
 /// two processes hold locks on two different files of that name).
 fn lock_data_file(path: &Path) -> Result<std::fs::File, SandboxError> {
+    // A directory is no data file: said before a lock file is left beside it.
+    if path.is_dir() {
+        return Err(SandboxError::ReadData {
+            path: path.display().to_string(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "it is a directory; name a file in it, such as sandbox.json",
+            ),
+        });
+    }
     let lock_path = sibling(path, "lock");
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -675,5 +685,28 @@ mod tests {
         std::fs::write(&path, "{not json").expect("write");
         assert!(matches!(open(Some(path.clone())), Err(SandboxError::ParseData { .. })));
         assert_eq!(std::fs::read_to_string(&path).expect("read"), "{not json");
+    }
+
+    #[test]
+    fn a_directory_is_refused_as_a_data_file_and_left_as_it_was() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().join("state");
+        std::fs::create_dir(&data).expect("mkdir");
+        match open(Some(data.clone())) {
+            Err(e @ SandboxError::ReadData { .. }) => {
+                assert!(e.to_string().contains("it is a directory; name a file in it"), "{e}")
+            }
+            Err(e) => panic!("refused for another reason: {e}"),
+            Ok(_) => panic!("a directory was opened as a data file"),
+        }
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(
+            left,
+            vec![std::ffi::OsString::from("state")],
+            "no lock file left beside it"
+        );
     }
 }
