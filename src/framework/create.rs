@@ -104,14 +104,7 @@ impl Resource {
             .map_err(|d| self.maybe_created(planned, d))?;
         ctx.reads.invalidate();
         let response = match posted {
-            // Seed (other-seeds §2.1): the answer does not describe the object; the list does,
-            // and the natural key finds it there without a second create.
-            Ok(_) if self.spec.object_in_list_only => self
-                .find_by_natural_key(ctx, &collection, planned)
-                .await
-                .map_err(|d| self.maybe_created(planned, d))?
-                .ok_or_else(|| self.maybe_created(planned, self.missing_from_list(planned)))?,
-            Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
+            Ok(r) => self.created_object(ctx, &collection, planned, &r).await?,
             Err(e) if e.is_outcome_unknown() && !self.spec.natural_key.is_empty() => {
                 tracing::warn!(
                     resource = self.spec.type_name,
@@ -224,6 +217,26 @@ impl Resource {
         Ok(self.finish(ctx, planned, state))
     }
 
+    /// The object a create's answer made: the answer's, or the list's item for an object only
+    /// its list describes.
+    async fn created_object(
+        &self,
+        ctx: &Ctx<'_>,
+        collection: &str,
+        planned: &Object,
+        answer: &Json,
+    ) -> Result<Json, Diagnostics> {
+        if !self.spec.object_in_list_only {
+            return Ok(unwrap_envelope(answer, self.spec.endpoint.singular).clone());
+        }
+        // Seed (other-seeds §2.1): the answer does not describe the object; the list does, and
+        // the natural key finds it there without a second create.
+        self.find_by_natural_key(ctx, collection, planned)
+            .await
+            .map_err(|d| self.maybe_created(planned, d))?
+            .ok_or_else(|| self.maybe_created(planned, self.missing_from_list(planned)))
+    }
+
     /// Whether a state read from the API contradicts a known value of the plan.
     fn differs_from_plan(&self, state: &Object, planned: &Object) -> bool {
         self.block().attributes.iter().any(|a| {
@@ -266,7 +279,8 @@ impl Resource {
                 .await
                 .map_err(|d| self.maybe_created(planned, d))?;
             match again {
-                Ok(r) => return Ok(unwrap_envelope(&r, self.spec.endpoint.singular).clone()),
+                // Answered like any create: for an object only its list describes, the list.
+                Ok(r) => return self.created_object(ctx, collection, planned, &r).await,
                 Err(e) if e.is_outcome_unknown() => last = e,
                 Err(e) => return Err(self.create_error(&e)),
             }

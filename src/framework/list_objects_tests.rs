@@ -99,6 +99,8 @@ fn boxed() -> ResourceSpec {
 struct World {
     bundles: Vec<Json>,
     boxes: Vec<Json>,
+    /// Bundle creates whose connection drops before the API sees them.
+    lost_bundle_posts: usize,
 }
 
 fn api(world: Arc<Mutex<World>>) -> impl Fn(&Seen) -> (u16, Json) + Send + Sync + 'static {
@@ -106,6 +108,10 @@ fn api(world: Arc<Mutex<World>>) -> impl Fn(&Seen) -> (u16, Json) + Send + Sync 
         let mut w = world.lock().unwrap();
         let segs: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
         match (req.method.as_str(), segs.as_slice()) {
+            ("POST", ["bundles"]) if w.lost_bundle_posts > 0 => {
+                w.lost_bundle_posts -= 1;
+                (super::test_support::DROP, Json::Null)
+            }
             ("POST", ["bundles"]) => {
                 let id = 500 + w.bundles.len() as u64;
                 w.bundles
@@ -188,6 +194,32 @@ async fn an_object_only_its_list_describes_is_found_there_after_one_create() {
     let gone = with_ctx(&fake, async |ctx| r.read(ctx, &state).await).await.unwrap();
     assert!(gone.is_none(), "a bundle missing from the list is gone");
     assert!(!fake.lines().iter().any(|l| l.starts_with("GET /bundles/")));
+}
+
+/// A create whose connection dropped before the API made anything is repeated once the list
+/// shows nothing; the repeat's answer (only `limits`) says nothing either, so the new bundle is
+/// found in the list too, not reported as "no id" and left behind unmanaged.
+#[tokio::test]
+async fn an_object_only_its_list_describes_is_found_there_after_a_repeated_create() {
+    let world = Arc::new(Mutex::new(World {
+        lost_bundle_posts: 1,
+        ..World::default()
+    }));
+    let fake = FakeApi::start(api(world.clone())).await;
+    let r = Resource::new(bundle());
+    let planned = obj(&[
+        ("id", Value::Unknown),
+        ("organisation_id", s("7")),
+        ("name", s("shop")),
+        ("kind", s("run")),
+    ]);
+    let state = with_ctx(&fake, async |ctx| r.create(ctx, &planned, &planned).await)
+        .await
+        .unwrap_or_else(|e| panic!("the repeated create's bundle was not found: {:?}", e.diags));
+    assert_eq!(state["id"], s("500"));
+    assert_eq!(world.lock().unwrap().bundles.len(), 1, "made once");
+    let lines = fake.lines();
+    assert_eq!(lines.iter().filter(|l| *l == "POST /bundles").count(), 2, "{lines:?}");
 }
 
 #[tokio::test]
