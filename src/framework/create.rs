@@ -146,7 +146,15 @@ impl Resource {
             // The create's answer shows the first status: no look is needed when it is already
             // final, and the first poll waits one interval when it is not.
             let answered = rule.observe(&obj);
-            if answered != Observed::Ready {
+            if answered == Observed::Ready && self.differs_from_plan(&state, planned) {
+                // A lost create's object found in the list, which leaves fields out (a
+                // system's has no `customerFqdn`): read once, as for an incomplete answer below.
+                obj = self
+                    .read_back(ctx, &state, &item, timeout, "create")
+                    .await
+                    .map_err(|d| created(&state, d))?;
+                state = state_from_api(self.block(), &obj, &state);
+            } else if answered != Observed::Ready {
                 let first_look_done = matches!(answered, Observed::Pending(_));
                 obj = self
                     .wait(

@@ -601,3 +601,70 @@ async fn a_lost_record_create_is_found_whatever_its_type_and_spelling() {
         assert_eq!(made.lock().unwrap().len(), 1, "{kind}: made once, not twice");
     }
 }
+
+/// A lost create of an asynchronous object found in its collection's list, already ready: the
+/// list's items leave fields out (a system's list has no `customerFqdn`), so the object is read
+/// once, not kept as the list shows it (Terraform refuses a state without a planned value:
+/// "Provider produced inconsistent result after apply").
+#[tokio::test]
+async fn a_lost_create_found_in_a_list_that_leaves_fields_out_is_read_back() {
+    use super::test_support::{obj, s, CtxParts, DROP};
+    let made: Arc<Mutex<Vec<Json>>> = Arc::default();
+    let m = made.clone();
+    let api = FakeApi::start(move |req| {
+        let mut made = m.lock().unwrap();
+        match (req.method.as_str(), req.path.as_str()) {
+            ("POST", "/machines") => {
+                let id = 4200 + made.len();
+                made.push(json!({"id": id, "name": req.body["name"], "fqdn": req.body["fqdn"], "status": "ok"}));
+                (DROP, Json::Null)
+            }
+            ("GET", "/machines") => {
+                let listed: Vec<Json> = made
+                    .iter()
+                    .map(|m| json!({"id": m["id"], "name": m["name"], "status": m["status"]}))
+                    .collect();
+                (200, page(req, "machines", &listed))
+            }
+            ("GET", "/machines/4200") if !made.is_empty() => (200, json!({"machine": made[0]})),
+            _ => (404, json!({"code": 404, "message": "Machine is not found"})),
+        }
+    })
+    .await;
+    let machine = Resource::new(ResourceSpec {
+        type_name: "level27_machine",
+        description: "A test object whose list items leave fields out.",
+        attributes: vec![
+            Attribute::id("id").computed().read_from("id"),
+            Attribute::string("name").required().api("name"),
+            Attribute::string("fqdn").required().api("fqdn"),
+        ],
+        endpoint: Endpoint {
+            collection: "/machines",
+            item: "/machines/{id}",
+            singular: "machine",
+            plural: "machines",
+            update: UpdateVerb::Put,
+        },
+        natural_key: &["name"],
+        status: Some(StatusRule::default()),
+        ..ResourceSpec::default()
+    });
+    let parts = CtxParts::default();
+    let planned = obj(&[
+        ("id", Value::Unknown),
+        ("name", s("web1")),
+        ("fqdn", s("web1.acme.example")),
+    ]);
+    let state = match machine.create(&parts.ctx(&api), &planned, &planned).await {
+        Ok(state) => state,
+        Err(e) => panic!("the machine the lost create made was not adopted: {:?}", e.diags),
+    };
+    assert_eq!(state["id"], s("4200"));
+    assert_eq!(
+        state["fqdn"],
+        s("web1.acme.example"),
+        "as planned, read from the object"
+    );
+    assert_eq!(made.lock().unwrap().len(), 1, "made once");
+}
