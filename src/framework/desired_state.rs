@@ -79,7 +79,8 @@ impl Resource {
             let Some(want) = planned.get(d.attribute).and_then(Value::as_str) else {
                 continue;
             };
-            if d.read(obj).as_str() == Some(want) {
+            let before = d.read(obj);
+            if before.as_str() == Some(want) {
                 continue;
             }
             let Some(state) = d.state(want) else { continue };
@@ -89,15 +90,23 @@ impl Resource {
                     format!("{} needs {n} to act on the object.", self.spec.type_name),
                 ))
             })?;
-            self.act(ctx, d, state, &path).await?;
+            self.act(ctx, d, state, &path, planned, &before).await?;
             self.wait_observed(ctx, d, state, planned, timeout).await?;
             acted = true;
         }
         Ok(acted)
     }
 
-    /// Posts the first action of `state` the API accepts.
-    async fn act(&self, ctx: &Ctx<'_>, d: &DesiredState, state: &State, path: &str) -> Result<(), Diagnostics> {
+    /// Posts the first action of `state` the API accepts. `before` is what the object showed.
+    async fn act(
+        &self,
+        ctx: &Ctx<'_>,
+        d: &DesiredState,
+        state: &State,
+        path: &str,
+        planned: &Object,
+        before: &Value,
+    ) -> Result<(), Diagnostics> {
         let mut last = None;
         for action in state.actions {
             let body = json!({ d.action_field: action });
@@ -105,6 +114,25 @@ impl Resource {
                 Ok(_) => {
                     ctx.reads.invalidate();
                     return Ok(());
+                }
+                // The answer was lost: the object says whether the action was taken. Another
+                // observed value than before means it is under way (or done), to be waited for;
+                // the same one leaves it unknown, and sending it again could act twice.
+                Err(e) if e.is_outcome_unknown() => {
+                    ctx.reads.invalidate();
+                    let now = self.observe(ctx, d, planned).await;
+                    if now.as_ref().is_some_and(|now| now != before) {
+                        tracing::debug!(action, "action answer lost; the object shows it taken");
+                        return Ok(());
+                    }
+                    let mut diags = self.action_failed(&e, d, action);
+                    for x in diags.0.iter_mut() {
+                        x.detail.push_str(&format!(
+                            " Running `terraform apply` again is safe: it reads {} first and acts only if it is still not {:?}.",
+                            d.attribute, state.name
+                        ));
+                    }
+                    return Err(diags);
                 }
                 // Refused (400/403/409…): the next action may be allowed (shutdown needs an
                 // agent in the guest; stop does not). Other errors end here.
@@ -122,6 +150,13 @@ impl Resource {
             Some(e) => self.action_failed(&e, d, state.actions.last().copied().unwrap_or_default()),
             None => Diagnostic::error("No action", format!("{} = {:?} has no action", d.attribute, state.name)).into(),
         })
+    }
+
+    /// The desired-state value the object shows now; `None` when it cannot be read.
+    async fn observe(&self, ctx: &Ctx<'_>, d: &DesiredState, planned: &Object) -> Option<Value> {
+        let item = self.path(self.spec.endpoint.item, planned).ok()?;
+        let r = cancellable(ctx, ctx.client.get(&item)).await.ok()?.ok()?;
+        Some(d.read(unwrap_envelope(&r, self.spec.endpoint.singular)))
     }
 
     fn action_failed(&self, e: &level27_client::Error, d: &DesiredState, action: &str) -> Diagnostics {

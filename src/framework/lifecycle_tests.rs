@@ -104,11 +104,18 @@ struct Platform {
     gadgets: BTreeMap<u64, Json>,
     looks: BTreeMap<u64, u32>,
     next: u64,
+    /// Actions whose connection drops after the platform carried them out.
+    lost_actions: u32,
 }
 
 fn platform() -> impl Fn(&Seen) -> (u16, Json) + Send + Sync + 'static {
+    platform_losing_actions(0)
+}
+
+fn platform_losing_actions(lost_actions: u32) -> impl Fn(&Seen) -> (u16, Json) + Send + Sync + 'static {
     let p: Arc<Mutex<Platform>> = Arc::new(Mutex::new(Platform {
         next: 100,
+        lost_actions,
         ..Platform::default()
     }));
     move |req: &Seen| -> (u16, Json) {
@@ -177,7 +184,12 @@ fn platform() -> impl Fn(&Seen) -> (u16, Json) + Send + Sync + 'static {
                     (Some("shutdown"), _) => (400, json!({"code": 400, "message": "No guest agent"})),
                     (Some("stop"), Some(g)) => {
                         g["runningStatus"] = json!("stopping");
-                        (200, json!({ "gadget": g }))
+                        let answer = json!({ "gadget": g });
+                        if p.lost_actions > 0 {
+                            p.lost_actions -= 1;
+                            return (super::test_support::DROP, Json::Null);
+                        }
+                        (200, answer)
                     }
                     (Some("start"), Some(g)) => {
                         g["runningStatus"] = json!("running");
@@ -266,7 +278,11 @@ struct Env {
 
 impl Env {
     async fn new() -> Env {
-        let api = FakeApi::start(platform()).await;
+        Env::on(platform()).await
+    }
+
+    async fn on(platform: impl Fn(&Seen) -> (u16, Json) + Send + Sync + 'static) -> Env {
+        let api = FakeApi::start(platform).await;
         let client = api.client.clone();
         Env {
             api,
@@ -391,6 +407,29 @@ async fn a_desired_state_change_acts_and_drift_reads_back() {
     env.resource.update(&env.ctx(), &state, &back, &back).await.unwrap();
     let read = env.resource.read(&env.ctx(), &state).await.unwrap().unwrap();
     assert_eq!(read["power_state"], Value::string("running"));
+}
+
+/// A stop whose answer is lost after the platform took it: the object, read once, shows the
+/// action under way, so the apply waits for it as for an answered one instead of failing with
+/// an unknown outcome (and the action is not sent twice).
+#[tokio::test]
+async fn a_lost_action_the_object_shows_under_way_is_waited_for() {
+    let env = Env::on(platform_losing_actions(1)).await;
+    let prior = env.create(&planned(Value::Null, Value::Null)).await;
+    let mut stopped = prior.clone();
+    stopped.insert("power_state".into(), Value::string("stopped"));
+    let state = match env.resource.update(&env.ctx(), &prior, &stopped, &stopped).await {
+        Ok(state) => state,
+        Err(e) => panic!("the lost stop was not recognised as taken: {e:?}"),
+    };
+    assert_eq!(state["power_state"], Value::string("stopped"));
+    let stops = env
+        .api
+        .seen()
+        .into_iter()
+        .filter(|q| q.path == "/gadgets/100/actions" && q.body["type"] == "stop")
+        .count();
+    assert_eq!(stops, 1, "the stop is not repeated");
 }
 
 #[tokio::test]
