@@ -150,8 +150,24 @@ impl Links {
                 let mut body = Map::new();
                 body.insert(self.body.to_string(), id_json(&member));
                 let r = cancellable(ctx, ctx.client.post(&path, &Json::Object(body))).await?;
-                r.map(|_| ())
-                    .map_err(|e| self.failed(&e, &format!("add {member} to {} of {object}", self.attribute)))
+                match r {
+                    Ok(_) => Ok(()),
+                    // The answer was lost: the object's links say whether the member was added
+                    // (adding it again would be refused as already linked).
+                    Err(e) if e.is_outcome_unknown() && self.is_linked(ctx, state, &member).await => Ok(()),
+                    Err(e) => {
+                        let mut d = self.failed(&e, &format!("add {member} to {} of {object}", self.attribute));
+                        if e.is_outcome_unknown() {
+                            for x in d.0.iter_mut() {
+                                x.detail.push_str(&format!(
+                                    " Running `terraform apply` again is safe: it reads {} first and adds only what is missing.",
+                                    self.attribute
+                                ));
+                            }
+                        }
+                        Err(d)
+                    }
+                }
             },
             |member| {
                 let listed = &listed;
@@ -202,6 +218,29 @@ impl Links {
             ctx.reads.invalidate();
         }
         Ok(changed)
+    }
+
+    /// Whether the object's list of links shows `member`; false when there is no such list or
+    /// it cannot be read.
+    async fn is_linked(&self, ctx: &Ctx<'_>, state: &Object, member: &str) -> bool {
+        let LinkId::Listed {
+            path,
+            plural,
+            member: field,
+            ..
+        } = &self.link_id
+        else {
+            return false;
+        };
+        let Ok(list_path) = fill(path, "member", member, state) else {
+            return false;
+        };
+        match cancellable(ctx, ctx.client.list(&list_path, plural, &[])).await {
+            Ok(Ok(items)) => items
+                .iter()
+                .any(|i| id_text(lookup(i, field)).as_deref() == Some(member)),
+            _ => false,
+        }
     }
 
     fn failed(&self, e: &level27_client::Error, action: &str) -> Diagnostics {
@@ -300,6 +339,47 @@ mod tests {
                 .starts_with("The Level27 API rejected the request to add 999 to network_ids of level27_vm 4200: This value is not valid."),
             "{d:?}"
         );
+    }
+
+    /// A link whose answer is lost after the API made it: the object's links show it, so the
+    /// change is done, neither an "unknown outcome" error nor a second link request.
+    #[tokio::test]
+    async fn a_lost_link_the_object_lists_is_done() {
+        use crate::framework::test_support::{FakeApi, DROP};
+        use std::sync::{Arc, Mutex};
+        let linked: Arc<Mutex<Vec<u64>>> = Arc::default();
+        let l = linked.clone();
+        let api = FakeApi::start(move |req| {
+            let mut linked = l.lock().unwrap();
+            match req.method.as_str() {
+                "POST" => {
+                    linked.push(req.body["network"].as_u64().unwrap_or_default());
+                    (DROP, Json::Null)
+                }
+                _ => {
+                    let items: Vec<Json> = linked
+                        .iter()
+                        .map(|n| json!({"id": 420_000 + n, "network": {"id": n}}))
+                        .collect();
+                    (200, json!({"systemHasNetworks": items, "total": items.len()}))
+                }
+            }
+        })
+        .await;
+        let stop = tokio_util::sync::CancellationToken::new();
+        let ctx = Ctx {
+            client: &api.client,
+            stop: &stop,
+            write_only: true,
+            provider_config: &Object::new(),
+            reads: &Default::default(),
+        };
+        let state: Object = [("id".to_string(), Value::string("4200"))].into_iter().collect();
+        let r = networks()
+            .reconcile(&ctx, &state, "level27_vm 4200", &set(&[]), &set(&["7"]))
+            .await;
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(*linked.lock().unwrap(), vec![7], "linked once");
     }
 
     #[tokio::test]

@@ -135,8 +135,18 @@ impl Membership {
             |team| async move {
                 let path = format!("/organisations/{org}/teams/{team}/{}", self.entity);
                 let r = cancellable(ctx, ctx.client.post(&path, &json!({ "objectId": object_id }))).await?;
-                r.map(|_| ())
-                    .map_err(|e| self.failed(&e, "add", "to", &team, org, object))
+                r.map(|_| ()).map_err(|e| {
+                    let mut d = self.failed(&e, "add", "to", &team, org, object);
+                    if e.is_outcome_unknown() {
+                        // The team's link may exist now; the next refresh reads the teams.
+                        for x in d.0.iter_mut() {
+                            x.detail.push_str(
+                                " Running `terraform apply` again is safe: it reads team_ids first and adds only what is missing.",
+                            );
+                        }
+                    }
+                    d
+                })
             },
             |team| async move {
                 let path = format!("/organisations/{org}/teams/{team}/{}/{id}", self.entity);
