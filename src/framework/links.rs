@@ -149,24 +149,37 @@ impl Links {
                 let path = fill(self.add, "member", &member, state)?;
                 let mut body = Map::new();
                 body.insert(self.body.to_string(), id_json(&member));
-                let r = cancellable(ctx, ctx.client.post(&path, &Json::Object(body))).await?;
-                match r {
-                    Ok(_) => Ok(()),
-                    // The answer was lost: the object's links say whether the member was added
-                    // (adding it again would be refused as already linked).
-                    Err(e) if e.is_outcome_unknown() && self.is_linked(ctx, state, &member).await => Ok(()),
-                    Err(e) => {
-                        let mut d = self.failed(&e, &format!("add {member} to {} of {object}", self.attribute));
-                        if e.is_outcome_unknown() {
-                            for x in d.0.iter_mut() {
-                                x.detail.push_str(&format!(
-                                    " Running `terraform apply` again is safe: it reads {} first and adds only what is missing.",
-                                    self.attribute
-                                ));
+                let body = Json::Object(body);
+                // A lost answer is looked up in the object's links: there, the member was added;
+                // listed without it, the request never arrived and is sent once more (adding it
+                // twice would be refused as already linked, never linked twice).
+                let mut repeats = 1;
+                loop {
+                    let r = cancellable(ctx, ctx.client.post(&path, &body)).await?;
+                    let e = match r {
+                        Ok(_) => return Ok(()),
+                        Err(e) => e,
+                    };
+                    if e.is_outcome_unknown() {
+                        match self.is_linked(ctx, state, &member).await {
+                            Some(true) => return Ok(()),
+                            Some(false) if repeats > 0 => {
+                                repeats -= 1;
+                                continue;
                             }
+                            _ => {}
                         }
-                        Err(d)
                     }
+                    let mut d = self.failed(&e, &format!("add {member} to {} of {object}", self.attribute));
+                    if e.is_outcome_unknown() {
+                        for x in d.0.iter_mut() {
+                            x.detail.push_str(&format!(
+                                " Running `terraform apply` again is safe: it reads {} first and adds only what is missing.",
+                                self.attribute
+                            ));
+                        }
+                    }
+                    return Err(d);
                 }
             },
             |member| {
@@ -220,9 +233,9 @@ impl Links {
         Ok(changed)
     }
 
-    /// Whether the object's list of links shows `member`; false when there is no such list or
+    /// Whether the object's list of links shows `member`; `None` when there is no such list or
     /// it cannot be read.
-    async fn is_linked(&self, ctx: &Ctx<'_>, state: &Object, member: &str) -> bool {
+    async fn is_linked(&self, ctx: &Ctx<'_>, state: &Object, member: &str) -> Option<bool> {
         let LinkId::Listed {
             path,
             plural,
@@ -230,17 +243,18 @@ impl Links {
             ..
         } = &self.link_id
         else {
-            return false;
+            return None;
         };
-        let Ok(list_path) = fill(path, "member", member, state) else {
-            return false;
-        };
-        match cancellable(ctx, ctx.client.list(&list_path, plural, &[])).await {
-            Ok(Ok(items)) => items
+        let list_path = fill(path, "member", member, state).ok()?;
+        let items = cancellable(ctx, ctx.client.list(&list_path, plural, &[]))
+            .await
+            .ok()?
+            .ok()?;
+        Some(
+            items
                 .iter()
                 .any(|i| id_text(lookup(i, field)).as_deref() == Some(member)),
-            _ => false,
-        }
+        )
     }
 
     fn failed(&self, e: &level27_client::Error, action: &str) -> Diagnostics {
@@ -380,6 +394,52 @@ mod tests {
             .await;
         assert!(r.is_ok(), "{r:?}");
         assert_eq!(*linked.lock().unwrap(), vec![7], "linked once");
+    }
+
+    /// A link request lost before the API saw it: the object's links lack the member, so it is
+    /// sent once more, and linked once.
+    #[tokio::test]
+    async fn a_lost_link_the_object_does_not_list_is_sent_again() {
+        use crate::framework::test_support::{FakeApi, DROP};
+        use std::sync::{Arc, Mutex};
+        let posts = Arc::new(Mutex::new((0, Vec::<u64>::new())));
+        let p = posts.clone();
+        let api = FakeApi::start(move |req| {
+            let mut p = p.lock().unwrap();
+            match req.method.as_str() {
+                "POST" => {
+                    p.0 += 1;
+                    if p.0 == 1 {
+                        return (DROP, Json::Null);
+                    }
+                    p.1.push(req.body["network"].as_u64().unwrap_or_default());
+                    (201, json!({"systemHasNetwork": {"id": 420_007}}))
+                }
+                _ => {
+                    let items: Vec<Json> =
+                        p.1.iter()
+                            .map(|n| json!({"id": 420_000 + n, "network": {"id": n}}))
+                            .collect();
+                    (200, json!({"systemHasNetworks": items, "total": items.len()}))
+                }
+            }
+        })
+        .await;
+        let stop = tokio_util::sync::CancellationToken::new();
+        let ctx = Ctx {
+            client: &api.client,
+            stop: &stop,
+            write_only: true,
+            provider_config: &Object::new(),
+            reads: &Default::default(),
+        };
+        let state: Object = [("id".to_string(), Value::string("4200"))].into_iter().collect();
+        let r = networks()
+            .reconcile(&ctx, &state, "level27_vm 4200", &set(&[]), &set(&["7"]))
+            .await;
+        assert!(r.is_ok(), "{r:?}");
+        assert_eq!(posts.lock().unwrap().1, vec![7], "linked once");
+        assert_eq!(posts.lock().unwrap().0, 2, "sent again once");
     }
 
     #[tokio::test]
