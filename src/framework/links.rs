@@ -151,8 +151,9 @@ impl Links {
                 body.insert(self.body.to_string(), id_json(&member));
                 let body = Json::Object(body);
                 // A lost answer is looked up in the object's links: there, the member was added;
-                // listed without it, the request never arrived and is sent once more (adding it
-                // twice would be refused as already linked, never linked twice).
+                // listed without it, the request never arrived and is sent once more.
+                // Seed: silent on linking a network twice (L36120); the sandbox refuses it as
+                // "already linked", the one plausible answer, so a repeat never links twice.
                 let mut repeats = 1;
                 loop {
                     let r = cancellable(ctx, ctx.client.post(&path, &body)).await?;

@@ -719,6 +719,8 @@ async fn link(
         let mut current = links(&record);
         match network {
             None => form.error("network", INVALID),
+            // Seed: silent on a network linked twice; refused, so a client repeating a link
+            // whose answer was lost never makes a second one.
             Some(n) if current.iter().any(|(_, k)| *k == n) => {
                 form.error("network", "This network is already linked to the system.")
             }
