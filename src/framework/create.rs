@@ -15,6 +15,9 @@ use super::wait::{Goal, Observed, Wait};
 use level27_client::Error as ApiError;
 use serde_json::Value as Json;
 
+/// Pauses before asking again when the natural-key lookup after a create fails.
+const LOOKUP_PAUSES: &[std::time::Duration] = &[std::time::Duration::from_secs(1), std::time::Duration::from_secs(3)];
+
 /// A failed create: the diagnostics, and the state of the object when the API did create it.
 #[derive(Debug)]
 pub struct CreateFailed {
@@ -372,9 +375,22 @@ impl Resource {
             .and_then(|(a, v)| Some(super::codecs::as_filter(Some(a), v.as_str()?.to_string())))
             .filter(|f| !f.is_empty());
         let query: Vec<(&str, String)> = filter.into_iter().map(|f| ("filter", f)).collect();
-        let items = cancellable(ctx, ctx.client.list(collection, self.spec.endpoint.plural, &query))
-            .await?
-            .map_err(|e| translate(&e, &self.action("look up"), Some(self.block())))?;
+        // The lookup decides whether an object the API made is adopted or left behind (and made
+        // again by the next apply): an API too busy to answer (5xx, 429, no answer, each past
+        // the client's own retries) is asked again after a pause or two before giving up.
+        let mut pauses = LOOKUP_PAUSES.iter();
+        let items = loop {
+            match cancellable(ctx, ctx.client.list(collection, self.spec.endpoint.plural, &query)).await? {
+                Ok(items) => break items,
+                Err(e) => match pauses.next() {
+                    Some(&pause) if e.status().is_none_or(|s| s == 429 || s >= 500) => {
+                        tracing::debug!(error = %e, "natural-key lookup failed; asking again after a pause");
+                        cancellable(ctx, tokio::time::sleep(pause)).await?;
+                    }
+                    _ => return Err(translate(&e, &self.action("look up"), Some(self.block()))),
+                },
+            }
+        };
         // The newest match: a lost create is the most recent object with these keys.
         Ok(items
             .into_iter()

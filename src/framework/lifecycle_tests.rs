@@ -707,3 +707,57 @@ async fn a_lost_create_found_in_a_list_that_leaves_fields_out_is_read_back() {
     );
     assert_eq!(made.lock().unwrap().len(), 1, "made once");
 }
+
+/// A lost create whose lookup fails once (the API busy: a 503 past the client's retries) is
+/// looked up again after a pause: the object is adopted, not left behind for the next apply to
+/// make a second time.
+#[tokio::test]
+async fn a_lost_create_whose_lookup_fails_once_is_looked_up_again() {
+    use super::test_support::{obj, s, CtxParts, DROP};
+    let made: Arc<Mutex<(Vec<Json>, u32)>> = Arc::default();
+    let m = made.clone();
+    let api = FakeApi::start(move |req| {
+        let mut made = m.lock().unwrap();
+        match (req.method.as_str(), req.path.as_str()) {
+            ("POST", "/widgets") => {
+                let id = 7 + made.0.len();
+                made.0.push(json!({"id": id, "name": req.body["name"]}));
+                (DROP, Json::Null)
+            }
+            ("GET", "/widgets") => {
+                made.1 += 1;
+                if made.1 == 1 {
+                    return (503, json!({"code": 503, "message": "Service Unavailable"}));
+                }
+                (200, page(req, "widgets", &made.0))
+            }
+            _ => (404, json!({"code": 404, "message": "not found"})),
+        }
+    })
+    .await;
+    let widget = Resource::new(ResourceSpec {
+        type_name: "level27_widget",
+        description: "A test object made by a POST whose answer may be lost.",
+        attributes: vec![
+            Attribute::id("id").computed().read_from("id"),
+            Attribute::string("name").required().api("name"),
+        ],
+        endpoint: Endpoint {
+            collection: "/widgets",
+            item: "/widgets/{id}",
+            singular: "widget",
+            plural: "widgets",
+            update: UpdateVerb::Put,
+        },
+        natural_key: &["name"],
+        ..ResourceSpec::default()
+    });
+    let parts = CtxParts::default();
+    let planned = obj(&[("id", Value::Unknown), ("name", s("w"))]);
+    let state = match widget.create(&parts.ctx(&api), &planned, &planned).await {
+        Ok(state) => state,
+        Err(e) => panic!("the widget the lost create made was not adopted: {:?}", e.diags),
+    };
+    assert_eq!(state["id"], s("7"));
+    assert_eq!(made.lock().unwrap().0.len(), 1, "made once");
+}
