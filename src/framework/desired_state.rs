@@ -110,40 +110,50 @@ impl Resource {
         let mut last = None;
         for action in state.actions {
             let body = json!({ d.action_field: action });
-            match cancellable(ctx, ctx.client.post(path, &body)).await? {
-                Ok(_) => {
-                    ctx.reads.invalidate();
-                    return Ok(());
-                }
-                // The answer was lost: the object says whether the action was taken. Another
-                // observed value than before means it is under way (or done), to be waited for;
-                // the same one leaves it unknown, and sending it again could act twice.
-                Err(e) if e.is_outcome_unknown() => {
-                    ctx.reads.invalidate();
-                    let now = self.observe(ctx, d, planned).await;
-                    if now.as_ref().is_some_and(|now| now != before) {
-                        tracing::debug!(action, "action answer lost; the object shows it taken");
+            let mut repeats = 1;
+            loop {
+                match cancellable(ctx, ctx.client.post(path, &body)).await? {
+                    Ok(_) => {
+                        ctx.reads.invalidate();
                         return Ok(());
                     }
-                    let mut diags = self.action_failed(&e, d, action);
-                    for x in diags.0.iter_mut() {
-                        x.detail.push_str(&format!(
-                            " Running `terraform apply` again is safe: it reads {} first and acts only if it is still not {:?}.",
-                            d.attribute, state.name
-                        ));
+                    // The answer was lost: the object says whether the action was taken.
+                    // Another observed value than before means it is under way (or done), to be
+                    // waited for. The same one means it never arrived or was refused: it is
+                    // sent once more, which cannot overshoot since it aims at a state.
+                    Err(e) if e.is_outcome_unknown() => {
+                        ctx.reads.invalidate();
+                        let now = self.observe(ctx, d, planned).await;
+                        if now.as_ref().is_some_and(|now| now != before) {
+                            tracing::debug!(action, "action answer lost; the object shows it taken");
+                            return Ok(());
+                        }
+                        if now.is_some() && repeats > 0 {
+                            repeats -= 1;
+                            tracing::debug!(action, "action answer lost; the object shows nothing: sending it again");
+                            continue;
+                        }
+                        let mut diags = self.action_failed(&e, d, action);
+                        for x in diags.0.iter_mut() {
+                            x.detail.push_str(&format!(
+                                " Running `terraform apply` again is safe: it reads {} first and acts only if it is still not {:?}.",
+                                d.attribute, state.name
+                            ));
+                        }
+                        return Err(diags);
                     }
-                    return Err(diags);
+                    // Refused (400/403/409…): the next action may be allowed (shutdown needs an
+                    // agent in the guest; stop does not). Other errors end here.
+                    Err(e)
+                        if e.status()
+                            .is_some_and(|s| (400..500).contains(&s) && s != 401 && s != 404) =>
+                    {
+                        tracing::debug!(action, status = e.status(), "action refused; trying the next");
+                        last = Some(e);
+                        break;
+                    }
+                    Err(e) => return Err(self.action_failed(&e, d, action)),
                 }
-                // Refused (400/403/409…): the next action may be allowed (shutdown needs an
-                // agent in the guest; stop does not). Other errors end here.
-                Err(e)
-                    if e.status()
-                        .is_some_and(|s| (400..500).contains(&s) && s != 401 && s != 404) =>
-                {
-                    tracing::debug!(action, status = e.status(), "action refused; trying the next");
-                    last = Some(e);
-                }
-                Err(e) => return Err(self.action_failed(&e, d, action)),
             }
         }
         Err(match last {

@@ -106,6 +106,8 @@ struct Platform {
     next: u64,
     /// Actions whose connection drops after the platform carried them out.
     lost_actions: u32,
+    /// Actions whose connection drops before the platform sees them.
+    unsent_actions: u32,
 }
 
 fn platform() -> impl Fn(&Seen) -> (u16, Json) + Send + Sync + 'static {
@@ -113,9 +115,17 @@ fn platform() -> impl Fn(&Seen) -> (u16, Json) + Send + Sync + 'static {
 }
 
 fn platform_losing_actions(lost_actions: u32) -> impl Fn(&Seen) -> (u16, Json) + Send + Sync + 'static {
+    platform_dropping_actions(lost_actions, 0)
+}
+
+fn platform_dropping_actions(
+    lost_actions: u32,
+    unsent_actions: u32,
+) -> impl Fn(&Seen) -> (u16, Json) + Send + Sync + 'static {
     let p: Arc<Mutex<Platform>> = Arc::new(Mutex::new(Platform {
         next: 100,
         lost_actions,
+        unsent_actions,
         ..Platform::default()
     }));
     move |req: &Seen| -> (u16, Json) {
@@ -177,6 +187,10 @@ fn platform_losing_actions(lost_actions: u32) -> impl Fn(&Seen) -> (u16, Json) +
                     }
                     None => (404, json!({"code": 404, "message": "Gadget not found"})),
                 }
+            }
+            ("POST", ["gadgets", _, "actions"]) if p.unsent_actions > 0 => {
+                p.unsent_actions -= 1;
+                (super::test_support::DROP, Json::Null)
             }
             ("POST", ["gadgets", id, "actions"]) => {
                 let id: u64 = id.parse().unwrap_or(0);
@@ -430,6 +444,27 @@ async fn a_lost_action_the_object_shows_under_way_is_waited_for() {
         .filter(|q| q.path == "/gadgets/100/actions" && q.body["type"] == "stop")
         .count();
     assert_eq!(stops, 1, "the stop is not repeated");
+}
+
+/// An action lost before the platform saw it (here the `shutdown` it would refuse): the object
+/// shows nothing changed, so the action is sent once more (it aims at a state, so a second one
+/// cannot overshoot), refused, and the next action (`stop`) reaches the state.
+#[tokio::test]
+async fn a_lost_action_the_object_does_not_show_is_sent_again() {
+    let env = Env::on(platform_dropping_actions(0, 1)).await;
+    let prior = env.create(&planned(Value::Null, Value::Null)).await;
+    let mut stopped = prior.clone();
+    stopped.insert("power_state".into(), Value::string("stopped"));
+    let state = match env.resource.update(&env.ctx(), &prior, &stopped, &stopped).await {
+        Ok(state) => state,
+        Err(e) => panic!("the lost shutdown was not sent again: {e:?}"),
+    };
+    assert_eq!(state["power_state"], Value::string("stopped"));
+    let actions: Vec<String> = (env.api.seen().into_iter())
+        .filter(|q| q.path == "/gadgets/100/actions")
+        .map(|q| q.body["type"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(actions, ["shutdown", "shutdown", "stop"]);
 }
 
 #[tokio::test]
