@@ -333,14 +333,8 @@ mod tests {
             )
         })
         .await;
-        let stop = tokio_util::sync::CancellationToken::new();
-        let ctx = Ctx {
-            client: &api.client,
-            stop: &stop,
-            write_only: true,
-            provider_config: &Object::new(),
-            reads: &Default::default(),
-        };
+        let parts = crate::framework::test_support::CtxParts::default();
+        let ctx = parts.ctx(&api);
         let state: Object = [("id".to_string(), Value::string("4200"))].into_iter().collect();
         let err = networks()
             .reconcile(&ctx, &state, "level27_vm 4200", &set(&["7"]), &set(&["7", "999"]))
@@ -381,14 +375,8 @@ mod tests {
             }
         })
         .await;
-        let stop = tokio_util::sync::CancellationToken::new();
-        let ctx = Ctx {
-            client: &api.client,
-            stop: &stop,
-            write_only: true,
-            provider_config: &Object::new(),
-            reads: &Default::default(),
-        };
+        let parts = crate::framework::test_support::CtxParts::default();
+        let ctx = parts.ctx(&api);
         let state: Object = [("id".to_string(), Value::string("4200"))].into_iter().collect();
         let r = networks()
             .reconcile(&ctx, &state, "level27_vm 4200", &set(&[]), &set(&["7"]))
@@ -426,14 +414,8 @@ mod tests {
             }
         })
         .await;
-        let stop = tokio_util::sync::CancellationToken::new();
-        let ctx = Ctx {
-            client: &api.client,
-            stop: &stop,
-            write_only: true,
-            provider_config: &Object::new(),
-            reads: &Default::default(),
-        };
+        let parts = crate::framework::test_support::CtxParts::default();
+        let ctx = parts.ctx(&api);
         let state: Object = [("id".to_string(), Value::string("4200"))].into_iter().collect();
         let r = networks()
             .reconcile(&ctx, &state, "level27_vm 4200", &set(&[]), &set(&["7"]))

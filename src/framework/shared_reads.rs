@@ -88,26 +88,14 @@ impl SharedReads {
     /// The whole answer at `path` for an endpoint that answers one object rather than a list
     /// (the map of `/appcomponenttypes`), shared as [`SharedReads::list`] is.
     pub async fn object(&self, client: &Client, path: &str) -> Result<Arc<Json>, ApiError> {
-        let slot = {
-            let mut objects = self.objects.lock().unwrap_or_else(|p| p.into_inner());
-            objects.entry(path.to_string()).or_default().clone()
-        };
-        slot.get_or_try_init(|| async { client.get(path).await.map(Arc::new) })
-            .await
-            .cloned()
+        read_once(&self.objects, client, path).await
     }
 
     /// The answer at `path` for a caller that reads only fields fixed for the object's life (a
     /// domain's full name): one GET per process, kept across writes, so an apply's plans of many
     /// records of one domain read it once. A failed read is not kept.
     pub async fn lasting(&self, client: &Client, path: &str) -> Result<Arc<Json>, ApiError> {
-        let slot = {
-            let mut lasting = self.lasting.lock().unwrap_or_else(|p| p.into_inner());
-            lasting.entry(path.to_string()).or_default().clone()
-        };
-        slot.get_or_try_init(|| async { client.get(path).await.map(Arc::new) })
-            .await
-            .cloned()
+        read_once(&self.lasting, client, path).await
     }
 
     /// Whether the object at `path` exists: one GET at most, however many resources ask (those
@@ -149,6 +137,22 @@ impl SharedReads {
     pub fn find<'a>(items: &'a [Json], field: &str, id: &str) -> Option<&'a Json> {
         items.iter().find(|item| holds(item, field, id))
     }
+}
+
+/// The answer at `path`, from `cache` or one GET that callers asking at the same time share; a
+/// failed GET is not kept.
+async fn read_once(
+    cache: &Mutex<HashMap<String, ObjectSlot>>,
+    client: &Client,
+    path: &str,
+) -> Result<Arc<Json>, ApiError> {
+    let slot = {
+        let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache.entry(path.to_string()).or_default().clone()
+    };
+    slot.get_or_try_init(|| async { client.get(path).await.map(Arc::new) })
+        .await
+        .cloned()
 }
 
 /// A list read once and shared, with an index per key field built on its first lookup: the N
