@@ -557,23 +557,7 @@ async fn a_create_lost_again_and_again_is_looked_up_after_its_last_repeat_too() 
         }
     })
     .await;
-    let widget = Resource::new(ResourceSpec {
-        type_name: "level27_widget",
-        description: "A test object made by a POST whose answer may be lost.",
-        attributes: vec![
-            Attribute::id("id").computed().read_from("id"),
-            Attribute::string("name").required().api("name"),
-        ],
-        endpoint: Endpoint {
-            collection: "/widgets",
-            item: "/widgets/{id}",
-            singular: "widget",
-            plural: "widgets",
-            update: UpdateVerb::Put,
-        },
-        natural_key: &["name"],
-        ..ResourceSpec::default()
-    });
+    let widget = lost_answer_widget();
     let parts = super::test_support::CtxParts::default();
     let planned = super::test_support::obj(&[("id", Value::Unknown), ("name", Value::string("w"))]);
     let state = match widget.create(&parts.ctx(&api), &planned, &planned).await {
@@ -770,7 +754,20 @@ async fn a_lost_create_whose_lookup_fails_once_is_looked_up_again() {
         }
     })
     .await;
-    let widget = Resource::new(ResourceSpec {
+    let widget = lost_answer_widget();
+    let parts = CtxParts::default();
+    let planned = obj(&[("id", Value::Unknown), ("name", s("w"))]);
+    let state = match widget.create(&parts.ctx(&api), &planned, &planned).await {
+        Ok(state) => state,
+        Err(e) => panic!("the widget the lost create made was not adopted: {:?}", e.diags),
+    };
+    assert_eq!(state["id"], s("7"));
+    assert_eq!(made.lock().unwrap().0.len(), 1, "made once");
+}
+
+/// A test object made by a POST whose answer may be lost, found again by its name.
+fn lost_answer_widget() -> Resource {
+    Resource::new(ResourceSpec {
         type_name: "level27_widget",
         description: "A test object made by a POST whose answer may be lost.",
         attributes: vec![
@@ -786,13 +783,5 @@ async fn a_lost_create_whose_lookup_fails_once_is_looked_up_again() {
         },
         natural_key: &["name"],
         ..ResourceSpec::default()
-    });
-    let parts = CtxParts::default();
-    let planned = obj(&[("id", Value::Unknown), ("name", s("w"))]);
-    let state = match widget.create(&parts.ctx(&api), &planned, &planned).await {
-        Ok(state) => state,
-        Err(e) => panic!("the widget the lost create made was not adopted: {:?}", e.diags),
-    };
-    assert_eq!(state["id"], s("7"));
-    assert_eq!(made.lock().unwrap().0.len(), 1, "made once");
+    })
 }

@@ -365,24 +365,31 @@ mod tests {
                     linked.push(req.body["network"].as_u64().unwrap_or_default());
                     (DROP, Json::Null)
                 }
-                _ => {
-                    let items: Vec<Json> = linked
-                        .iter()
-                        .map(|n| json!({"id": 420_000 + n, "network": {"id": n}}))
-                        .collect();
-                    (200, json!({"systemHasNetworks": items, "total": items.len()}))
-                }
+                _ => listed_links(&linked),
             }
         })
         .await;
-        let parts = crate::framework::test_support::CtxParts::default();
-        let ctx = parts.ctx(&api);
-        let state: Object = [("id".to_string(), Value::string("4200"))].into_iter().collect();
-        let r = networks()
-            .reconcile(&ctx, &state, "level27_vm 4200", &set(&[]), &set(&["7"]))
-            .await;
+        let r = link_network_7(&api).await;
         assert!(r.is_ok(), "{r:?}");
         assert_eq!(*linked.lock().unwrap(), vec![7], "linked once");
+    }
+
+    /// System 4200's network links as the API lists them.
+    fn listed_links(linked: &[u64]) -> (u16, Json) {
+        let items: Vec<Json> = linked
+            .iter()
+            .map(|n| json!({"id": 420_000 + n, "network": {"id": n}}))
+            .collect();
+        (200, json!({"systemHasNetworks": items, "total": items.len()}))
+    }
+
+    /// Links network 7 to system 4200, which has none, through `api`.
+    async fn link_network_7(api: &crate::framework::test_support::FakeApi) -> Result<bool, Diagnostics> {
+        let parts = crate::framework::test_support::CtxParts::default();
+        let state: Object = [("id".to_string(), Value::string("4200"))].into_iter().collect();
+        networks()
+            .reconcile(&parts.ctx(api), &state, "level27_vm 4200", &set(&[]), &set(&["7"]))
+            .await
     }
 
     /// A link request lost before the API saw it: the object's links lack the member, so it is
@@ -404,22 +411,11 @@ mod tests {
                     p.1.push(req.body["network"].as_u64().unwrap_or_default());
                     (201, json!({"systemHasNetwork": {"id": 420_007}}))
                 }
-                _ => {
-                    let items: Vec<Json> =
-                        p.1.iter()
-                            .map(|n| json!({"id": 420_000 + n, "network": {"id": n}}))
-                            .collect();
-                    (200, json!({"systemHasNetworks": items, "total": items.len()}))
-                }
+                _ => listed_links(&p.1),
             }
         })
         .await;
-        let parts = crate::framework::test_support::CtxParts::default();
-        let ctx = parts.ctx(&api);
-        let state: Object = [("id".to_string(), Value::string("4200"))].into_iter().collect();
-        let r = networks()
-            .reconcile(&ctx, &state, "level27_vm 4200", &set(&[]), &set(&["7"]))
-            .await;
+        let r = link_network_7(&api).await;
         assert!(r.is_ok(), "{r:?}");
         assert_eq!(posts.lock().unwrap().1, vec![7], "linked once");
         assert_eq!(posts.lock().unwrap().0, 2, "sent again once");
