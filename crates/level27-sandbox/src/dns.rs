@@ -739,6 +739,7 @@ const RECORD_SHAPE: &[&str] = &[
 /// Seed L19804: the validation texts the multi-record check shows.
 const NOT_HOSTNAME: &str = "This value is not a valid hostname";
 const NOT_IP: &str = "Please enter a valid IP address";
+const NAME_CLASH: &str = "CNAME/NS record with the same name as an existing record is not allowed ## ADD_CODE";
 
 /// A URL-forwarding record's content: an http or https URL without spaces.
 /// Seed: silent on letter case; the API's URL check (Symfony's) reads the scheme case-insensitively.
@@ -750,7 +751,7 @@ fn forward_url_ok(content: &str) -> bool {
 
 /// The record rules the seed writes in words (L19268–L19283): content per type, underscores in
 /// names only for CNAME, NS, SRV and TXT, no spaces, MX priority above zero.
-fn record_rules(form: &mut Form, record: &Record, _state: &Data) {
+fn record_rules(form: &mut Form, record: &Record, state: &Data) {
     let kind = text(record, "type");
     let content = text(record, "content");
     let name = text(record, "name");
@@ -779,6 +780,36 @@ fn record_rules(form: &mut Form, record: &Record, _state: &Data) {
     if kind == "MX" && record.get("priority").and_then(Value::as_i64).is_none_or(|p| p <= 0) {
         form.error("priority", "This value should be greater than 0.");
     }
+    if clashes(record, state) {
+        form.error("name", NAME_CLASH);
+    }
+}
+
+/// Whether `record` shares its name with a record of its domain that DNS forbids beside it.
+/// Seed L19804 names the rule, "CNAME/NS record with the same name as an existing record is not
+/// allowed", and no more. The choice, as DNS has it (RFC 1034 §3.6.2, RFC 1034 §4.2.1): a CNAME
+/// stands alone at its name, and an NS below the apex delegates its name, so NS records share a
+/// name only with each other (several NS for one delegation are the norm); a record of another
+/// type at a CNAME's or a delegation's name is refused the same way, since the API cannot hold
+/// the pair either way round. At the apex, NS records sit beside anything but a CNAME. Names are
+/// compared without letter case; no name and "" are both the apex.
+fn clashes(record: &Record, state: &Data) -> bool {
+    let name = |r: &Record| text(r, "name").to_lowercase();
+    let (kind, own) = (text(record, "type"), name(record));
+    let domain = record.get("domain").and_then(Value::as_u64);
+    let id = record.get("id").and_then(Value::as_u64);
+    state.all(&RECORD).any(|(other_id, other)| {
+        let other_kind = text(other, "type");
+        Some(*other_id) != id
+            && other.get("domain").and_then(Value::as_u64) == domain
+            && name(other) == own
+            && match (kind, other_kind) {
+                ("CNAME", _) | (_, "CNAME") => true,
+                ("NS", "NS") => false,
+                ("NS", _) | (_, "NS") => !own.is_empty(),
+                _ => false,
+            }
+    })
 }
 
 /// TXT text as a zone file writes it: quoted, and (Seed: silent; a DNS character string holds
@@ -934,6 +965,46 @@ mod tests {
         assert!(!refused("www"));
         assert!(!refused("*.dev"));
         assert!(!refused(""));
+    }
+
+    #[test]
+    fn a_cname_stands_alone_and_a_delegation_holds_only_ns() {
+        let mut data = Data::default();
+        for (id, domain, kind, name) in [
+            (1, 8000, "A", "www"),
+            (2, 8000, "NS", "sub"),
+            (3, 8000, "CNAME", "blog"),
+            (4, 8000, "NS", ""),
+            (5, 8001, "A", "cdn"),
+        ] {
+            let mut r = record(kind, "x");
+            r.insert("id".into(), json!(id));
+            r.insert("domain".into(), json!(domain));
+            r.insert("name".into(), json!(name));
+            data.collection(&RECORD).insert(id, r);
+        }
+        let refused = |id: Option<u64>, kind: &str, name: &str| {
+            let mut r = record(kind, "x");
+            r.insert("domain".into(), json!(8000));
+            r.insert("name".into(), json!(name));
+            if let Some(id) = id {
+                r.insert("id".into(), json!(id));
+            }
+            clashes(&r, &data)
+        };
+        assert!(refused(None, "CNAME", "www"), "a CNAME beside an A");
+        assert!(refused(None, "CNAME", "WWW"), "names compare without case");
+        assert!(refused(None, "A", "blog"), "an A beside a CNAME");
+        assert!(refused(None, "CNAME", "blog"), "two CNAMEs at one name");
+        assert!(refused(None, "NS", "www"), "a delegation beside an A");
+        assert!(refused(None, "TXT", "sub"), "a TXT at a delegated name");
+        assert!(refused(None, "CNAME", ""), "a CNAME at the apex beside its NS");
+        assert!(!refused(None, "NS", "sub"), "several NS for one delegation");
+        assert!(!refused(None, "A", "www"), "several A records at one name");
+        assert!(!refused(None, "A", ""), "the apex holds NS beside other records");
+        assert!(!refused(None, "CNAME", "cdn"), "another domain's record");
+        assert!(!refused(Some(3), "CNAME", "blog"), "the record itself, updated");
+        assert!(refused(Some(1), "CNAME", "blog"), "an update onto a CNAME's name");
     }
 
     #[test]
