@@ -195,8 +195,15 @@ impl Resource {
         let mut again = false;
         if let Some(m) = self.spec.membership.as_ref().filter(|m| m.create_field.is_none()) {
             let teams = planned.get(m.attribute).unwrap_or(&Value::Null);
+            let named = self.named(&state);
             again |= m
-                .reconcile(ctx, &state, &self.named(&state), &Value::Null, teams)
+                .reconcile(
+                    ctx,
+                    &state,
+                    (&named, (item.as_str(), self.spec.endpoint.singular)),
+                    &Value::Null,
+                    teams,
+                )
                 .await
                 .map_err(|d| created(&state, d))?;
         }

@@ -108,6 +108,10 @@ struct Platform {
     lost_actions: u32,
     /// Actions whose connection drops before the platform sees them.
     unsent_actions: u32,
+    /// Team links whose connection drops after the platform made them.
+    lost_links: u32,
+    /// Team links whose connection drops before the platform sees them.
+    unsent_links: u32,
 }
 
 fn platform() -> impl Fn(&Seen) -> (u16, Json) + Send + Sync + 'static {
@@ -122,12 +126,15 @@ fn platform_dropping_actions(
     lost_actions: u32,
     unsent_actions: u32,
 ) -> impl Fn(&Seen) -> (u16, Json) + Send + Sync + 'static {
-    let p: Arc<Mutex<Platform>> = Arc::new(Mutex::new(Platform {
-        next: 100,
+    platform_of(Platform {
         lost_actions,
         unsent_actions,
         ..Platform::default()
-    }));
+    })
+}
+
+fn platform_of(platform: Platform) -> impl Fn(&Seen) -> (u16, Json) + Send + Sync + 'static {
+    let p: Arc<Mutex<Platform>> = Arc::new(Mutex::new(Platform { next: 100, ..platform }));
     move |req: &Seen| -> (u16, Json) {
         let (method, path, body) = (req.method.as_str(), req.path.as_str(), &req.body);
         let mut p = p.lock().unwrap();
@@ -212,6 +219,10 @@ fn platform_dropping_actions(
                     _ => (404, json!({"code": 404, "message": "Gadget not found"})),
                 }
             }
+            ("POST", ["organisations", _, "teams", _, "systems"]) if p.unsent_links > 0 => {
+                p.unsent_links -= 1;
+                (super::test_support::DROP, Json::Null)
+            }
             ("POST", ["organisations", _, "teams", team, "systems"]) => {
                 let team: u64 = team.parse().unwrap_or(0);
                 let id = body["objectId"].as_u64().unwrap_or(0);
@@ -220,6 +231,10 @@ fn platform_dropping_actions(
                         .as_array_mut()
                         .unwrap()
                         .push(json!({"id": team, "name": format!("t{team}")}));
+                }
+                if p.lost_links > 0 {
+                    p.lost_links -= 1;
+                    return (super::test_support::DROP, Json::Null);
                 }
                 (201, json!({"entity": {"id": 1, "objectId": id}}))
             }
@@ -465,6 +480,61 @@ async fn a_lost_action_the_object_does_not_show_is_sent_again() {
         .map(|q| q.body["type"].as_str().unwrap_or_default().to_string())
         .collect();
     assert_eq!(actions, ["shutdown", "shutdown", "stop"]);
+}
+
+fn team_links(env: &Env) -> Vec<String> {
+    (env.api.seen().into_iter())
+        .filter(|q| q.method == "POST" && q.path.contains("/teams/"))
+        .map(|q| q.path)
+        .collect()
+}
+
+/// A team link whose answer is lost after the platform made it: the object's teams, read once,
+/// show it, so the create ends well and the link is not sent twice.
+#[tokio::test]
+async fn a_lost_team_link_the_object_shows_is_done() {
+    let env = Env::on(platform_of(Platform {
+        lost_links: 1,
+        ..Platform::default()
+    }))
+    .await;
+    let p = planned(teams(&["11"]), Value::Null);
+    let state = match env.resource.create(&env.ctx(), &p, &p).await {
+        Ok(state) => state,
+        Err(e) => panic!("the lost link was not recognised as made: {:?}", e.diags),
+    };
+    assert_eq!(state["team_ids"], teams(&["11"]));
+    assert_eq!(team_links(&env), ["/organisations/7/teams/11/systems"]);
+}
+
+/// A team link lost before the platform saw it: the object's teams do not show it, so it is
+/// sent once more; a second loss is an error that says a re-run is safe.
+#[tokio::test]
+async fn a_lost_team_link_the_object_does_not_show_is_sent_again() {
+    let env = Env::on(platform_of(Platform {
+        unsent_links: 1,
+        ..Platform::default()
+    }))
+    .await;
+    let p = planned(teams(&["11"]), Value::Null);
+    let state = match env.resource.create(&env.ctx(), &p, &p).await {
+        Ok(state) => state,
+        Err(e) => panic!("the unsent link was not sent again: {:?}", e.diags),
+    };
+    assert_eq!(state["team_ids"], teams(&["11"]));
+    assert_eq!(team_links(&env).len(), 2);
+
+    let env = Env::on(platform_of(Platform {
+        unsent_links: 2,
+        ..Platform::default()
+    }))
+    .await;
+    let err = match env.resource.create(&env.ctx(), &p, &p).await {
+        Ok(state) => panic!("two lost links passed: {state:?}"),
+        Err(e) => e.diags,
+    };
+    assert!(format!("{err:?}").contains("again is safe"), "{err:?}");
+    assert_eq!(team_links(&env).len(), 2, "sent once more, not again and again");
 }
 
 #[tokio::test]

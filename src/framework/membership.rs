@@ -17,7 +17,7 @@ use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::links::apply_difference;
 use super::mapping::lookup;
-use super::paths::render_path;
+use super::paths::{render_path, unwrap_envelope};
 use super::value::{Object, Value};
 use serde_json::{json, Value as Json};
 use std::collections::BTreeSet;
@@ -112,11 +112,15 @@ impl Membership {
 
     /// Links and unlinks teams so that the object's teams go from `before` to `after`. Only the
     /// difference is sent; nothing is sent when `after` is null (not managed) or unknown.
+    ///
+    /// `item` is the object's own path and envelope key (`/apps/13002`, `app`): after a link
+    /// whose answer was lost, the object's teams are read there to decide whether to send it
+    /// again.
     pub async fn reconcile(
         &self,
         ctx: &Ctx<'_>,
         state: &Object,
-        object: &str,
+        (object, item): (&str, (&str, &str)),
         before: &Value,
         after: &Value,
     ) -> Result<bool, Diagnostics> {
@@ -134,8 +138,28 @@ impl Membership {
             after,
             |team| async move {
                 let path = format!("/organisations/{org}/teams/{team}/{}", self.entity);
-                let r = cancellable(ctx, ctx.client.post(&path, &json!({ "objectId": object_id }))).await?;
-                r.map(|_| ()).map_err(|e| {
+                let body = json!({ "objectId": object_id });
+                // A lost answer is looked up in the object's teams: there, the link was made;
+                // read without it, the request never arrived and is sent once more.
+                // Seed: silent on linking a team twice (level27-api-A.md §2.7); the sandbox
+                // answers the existing link, and the lookup first means a repeat is only sent
+                // for a link the API shows missing.
+                let mut repeats = 1;
+                loop {
+                    let e = match cancellable(ctx, ctx.client.post(&path, &body)).await? {
+                        Ok(_) => return Ok(()),
+                        Err(e) => e,
+                    };
+                    if e.is_outcome_unknown() {
+                        match self.has_team(ctx, state, item, &team).await {
+                            Some(true) => return Ok(()),
+                            Some(false) if repeats > 0 => {
+                                repeats -= 1;
+                                continue;
+                            }
+                            _ => {}
+                        }
+                    }
                     let mut d = self.failed(&e, "add", "to", &team, org, object);
                     if e.is_outcome_unknown() {
                         // The team's link may exist now; the next refresh reads the teams.
@@ -145,8 +169,8 @@ impl Membership {
                             );
                         }
                     }
-                    d
-                })
+                    return Err(d);
+                }
             },
             |team| async move {
                 let path = format!("/organisations/{org}/teams/{team}/{}/{id}", self.entity);
@@ -161,6 +185,24 @@ impl Membership {
         .await?;
         ctx.reads.invalidate();
         Ok(changed)
+    }
+
+    /// Whether the object's teams, read afresh, hold `team`; `None` when they cannot be read.
+    async fn has_team(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &Object,
+        (path, singular): (&str, &str),
+        team: &str,
+    ) -> Option<bool> {
+        // The shared reads may hold the teams from before the link.
+        ctx.reads.invalidate();
+        let answer = match self.read {
+            TeamsFrom::Field(_) => cancellable(ctx, ctx.client.get(path)).await.ok()?.ok()?,
+            TeamsFrom::Endpoint { .. } => Json::Null,
+        };
+        let teams = self.read(ctx, unwrap_envelope(&answer, singular), state).await.ok()?;
+        Some(ids(&teams).contains(team))
     }
 
     fn failed(
@@ -277,7 +319,13 @@ mod tests {
             .map(|(k, v)| (k.to_string(), Value::string(v)))
             .collect();
         let err = app()
-            .reconcile(&ctx, &state, "level27_app 13002", &Value::Null, &set(&["99999"]))
+            .reconcile(
+                &ctx,
+                &state,
+                ("level27_app 13002", ("/apps/13002", "app")),
+                &Value::Null,
+                &set(&["99999"]),
+            )
             .await
             .unwrap_err();
         let d = &err.0[0];

@@ -463,7 +463,8 @@ impl Resource {
         }
         if let Some(m) = &self.spec.membership {
             let (before, after) = (attr(prior, m.attribute), attr(planned, m.attribute));
-            changed |= m.reconcile(ctx, prior, &self.named(prior), before, after).await?;
+            let target = (self.named(prior), (item.as_str(), self.spec.endpoint.singular));
+            changed |= m.reconcile(ctx, prior, (&target.0, target.1), before, after).await?;
         }
         for l in &self.spec.links {
             let (before, after) = (attr(prior, l.attribute), attr(planned, l.attribute));
