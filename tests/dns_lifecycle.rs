@@ -10,6 +10,9 @@ use serde_json::{json, Value};
 
 struct Zone<'a> {
     organisation_name: &'a str,
+    email: &'a str,
+    /// The contact's `lifecycle { create_before_destroy = true }`.
+    contact_first: bool,
     city: &'a str,
     phone: &'a str,
     domain: &'a str,
@@ -21,6 +24,8 @@ struct Zone<'a> {
 
 const ZONE: Zone = Zone {
     organisation_name: "Acme",
+    email: "hostmaster@acme.example",
+    contact_first: false,
     city: "Gent",
     phone: "+32.91234567",
     domain: "acme-example",
@@ -63,8 +68,8 @@ resource "level27_domain_contact" "owner" {{
   city              = "{city}"
   country           = "BE"
   phone             = "{phone}"
-  email             = "hostmaster@acme.example"
-  tax_number        = "BE0123456789"
+  email             = "{email}"
+  tax_number        = "BE0123456789"{lifecycle}
 }}
 
 resource "level27_domain" "acme" {{
@@ -133,6 +138,12 @@ resource "level27_domain_record" "quoted" {{
 "#,
         header = header(),
         on = z.organisation_name,
+        email = z.email,
+        lifecycle = if z.contact_first {
+            "\n\n  lifecycle {\n    create_before_destroy = true\n  }"
+        } else {
+            ""
+        },
         city = z.city,
         phone = z.phone,
         domain = z.domain,
@@ -343,7 +354,9 @@ fn scenario(test: &str, terraform: Terraform) {
     );
 
     // organisation_name is non-editable: the contact is replaced (and the domain follows it in
-    // place, as its licensee changes).
+    // place, as its licensee changes). The API refuses to delete a contact a domain names, so
+    // the replacement Terraform makes by default (destroy first) fails with the API's words and
+    // leaves everything as it was.
     let z3 = Zone {
         organisation_name: "Acme Holding",
         ..z2
@@ -352,6 +365,33 @@ fn scenario(test: &str, terraform: Terraform) {
     let plan = tf.assert_plan_changes("after renaming the contact's organisation");
     plan.assert_contains("level27_domain_contact.owner must be replaced");
     plan.assert_contains("# forces replacement");
+    let refused = tf.run(&["apply", "-auto-approve"]).assert_failed();
+    let said = refused
+        .error_blocks()
+        .iter()
+        .map(|b| diagnostic_message(b))
+        .collect::<Vec<_>>();
+    assert!(
+        said.iter().any(|m| m
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains("is used by the domain acme-example.be")),
+        "the API's refusal reaches the user:\n{}",
+        refused.dump()
+    );
+    assert_eq!(
+        sb.get_ok(&format!("/v1/domains/{domain}"))["domain"]["domaincontactLicensee"]["id"],
+        contact
+    );
+    // The way the resource's page gives: the new contact first (with an email of its own, as
+    // emails are unique), the domain moved to it, then the old one deleted.
+    let z3 = Zone {
+        email: "holding@acme.example",
+        contact_first: true,
+        ..z3
+    };
+    tf.write_main(&config(&z3));
     tf.apply().assert_ok();
     let contact2 = tf.id_of("level27_domain_contact.owner");
     assert_ne!(contact2, contact);

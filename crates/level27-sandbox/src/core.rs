@@ -118,11 +118,14 @@ pub(crate) fn routes(e: &'static Entity) -> Router<Shared> {
             .post(move |State(app): State<Shared>, uri: Uri, body: Bytes| create(e, app, uri, body));
     let mut item: MethodRouter<Shared> = get(move |State(app): State<Shared>, uri: Uri| show(e, app, uri));
     if e.verbs.put {
-        item = item.put(move |State(app): State<Shared>, uri: Uri, body: Bytes| update(e, app, uri, body, Mode::Put));
+        item = item.put(move |State(app): State<Shared>, uri: Uri, body: Bytes| {
+            update(e, app, uri, body, (Mode::Put, e.update))
+        });
     }
     if e.verbs.patch != Patch::None {
         let mode = Mode::Patch(e.verbs.patch == Patch::PartialWithRequired);
-        item = item.patch(move |State(app): State<Shared>, uri: Uri, body: Bytes| update(e, app, uri, body, mode));
+        let form = (mode, e.patch_form());
+        item = item.patch(move |State(app): State<Shared>, uri: Uri, body: Bytes| update(e, app, uri, body, form));
     }
     if e.verbs.delete {
         item = item.delete(move |State(app): State<Shared>, uri: Uri| remove(e, app, uri));
@@ -175,10 +178,10 @@ async fn list(
 }
 
 /// List parameters that keep only the objects whose stored field has that value, per entity
-/// kind: the record list's `type` (seed L19357).
-// Seed: the parameter is listed without a description; the sandbox compares ignoring ASCII case
+/// kind: the record list's `type` (seed L19357) and the contact list's (L23459).
+// Seed: the parameters are listed without a description; the sandbox compares ignoring ASCII case
 // (record types are upper case everywhere in the seed) and takes an empty value as no filter.
-static LIST_EQUALS: &[(&str, &str)] = &[("record", "type")];
+static LIST_EQUALS: &[(&str, &str)] = &[("record", "type"), ("domaincontact", "type")];
 
 fn equal_filters<'a>(e: &Entity, params: &'a HashMap<String, String>) -> Vec<(&'static str, &'a str)> {
     LIST_EQUALS
@@ -269,7 +272,15 @@ enum Mode {
     Patch(bool),
 }
 
-async fn update(e: &'static Entity, app: Shared, uri: Uri, body: Bytes, mode: Mode) -> Result<StatusCode, ApiError> {
+/// PUT or PATCH, reading `form`: its mode and its fields.
+async fn update(
+    e: &'static Entity,
+    app: Shared,
+    uri: Uri,
+    body: Bytes,
+    form: (Mode, &'static [Slot]),
+) -> Result<StatusCode, ApiError> {
+    let (mode, slots) = form;
     let body = form_body(e, &body)?;
     let ctx = Ctx::of(&app);
     let mut failing = false;
@@ -283,17 +294,8 @@ async fn update(e: &'static Entity, app: Shared, uri: Uri, body: Bytes, mode: Mo
             // letting it undo the delete.
             return Err(ApiError::BadRequest(format!("{} is being deleted", e.label)));
         }
-        let mut form = Form::new(e.kind, &Entity::form_names(e.update), &body);
-        read_form(
-            &ctx,
-            data,
-            e,
-            &mut form,
-            &mut record,
-            e.update,
-            mode,
-            (Some(id), parent),
-        );
+        let mut form = Form::new(e.kind, &Entity::form_names(slots), &body);
+        read_form(&ctx, data, e, &mut form, &mut record, slots, mode, (Some(id), parent));
         if let Some(validate) = e.validate {
             validate(&mut form, &record, data);
         }
@@ -607,6 +609,21 @@ fn in_parent(e: &Entity, record: &Record, parent: Option<u64>) -> bool {
 /// Removes an object, its children (or refuses, as their parent declares) and every reference
 /// to it.
 fn delete(ctx: &Ctx, data: &mut Data, e: &'static Entity, id: u64) -> Result<(), ApiError> {
+    for other in ctx.entities {
+        for field in other
+            .fields
+            .iter()
+            .filter(|f| matches!(f.ty, Type::Ref(k) if k == e.kind))
+        {
+            let Some(message) = field.holds else { continue };
+            let holder = data
+                .all(other)
+                .find(|(_, r)| r.get(field.name).and_then(Value::as_u64) == Some(id));
+            if let Some((_, holder)) = holder {
+                return Err(ApiError::BadRequest(message(holder)));
+            }
+        }
+    }
     delete_children(ctx, data, e, id)?;
     data.collection(e).remove(&id);
     if e.kind == "team" {

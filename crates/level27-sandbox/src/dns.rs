@@ -385,18 +385,23 @@ pub(crate) static DOMAIN: Entity = Entity {
         Field::new("domaintype", Type::Int { min: 1 }).render(Render::Derived(|r| {
             domain_type(r.get("domaintype").and_then(Value::as_i64)).map_or(Value::Null, domain_type_json)
         })),
-        Field::new("domaincontactLicensee", Type::Ref("domaincontact")).render(Render::RefFields(CONTACT_IN_DOMAIN)),
-        Field::new("domaincontactOnsite", Type::Ref("domaincontact")).render(Render::RefFields(CONTACT_IN_DOMAIN)),
+        Field::new("domaincontactLicensee", Type::Ref("domaincontact"))
+            .render(Render::Lookup(|ctx, data, d| {
+                contact_in_domain(ctx, data, d, "domaincontactLicensee")
+            }))
+            .holds(contact_held),
+        Field::new("domaincontactOnsite", Type::Ref("domaincontact"))
+            .render(Render::Lookup(|ctx, data, d| {
+                contact_in_domain(ctx, data, d, "domaincontactOnsite")
+            }))
+            .holds(contact_held),
         Field::new("organisation", Type::Ref("organisation")).render(Render::RefFields(&["id", "name"])),
         Field::new("autorecordTemplate", Type::Text),
         Field::new("autorecordTemplateReplace", Type::Bool),
         Field::new("autoTeams", Type::Csv),
         Field::new("externalInfo", Type::Text),
         Field::new("period", Type::Int { min: 1 }),
-        Field::new("fullname", Type::Text).render(Render::Derived(|r| {
-            let ext = domain_type(r.get("domaintype").and_then(Value::as_i64)).map_or("", |t| t.extension);
-            json!(format!("{}.{ext}", text(r, "name")))
-        })),
+        Field::new("fullname", Type::Text).render(Render::Derived(|r| json!(fullname(r)))),
         // `teams` is rendered from the team links (`team_links`); their count beside it.
         Field::new("countTeams", Type::INT).render(Render::Derived(|r| {
             json!(r
@@ -429,10 +434,11 @@ pub(crate) static DOMAIN: Entity = Entity {
     update: DOMAIN_UPDATE,
     aliases: &[],
     // Seed L18441: PATCH's examples send one field (`{"ttl": 400}`) although the table marks the
-    // licensee and organisation required; the examples win: PATCH is partial.
+    // licensee and organisation required; the examples win: PATCH is partial. Its body is
+    // smaller than PUT's (no name, action, domaintype, autoTeams, externalInfo).
     verbs: Verbs {
         put: true,
-        patch: Patch::Partial,
+        patch: Patch::PartialOf(DOMAIN_PATCH),
         delete: true,
     },
     shapes: Shapes {
@@ -447,7 +453,9 @@ pub(crate) static DOMAIN: Entity = Entity {
     bare: false,
 };
 
-/// The contact fields inside a domain (seed L18190: no `organisation`; `status` left out too).
+/// The contact fields inside a domain, in order (seed L18183–L18213, alike in the create, list
+/// and item answers): the contact's own answer without `organisation`, with `status` after
+/// `taxNumber`.
 const CONTACT_IN_DOMAIN: &[&str] = &[
     "id",
     "firstName",
@@ -462,9 +470,58 @@ const CONTACT_IN_DOMAIN: &[&str] = &[
     "fax",
     "email",
     "taxNumber",
+    "status",
+    "passportNumber",
+    "socialNumber",
+    "birthStreet",
+    "birthZip",
+    "birthCity",
+    "birthDate",
+    "gender",
     "type",
     "country",
+    "fullname",
 ];
+
+/// Seed: DELETE of a contact documents a 400 (L23637) but no message; a domain needs its
+/// licensee (L18088), so the API most plausibly refuses deleting a contact a domain names.
+fn contact_held(domain: &Record) -> String {
+    format!(
+        "This domaincontact is used by the domain {} and cannot be deleted.",
+        fullname(domain)
+    )
+}
+
+/// The domain's name with its extension (`acme.be`).
+fn fullname(domain: &Record) -> String {
+    let ext = domain_type(domain.get("domaintype").and_then(Value::as_i64)).map_or("", |t| t.extension);
+    format!("{}.{ext}", text(domain, "name"))
+}
+
+/// The contact the domain's `field` names, as a domain shows it (its country as `{id, name}`).
+/// Seed: a contact's `status` is shown only inside a domain, always `10`, and never explained;
+/// the sandbox answers that value.
+fn contact_in_domain(ctx: &crate::core::Ctx, data: &Data, domain: &Record, field: &str) -> Value {
+    let Some(contact) = domain
+        .get(field)
+        .and_then(Value::as_u64)
+        .and_then(|id| ctx.find(data, &CONTACT, id))
+    else {
+        return Value::Null;
+    };
+    let own = crate::core::render(ctx, data, &CONTACT, contact, CONTACT_SHAPE);
+    let shown: serde_json::Map<String, Value> = CONTACT_IN_DOMAIN
+        .iter()
+        .map(|&name| {
+            let value = match name {
+                "status" => json!(10),
+                _ => own.get(name).cloned().unwrap_or(Value::Null),
+            };
+            (name.to_string(), value)
+        })
+        .collect();
+    Value::Object(shown)
+}
 
 /// Seed L18040–L18101, in order (admin-only fields left out: the sandbox does not serve them).
 const DOMAIN_CREATE: &[Slot] = &[
@@ -496,9 +553,40 @@ const DOMAIN_CREATE: &[Slot] = &[
     opt("period"),
 ];
 
-/// Seed L18449–L18484 (PATCH; PUT adds name, action and the non-editable domaintype): no
-/// nameserver 4 (seed: settable only at create), no `autoTeams`.
+/// Seed L18346–L18399 (PUT): the create body without name server 4 (seed: settable only at
+/// create) and `period`; admin-only fields left out as on create. `domaintype` is
+/// "(non-editable)". Seed: `name` is not marked so, but a registered name cannot change (the API
+/// has no rename; a new name is a new registration), so it is non-editable too. `autoTeams` is
+/// kept as sent without linking teams, as on the other entities' updates (teams change through
+/// the team-entity endpoints, L4587).
 const DOMAIN_UPDATE: &[Slot] = &[
+    fixed("name"),
+    opt("nameserver1"),
+    opt("nameserver2"),
+    opt("nameserver3"),
+    opt("nameserverIp1"),
+    opt("nameserverIp2"),
+    opt("nameserverIp3"),
+    opt("nameserverIpv61"),
+    opt("nameserverIpv62"),
+    opt("nameserverIpv63"),
+    opt("ttl"),
+    req("action"),
+    opt("eppCode"),
+    opt("handleDns"),
+    fixed("domaintype"),
+    req("domaincontactLicensee"),
+    opt("domaincontactOnsite"),
+    req("organisation"),
+    opt("autorecordTemplate"),
+    opt("autorecordTemplateReplace"),
+    opt("autoTeams"),
+    opt("externalInfo"),
+];
+
+/// Seed L18449–L18484 (PATCH): no name, action, domaintype, name server 4, `autoTeams` or
+/// `externalInfo`.
+const DOMAIN_PATCH: &[Slot] = &[
     opt("nameserver1"),
     opt("nameserver2"),
     opt("nameserver3"),

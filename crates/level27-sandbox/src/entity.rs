@@ -120,6 +120,9 @@ pub(crate) enum Patch {
     Partial,
     /// Required update fields are required on PATCH too (as the seed marks some PATCH bodies).
     PartialWithRequired,
+    /// PATCH takes a form of its own (the seed documents a smaller body than PUT's); its
+    /// required fields may be left out.
+    PartialOf(&'static [Slot]),
 }
 
 /// The answer shape of each verb: field names in the seed example's order.
@@ -142,7 +145,7 @@ pub(crate) struct Lifecycle {
 }
 
 /// One field of a form.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Slot {
     pub(crate) name: &'static str,
     /// Missing, `null` or `""` is "This value should not be blank.".
@@ -193,6 +196,9 @@ pub(crate) struct Field {
     /// A non-null value refuses the object's DELETE with this message (400): a record the
     /// platform manages through its link to another object.
     pub(crate) refuses_delete: Option<&'static str>,
+    /// For a `Ref`: while it names an object, that object's DELETE is refused (400) with the
+    /// message this makes from the holding record (a domain's contacts).
+    pub(crate) holds: Option<fn(&Record) -> String>,
 }
 
 impl Field {
@@ -204,6 +210,7 @@ impl Field {
             render: Render::Stored,
             sticky: false,
             refuses_delete: None,
+            holds: None,
         }
     }
 
@@ -222,6 +229,13 @@ impl Field {
     pub(crate) const fn refuses_delete(self, message: &'static str) -> Field {
         Field {
             refuses_delete: Some(message),
+            ..self
+        }
+    }
+
+    pub(crate) const fn holds(self, message: fn(&Record) -> String) -> Field {
+        Field {
+            holds: Some(message),
             ..self
         }
     }
@@ -347,6 +361,14 @@ impl Entity {
         self.fields.iter().find(|f| f.name == name)
     }
 
+    /// The PATCH form: its own, or the update form.
+    pub(crate) fn patch_form(&self) -> &'static [Slot] {
+        match self.verbs.patch {
+            Patch::PartialOf(slots) => slots,
+            _ => self.update,
+        }
+    }
+
     /// The stored field names of the create or update form, in form order.
     pub(crate) fn form_names(slots: &[Slot]) -> Vec<&'static str> {
         slots.iter().map(|s| s.name).collect()
@@ -384,7 +406,7 @@ impl Entity {
                 || (name == "teams" && crate::team_links::family_of(self.kind).is_some())
         };
         let kind = |k: &str| all.iter().any(|e| e.kind == k);
-        for slot in self.create.iter().chain(self.update) {
+        for slot in self.create.iter().chain(self.update).chain(self.patch_form()) {
             if self.field(slot.name).is_none() {
                 return Err(format!("{}: form field {} is not a stored field", self.kind, slot.name));
             }

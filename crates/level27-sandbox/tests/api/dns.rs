@@ -75,3 +75,203 @@ async fn records_are_listed_by_type() {
     let empty = sandbox.call("GET", &format!("{path}?type=&limit=100"), None).await;
     assert_eq!(types(&empty.body).len(), 4, "an empty type is no filter");
 }
+
+/// A contact of `org` of type `kind`, with the email `email`; its id.
+async fn contact(sandbox: &Sandbox, org: u64, kind: &str, email: &str) -> u64 {
+    let made = sandbox
+        .call(
+            "POST",
+            "/v1/domaincontacts",
+            Some(json!({"organisation": org, "type": kind, "firstName": "Ada",
+                "lastName": "Peeters", "organisationName": "Acme", "country": "BE",
+                "phone": "+32.91234567", "fax": "+32.91234500", "email": email,
+                "taxNumber": "BE0123456789", "passportNumber": "EB1234565", "gender": "F"})),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    made.body["domaincontact"]["id"].as_u64().expect("id")
+}
+
+/// Seed L23455: the contact list takes `type` (licensee or onsite) and keeps those.
+#[tokio::test]
+async fn contacts_are_listed_by_type() {
+    let sandbox = Sandbox::new();
+    let org = sandbox.organisation("Contacts").await;
+    let licensee = contact(&sandbox, org, "licensee", "l@acme.example").await;
+    let onsite = contact(&sandbox, org, "onsite", "o@acme.example").await;
+    let ids = |list: &Value| -> Vec<u64> {
+        let all = list["domaincontacts"].as_array().cloned().unwrap_or_default();
+        all.iter().filter_map(|c| c["id"].as_u64()).collect()
+    };
+    let on = sandbox.call("GET", "/v1/domaincontacts?type=onsite", None).await;
+    assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+    assert_eq!(ids(&on.body), [onsite]);
+    let li = sandbox.call("GET", "/v1/domaincontacts?type=licensee", None).await;
+    assert_eq!(ids(&li.body), [licensee]);
+    let all = sandbox.call("GET", "/v1/domaincontacts", None).await;
+    assert_eq!(ids(&all.body), [licensee, onsite]);
+}
+
+/// Seed L18183–L18213 (create, list and item alike): a domain shows its contacts whole, with
+/// `status`, the country as `{id, name}` and `fullname`, but without `organisation`.
+#[tokio::test]
+async fn a_domain_shows_its_contacts_as_the_seed_does() {
+    let sandbox = Sandbox::new();
+    let org = sandbox.organisation("Shown").await;
+    let licensee = contact(&sandbox, org, "licensee", "shown@acme.example").await;
+    let made = sandbox
+        .call(
+            "POST",
+            "/v1/domains",
+            Some(json!({"organisation": org, "name": "shown", "action": "none",
+                "domaincontactLicensee": licensee, "domaintype": 364})),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let id = made.body["domain"]["id"].as_u64().expect("id");
+    let item = sandbox.call("GET", &format!("/v1/domains/{id}"), None).await;
+    let list = sandbox.call("GET", "/v1/domains", None).await;
+    for shown in [
+        &made.body["domain"]["domaincontactLicensee"],
+        &item.body["domain"]["domaincontactLicensee"],
+        &list.body["domains"][0]["domaincontactLicensee"],
+    ] {
+        let keys: Vec<&str> = shown
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            keys,
+            [
+                "id",
+                "firstName",
+                "lastName",
+                "organisationName",
+                "street",
+                "houseNumber",
+                "zip",
+                "city",
+                "state",
+                "phone",
+                "fax",
+                "email",
+                "taxNumber",
+                "status",
+                "passportNumber",
+                "socialNumber",
+                "birthStreet",
+                "birthZip",
+                "birthCity",
+                "birthDate",
+                "gender",
+                "type",
+                "country",
+                "fullname"
+            ],
+            "{shown}"
+        );
+        assert_eq!(shown["id"], json!(licensee));
+        assert_eq!(shown["country"], json!({"id": "BE", "name": "Belgium"}));
+        assert_eq!(shown["status"], json!(10));
+        assert_eq!(shown["passportNumber"], "EB1234565");
+        assert_eq!(shown["fullname"], "Ada Peeters");
+    }
+    assert_eq!(item.body["domain"]["domaincontactOnsite"], Value::Null);
+}
+
+/// Seed L23630 documents a 400 for DELETE of a contact; a domain's licensee (required, L18088)
+/// or onsite contact cannot go while the domain holds it. Once the domain is gone it can.
+#[tokio::test]
+async fn a_contact_a_domain_holds_is_not_deleted() {
+    let sandbox = Sandbox::new();
+    let org = sandbox.organisation("Held").await;
+    let licensee = contact(&sandbox, org, "licensee", "held@acme.example").await;
+    let onsite = contact(&sandbox, org, "onsite", "held-onsite@acme.example").await;
+    let spare = contact(&sandbox, org, "licensee", "spare@acme.example").await;
+    let made = sandbox
+        .call(
+            "POST",
+            "/v1/domains",
+            Some(json!({"organisation": org, "name": "held", "action": "none",
+                "domaincontactLicensee": licensee, "domaincontactOnsite": onsite, "domaintype": 364})),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let domain = made.body["domain"]["id"].as_u64().expect("id");
+    for held in [licensee, onsite] {
+        let refused = sandbox
+            .call("DELETE", &format!("/v1/domaincontacts/{held}"), None)
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+        assert!(
+            refused.body["message"].as_str().unwrap_or_default().contains("held.be"),
+            "the message names the domain: {}",
+            refused.body
+        );
+        let still = sandbox.call("GET", &format!("/v1/domaincontacts/{held}"), None).await;
+        assert_eq!(still.status, StatusCode::OK);
+    }
+    let item = sandbox.call("GET", &format!("/v1/domains/{domain}"), None).await;
+    assert_eq!(item.body["domain"]["domaincontactLicensee"]["id"], json!(licensee));
+    let unused = sandbox
+        .call("DELETE", &format!("/v1/domaincontacts/{spare}"), None)
+        .await;
+    assert_eq!(unused.status, StatusCode::NO_CONTENT, "{}", unused.body);
+    let gone = sandbox.call("DELETE", &format!("/v1/domains/{domain}"), None).await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.body);
+    let freed = sandbox
+        .call("DELETE", &format!("/v1/domaincontacts/{licensee}"), None)
+        .await;
+    assert_eq!(freed.status, StatusCode::NO_CONTENT, "{}", freed.body);
+}
+
+/// Seed L18346–L18430: PUT takes the create body (name, action and the non-editable domaintype
+/// required, autoTeams and externalInfo allowed), PATCH (L18449) a smaller one without them.
+#[tokio::test]
+async fn put_takes_the_seed_body_and_patch_its_own() {
+    let sandbox = Sandbox::new();
+    let id = domain(&sandbox).await;
+    let path = format!("/v1/domains/{id}");
+    let current = sandbox.call("GET", &path, None).await;
+    let licensee = current.body["domain"]["domaincontactLicensee"]["id"].clone();
+    let org = current.body["domain"]["organisation"]["id"].clone();
+    // The seed's "none" example (L18402), with the required organisation it leaves out.
+    let body = json!({"name": "acme-ci", "domaintype": 364, "handleDns": true,
+        "domaincontactLicensee": licensee, "action": "none", "autoTeams": null,
+        "externalInfo": null, "organisation": org, "ttl": 600});
+    let put = sandbox.call("PUT", &path, Some(body.clone())).await;
+    assert_eq!(put.status, StatusCode::NO_CONTENT, "{}", put.body);
+    let read = sandbox.call("GET", &path, None).await;
+    assert_eq!(read.body["domain"]["ttl"], 600);
+    let mut bare = body.clone();
+    for required in ["name", "action", "domaintype"] {
+        bare.as_object_mut().map(|b| b.remove(required));
+    }
+    let missing = sandbox.call("PUT", &path, Some(bare)).await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
+    let children = &missing.body["domain"]["errors"]["children"];
+    for required in ["name", "action", "domaintype"] {
+        assert_eq!(
+            children[required]["errors"],
+            json!(["This value should not be blank."]),
+            "{required}"
+        );
+    }
+    let mut moved = body.clone();
+    moved["domaintype"] = json!(75);
+    let non_editable = sandbox.call("PUT", &path, Some(moved)).await;
+    assert_eq!(non_editable.status, StatusCode::BAD_REQUEST, "{}", non_editable.body);
+    assert_eq!(
+        non_editable.body["domain"]["errors"]["children"]["domaintype"]["errors"],
+        json!(["This value is not valid."])
+    );
+    let patch = sandbox.call("PATCH", &path, Some(json!({"ttl": 400}))).await;
+    assert_eq!(patch.status, StatusCode::NO_CONTENT, "{}", patch.body);
+    let renamed = sandbox.call("PATCH", &path, Some(json!({"name": "other"}))).await;
+    assert_eq!(
+        renamed.status,
+        StatusCode::BAD_REQUEST,
+        "PATCH has no name: {}",
+        renamed.body
+    );
+}
