@@ -462,6 +462,11 @@ resource "level27_domain_record" "shop" {{
         "{}",
         out.dump()
     );
+    assert!(
+        flat(&out.all()).contains("with a `removed` block"),
+        "the refusal says how to stop managing the record: {}",
+        out.dump()
+    );
     assert!(tf.in_state("level27_domain_record.shop"));
     assert_eq!(sb.get_status(&format!("/v1/domains/{domain}/records/{linked}")), 200);
     let tf = tf.fresh("dns-failing");

@@ -380,6 +380,11 @@ fn scenario(test: &str, terraform: Terraform) {
         "the API's refusal reaches the user:\n{}",
         refused.dump()
     );
+    assert!(
+        said.iter().any(|m| m.contains("create_before_destroy")),
+        "the refusal says how to replace the contact:\n{}",
+        refused.dump()
+    );
     assert_eq!(
         sb.get_ok(&format!("/v1/domains/{domain}"))["domain"]["domaincontactLicensee"]["id"],
         contact

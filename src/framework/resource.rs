@@ -89,6 +89,9 @@ pub struct ResourceSpec {
     /// Arguments sent on create as the id a lookup finds (a domain's `extension` as its domain
     /// type's id; `framework::resolve`).
     pub resolves: Vec<super::resolve::Resolve>,
+    /// What to do when the API refuses a delete (400) because other objects still use this one:
+    /// added to the API's own reason. (A contact a domain names: replace it new-first.)
+    pub delete_refused_hint: Option<&'static str>,
 }
 
 impl Default for ResourceSpec {
@@ -120,6 +123,7 @@ impl Default for ResourceSpec {
             links: Vec::new(),
             kind: None,
             resolves: Vec::new(),
+            delete_refused_hint: None,
         }
     }
 }
@@ -501,7 +505,15 @@ impl Resource {
             Ok(()) => {}
             // Already gone: the goal of a delete is reached.
             Err(e) if e.is_not_found() => return Ok(()),
-            Err(e) => return Err(translate(&e, &self.action_on("delete", prior), Some(self.block()))),
+            Err(e) => {
+                let mut d = translate(&e, &self.action_on("delete", prior), Some(self.block()));
+                if let (Some(hint), Some(400)) = (self.spec.delete_refused_hint, e.status()) {
+                    for x in d.0.iter_mut() {
+                        x.detail.push_str(&format!(" {hint}"));
+                    }
+                }
+                return Err(d);
+            }
         }
         ctx.reads.invalidate();
         if let Some(rule) = &self.spec.status {
@@ -586,6 +598,7 @@ fn attr<'a>(o: &'a Object, name: &str) -> &'a Value {
 mod tests {
     use super::*;
     use level27_client::Error as ApiError;
+    use serde_json::json;
 
     #[test]
     fn errors_on_an_existing_object_name_its_type_and_id() {
@@ -601,5 +614,33 @@ mod tests {
         let d = translate(&err, &team.action_on("delete", &prior), Some(team.block()));
         assert!(d.0[0].detail.contains("delete level27_team 5001"), "{}", d.0[0].detail);
         assert!(d.0[0].detail.contains("LEVEL27_API_KEY"), "{}", d.0[0].detail);
+    }
+
+    /// A delete the API refuses (400: other objects use this one) says what to do, after the
+    /// API's reason; other failures do not get the hint.
+    #[tokio::test]
+    async fn a_refused_delete_says_how_to_replace_the_object() {
+        use crate::framework::test_support::{CtxParts, FakeApi};
+        let api = FakeApi::start(|req| match req.path.as_str() {
+            "/domaincontacts/7000" => (
+                400,
+                json!({"code": 400, "message": "This domaincontact is used by the domain acme.be and cannot be deleted."}),
+            ),
+            _ => (403, json!({"code": 403, "message": "Access denied"})),
+        })
+        .await;
+        let parts = CtxParts::default();
+        let contact = Resource::new(crate::resources::domain_contact::spec());
+        let prior = |id: &str| -> Object { [("id".to_string(), Value::string(id))].into_iter().collect() };
+        let refused = contact.delete(&parts.ctx(&api), &prior("7000")).await.unwrap_err();
+        let detail = &refused.0[0].detail;
+        assert!(detail.contains("is used by the domain acme.be"), "{detail}");
+        assert!(detail.contains("create_before_destroy"), "{detail}");
+        let denied = contact.delete(&parts.ctx(&api), &prior("7001")).await.unwrap_err();
+        assert!(
+            !denied.0[0].detail.contains("create_before_destroy"),
+            "{:?}",
+            denied.0[0]
+        );
     }
 }

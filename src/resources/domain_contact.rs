@@ -104,6 +104,11 @@ pub fn spec() -> ResourceSpec {
             is: &["onsite"],
         }],
         plan_checks: vec![PlanCheck::Exists(super::organisation::EXISTS)],
+        // Seed L23637: a 400 on delete; a domain needs its licensee (L18088), so one that names
+        // the contact holds it.
+        delete_refused_hint: Some(
+            "A contact a domain uses cannot be deleted. To replace it, add `lifecycle { create_before_destroy = true }` to the contact and give it a new `email` (emails are unique) in the same apply: the new contact is made, the domains move to it, then the old one is deleted.",
+        ),
         ..ResourceSpec::default()
     }
 }
