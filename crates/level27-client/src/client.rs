@@ -529,8 +529,10 @@ fn describe(e: &reqwest::Error, inner: &Inner) -> String {
         // rustls's words for a server that answers the handshake in plain HTTP, or not at all.
         let not_tls = inner.base_url.starts_with("https://")
             && (cause.contains("InvalidContentType") || cause.contains("tls handshake eof"));
+        // No "sandbox" in these words: the getting-started key is "sandbox", and every error is
+        // scrubbed of the key.
         let hint = if not_tls {
-            "; the server did not answer in TLS: if it serves plain HTTP (a local sandbox), the API URL starts with http://"
+            "; the server did not answer in TLS: if it serves plain HTTP (a local test server), the API URL starts with http://"
         } else {
             ""
         };

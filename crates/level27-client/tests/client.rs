@@ -620,6 +620,21 @@ async fn https_to_a_plain_http_server_says_so() {
 }
 
 #[tokio::test]
+async fn the_plain_http_hint_survives_the_getting_started_key() {
+    // The getting-started guide's key is "sandbox": every message is scrubbed of the key, so the
+    // client's own hint must not hold that word, or the user reads "(a local <redacted>)".
+    let server = FakeServer::start(|_, _| Reply::Json(200, json!({}))).await;
+    let client = client_with(Config {
+        max_retries: 0,
+        api_key: "sandbox".to_string(),
+        ..config(server.base_url().replacen("http://", "https://", 1))
+    });
+    let err = client.get("/apps").await.unwrap_err().to_string();
+    assert!(err.contains("plain HTTP"), "{err}");
+    assert!(!err.contains("<redacted>"), "{err}");
+}
+
+#[tokio::test]
 async fn delete_after_an_unknown_outcome_treats_404_as_gone() {
     let server = FakeServer::start(|_, i| match i {
         0 => Reply::Raw(502, vec![], String::new()),
