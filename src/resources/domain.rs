@@ -36,6 +36,23 @@ pub(crate) fn extension() -> Validator {
     })
 }
 
+/// A domain's full name (`acme-example.be`), as a lookup takes it: the host-name rules with at
+/// least two labels, said in the words of a domain, so that a name without its extension fails the
+/// plan instead of matching nothing.
+pub(crate) fn full_name() -> Validator {
+    const WHAT: &str = "a domain name with its extension, such as \"acme-example.be\"";
+    let fqdn = hostname(HostnameRules::FQDN);
+    Validator::new(WHAT, move |v| {
+        fqdn.check(v).map_err(|e| match v.as_str() {
+            Some(s) if !s.trim_end_matches('.').contains('.') => {
+                format!("must be {WHAT}, got {s:?}: the extension is part of the full name")
+            }
+            Some(_) => e,
+            None => "must be a string".into(),
+        })
+    })
+}
+
 /// A domain name without its extension: one DNS label.
 fn single_label() -> Validator {
     Validator::new(
@@ -152,6 +169,8 @@ pub fn spec() -> ResourceSpec {
         Attribute::string("fullname")
             .computed()
             .read_from("fullname")
+            // Checks the data source's lookup key; a resource never takes it from configuration.
+            .validate(full_name())
             // The data source's lookup by full name ignores case and a trailing dot.
             .normalise(Normaliser::Hostname)
             .describe("The full domain name, e.g. `acme-example.be`."),
