@@ -25,7 +25,10 @@ mod tests {
         let config = crate::framework::Object::from([("fullname".to_string(), s("acme-example"))]);
         let diags = data_source().validate(&config);
         let detail = diags.0.first().map(|d| d.detail.clone()).unwrap_or_default();
-        assert!(detail.contains("with its extension, such as \"acme-example.be\""), "{diags:?}");
+        assert!(
+            detail.contains("with its extension, such as \"acme-example.be\""),
+            "{diags:?}"
+        );
         assert!(detail.contains("got \"acme-example\""), "{diags:?}");
         for fine in ["acme-example.be", "ACME-example.be."] {
             let config = crate::framework::Object::from([("fullname".to_string(), s(fine))]);

@@ -364,7 +364,11 @@ mod tests {
         // absolute name: the user is told what a record's name looks like.
         for (kind, name) in [("A", "café"), ("TXT", "a..b"), ("CNAME", "-x")] {
             let diags = record_rules(&cfg(kind, Some(name), "x.example.com", None));
-            let d = diags.0.iter().find(|d| d.summary.contains("name")).map(|d| d.detail.clone());
+            let d = diags
+                .0
+                .iter()
+                .find(|d| d.summary.contains("name"))
+                .map(|d| d.detail.clone());
             let detail = d.unwrap_or_else(|| panic!("{kind} {name:?} passed: {diags:?}"));
             assert!(detail.contains("a name inside the domain such as \"www\""), "{detail}");
             assert!(detail.contains("no trailing dot"), "{detail}");
