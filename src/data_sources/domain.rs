@@ -19,6 +19,23 @@ mod tests {
     use crate::framework::test_support::{page, read_data, s, FakeApi};
     use serde_json::json;
 
+    #[test]
+    fn a_full_name_without_its_extension_fails_the_plan() {
+        // "acme-example" matches no domain's full name: said at plan, not as "no object matches".
+        let config = crate::framework::Object::from([("fullname".to_string(), s("acme-example"))]);
+        let diags = data_source().validate(&config);
+        let detail = diags.0.first().map(|d| d.detail.clone()).unwrap_or_default();
+        assert!(
+            detail.contains("with its extension, such as \"acme-example.be\""),
+            "{diags:?}"
+        );
+        assert!(detail.contains("got \"acme-example\""), "{diags:?}");
+        for fine in ["acme-example.be", "ACME-example.be."] {
+            let config = crate::framework::Object::from([("fullname".to_string(), s(fine))]);
+            assert!(!data_source().validate(&config).has_errors(), "{fine}");
+        }
+    }
+
     #[tokio::test]
     async fn the_full_name_matches_without_letter_case() {
         let domain = json!({"id": 8, "name": "acme-example", "fullname": "acme-example.be",

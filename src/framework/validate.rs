@@ -258,6 +258,9 @@ pub struct HostnameRules {
     pub underscores: bool,
     /// `*` as the whole first label (`*.example.com`), as certificates and records allow.
     pub wildcard: bool,
+    /// A name inside a zone (`www`, `_dmarc`), as a DNS record names itself: no trailing dot, since
+    /// that would make it absolute.
+    pub relative: bool,
 }
 
 impl HostnameRules {
@@ -266,12 +269,14 @@ impl HostnameRules {
         fqdn: false,
         underscores: false,
         wildcard: false,
+        relative: false,
     };
     /// A fully qualified domain name (`example.com`, `www.example.com`).
     pub const FQDN: HostnameRules = HostnameRules {
         fqdn: true,
         underscores: false,
         wildcard: false,
+        relative: false,
     };
 
     pub const fn underscores(mut self) -> Self {
@@ -284,8 +289,15 @@ impl HostnameRules {
         self
     }
 
+    pub const fn relative(mut self) -> Self {
+        self.relative = true;
+        self
+    }
+
     fn describe(self) -> String {
-        let mut what = String::from(if self.fqdn {
+        let mut what = String::from(if self.relative {
+            "a name inside the domain such as \"www\" or \"mail.eu\""
+        } else if self.fqdn {
             "a fully qualified domain name such as \"www.example.com\""
         } else {
             "a host name such as \"web01\" or \"www.example.com\""
@@ -294,7 +306,11 @@ impl HostnameRules {
         if self.underscores {
             what.push_str(" (or underscores)");
         }
-        what.push_str(" separated by dots, at most 253 characters, an optional trailing dot");
+        what.push_str(if self.relative {
+            " separated by dots, at most 253 characters, no trailing dot"
+        } else {
+            " separated by dots, at most 253 characters, an optional trailing dot"
+        });
         if self.wildcard {
             what.push_str(", \"*.\" in front for a wildcard");
         }
@@ -313,6 +329,9 @@ pub fn hostname(rules: HostnameRules) -> Validator {
 
 /// Why `s` is not a host name under `rules`, in a few words.
 fn check_hostname(s: &str, rules: HostnameRules) -> Result<(), String> {
+    if rules.relative && s.ends_with('.') {
+        return Err(format!("{s:?} ends with a dot"));
+    }
     let name = s.strip_suffix('.').unwrap_or(s);
     if name.is_empty() {
         return Err(format!("got {s:?}"));
@@ -695,6 +714,16 @@ mod tests {
             ],
         );
         assert!(records.description.contains("wildcard"));
+
+        let relative = hostname(HostnameRules::HOST.underscores().relative());
+        accepts(&relative, &["www", "_dmarc", "mail.eu"]);
+        rejects(
+            &relative,
+            "a name inside the domain such as \"www\"",
+            &[("www.", "\"www.\" ends with a dot"), ("café", "holds 'é'")],
+        );
+        assert!(relative.description.contains("no trailing dot"));
+        assert!(!relative.description.contains("optional trailing dot"));
     }
 
     #[test]

@@ -24,13 +24,35 @@ use crate::framework::{
     AttrPath, Attribute, Diagnostic, Diagnostics, Endpoint, Nesting, Object, ResourceSpec, UpdateVerb, Value,
 };
 
-/// A domain extension (`be`, `nl`): the host-name rules, said in the words of an extension.
+/// A domain extension (`be`, `nl`): the host-name rules, said in the words of an extension. The
+/// trailing dot a host name may take is refused: the API looks the extension up as written.
 pub(crate) fn extension() -> Validator {
-    const WHAT: &str = "an extension without a leading dot, such as \"be\", \"com\" or \"nl\"";
+    const WHAT: &str = "an extension without a leading or trailing dot, such as \"be\", \"com\" or \"nl\"";
     let host = hostname(HostnameRules::HOST);
     Validator::new(WHAT, move |v| {
-        host.check(v).map_err(|_| match v.as_str() {
+        let refused = match v.as_str() {
+            Some(s) if s.ends_with('.') => Err(String::new()),
+            _ => host.check(v),
+        };
+        refused.map_err(|_| match v.as_str() {
             Some(s) => format!("must be {WHAT}, got {s:?}"),
+            None => "must be a string".into(),
+        })
+    })
+}
+
+/// A domain's full name (`acme-example.be`), as a lookup takes it: the host-name rules with at
+/// least two labels, said in the words of a domain, so that a name without its extension fails the
+/// plan instead of matching nothing.
+pub(crate) fn full_name() -> Validator {
+    const WHAT: &str = "a domain name with its extension, such as \"acme-example.be\"";
+    let fqdn = hostname(HostnameRules::FQDN);
+    Validator::new(WHAT, move |v| {
+        fqdn.check(v).map_err(|e| match v.as_str() {
+            Some(s) if !s.trim_end_matches('.').contains('.') => {
+                format!("must be {WHAT}, got {s:?}: the extension is part of the full name")
+            }
+            Some(_) => e,
             None => "must be a string".into(),
         })
     })
@@ -55,7 +77,9 @@ fn single_label() -> Validator {
                 Ok(())
             }
             Some(s) => Err(format!(
-                "must be one label of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, got {s:?}"
+                "must be one label of 1 to 63 letters, digits or hyphens, not starting or ending with a hyphen, got {s:?}{}",
+                // The ASCII letters are all the API takes: an IDN is registered by its xn-- form.
+                if s.is_ascii() { "" } else { " (write an international name in its xn-- form)" }
             )),
             None => Err("must be a string".into()),
         }
@@ -152,6 +176,8 @@ pub fn spec() -> ResourceSpec {
         Attribute::string("fullname")
             .computed()
             .read_from("fullname")
+            // Checks the data source's lookup key; a resource never takes it from configuration.
+            .validate(full_name())
             // The data source's lookup by full name ignores case and a trailing dot.
             .normalise(Normaliser::Hostname)
             .describe("The full domain name, e.g. `acme-example.be`."),
@@ -276,11 +302,23 @@ mod tests {
         assert!(v.description.contains("\"nl\""), "{}", v.description);
         let e = v.check(&s(".be")).unwrap_err();
         assert!(
-            e.contains("\"be\"") && e.contains("leading dot") && !e.contains("web01"),
+            e.contains("\"be\"") && e.contains("without a leading or trailing dot") && !e.contains("web01"),
             "{e}"
         );
         assert!(v.check(&s("co.uk")).is_ok());
         assert!(v.check(&s("BE")).is_ok());
+        // The API knows "be", not "be." (its check answers `Extension "be." is not supported`).
+        let e = v.check(&s("be.")).unwrap_err();
+        assert!(e.contains("trailing dot") && e.contains("got \"be.\""), "{e}");
+    }
+
+    #[test]
+    fn an_international_name_is_told_to_use_its_xn_form() {
+        let idn = single_label().check(&s("café")).unwrap_err();
+        assert!(idn.contains("xn-- form"), "{idn}");
+        assert!(single_label().check(&s("xn--caf-dma")).is_ok());
+        let plain = single_label().check(&s("a_b")).unwrap_err();
+        assert!(!plain.contains("xn--"), "{plain}");
     }
 
     #[test]

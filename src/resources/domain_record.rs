@@ -45,8 +45,8 @@ fn record_rules(config: &Object) -> Diagnostics {
         );
     } else if let Some(name) = name {
         let rules = match kind {
-            "CNAME" | "NS" | "SRV" | "TXT" => HostnameRules::HOST.underscores().wildcard(),
-            _ => HostnameRules::HOST.wildcard(),
+            "CNAME" | "NS" | "SRV" | "TXT" => HostnameRules::HOST.underscores().wildcard().relative(),
+            _ => HostnameRules::HOST.wildcard().relative(),
         };
         if let Err(e) = hostname(rules).check(&Value::string(name)) {
             let why = if name.contains('_') && !rules.underscores {
@@ -361,6 +361,24 @@ mod tests {
         assert_eq!(errors(&cfg("A", Some(""), "203.0.113.10", None)), 0);
         assert_eq!(errors(&cfg("A", None, "203.0.113.10", None)), 0);
         assert_eq!(errors(&cfg("A", Some("*.dev"), "203.0.113.10", None)), 0);
+    }
+
+    #[test]
+    fn an_invalid_name_is_described_as_a_relative_name() {
+        // A name's message must not offer what the name refuses (a trailing dot) nor suggest an
+        // absolute name: the user is told what a record's name looks like.
+        for (kind, name) in [("A", "café"), ("TXT", "a..b"), ("CNAME", "-x")] {
+            let diags = record_rules(&cfg(kind, Some(name), "x.example.com", None));
+            let d = diags
+                .0
+                .iter()
+                .find(|d| d.summary.contains("name"))
+                .map(|d| d.detail.clone());
+            let detail = d.unwrap_or_else(|| panic!("{kind} {name:?} passed: {diags:?}"));
+            assert!(detail.contains("a name inside the domain such as \"www\""), "{detail}");
+            assert!(detail.contains("no trailing dot"), "{detail}");
+            assert!(!detail.contains("optional trailing dot"), "{detail}");
+        }
     }
 
     #[test]

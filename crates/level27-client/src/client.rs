@@ -363,6 +363,12 @@ impl Client {
                     let elapsed_ms = elapsed_ms(started);
                     let message = describe(&e, inner);
                     debug!(method = verb.as_str(), path, elapsed_ms, attempt, error = %message, "level27 request failed");
+                    // A server that answered the handshake in plain HTTP will not speak TLS on
+                    // a retry: a wrong API URL, said at once. (An early end of the handshake may
+                    // be a passing hiccup, and is retried.)
+                    if not_tls(&e, inner) && innermost_cause(&e).contains("InvalidContentType") {
+                        return Err(err(transport, message));
+                    }
                     // A connect error means nothing reached the API: safe to retry for every verb.
                     let not_sent = e.is_connect();
                     if !not_sent && !verb.idempotent() {
@@ -516,21 +522,33 @@ fn elapsed_ms(started: Instant) -> u64 {
     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
-/// The failure in a few words: its innermost cause (the outer layers only say "client error"), and no
-/// URL (the caller's path is already in the error).
-fn describe(e: &reqwest::Error, inner: &Inner) -> String {
+fn innermost_cause(e: &reqwest::Error) -> String {
     use std::error::Error as _;
     let mut innermost: Option<&dyn std::error::Error> = e.source();
     while let Some(next) = innermost.and_then(|s| s.source()) {
         innermost = Some(next);
     }
-    let cause = innermost.map_or_else(|| e.to_string(), |s| s.to_string());
+    innermost.map_or_else(|| e.to_string(), |s| s.to_string())
+}
+
+/// A connection to an https:// URL whose server answered the TLS handshake in plain HTTP, or not
+/// at all (rustls's words for either).
+fn not_tls(e: &reqwest::Error, inner: &Inner) -> bool {
+    let cause = innermost_cause(e);
+    e.is_connect()
+        && inner.base_url.starts_with("https://")
+        && (cause.contains("InvalidContentType") || cause.contains("tls handshake eof"))
+}
+
+/// The failure in a few words: its innermost cause (the outer layers only say "client error"), and no
+/// URL (the caller's path is already in the error).
+fn describe(e: &reqwest::Error, inner: &Inner) -> String {
+    let cause = innermost_cause(e);
     let text = if e.is_connect() {
-        // rustls's words for a server that answers the handshake in plain HTTP, or not at all.
-        let not_tls = inner.base_url.starts_with("https://")
-            && (cause.contains("InvalidContentType") || cause.contains("tls handshake eof"));
-        let hint = if not_tls {
-            "; the server did not answer in TLS: if it serves plain HTTP (a local sandbox), the API URL starts with http://"
+        // No "sandbox" in these words: the getting-started key is "sandbox", and every error is
+        // scrubbed of the key.
+        let hint = if not_tls(e, inner) {
+            "; the server did not answer in TLS: if it serves plain HTTP (a local test server), the API URL starts with http://"
         } else {
             ""
         };

@@ -2,7 +2,7 @@
 //!
 //! - one `reqwest::Client` (rustls, connection reuse, `TCP_NODELAY`) shared by every clone;
 //! - retries with jittered exponential back-off on 429 (honouring `Retry-After`), 502/503/504, connect
-//!   failures and timeouts; a POST is repeated only when it certainly was not processed, otherwise the
+//!   failures (but not a plain-HTTP answer to an https:// URL: a wrong URL) and timeouts; a POST is repeated only when it certainly was not processed, otherwise the
 //!   call fails with [`Error::OutcomeUnknown`] and the caller reconciles;
 //! - a client-side request rate shared by all clones and concurrent calls;
 //! - list paging with explicit `limit`/`offset` (the API defaults to 5 items a page);

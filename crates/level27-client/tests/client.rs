@@ -620,6 +620,53 @@ async fn https_to_a_plain_http_server_says_so() {
 }
 
 #[tokio::test]
+async fn the_plain_http_hint_survives_the_getting_started_key() {
+    // The getting-started guide's key is "sandbox": every message is scrubbed of the key, so the
+    // client's own hint must not hold that word, or the user reads "(a local <redacted>)".
+    let server = FakeServer::start(|_, _| Reply::Json(200, json!({}))).await;
+    let client = client_with(Config {
+        max_retries: 0,
+        api_key: "sandbox".to_string(),
+        ..config(server.base_url().replacen("http://", "https://", 1))
+    });
+    let err = client.get("/apps").await.unwrap_err().to_string();
+    assert!(err.contains("plain HTTP"), "{err}");
+    assert!(!err.contains("<redacted>"), "{err}");
+}
+
+#[tokio::test]
+async fn https_to_a_plain_http_server_is_not_retried() {
+    // Plain HTTP will not turn into TLS on a retry: the wrong URL is said after one attempt, not
+    // after the back-off of every retry. An HTTP server answers a TLS ClientHello with a 400, as
+    // the sandbox does (the fake server would only close the connection).
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut hello = [0u8; 512];
+            let _ = socket.read(&mut hello).await;
+            let _ = socket
+                .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                .await;
+        }
+    });
+    let client = client_with(Config {
+        max_retries: 3,
+        ..config(format!("https://{addr}/v1"))
+    });
+    let err = client.get("/apps").await.unwrap_err();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("not answer in TLS"), "{text}");
+    assert!(!text.contains("attempts"), "gave up at once: {text}");
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
 async fn delete_after_an_unknown_outcome_treats_404_as_gone() {
     let server = FakeServer::start(|_, i| match i {
         0 => Reply::Raw(502, vec![], String::new()),
