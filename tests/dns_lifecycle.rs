@@ -248,6 +248,8 @@ fn scenario(test: &str, terraform: Terraform) {
     let plan = tf.assert_plan_changes("after editing contact, domain and record");
     plan.assert_contains("0 to add, 3 to change, 0 to destroy");
     plan.assert_not_contains("must be replaced");
+    // The names did not change, so neither does the full name the API joins from them.
+    plan.assert_not_contains("full_name");
     tf.apply().assert_contains("0 added, 3 changed, 0 destroyed");
     let c = sb.get_ok(&format!("/v1/domaincontacts/{contact}"))["domaincontact"].clone();
     assert_eq!(
@@ -297,6 +299,7 @@ fn scenario(test: &str, terraform: Terraform) {
     tf.write_main(&more);
     let plan = tf.assert_plan_changes("after editing every other updatable attribute");
     plan.assert_contains("0 to add, 3 to change, 0 to destroy");
+    plan.assert_contains("full_name");
     tf.apply().assert_contains("0 added, 3 changed, 0 destroyed");
     let c = sb.get_ok(&format!("/v1/domaincontacts/{contact}"))["domaincontact"].clone();
     for (field, want) in [

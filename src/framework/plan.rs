@@ -1,7 +1,7 @@
 //! Plan rules, derived from the schema declarations:
 //! - on create, computed attributes the configuration leaves out are unknown (or their default);
 //! - on update they keep their prior value, unless declared `changes_on_update` and something
-//!   the user sets has changed;
+//!   the user sets has changed (`changes_with`: one of the attributes it is derived from);
 //! - a changed `requires_replace` attribute turns the update into a replacement;
 //! - write-only attributes are never planned into state.
 //!
@@ -68,16 +68,20 @@ fn plan_object(attrs: &[Attribute], prior: Option<&Object>, config: &Object) -> 
             .iter()
             .any(|a| a.mode.is_configurable() && !a.write_only && get(&planned, a.name) != get(prior, a.name))
     });
-    if user_changed {
-        for a in attrs {
-            if a.changes_on_update
-                && a.mode.is_computed()
-                && !a.write_only
-                && a.default.is_none()
-                && get(config, a.name).is_null()
-            {
-                planned.insert(a.name.to_string(), Value::Unknown);
-            }
+    let Some(prior) = prior else { return planned };
+    for a in attrs {
+        let volatile = a.changes_on_update
+            && a.mode.is_computed()
+            && !a.write_only
+            && a.default.is_none()
+            && get(config, a.name).is_null();
+        let due = if a.changes_with.is_empty() {
+            user_changed
+        } else {
+            a.changes_with.iter().any(|n| get(&planned, n) != get(prior, n))
+        };
+        if volatile && due {
+            planned.insert(a.name.to_string(), Value::Unknown);
         }
     }
     planned
@@ -431,6 +435,39 @@ mod tests {
         unchanged.insert("street".into(), Value::Null);
         let p = plan(&block, Some(&unchanged), &unchanged, &config);
         assert_eq!(p.planned, unchanged);
+    }
+
+    #[test]
+    fn a_derived_value_is_unknown_only_when_what_it_derives_from_changes() {
+        let block = Block {
+            attributes: vec![
+                Attribute::string("first_name").required(),
+                Attribute::string("email").required(),
+                Attribute::string("full_name").computed().changes_with(&["first_name"]),
+            ],
+            ..Block::default()
+        };
+        let prior = obj(&[
+            ("first_name", Value::string("Ada")),
+            ("email", Value::string("a@acme.example")),
+            ("full_name", Value::string("Ada Peeters")),
+        ]);
+        let with = |k: &str, v: &str| {
+            let mut o = prior.clone();
+            o.insert(k.into(), Value::string(v));
+            o.remove("full_name");
+            o
+        };
+        let config = with("email", "b@acme.example");
+        let p = plan(&block, Some(&prior), &config, &config);
+        assert_eq!(
+            p.planned["full_name"],
+            Value::string("Ada Peeters"),
+            "the email is not the name"
+        );
+        let config = with("first_name", "Grace");
+        let p = plan(&block, Some(&prior), &config, &config);
+        assert_eq!(p.planned["full_name"], Value::Unknown);
     }
 
     #[test]

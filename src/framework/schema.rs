@@ -112,6 +112,9 @@ pub struct Attribute {
     /// A computed value the API may change on any update (unknown in an update plan instead of
     /// kept from the prior state).
     pub changes_on_update: bool,
+    /// With `changes_on_update`: the attributes it is derived from; unknown in an update plan
+    /// only when one of them changes (empty: any change of what the user sets).
+    pub changes_with: &'static [&'static str],
     pub api: ApiField,
     /// Set for a nested attribute (protocol 6): `ty` is then derived from these attributes.
     pub nested: Option<NestedAttributes>,
@@ -154,6 +157,7 @@ impl Attribute {
             requires_replace: false,
             default: None,
             changes_on_update: false,
+            changes_with: &[],
             api: ApiField::default(),
             nested: None,
             provider_default: None,
@@ -278,6 +282,14 @@ impl Attribute {
 
     pub fn changes_on_update(mut self) -> Self {
         self.changes_on_update = true;
+        self
+    }
+
+    /// A computed value the API derives from `sources` (a contact's full name from its first and
+    /// last names): unknown in an update plan only when one of them changes.
+    pub fn changes_with(mut self, sources: &'static [&'static str]) -> Self {
+        self.changes_on_update = true;
+        self.changes_with = sources;
         self
     }
 

@@ -257,6 +257,13 @@ impl ResourceSpec {
                 ));
             }
             check_declaration(&format!("{t}.{}", a.name), a, &mut problems);
+            for n in a
+                .changes_with
+                .iter()
+                .filter(|n| self.attributes.iter().all(|b| b.name != **n))
+            {
+                problems.push(format!("{t}.{}: changes_with names {n}, which is no attribute", a.name));
+            }
             check_codecs(&format!("{t}.{}", a.name), a, &self.attributes, &mut problems);
             check_nested(&format!("{t}.{}", a.name), a, a.api.read.is_some(), &mut problems);
         }
@@ -453,6 +460,18 @@ mod tests {
             s.state_upgraders = ONE;
         });
         rejects("the version is negative", "negative", |s| s.version = -1);
+        rejects(
+            "a derived value names no attribute",
+            "changes_with names nickname",
+            |s| {
+                s.attributes.push(
+                    Attribute::string("label")
+                        .computed()
+                        .read_from("label")
+                        .changes_with(&["nickname"]),
+                )
+            },
+        );
         rejects(
             "there is no update but name updates in place",
             "level27_team.name",

@@ -85,8 +85,8 @@ pub fn spec() -> ResourceSpec {
             Attribute::string("full_name")
                 .computed()
                 .read_from("fullname")
-                // Joined by the API from the names: unknown again whenever the contact changes.
-                .changes_on_update()
+                // Joined by the API from the names: unknown again when one of them changes.
+                .changes_with(&["first_name", "last_name"])
                 .describe("First and last name, as the API joins them."),
         ],
         endpoint: Endpoint {

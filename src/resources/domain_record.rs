@@ -57,6 +57,19 @@ fn record_rules(config: &Object) -> Diagnostics {
             error("name", format!("name {e}{why}"));
         }
     }
+    // DNS (RFC 1034 §3.6.2): a CNAME stands alone at its name, and the apex always holds the
+    // zone's SOA and NS records, so the API refuses a CNAME there (seed L19804's rule; the
+    // sandbox does the same).
+    let apex = match config.get("name") {
+        None | Some(Value::Null) => true,
+        Some(v) => v.as_str() == Some(""),
+    };
+    if kind == "CNAME" && apex {
+        error(
+            "name",
+            "a CNAME record cannot be at the apex (no name): the apex always holds the domain's SOA and NS records, and a CNAME stands alone at its name. Point the apex at addresses with A or AAAA records, or forward it with a URLFW1 or URLFW2 record.".to_string(),
+        );
+    }
     if let Some(content) = config.get("content").and_then(Value::as_str) {
         let v = Value::string(content);
         let problem = match kind {
@@ -308,6 +321,18 @@ mod tests {
         assert_eq!(errors(&cfg("MX", None, "mx.example.com.", Some(0))), 1);
         assert_eq!(errors(&cfg("MX", None, "mx.example.com.", Some(10))), 0);
         assert_eq!(errors(&cfg("TXT", None, "v=spf1 include:x -all", None)), 0);
+    }
+
+    #[test]
+    fn a_cname_is_never_at_the_apex() {
+        let on_name = |c: &Object| record_rules(c).0.iter().any(|d| d.path == Some(AttrPath::attr("name")));
+        assert!(on_name(&cfg("CNAME", None, "web.example.net.", None)));
+        assert!(on_name(&cfg("CNAME", Some(""), "web.example.net.", None)));
+        assert!(!on_name(&cfg("CNAME", Some("www"), "web.example.net.", None)));
+        assert!(!on_name(&cfg("A", None, "203.0.113.10", None)));
+        let mut unknown = cfg("CNAME", None, "web.example.net.", None);
+        unknown.insert("name".into(), Value::Unknown);
+        assert!(!on_name(&unknown), "an unknown name is checked once known");
     }
 
     #[test]

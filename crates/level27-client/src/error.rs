@@ -255,7 +255,26 @@ impl ValidationErrors {
         } else {
             out.global.push(body_message(status, body));
         }
+        for m in out
+            .global
+            .iter_mut()
+            .chain(out.fields.iter_mut().map(|f| &mut f.message))
+        {
+            without_placeholder(m);
+        }
         out
+    }
+}
+
+/// Drops a translation placeholder the API leaves at the end of some messages: seed L19804,
+/// "CNAME/NS record with the same name as an existing record is not allowed ## ADD_CODE". It
+/// tells the user nothing.
+fn without_placeholder(message: &mut String) {
+    if let Some((text, marker)) = message.rsplit_once("## ") {
+        let is_code = !marker.is_empty() && marker.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+        if is_code && !text.trim().is_empty() {
+            message.truncate(text.trim_end().len());
+        }
     }
 }
 
@@ -445,6 +464,28 @@ mod tests {
             "400 validation failed for app: name: This value should not be blank.; name: Too short.; \
              address.zip: Invalid zip.; tags.1: Bad tag."
         );
+    }
+
+    #[test]
+    fn a_trailing_placeholder_code_is_dropped() {
+        let body = json!({"record": {"errors": {"children": {"name": {"errors": [
+            "CNAME/NS record with the same name as an existing record is not allowed ## ADD_CODE"
+        ]}}}}});
+        let v = ValidationErrors::from_body(400, body.to_string().as_bytes());
+        assert_eq!(
+            v.fields,
+            vec![fe(
+                &["name"],
+                "CNAME/NS record with the same name as an existing record is not allowed"
+            )]
+        );
+        let v = ValidationErrors::from_body(400, br#"{"code":400,"message":"Refused ## ADD_CODE"}"#);
+        assert_eq!(v.global, vec!["Refused"]);
+        // Only a code-like marker at the end goes.
+        for kept in ["Use ## for comments", "## ADD_CODE", "Tag ## not-a-code"] {
+            let v = ValidationErrors::from_body(400, json!({"message": kept}).to_string().as_bytes());
+            assert_eq!(v.global, vec![kept]);
+        }
     }
 
     #[test]

@@ -881,9 +881,14 @@ fn record_rules(form: &mut Form, record: &Record, state: &Data) {
 /// type at a CNAME's or a delegation's name is refused the same way, since the API cannot hold
 /// the pair either way round. At the apex, NS records sit beside anything but a CNAME. Names are
 /// compared without letter case; no name and "" are both the apex.
+/// Seed: the record list never shows a zone's SOA and NS records, but a served zone has them
+/// at its apex, so a CNAME there is refused even when the list shows nothing else.
 fn clashes(record: &Record, state: &Data) -> bool {
     let name = |r: &Record| text(r, "name").to_lowercase();
     let (kind, own) = (text(record, "type"), name(record));
+    if kind == "CNAME" && own.is_empty() {
+        return true;
+    }
     let domain = record.get("domain").and_then(Value::as_u64);
     let id = record.get("id").and_then(Value::as_u64);
     state.all(&RECORD).any(|(other_id, other)| {
@@ -1087,6 +1092,10 @@ mod tests {
         assert!(refused(None, "NS", "www"), "a delegation beside an A");
         assert!(refused(None, "TXT", "sub"), "a TXT at a delegated name");
         assert!(refused(None, "CNAME", ""), "a CNAME at the apex beside its NS");
+        let empty = Data::default();
+        let mut apex = record("CNAME", "x");
+        apex.insert("domain".into(), json!(8002));
+        assert!(clashes(&apex, &empty), "a CNAME at an apex whose list shows nothing");
         assert!(!refused(None, "NS", "sub"), "several NS for one delegation");
         assert!(!refused(None, "A", "www"), "several A records at one name");
         assert!(!refused(None, "A", ""), "the apex holds NS beside other records");
