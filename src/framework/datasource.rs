@@ -48,6 +48,9 @@ pub(super) struct Lookup {
     /// The list data source that reads every match (`level27_domain_records`), named when a
     /// lookup matches several.
     all: Option<&'static str>,
+    /// What a lookup by key that matched nothing may have got wrong, from the configuration
+    /// (a record name written in full, where names are relative).
+    no_match_hint: Option<fn(&Object) -> Option<String>>,
 }
 
 impl DataSource {
@@ -100,6 +103,7 @@ impl DataSource {
                 query: None,
                 unset_means_empty: &[],
                 all: None,
+                no_match_hint: None,
             })),
         }
     }
@@ -145,6 +149,14 @@ impl DataSource {
     pub fn all_through(mut self, list: &'static str) -> DataSource {
         if let Kind::Lookup(l) = &mut self.kind {
             l.all = Some(list);
+        }
+        self
+    }
+
+    /// `hint` says, from the configuration, what a lookup that matched nothing may have got wrong.
+    pub fn hint_when_none(mut self, hint: fn(&Object) -> Option<String>) -> DataSource {
+        if let Kind::Lookup(l) = &mut self.kind {
+            l.no_match_hint = Some(hint);
         }
         self
     }
@@ -346,7 +358,15 @@ impl Lookup {
                             format!("No object matches {what}. Lookups compare exactly, case included: did you mean {near}?"),
                         )
                         .into(),
-                        None => not_found(what),
+                        None => {
+                            let mut d = not_found(what);
+                            if let Some(hint) = self.no_match_hint.and_then(|h| h(config)) {
+                                for x in d.0.iter_mut() {
+                                    x.detail.push_str(&format!(" {hint}"));
+                                }
+                            }
+                            d
+                        }
                     });
                 }
                 1 => matches.remove(0),
