@@ -471,13 +471,16 @@ resource "level27_domain_record" "shop" {{
     assert_eq!(sb.get_status(&format!("/v1/domains/{domain}/records/{linked}")), 200);
     let tf = tf.fresh("dns-failing");
 
-    // A registration that fails: the error names the status; the domain is kept as tainted.
-    let (status, _) = sb.request(
-        "POST",
-        "/_sandbox/fail-next",
-        Some(json!({"kind": "domain", "status": "creating_failed"})),
-    );
-    assert_eq!(status, 204);
+    // A registration and a transfer that fail: each error names its status (`transfer_failed`
+    // is one of its own); the domains are kept as tainted.
+    for status in ["creating_failed", "transfer_failed"] {
+        let (code, _) = sb.request(
+            "POST",
+            "/_sandbox/fail-next",
+            Some(json!({"kind": "domain", "status": status})),
+        );
+        assert_eq!(code, 204);
+    }
     tf.write_main(&format!(
         r#"{header}
 resource "level27_domain" "new" {{
@@ -487,13 +490,24 @@ resource "level27_domain" "new" {{
   action              = "create"
   licensee_contact_id = {contact}
 }}
+
+resource "level27_domain" "moved" {{
+  organisation_id     = {org}
+  name                = "moving"
+  extension           = "com"
+  action              = "transfer"
+  epp_code_wo         = "x-1"
+  licensee_contact_id = {contact}
+}}
 "#,
         header = header()
     ));
     let out = tf.run(&["apply", "-auto-approve"]).assert_failed();
     out.assert_contains("creating_failed");
-    let plan = tf.assert_plan_changes("after a failed registration");
-    plan.assert_contains("is tainted, so must be replaced");
+    out.assert_contains("transfer_failed");
+    let plan = tf.assert_plan_changes("after a failed registration and transfer");
+    plan.assert_contains("level27_domain.new is tainted, so must be replaced");
+    plan.assert_contains("level27_domain.moved is tainted, so must be replaced");
 }
 
 #[test]

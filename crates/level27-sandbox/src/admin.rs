@@ -222,19 +222,30 @@ async fn fail_next(State(app): State<Shared>, body: Body) -> Result<StatusCode, 
     let text = |key: &str| body.get(key).and_then(Value::as_str).unwrap_or_default();
     let asynchronous = app.entities.iter().filter(|e| e.lifecycle.is_some());
     let kinds: Vec<&'static str> = asynchronous.map(|e| e.kind).collect();
-    let Some(kind) = kinds.iter().copied().find(|k| *k == text("kind")) else {
+    let Some(entity) = app
+        .entities
+        .iter()
+        .find(|e| e.lifecycle.is_some() && e.kind == text("kind"))
+    else {
         return Err(ApiError::BadRequest(format!(
             "\"kind\" must be an asynchronous kind: one of [{}]",
             kinds.join(", ")
         )));
     };
+    let own = entity.lifecycle.and_then(|l| l.create_failure);
+    if let Some(own) = own.filter(|f| f.status == text("status")) {
+        app.fail_next((entity.kind, Phase::Create, Some(own.status)));
+        return Ok(StatusCode::NO_CONTENT);
+    }
     let Some(phase) = Phase::ALL.into_iter().find(|p| p.failed_status() == text("status")) else {
-        let statuses: Vec<&str> = Phase::ALL.iter().map(|p| p.failed_status()).collect();
+        let statuses: Vec<&str> = (Phase::ALL.iter().map(|p| p.failed_status()))
+            .chain(own.map(|f| f.status))
+            .collect();
         return Err(ApiError::BadRequest(format!(
             "\"status\" must be one of [{}]",
             statuses.join(", ")
         )));
     };
-    app.fail_next(kind, phase);
+    app.fail_next((entity.kind, phase, None));
     Ok(StatusCode::NO_CONTENT)
 }

@@ -292,7 +292,10 @@ pub(crate) static APP: Entity = Entity {
     sortable: &["id", "name"],
     // Seed L7165: the delete is undocumented; the status vocabulary has to_delete/deleting, so
     // apps go through the status machine and disappear (404) when done.
-    lifecycle: Some(Lifecycle { keep_deleted: false }),
+    lifecycle: Some(Lifecycle {
+        keep_deleted: false,
+        create_failure: None,
+    }),
     validate: Some(validate_app),
     present: Some(present_app),
     bare: false,
@@ -441,7 +444,10 @@ pub(crate) static COMPONENT: Entity = Entity {
         ],
     },
     sortable: &["id", "name"],
-    lifecycle: Some(Lifecycle { keep_deleted: false }),
+    lifecycle: Some(Lifecycle {
+        keep_deleted: false,
+        create_failure: None,
+    }),
     validate: Some(validate_component),
     present: Some(present_component),
     bare: false,
@@ -875,7 +881,10 @@ pub(crate) static SSL_CERTIFICATE: Entity = Entity {
         list: CERT_ITEM,
     },
     sortable: &["id", "name"],
-    lifecycle: Some(Lifecycle { keep_deleted: false }),
+    lifecycle: Some(Lifecycle {
+        keep_deleted: false,
+        create_failure: None,
+    }),
     validate: Some(validate_certificate),
     present: Some(present_certificate),
     bare: false,

@@ -24,7 +24,7 @@ use crate::Shared;
 const ASYNC: &str = "_async";
 
 /// The last action of an asynchronous object: its status is computed from this on every read.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Action {
     phase: Phase,
@@ -32,6 +32,9 @@ struct Action {
     /// Made to fail by `POST /_sandbox/fail-next`: ends in `<phase>_failed`.
     #[serde(default)]
     failed: bool,
+    /// The failed status of the object's kind it ends in instead (`transfer_failed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    failed_as: Option<String>,
 }
 
 /// What reading and rendering objects needs besides the state.
@@ -70,7 +73,7 @@ impl<'a> Ctx<'a> {
         record.get(ASYNC).and_then(|v| Action::deserialize(v).ok())
     }
 
-    fn action_done(&self, action: Action) -> bool {
+    fn action_done(&self, action: &Action) -> bool {
         let total = u64::try_from(self.async_duration.as_millis()).unwrap_or(u64::MAX);
         self.now_ms.saturating_sub(action.since_ms) >= total
     }
@@ -79,9 +82,19 @@ impl<'a> Ctx<'a> {
     pub(crate) fn status(&self, record: &Record) -> &'static str {
         match Self::action(record) {
             None => "ok",
-            Some(a) => a
-                .phase
-                .status_at(self.now_ms.saturating_sub(a.since_ms), self.async_duration, a.failed),
+            Some(a) => {
+                let status = a
+                    .phase
+                    .status_at(self.now_ms.saturating_sub(a.since_ms), self.async_duration, a.failed);
+                // A kind's own failed status, where its lifecycle declares it.
+                let own = (self.entities.iter())
+                    .filter_map(|e| e.lifecycle.and_then(|l| l.create_failure))
+                    .find(|f| a.failed_as.as_deref() == Some(f.status));
+                match own {
+                    Some(f) if status == a.phase.failed_status() => f.status,
+                    _ => status,
+                }
+            }
         }
     }
 
@@ -90,7 +103,7 @@ impl<'a> Ctx<'a> {
     fn visible(&self, entity: &Entity, record: &Record) -> bool {
         match (entity.lifecycle, Self::action(record)) {
             (Some(life), Some(a)) if a.phase == Phase::Delete && !a.failed && !life.keep_deleted => {
-                !self.action_done(a)
+                !self.action_done(&a)
             }
             _ => true,
         }
@@ -205,7 +218,7 @@ async fn show(e: &'static Entity, app: Shared, uri: Uri) -> Result<Json<Value>, 
 async fn create(e: &'static Entity, app: Shared, uri: Uri, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
     let body = form_body(e, &body)?;
     let ctx = Ctx::of(&app);
-    let mut failing = false;
+    let mut failing = None;
     let created = app.store.write(|data| {
         purge(&ctx, data);
         let parent = resolve(&ctx, data, e, &path_ids(e.collection, uri.path()))?.pop();
@@ -244,12 +257,12 @@ async fn create(e: &'static Entity, app: Shared, uri: Uri, body: Bytes) -> Resul
         let rendered = render(&ctx, data, e, &stored, e.shapes.created);
         data.collection(e).insert(id, stored);
         // Seed L12348: a certificate's `autoUrlLink` links urls once a create succeeds.
-        if e.kind == "sslCertificate" && !failing {
+        if e.kind == "sslCertificate" && failing.is_none() {
             crate::apps::auto_link_urls(&ctx, data, id);
         }
         Ok(rendered)
     });
-    settle(&app, e, Phase::Create, failing, &created);
+    settle(&app, failing, &created);
     Ok((StatusCode::CREATED, Json(envelope(e, created?))))
 }
 
@@ -283,7 +296,7 @@ async fn update(
     let (mode, slots) = form;
     let body = form_body(e, &body)?;
     let ctx = Ctx::of(&app);
-    let mut failing = false;
+    let mut failing = None;
     let result = app.store.write(|data| {
         purge(&ctx, data);
         let ids = resolve(&ctx, data, e, &path_ids(e.item, uri.path()))?;
@@ -304,7 +317,7 @@ async fn update(
         data.collection(e).insert(id, record);
         Ok(())
     });
-    settle(&app, e, Phase::Update, failing, &result);
+    settle(&app, failing, &result);
     result.map(|()| StatusCode::NO_CONTENT)
 }
 
@@ -314,7 +327,7 @@ async fn update(
 /// children go at once.
 async fn remove(e: &'static Entity, app: Shared, uri: Uri) -> Result<StatusCode, ApiError> {
     let ctx = Ctx::of(&app);
-    let mut failing = false;
+    let mut failing = None;
     let result = app.store.write(|data| {
         purge(&ctx, data);
         let id = own_id(&ctx, data, e, &uri)?;
@@ -336,7 +349,7 @@ async fn remove(e: &'static Entity, app: Shared, uri: Uri) -> Result<StatusCode,
             return Ok(());
         }
         failing = begin(&app, &ctx, e, &mut record, Phase::Delete);
-        if !failing {
+        if failing.is_none() {
             delete_children(&ctx, data, e, id)?;
         }
         data.collection(e).insert(id, record);
@@ -344,7 +357,7 @@ async fn remove(e: &'static Entity, app: Shared, uri: Uri) -> Result<StatusCode,
         purge(&ctx, data);
         Ok(())
     });
-    settle(&app, e, Phase::Delete, failing, &result);
+    settle(&app, failing, &result);
     result.map(|()| StatusCode::NO_CONTENT)
 }
 
@@ -685,25 +698,28 @@ fn purge(ctx: &Ctx, data: &mut Data) {
 
 /// Starts an action on an asynchronous object (nothing for a synchronous one); returns whether
 /// it was made to fail by `fail-next`, which this consumes.
-fn begin(app: &Shared, ctx: &Ctx, e: &Entity, record: &mut Record, phase: Phase) -> bool {
-    if e.lifecycle.is_none() {
-        return false;
-    }
-    let failed = app.take_failure(e.kind, phase);
+fn begin(app: &Shared, ctx: &Ctx, e: &Entity, record: &mut Record, phase: Phase) -> Option<crate::Failure> {
+    let life = e.lifecycle?;
+    // The kind's own failed status, for the creates it applies to (a transfer).
+    let own = (life.create_failure)
+        .filter(|f| phase == Phase::Create && record.get(f.field).and_then(Value::as_str) == Some(f.value))
+        .map(|f| f.status);
+    let failure = app.take_failure(e.kind, phase, own);
     let action = Action {
         phase,
         since_ms: ctx.now_ms,
-        failed,
+        failed: failure.is_some(),
+        failed_as: failure.and_then(|(_, _, status)| status).map(str::to_string),
     };
     record.insert(ASYNC.into(), serde_json::to_value(action).unwrap_or_default());
-    failed
+    failure
 }
 
 /// Gives a consumed `fail-next` back when the request did not go through after all (its data
 /// file could not be written).
-fn settle<R>(app: &Shared, e: &Entity, phase: Phase, failing: bool, result: &Result<R, ApiError>) {
-    if failing && result.is_err() {
-        app.fail_next(e.kind, phase);
+fn settle<R>(app: &Shared, failing: Option<crate::Failure>, result: &Result<R, ApiError>) {
+    if let (Some(failure), true) = (failing, result.is_err()) {
+        app.fail_next(failure);
     }
 }
 
@@ -747,7 +763,10 @@ mod tests {
             list: &["id", "name", "status"],
         },
         sortable: &["id", "name"],
-        lifecycle: Some(Lifecycle { keep_deleted: false }),
+        lifecycle: Some(Lifecycle {
+            keep_deleted: false,
+            create_failure: None,
+        }),
         validate: None,
         present: None,
         bare: false,
@@ -1014,6 +1033,7 @@ mod tests {
             phase: Phase::Create,
             since_ms: 1_000,
             failed: false,
+            failed_as: None,
         };
         record.insert(ASYNC.into(), serde_json::to_value(action).expect("json"));
         let at = |now_ms| Ctx {
@@ -1030,7 +1050,10 @@ mod tests {
         assert!(at(1_099).visible(&WIDGET, &record));
         assert!(!at(1_100).visible(&WIDGET, &record), "gone once deleted");
         let keeps = Entity {
-            lifecycle: Some(Lifecycle { keep_deleted: true }),
+            lifecycle: Some(Lifecycle {
+                keep_deleted: true,
+                create_failure: None,
+            }),
             ..WIDGET
         };
         assert!(at(1_100).visible(&keeps, &record));

@@ -447,7 +447,16 @@ pub(crate) static DOMAIN: Entity = Entity {
         list: DOMAIN_LIST,
     },
     sortable: &["id", "name", "fullname"],
-    lifecycle: Some(crate::entity::Lifecycle { keep_deleted: false }),
+    // Seed: `transfer_failed` is a registration status of its own (level27-api-B.md §2); a
+    // transfer that fails ends in it rather than in `creating_failed`.
+    lifecycle: Some(crate::entity::Lifecycle {
+        keep_deleted: false,
+        create_failure: Some(crate::entity::CreateFailure {
+            status: "transfer_failed",
+            field: "action",
+            value: "transfer",
+        }),
+    }),
     validate: Some(domain_rules),
     present: None,
     bare: false,

@@ -142,6 +142,17 @@ pub(crate) struct Lifecycle {
     /// Whether an object whose delete finished stays readable with status `deleted` (seed
     /// L14159, L20028) or disappears (404).
     pub(crate) keep_deleted: bool,
+    /// A failed status of its own, besides `creating_failed`, for the creates whose field holds
+    /// a value: a domain transfer's `transfer_failed`.
+    pub(crate) create_failure: Option<CreateFailure>,
+}
+
+/// See [`Lifecycle::create_failure`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CreateFailure {
+    pub(crate) status: &'static str,
+    pub(crate) field: &'static str,
+    pub(crate) value: &'static str,
 }
 
 /// One field of a form.

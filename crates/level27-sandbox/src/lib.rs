@@ -183,28 +183,35 @@ pub(crate) struct AppState {
     pub(crate) faults: Faults,
     pub(crate) counters: Counters,
     pub(crate) entities: &'static [&'static Entity],
-    /// Actions that `POST /_sandbox/fail-next` made fail: (kind, phase), each once.
-    failures: Mutex<Vec<(&'static str, Phase)>>,
+    /// Actions that `POST /_sandbox/fail-next` made fail, each once.
+    failures: Mutex<Vec<Failure>>,
 }
 
+/// A pending `fail-next`: the kind, the phase, and a failed status of the kind's own
+/// (`transfer_failed`) or `None` for the phase's (`creating_failed`).
+pub(crate) type Failure = (&'static str, Phase, Option<&'static str>);
+
 impl AppState {
-    /// Makes the next `phase` action on an object of `kind` end in its failed status.
-    pub(crate) fn fail_next(&self, kind: &'static str, phase: Phase) {
-        self.lock_failures().push((kind, phase));
+    /// Makes the next `phase` action on an object of `kind` end in a failed status: `status`,
+    /// which only the actions it applies to take, or the phase's own.
+    pub(crate) fn fail_next(&self, failure: Failure) {
+        self.lock_failures().push(failure);
     }
 
-    /// Whether the `phase` action starting now must fail; consumes that failure.
-    pub(crate) fn take_failure(&self, kind: &str, phase: Phase) -> bool {
+    /// The failure the `phase` action starting now must end in, consumed: one for `own` (the
+    /// kind's own failed status, when this action may end in it) first, else the phase's.
+    pub(crate) fn take_failure(&self, kind: &str, phase: Phase, own: Option<&'static str>) -> Option<Failure> {
         let mut failures = self.lock_failures();
-        let found = failures.iter().position(|f| *f == (kind, phase));
-        found.map(|i| failures.remove(i)).is_some()
+        let found = (own.and_then(|o| failures.iter().position(|f| *f == (kind, phase, Some(o)))))
+            .or_else(|| failures.iter().position(|f| *f == (kind, phase, None)));
+        found.map(|i| failures.remove(i))
     }
 
     pub(crate) fn clear_failures(&self) {
         self.lock_failures().clear();
     }
 
-    fn lock_failures(&self) -> std::sync::MutexGuard<'_, Vec<(&'static str, Phase)>> {
+    fn lock_failures(&self) -> std::sync::MutexGuard<'_, Vec<Failure>> {
         self.failures.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -295,7 +295,10 @@ pub(crate) static SYSTEM: Entity = Entity {
         ],
     },
     sortable: &["id", "name"],
-    lifecycle: Some(Lifecycle { keep_deleted: false }),
+    lifecycle: Some(Lifecycle {
+        keep_deleted: false,
+        create_failure: None,
+    }),
     validate: Some(validate),
     present: None,
     bare: false,

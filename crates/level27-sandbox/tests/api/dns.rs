@@ -275,3 +275,64 @@ async fn put_takes_the_seed_body_and_patch_its_own() {
         renamed.body
     );
 }
+
+/// A transfer made to fail ends in `transfer_failed` (a registration status of its own), and only
+/// a transfer takes that failure: a plain create meanwhile is unaffected, while `creating_failed`
+/// still fails whichever create comes next.
+#[tokio::test]
+async fn a_failed_transfer_ends_in_transfer_failed() {
+    let sandbox = Sandbox::new();
+    let org = sandbox.organisation("Moves").await;
+    let licensee = contact(&sandbox, org, "licensee", "moves@acme-ci.example").await;
+    let fail = |status: &'static str| {
+        let sandbox = &sandbox;
+        async move {
+            let r = sandbox
+                .call(
+                    "POST",
+                    "/_sandbox/fail-next",
+                    Some(json!({"kind": "domain", "status": status})),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        }
+    };
+    let register = |name: &'static str, action: &'static str| {
+        let sandbox = &sandbox;
+        async move {
+            let made = sandbox
+                .call(
+                    "POST",
+                    "/v1/domains",
+                    Some(
+                        json!({"organisation": org, "name": name, "action": action, "eppCode": "x-1",
+                        "domaincontactLicensee": licensee, "handleDns": true, "domaintype": 364}),
+                    ),
+                )
+                .await;
+            assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+            let id = made.body["domain"]["id"].as_u64().expect("id");
+            let read = sandbox.call("GET", &format!("/v1/domains/{id}"), None).await;
+            read.body["domain"]["status"].as_str().unwrap_or_default().to_string()
+        }
+    };
+    fail("transfer_failed").await;
+    assert_eq!(
+        register("kept", "none").await,
+        "ok",
+        "a plain create leaves a transfer's failure"
+    );
+    assert_eq!(register("moved", "transfer").await, "transfer_failed");
+    fail("creating_failed").await;
+    assert_eq!(register("moved-too", "transfer").await, "creating_failed");
+    assert_eq!(register("kept-too", "none").await, "ok");
+
+    let r = sandbox
+        .call(
+            "POST",
+            "/_sandbox/fail-next",
+            Some(json!({"kind": "system", "status": "transfer_failed"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "only domains transfer: {}", r.body);
+}
