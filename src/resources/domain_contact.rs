@@ -107,7 +107,7 @@ pub fn spec() -> ResourceSpec {
         // Seed L23637: a 400 on delete; a domain needs its licensee (L18088), so one that names
         // the contact holds it.
         delete_refused_hint: Some(
-            "A contact a domain uses cannot be deleted. To replace it, add `lifecycle { create_before_destroy = true }` to the contact and give it a new `email` (emails are unique) in the same apply: the new contact is made, the domains move to it, then the old one is deleted.",
+            "To replace a contact a domain uses, add `lifecycle { create_before_destroy = true }` to the contact and give it a new `email` (emails are unique) in the same apply: the new contact is made, the domains move to it, then the old one is deleted.",
         ),
         ..ResourceSpec::default()
     }

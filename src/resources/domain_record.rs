@@ -283,7 +283,7 @@ pub fn spec() -> ResourceSpec {
         // Seed L19781: a record linked to a url, a mailgroup or an app component refuses its
         // delete.
         delete_refused_hint: Some(
-            "The record is managed with what it is linked to: remove that link (the url, mailgroup or app component) first, or stop managing the record here with a `removed` block (Terraform 1.7+) or `terraform state rm`.",
+            "Remove that link (the url, mailgroup or app component) first, or stop managing the record here with a `removed` block (Terraform 1.7+) or `terraform state rm`.",
         ),
         ..ResourceSpec::default()
     }
