@@ -489,20 +489,25 @@ fn team_links(env: &Env) -> Vec<String> {
         .collect()
 }
 
+/// A gadget with team 11 created on `platform`: the environment, to count requests, and the
+/// create's outcome.
+async fn create_with_team(platform: Platform) -> (Env, Result<Object, super::Diagnostics>) {
+    let env = Env::on(platform_of(platform)).await;
+    let p = planned(teams(&["11"]), Value::Null);
+    let created = env.resource.create(&env.ctx(), &p, &p).await.map_err(|e| e.diags);
+    (env, created)
+}
+
 /// A team link whose answer is lost after the platform made it: the object's teams, read once,
 /// show it, so the create ends well and the link is not sent twice.
 #[tokio::test]
 async fn a_lost_team_link_the_object_shows_is_done() {
-    let env = Env::on(platform_of(Platform {
+    let (env, created) = create_with_team(Platform {
         lost_links: 1,
         ..Platform::default()
-    }))
+    })
     .await;
-    let p = planned(teams(&["11"]), Value::Null);
-    let state = match env.resource.create(&env.ctx(), &p, &p).await {
-        Ok(state) => state,
-        Err(e) => panic!("the lost link was not recognised as made: {:?}", e.diags),
-    };
+    let state = created.unwrap_or_else(|e| panic!("the lost link was not recognised as made: {e:?}"));
     assert_eq!(state["team_ids"], teams(&["11"]));
     assert_eq!(team_links(&env), ["/organisations/7/teams/11/systems"]);
 }
@@ -511,27 +516,23 @@ async fn a_lost_team_link_the_object_shows_is_done() {
 /// sent once more; a second loss is an error that says a re-run is safe.
 #[tokio::test]
 async fn a_lost_team_link_the_object_does_not_show_is_sent_again() {
-    let env = Env::on(platform_of(Platform {
+    let (env, created) = create_with_team(Platform {
         unsent_links: 1,
         ..Platform::default()
-    }))
+    })
     .await;
-    let p = planned(teams(&["11"]), Value::Null);
-    let state = match env.resource.create(&env.ctx(), &p, &p).await {
-        Ok(state) => state,
-        Err(e) => panic!("the unsent link was not sent again: {:?}", e.diags),
-    };
+    let state = created.unwrap_or_else(|e| panic!("the unsent link was not sent again: {e:?}"));
     assert_eq!(state["team_ids"], teams(&["11"]));
     assert_eq!(team_links(&env).len(), 2);
 
-    let env = Env::on(platform_of(Platform {
+    let (env, created) = create_with_team(Platform {
         unsent_links: 2,
         ..Platform::default()
-    }))
+    })
     .await;
-    let err = match env.resource.create(&env.ctx(), &p, &p).await {
+    let err = match created {
         Ok(state) => panic!("two lost links passed: {state:?}"),
-        Err(e) => e.diags,
+        Err(e) => e,
     };
     assert!(format!("{err:?}").contains("again is safe"), "{err:?}");
     assert_eq!(team_links(&env).len(), 2, "sent once more, not again and again");

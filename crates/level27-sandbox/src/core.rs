@@ -86,14 +86,18 @@ impl<'a> Ctx<'a> {
                 let status = a
                     .phase
                     .status_at(self.now_ms.saturating_sub(a.since_ms), self.async_duration, a.failed);
-                // A kind's own failed status, where its lifecycle declares it.
-                let own = (self.entities.iter())
-                    .filter_map(|e| e.lifecycle.and_then(|l| l.create_failure))
-                    .find(|f| a.failed_as.as_deref() == Some(f.status));
-                match own {
-                    Some(f) if status == a.phase.failed_status() => f.status,
-                    _ => status,
-                }
+                // A kind's own failed status (`transfer_failed`), looked up only for an action
+                // made to fail with one.
+                let own = a
+                    .failed_as
+                    .as_deref()
+                    .filter(|_| status == a.phase.failed_status())
+                    .and_then(|own| {
+                        (self.entities.iter())
+                            .filter_map(|e| e.lifecycle.and_then(|l| l.create_failure))
+                            .find(|f| f.status == own)
+                    });
+                own.map_or(status, |f| f.status)
             }
         }
     }
