@@ -64,7 +64,11 @@ output "found" {{
         .as_array()
         .map(|a| a.iter().map(as_i64).collect())
         .unwrap_or_default();
-    assert_eq!(listed, [Some(id)], "level27_teams listed the default organisation's team");
+    assert_eq!(
+        listed,
+        [Some(id)],
+        "level27_teams listed the default organisation's team"
+    );
     tf.assert_plan_empty("after create with the provider default");
 
     tf.destroy();

@@ -116,14 +116,8 @@ impl Client {
 
     /// [`Client::new`] with a different back-off (tests use milliseconds).
     pub fn with_retry_policy(config: Config, retry: RetryPolicy) -> Result<Client, Error> {
-        let base_url = config.base_url.trim().trim_end_matches('/').to_string();
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("base_url {base_url:?} is not a URL: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(Error::Config(format!(
-                "base_url {base_url:?} must be an http:// or https:// URL"
-            )));
-        }
+        let base_url = crate::config::check_base_url(&config.base_url)
+            .map_err(|problem| Error::Config(format!("base_url {problem}")))?;
         if config.api_key.trim().is_empty() {
             return Err(Error::Config(
                 "the api key is empty: set LEVEL27_API_KEY or the provider's api_key".to_string(),

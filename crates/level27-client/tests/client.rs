@@ -798,7 +798,14 @@ fn config_debug_and_config_errors_hide_the_key() {
     assert!(matches!(err, Error::Config(_)));
     assert!(!format!("{err} {err:?}").contains(KEY));
 
-    for base_url in ["not a url", "ftp://example.com/v1"] {
+    // A query or fragment would swallow the path each request appends.
+    for base_url in [
+        "not a url",
+        "ftp://example.com/v1",
+        "http://",
+        "https://example.com/v1?x=1",
+        "https://example.com/v1#x",
+    ] {
         let err = Client::new(Config {
             base_url: base_url.into(),
             ..cfg.clone()
