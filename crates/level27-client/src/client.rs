@@ -506,7 +506,7 @@ fn transport(method: String, path: String, message: String) -> Error {
 
 fn attempts_note(message: String, attempts: u32) -> String {
     if attempts > 1 {
-        format!("{message} (gave up after {attempts} attempts)")
+        format!("{message} (gave up after {attempts} attempts; the provider's `max_retries` sets how many)")
     } else {
         message
     }
@@ -645,6 +645,16 @@ fn status_error(verb: Verb, path: &str, url: &str, status: u16, bytes: &[u8], at
                     message: format!("missing role (HTTP 500): {message}"),
                 }
             } else {
+                // A 429 that outlasted every retry: the rate limit is the API's, per key, so the way
+                // out is a slower client.
+                let message = if status == 429 {
+                    format!(
+                        "{message}: the API limits the request rate of each api key; the provider's \
+                         `requests_per_second` keeps under it"
+                    )
+                } else {
+                    message
+                };
                 Error::Status {
                     method,
                     path,

@@ -466,6 +466,35 @@ async fn a_429_holds_every_concurrent_request_not_just_its_own() {
     assert!(first.await.unwrap().is_err(), "the first keeps getting 429");
 }
 
+/// Retries spent: the error says how many attempts were made and which provider setting sets that
+/// number; a 429 also names the setting that keeps the provider under the API's rate limit.
+#[tokio::test]
+async fn exhausted_retries_name_the_settings_that_govern_them() {
+    for (status, also) in [(429, Some("requests_per_second")), (503, None)] {
+        let server =
+            FakeServer::start(move |_, _| Reply::Raw(status, vec![("Retry-After".into(), "0".into())], "{}".into()))
+                .await;
+        let text = client(&server).get("/teams/1").await.unwrap_err().to_string();
+        assert!(text.contains("gave up after 4 attempts"), "{status}: {text}");
+        assert!(text.contains("`max_retries`"), "{status}: {text}");
+        assert_eq!(
+            also.is_some_and(|s| text.contains(s)),
+            also.is_some(),
+            "{status}: {text}"
+        );
+    }
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let text = client_with(config(format!("http://{closed}/v1")))
+        .get("/teams/1")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("`max_retries`"), "{text}");
+}
+
 #[tokio::test]
 async fn retry_after_is_capped() {
     let server = FakeServer::start(|_, i| match i {
