@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use reqwest::Method;
 use serde_json::Value;
 use tokio::time::Instant;
@@ -384,6 +384,27 @@ impl Client {
             };
 
             let status = response.status().as_u16();
+            if (300..400).contains(&status) {
+                // Redirects are not followed (see the builder): an API URL with http:// where the
+                // server wants https://, or an old address, is a setting to correct.
+                let to = response
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|l| format!(" to {}", display_url(l)))
+                    .unwrap_or_default();
+                debug!(method = verb.as_str(), path, status, "level27 request redirected");
+                return Err(Error::Status {
+                    method: verb.as_str().to_string(),
+                    path: path.to_string(),
+                    status,
+                    message: format!(
+                        "the server at {} redirects{to}; set the API URL (the provider's `api_url` or \
+                         LEVEL27_API_URL) to the address it redirects to, e.g. https:// for http://",
+                        display_url(&inner.base_url)
+                    ),
+                });
+            }
             let retry_after = response
                 .headers()
                 .get(RETRY_AFTER)

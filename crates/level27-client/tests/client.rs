@@ -466,6 +466,25 @@ async fn a_429_holds_every_concurrent_request_not_just_its_own() {
     assert!(first.await.unwrap().is_err(), "the first keeps getting 429");
 }
 
+/// An API URL the server redirects (http:// for https://) is an error naming where it redirects
+/// and the setting to change; the redirect is not followed (a POST would turn into a GET).
+#[tokio::test]
+async fn a_redirect_names_the_new_address_and_the_setting() {
+    let server = FakeServer::start(|_, _| {
+        Reply::Raw(
+            301,
+            vec![("Location".into(), "https://api.example/v1/teams/1".into())],
+            "".into(),
+        )
+    })
+    .await;
+    let err = client(&server).get("/teams/1").await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("redirects to https://api.example/v1/teams/1"), "{text}");
+    assert!(text.contains("LEVEL27_API_URL") && text.contains("`api_url`"), "{text}");
+    assert_eq!(server.hits(), 1, "not retried, not followed");
+}
+
 /// Retries spent: the error says how many attempts were made and which provider setting sets that
 /// number; a 429 also names the setting that keeps the provider under the API's rate limit.
 #[tokio::test]
