@@ -6,7 +6,7 @@
 //! requires both as the seed says. No field is documented as non-editable, so every attribute
 //! updates in place.
 
-use crate::framework::plan_checks::ExistsCheck;
+use crate::framework::plan_checks::{ExistsCheck, PlanCheck};
 use crate::framework::resource::Unique;
 use crate::framework::validate::{country_code, max_length, not_blank};
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
@@ -76,6 +76,12 @@ pub fn spec() -> ResourceSpec {
         // Seed: tax numbers are unique ("This organisation with the same tax number already
         // exists", L6214), so name + tax number identify a lost create.
         natural_key: &["name", "tax_number"],
+        // A reseller that does not exist fails the plan, as any organisation_id does (the API
+        // would refuse it at apply only: "This value is not valid.").
+        plan_checks: vec![PlanCheck::Exists(ExistsCheck {
+            attribute: "reseller_organisation_id",
+            ..EXISTS
+        })],
         // Seed L6224: the duplicate is a form-wide error, naming no field.
         unique: Some(Unique {
             attribute: "tax_number",
