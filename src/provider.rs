@@ -8,7 +8,7 @@ use crate::framework::{
     AttrPath, Attribute, Block, DataSource, Diagnostic, Diagnostics, MoveSource, Object, Resource, Schema, Type, Value,
 };
 use crate::resources;
-use level27_client::{Client, Config};
+use level27_client::{check_base_url, Client, Config};
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -71,37 +71,52 @@ impl Provider {
     /// Builds the API client. Makes no request: a bad key shows up, clearly worded, on the first
     /// call, and a plan with nothing to refresh stays offline.
     pub fn configure(&self, config: &Object, terraform_version: &str) -> Diagnostics {
+        self.configure_with_env(config, terraform_version, &|name| std::env::var(name).ok())
+    }
+
+    /// [`Provider::configure`] with the environment variables `env` gives (tests pass their own).
+    fn configure_with_env(
+        &self,
+        config: &Object,
+        terraform_version: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Diagnostics {
         let mut diags = self.validate_config(config);
-        let setting = |name: &str, env: &str| -> Result<Option<String>, Diagnostic> {
+        // The value and the name the user gave it under: the argument, or the environment variable.
+        let setting = |name: &'static str, var: &'static str| -> Result<Option<(String, &'static str)>, Diagnostic> {
             match config.get(name) {
                 Some(Value::Unknown) => Err(Diagnostic::error(
                     format!("Unknown provider argument {name}"),
                     format!("{name} depends on a value known only after apply; the provider must be configured with known values."),
                 )
                 .at(AttrPath::attr(name))),
-                Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
-                _ => Ok(std::env::var(env).ok().filter(|s| !s.is_empty())),
+                Some(Value::String(s)) if !s.is_empty() => Ok(Some((s.clone(), name))),
+                _ => Ok(env(var).filter(|s| !s.is_empty()).map(|s| (s, var))),
             }
         };
         let api_url = match setting("api_url", "LEVEL27_API_URL") {
-            Ok(v) => v.unwrap_or_else(|| DEFAULT_API_URL.to_string()),
+            Ok(None) => DEFAULT_API_URL.to_string(),
+            Ok(Some((url, from))) => match check_base_url(&url) {
+                Ok(url) => url,
+                Err(problem) => {
+                    let d = Diagnostic::error(format!("Invalid {from}"), format!("{from} {problem}."));
+                    // On the argument only when the provider block set it: a value from the
+                    // environment is not in the configuration.
+                    diags.push(if from == "api_url" {
+                        d.at(AttrPath::attr("api_url"))
+                    } else {
+                        d
+                    });
+                    String::new()
+                }
+            },
             Err(d) => {
                 diags.push(d);
                 String::new()
             }
         };
-        let scheme_ok = api_url.starts_with("https://") || api_url.starts_with("http://");
-        if !diags.has_errors() && !scheme_ok {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid api_url",
-                    format!("api_url must start with https:// (or http:// for a local sandbox), got {api_url:?}."),
-                )
-                .at(AttrPath::attr("api_url")),
-            );
-        }
         let api_key = match setting("api_key", "LEVEL27_API_KEY") {
-            Ok(Some(k)) => k,
+            Ok(Some((k, _))) => k,
             Ok(None) => {
                 diags.push(
                     Diagnostic::error(
@@ -323,5 +338,68 @@ mod tests {
             d.0
         );
         assert!(p.client().is_err(), "no client from an invalid configuration");
+    }
+
+    /// A configuration with only `api_key` and, when given, `api_url`.
+    fn with_url(url: Option<&str>) -> Object {
+        let mut pairs = vec![("api_key", Value::string("k"))];
+        if let Some(u) = url {
+            pairs.push(("api_url", Value::string(u)));
+        }
+        config(&pairs)
+    }
+
+    /// A wrong API URL is refused before any request, naming the setting it came from: the
+    /// argument (on it) or LEVEL27_API_URL (which is not in the configuration, so on no argument).
+    #[test]
+    fn a_wrong_api_url_names_the_setting_it_came_from() {
+        let no_env = |_: &str| None;
+        for (url, why) in [
+            ("http://127.0.0.1:8027/v1?x=1", "query"),
+            ("http://127.0.0.1:8027/v1#top", "fragment"),
+            ("http://", "not a URL"),
+            ("127.0.0.1:8027/v1", "must start with https://"),
+        ] {
+            let p = Provider::new();
+            let d = p.configure_with_env(&with_url(Some(url)), "1.11.4", &no_env);
+            assert_eq!(d.0.len(), 1, "{url}: {:?}", d.0);
+            assert_eq!(d.0[0].summary, "Invalid api_url", "{url}");
+            assert_eq!(d.0[0].path, Some(AttrPath::attr("api_url")), "{url}");
+            assert!(
+                d.0[0].detail.starts_with("api_url ") && d.0[0].detail.contains(why),
+                "{url}: {}",
+                d.0[0].detail
+            );
+            assert!(p.client().is_err(), "{url}: no client");
+        }
+
+        let p = Provider::new();
+        let env = |name: &str| (name == "LEVEL27_API_URL").then(|| "http://127.0.0.1:8027/v1?x=1".to_string());
+        let d = p.configure_with_env(&with_url(None), "1.11.4", &env);
+        assert_eq!(d.0.len(), 1, "{:?}", d.0);
+        assert_eq!(d.0[0].summary, "Invalid LEVEL27_API_URL");
+        assert_eq!(d.0[0].path, None, "not on the api_url argument, which is not set");
+        assert!(d.0[0].detail.starts_with("LEVEL27_API_URL "), "{}", d.0[0].detail);
+
+        // The argument wins over the variable, and a password in a URL stays out of the message.
+        let d = p.configure_with_env(&with_url(Some("https://me:hunter2@api.example/v1?a")), "1.11.4", &env);
+        assert_eq!(d.0[0].summary, "Invalid api_url");
+        assert!(!d.0[0].detail.contains("hunter2"), "{}", d.0[0].detail);
+    }
+
+    /// What a URL allows is accepted: blanks around it (a value read from a file), a scheme in
+    /// capitals, a trailing slash.
+    #[test]
+    fn an_api_url_spelt_loosely_is_accepted() {
+        for url in [
+            " http://127.0.0.1:8027/v1\n",
+            "HTTP://127.0.0.1:8027/v1",
+            "http://127.0.0.1:8027/v1/",
+        ] {
+            let p = Provider::new();
+            let d = p.configure_with_env(&with_url(Some(url)), "1.11.4", &|_| None);
+            assert!(!d.has_errors(), "{url:?}: {:?}", d.0);
+            assert_eq!(p.client().unwrap().base_url(), "http://127.0.0.1:8027/v1", "{url:?}");
+        }
     }
 }

@@ -211,4 +211,13 @@ fn the_getting_started_guide_says_how_terraform_finds_the_built_provider() {
         .filter(|l| l.trim_start().starts_with("terraform init"))
         .collect();
     assert!(init_steps.is_empty(), "the guide runs {init_steps:?}");
+    // Followed step by step from the repository's root, where the build left the reader: the
+    // first `terraform apply` runs in a directory holding a configuration, entered before it.
+    let apply = guide
+        .find("\nterraform apply")
+        .expect("the guide applies a configuration");
+    assert!(
+        guide[..apply].lines().any(|l| l.starts_with("cd ")),
+        "the guide runs terraform apply without entering the configuration's directory"
+    );
 }

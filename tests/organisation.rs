@@ -1,6 +1,7 @@
 //! `level27_organisation` end to end: create, empty plan, in-place updates (the city; the name and
 //! tax number, which are in place too), import (CLI, an unknown id, and the `import {}` block with
-//! generated configuration), drift (out-of-band edit and delete), destroy.
+//! generated configuration), the same configuration applied twice (the duplicate tax number names
+//! the organisation to import), drift (out-of-band edit and delete), destroy.
 //! Runs under the default Terraform and under Terraform 1.0.3 (`TERRAFORM_1_0`; required under CI).
 
 mod common;
@@ -170,6 +171,28 @@ fn scenario(test: &str, terraform: Terraform) {
         .assert_contains("Import successful");
     assert_eq!(assert_org_state(&imp, RENAMED, "Antwerpen"), id, "imported id");
     imp.assert_plan_empty("after terraform import");
+
+    // The same configuration applied from another directory (a lost state, a second checkout):
+    // the API refuses the duplicate tax number with a form-wide message; the error is on
+    // `tax_number` and names the existing organisation to import.
+    let twice = tf.fresh("org-twice");
+    twice.write_main(&resource_only(RENAMED, "Antwerpen"));
+    let out = twice.run(&["apply", "-auto-approve"]).assert_failed();
+    let block = out
+        .error_blocks()
+        .into_iter()
+        .find(|b| b.contains("same tax number"))
+        .unwrap_or_else(|| panic!("no duplicate tax number error:\n{}", out.dump()));
+    let text = block.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        text.contains("tax_number ="),
+        "the error points at tax_number:\n{block}"
+    );
+    assert!(
+        text.contains(&format!("terraform import <address> {id}")),
+        "the error names the organisation to import:\n{block}"
+    );
+    assert_eq!(sb.organisations().len(), 1, "no duplicate was created");
 
     // An unknown id fails to import and says that the object does not exist.
     let bad = tf.fresh("org-import-missing");

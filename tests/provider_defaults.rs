@@ -1,5 +1,6 @@
 //! The provider's `organisation_id` is the default for resources and data sources that leave
-//! theirs out: the team lands in that organisation, is found by the data source, and plans clean.
+//! theirs out: the team lands in that organisation, is found by the data sources (one team, the
+//! list of teams), and plans clean.
 
 mod common;
 
@@ -23,6 +24,15 @@ resource "level27_team" "ops" {{
 data "level27_team" "ops" {{
   name       = "ops"
   depends_on = [level27_team.ops]
+}}
+
+# The list too: no organisation_id here either.
+data "level27_teams" "all" {{
+  depends_on = [level27_team.ops]
+}}
+
+output "listed" {{
+  value = data.level27_teams.all.teams[*].id
 }}
 
 output "team_org" {{
@@ -50,6 +60,15 @@ output "found" {{
         "state records the default organisation"
     );
     assert_eq!(as_i64(&outputs["found"]), Some(id), "the data source found the team");
+    let listed: Vec<Option<i64>> = outputs["listed"]
+        .as_array()
+        .map(|a| a.iter().map(as_i64).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        listed,
+        [Some(id)],
+        "level27_teams listed the default organisation's team"
+    );
     tf.assert_plan_empty("after create with the provider default");
 
     tf.destroy();

@@ -174,6 +174,12 @@ fn invalid_configurations_fail_at_plan_without_writes() {
         "",
         "ops",
         r#"
+resource "level27_organisation" "stray" {
+  name                     = "Stray e2e"
+  tax_number               = "NL000099B01"
+  reseller_organisation_id = "999"
+}
+
 resource "level27_team" "stray" {
   organisation_id = "999"
   name            = "stray"
@@ -217,7 +223,9 @@ resource "level27_domain" "stray" {
         diagnostic_message(&domain).contains("Extension \"xyz\" is not supported"),
         "{domain}"
     );
-    for block in [team.unwrap(), contact] {
+    // A reseller that does not exist.
+    let reseller = expect_error_at(&out, &bad, "reseller_organisation_id = \"999\"");
+    for block in [team.unwrap(), contact, reseller] {
         assert!(
             diagnostic_message(&block).contains("organisation_id: no organisation 999 ("),
             "{block}"

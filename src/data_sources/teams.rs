@@ -19,7 +19,7 @@ pub fn data_source() -> DataSource {
         path: "/organisations/{organisation_id}/teams",
         attributes: vec![
             Attribute::id("organisation_id")
-                .required()
+                .provider_default("organisation_id")
                 .describe("The organisation whose teams are listed."),
             Attribute::string("name")
                 .optional()

@@ -117,8 +117,12 @@ impl Resource {
             }
             Err(e) => {
                 // A 404 on the collection: the parent the configuration names does not exist.
-                let d = parent_not_found(&e, self.spec.endpoint.collection, planned, &self.action("create"))
+                let mut d = parent_not_found(&e, self.spec.endpoint.collection, planned, &self.action("create"))
                     .unwrap_or_else(|| self.create_error(&e));
+                if self.refused_as_taken(&d) {
+                    let hint = self.import_hint(ctx, &collection, planned).await;
+                    self.said_on_unique(&mut d, &hint);
+                }
                 return Err(if e.is_outcome_unknown() {
                     self.maybe_created(planned, d)
                 } else {
@@ -361,6 +365,38 @@ impl Resource {
             d.detail.push_str(&note);
         }
         diags
+    }
+
+    /// After a create refused because another object holds a unique value: how to manage that
+    /// object instead, with its import id when the natural key finds it (a failed lookup only
+    /// leaves the id out), or how to give this one another value.
+    async fn import_hint(&self, ctx: &Ctx<'_>, collection: &str, planned: &Object) -> String {
+        let Some(u) = self.spec.unique else {
+            return String::new();
+        };
+        let found = match self.find_by_natural_key(ctx, collection, planned).await {
+            Ok(Some(item)) => {
+                let state = state_from_api(self.block(), &item, planned);
+                let parts: Option<Vec<&str>> = (self.spec.import_id.iter())
+                    .map(|k| state.get(*k).and_then(Value::as_str))
+                    .collect();
+                parts.map(|p| p.join("/"))
+            }
+            _ => None,
+        };
+        let t = self.spec.type_name;
+        match found {
+            Some(id) => format!(
+                "{t} {id} has the same {keys}: import it to manage it with this configuration (`terraform import <address> {id}`), or set another `{a}`.",
+                keys = self.spec.natural_key.join(" and "),
+                a = u.attribute,
+            ),
+            None => format!(
+                "Import the {t} that has it to manage it with this configuration (`terraform import <address> {shape}`), or set another `{a}`.",
+                shape = self.import_shape(),
+                a = u.attribute,
+            ),
+        }
     }
 
     async fn find_by_natural_key(

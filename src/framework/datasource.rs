@@ -265,9 +265,19 @@ impl Lookup {
             }
         };
 
+        // The parents searched (` in organisation_id = "1000"`): one that defaults to the
+        // provider's argument is easily another than the reader has in mind.
+        let within: String = super::paths::placeholders(self.spec.endpoint.collection)
+            .filter_map(|p| {
+                Some(format!(
+                    " in {p} = {}",
+                    config.get(p).filter(|v| !v.is_null())?.display()
+                ))
+            })
+            .collect();
         let by_id = config.get("id").is_some_and(|v| !v.is_null());
         let object: Json = if by_id && !self.in_list && !self.spec.object_in_list_only {
-            get_item(config, format!("id = {}", config["id"].display())).await?
+            get_item(config, format!("id = {}{within}", config["id"].display())).await?
         } else {
             let collection = render_path(self.spec.endpoint.collection, config).map_err(path_err)?;
             // An object only its list describes is found there by id as well.
@@ -341,7 +351,8 @@ impl Lookup {
                 .map(|(k, v)| format!("{k} = {}", v.display()))
                 .chain(empties.iter().map(|k| format!("{k} empty")))
                 .collect::<Vec<_>>()
-                .join(", ");
+                .join(", ")
+                + &within;
             let matched = match matches.len() {
                 // Names are exact (`Flexible`, not `flexible`); one in another case is suggested.
                 0 => {
@@ -687,6 +698,33 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(err.0[0].detail, "No object matches name = \"fr\".", "{err:?}");
+    }
+
+    /// A team not found says in which organisation it was looked for (which may be the provider's
+    /// default rather than the one the reader has in mind), by name and by id alike.
+    #[tokio::test]
+    async fn a_child_not_found_names_the_parent_searched() {
+        let api = FakeApi::start(|req| match req.path.as_str() {
+            "/organisations/7/teams" => (200, page(req, "teams", &[])),
+            _ => (404, json!({"message": "Team not found"})),
+        })
+        .await;
+        let ds = crate::data_sources::team::data_source();
+        let org = ("organisation_id", Value::string("7"));
+        let err = read_data(&ds, &api, &[org.clone(), ("name", Value::string("ops"))])
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.0[0].detail, "No object matches name = \"ops\" in organisation_id = \"7\".",
+            "{err:?}"
+        );
+        let err = read_data(&ds, &api, &[org, ("id", Value::string("9"))])
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.0[0].detail, "No object matches id = \"9\" in organisation_id = \"7\".",
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -607,10 +607,10 @@ mod tests {
             .attributes
             .iter()
             .all(|a| a.mode == Mode::Computed && a.validators.is_empty()));
-        assert_eq!(
-            ds.schema.block.attribute("organisation_id").unwrap().mode,
-            Mode::Required
-        );
+        // Optional: the provider's `organisation_id` is the default, as for `level27_team`.
+        let org = ds.schema.block.attribute("organisation_id").unwrap();
+        assert_eq!(org.mode, Mode::OptionalComputed);
+        assert_eq!(org.provider_default, Some("organisation_id"));
         assert_eq!(ds.schema.block.attribute("name").unwrap().mode, Mode::Optional);
     }
 

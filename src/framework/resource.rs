@@ -92,6 +92,19 @@ pub struct ResourceSpec {
     /// What to do when the API refuses a delete (400) because other objects still use this one:
     /// added to the API's own reason. (A contact a domain names: replace it new-first.)
     pub delete_refused_hint: Option<&'static str>,
+    /// A value no two objects may share, which the API defends only with a form-wide error.
+    pub unique: Option<Unique>,
+}
+
+/// An attribute whose value no two objects may share (an organisation's tax number), which the
+/// API refuses with a form-wide message only: a create or update it refuses so is reported on the
+/// attribute, and a create also says how to import the object that holds the value (its id, when
+/// the natural key finds it).
+#[derive(Clone, Copy, Debug)]
+pub struct Unique {
+    pub attribute: &'static str,
+    /// A part of the API's message that says the value is taken.
+    pub says: &'static str,
 }
 
 impl Default for ResourceSpec {
@@ -124,6 +137,7 @@ impl Default for ResourceSpec {
             kind: None,
             resolves: Vec::new(),
             delete_refused_hint: None,
+            unique: None,
         }
     }
 }
@@ -462,7 +476,11 @@ impl Resource {
                 UpdateVerb::None => Ok(()),
             };
             ctx.reads.invalidate();
-            result.map_err(|e| translate(&e, &self.action_on("update", prior), Some(self.block())))?;
+            result.map_err(|e| {
+                let mut d = translate(&e, &self.action_on("update", prior), Some(self.block()));
+                self.said_on_unique(&mut d, "");
+                d
+            })?;
             changed = true;
         }
         if let Some(m) = &self.spec.membership {
@@ -497,6 +515,34 @@ impl Resource {
         }
         let state = self.state_of(ctx, &obj, planned).await?;
         Ok(self.finish(ctx, planned, state))
+    }
+
+    /// Whether the API refused the request because the unique attribute's value is taken.
+    pub(super) fn refused_as_taken(&self, diags: &Diagnostics) -> bool {
+        self.spec
+            .unique
+            .is_some_and(|u| diags.0.iter().any(|d| d.path.is_none() && d.detail.contains(u.says)))
+    }
+
+    /// Puts the API's form-wide "value taken" error on the unique attribute, with `hint` (or
+    /// "set another") after it.
+    pub(super) fn said_on_unique(&self, diags: &mut Diagnostics, hint: &str) {
+        let Some(u) = self.spec.unique else { return };
+        for d in diags
+            .0
+            .iter_mut()
+            .filter(|d| d.path.is_none() && d.detail.contains(u.says))
+        {
+            d.path = Some(AttrPath::attr(u.attribute));
+            if !d.detail.ends_with('.') {
+                d.detail.push('.');
+            }
+            if hint.is_empty() {
+                d.detail.push_str(&format!(" Set another `{}`.", u.attribute));
+            } else {
+                d.detail.push_str(&format!(" {hint}"));
+            }
+        }
     }
 
     pub async fn delete(&self, ctx: &Ctx<'_>, prior: &Object) -> Result<(), Diagnostics> {

@@ -270,7 +270,12 @@ impl ResourceSpec {
 
         self.check_capabilities(&names, &mut problems);
 
-        for (what, list) in [("import_id", self.import_id), ("natural_key", self.natural_key)] {
+        let unique = self.unique.as_ref().map(|u| u.attribute);
+        for (what, list) in [
+            ("import_id", self.import_id),
+            ("natural_key", self.natural_key),
+            ("unique", unique.as_slice()),
+        ] {
             for name in list.iter().filter(|n| !names.contains(*n)) {
                 problems.push(format!("{t}: {what} names {name:?}, which is not an attribute"));
             }
@@ -496,6 +501,12 @@ mod tests {
             "natural_key names \"title\"",
             |s| s.natural_key = &["title"],
         );
+        rejects("the unique attribute is no attribute", "unique names \"slug\"", |s| {
+            s.unique = Some(crate::framework::resource::Unique {
+                attribute: "slug",
+                says: "taken",
+            })
+        });
         rejects("the item path names no attribute", "{team_id}", |s| {
             s.endpoint.item = "/organisations/{organisation_id}/teams/{team_id}"
         });

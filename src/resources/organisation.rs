@@ -6,7 +6,8 @@
 //! requires both as the seed says. No field is documented as non-editable, so every attribute
 //! updates in place.
 
-use crate::framework::plan_checks::ExistsCheck;
+use crate::framework::plan_checks::{ExistsCheck, PlanCheck};
+use crate::framework::resource::Unique;
 use crate::framework::validate::{country_code, max_length, not_blank};
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
 
@@ -75,8 +76,84 @@ pub fn spec() -> ResourceSpec {
         // Seed: tax numbers are unique ("This organisation with the same tax number already
         // exists", L6214), so name + tax number identify a lost create.
         natural_key: &["name", "tax_number"],
+        // A reseller that does not exist fails the plan, as any organisation_id does (the API
+        // would refuse it at apply only: "This value is not valid.").
+        plan_checks: vec![PlanCheck::Exists(ExistsCheck {
+            attribute: "reseller_organisation_id",
+            ..EXISTS
+        })],
+        // Seed L6224: the duplicate is a form-wide error, naming no field.
+        unique: Some(Unique {
+            attribute: "tax_number",
+            says: "same tax number already exists",
+        }),
         status: None,
         state_upgraders: &[],
         ..ResourceSpec::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::framework::diag::AttrPath;
+    use crate::framework::test_support::{obj, s, CtxParts, FakeApi};
+    use crate::framework::{Resource, Value};
+    use serde_json::json;
+
+    /// Another organisation's tax number, which the API refuses with a form-wide message only, is
+    /// said on `tax_number`: on update, with "set another"; on create, also with the organisation
+    /// to import when one has the same name and tax number.
+    #[tokio::test]
+    async fn a_taken_tax_number_is_said_on_the_attribute() {
+        let taken = json!({"organisation": {"errors": {
+            "errors": ["This organisation with the same tax number already exists in our database."],
+            "children": {"name": {}, "taxNumber": {}}}}});
+        let api = FakeApi::start(move |req| match req.method.as_str() {
+            "GET" => (
+                200,
+                json!({"organisations": [{"id": 1000, "name": "Acme", "taxNumber": "BE1"}]}),
+            ),
+            _ => (400, taken.clone()),
+        })
+        .await;
+        let parts = CtxParts::default();
+        let org = Resource::new(super::spec());
+        let mut planned: crate::framework::Object = org
+            .block()
+            .attributes
+            .iter()
+            .map(|a| (a.name.to_string(), Value::Null))
+            .collect();
+        planned.extend(obj(&[("name", s("Acme")), ("tax_number", s("BE1"))]));
+        planned.insert("id".to_string(), Value::Unknown);
+
+        let d = org
+            .create(&parts.ctx(&api), &planned, &planned)
+            .await
+            .unwrap_err()
+            .diags;
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("tax_number")));
+        assert!(
+            d.0[0]
+                .detail
+                .contains("level27_organisation 1000 has the same name and tax_number")
+                && d.0[0].detail.contains("`terraform import <address> 1000`"),
+            "{}",
+            d.0[0].detail
+        );
+
+        let mut prior = planned.clone();
+        prior.insert("id".to_string(), s("1001"));
+        prior.insert("tax_number".to_string(), s("BE2"));
+        let mut next = prior.clone();
+        next.insert("tax_number".to_string(), s("BE1"));
+        let d = org.update(&parts.ctx(&api), &prior, &next, &next).await.unwrap_err();
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("tax_number")));
+        assert!(
+            d.0[0].detail.ends_with("Set another `tax_number`."),
+            "{}",
+            d.0[0].detail
+        );
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use reqwest::Method;
 use serde_json::Value;
 use tokio::time::Instant;
@@ -116,14 +116,8 @@ impl Client {
 
     /// [`Client::new`] with a different back-off (tests use milliseconds).
     pub fn with_retry_policy(config: Config, retry: RetryPolicy) -> Result<Client, Error> {
-        let base_url = config.base_url.trim().trim_end_matches('/').to_string();
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("base_url {base_url:?} is not a URL: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(Error::Config(format!(
-                "base_url {base_url:?} must be an http:// or https:// URL"
-            )));
-        }
+        let base_url = crate::config::check_base_url(&config.base_url)
+            .map_err(|problem| Error::Config(format!("base_url {problem}")))?;
         if config.api_key.trim().is_empty() {
             return Err(Error::Config(
                 "the api key is empty: set LEVEL27_API_KEY or the provider's api_key".to_string(),
@@ -390,6 +384,27 @@ impl Client {
             };
 
             let status = response.status().as_u16();
+            if (300..400).contains(&status) {
+                // Redirects are not followed (see the builder): an API URL with http:// where the
+                // server wants https://, or an old address, is a setting to correct.
+                let to = response
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|l| format!(" to {}", display_url(l)))
+                    .unwrap_or_default();
+                debug!(method = verb.as_str(), path, status, "level27 request redirected");
+                return Err(Error::Status {
+                    method: verb.as_str().to_string(),
+                    path: path.to_string(),
+                    status,
+                    message: format!(
+                        "the server at {} redirects{to}; set the API URL (the provider's `api_url` or \
+                         LEVEL27_API_URL) to the address it redirects to, e.g. https:// for http://",
+                        display_url(&inner.base_url)
+                    ),
+                });
+            }
             let retry_after = response
                 .headers()
                 .get(RETRY_AFTER)
@@ -512,7 +527,7 @@ fn transport(method: String, path: String, message: String) -> Error {
 
 fn attempts_note(message: String, attempts: u32) -> String {
     if attempts > 1 {
-        format!("{message} (gave up after {attempts} attempts)")
+        format!("{message} (gave up after {attempts} attempts; the provider's `max_retries` sets how many)")
     } else {
         message
     }
@@ -651,6 +666,16 @@ fn status_error(verb: Verb, path: &str, url: &str, status: u16, bytes: &[u8], at
                     message: format!("missing role (HTTP 500): {message}"),
                 }
             } else {
+                // A 429 that outlasted every retry: the rate limit is the API's, per key, so the way
+                // out is a slower client.
+                let message = if status == 429 {
+                    format!(
+                        "{message}: the API limits the request rate of each api key; the provider's \
+                         `requests_per_second` keeps under it"
+                    )
+                } else {
+                    message
+                };
                 Error::Status {
                     method,
                     path,

@@ -6,6 +6,46 @@ use std::time::Duration;
 /// The public Level27 API.
 pub const DEFAULT_BASE_URL: &str = "https://api.level27.eu/v1";
 
+/// The base URL to use, normalised, or what is wrong with it: a phrase to follow the setting's name
+/// (`api_url must not end in a query …`). The client appends each request's path to it, so a query
+/// or a fragment would swallow that path (`…/v1?x=1/organisations`). Surrounding blanks (a value
+/// read from a file) are dropped and the scheme may be written in capitals, as URLs allow.
+pub fn check_base_url(raw: &str) -> Result<String, String> {
+    let url = raw.trim();
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return Err(format!(
+            "must start with https:// (or http:// for a local sandbox), got {:?}",
+            shown(url)
+        ));
+    }
+    let example = format!("e.g. {DEFAULT_BASE_URL}");
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| format!("is not a URL ({e}), got {:?}; {example}", shown(url)))?;
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(format!("names no host, got {:?}; {example}", shown(url)));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!(
+            "must not end in a query (?…) or a fragment (#…), since each request's path is appended to it, got {:?}; {example}",
+            shown(url)
+        ));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+/// A URL fit for a message: credentials in it (`user:password@host`) left out.
+fn shown(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() || !u.username().is_empty() => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// What [`crate::Client::new`] needs. `api_key` is a secret: [`fmt::Debug`] redacts it and the client
 /// never puts it in logs or error messages.
 #[derive(Clone)]

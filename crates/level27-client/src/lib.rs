@@ -18,6 +18,6 @@ mod redact;
 mod retry;
 
 pub use client::{Client, PAGE_SIZE};
-pub use config::{Config, RetryPolicy, DEFAULT_BASE_URL};
+pub use config::{check_base_url, Config, RetryPolicy, DEFAULT_BASE_URL};
 pub use error::{Error, FieldError, ValidationErrors};
 pub use redact::{is_secret_key, redact_json};

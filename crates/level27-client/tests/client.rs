@@ -466,6 +466,54 @@ async fn a_429_holds_every_concurrent_request_not_just_its_own() {
     assert!(first.await.unwrap().is_err(), "the first keeps getting 429");
 }
 
+/// An API URL the server redirects (http:// for https://) is an error naming where it redirects
+/// and the setting to change; the redirect is not followed (a POST would turn into a GET).
+#[tokio::test]
+async fn a_redirect_names_the_new_address_and_the_setting() {
+    let server = FakeServer::start(|_, _| {
+        Reply::Raw(
+            301,
+            vec![("Location".into(), "https://api.example/v1/teams/1".into())],
+            "".into(),
+        )
+    })
+    .await;
+    let err = client(&server).get("/teams/1").await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("redirects to https://api.example/v1/teams/1"), "{text}");
+    assert!(text.contains("LEVEL27_API_URL") && text.contains("`api_url`"), "{text}");
+    assert_eq!(server.hits(), 1, "not retried, not followed");
+}
+
+/// Retries spent: the error says how many attempts were made and which provider setting sets that
+/// number; a 429 also names the setting that keeps the provider under the API's rate limit.
+#[tokio::test]
+async fn exhausted_retries_name_the_settings_that_govern_them() {
+    for (status, also) in [(429, Some("requests_per_second")), (503, None)] {
+        let server =
+            FakeServer::start(move |_, _| Reply::Raw(status, vec![("Retry-After".into(), "0".into())], "{}".into()))
+                .await;
+        let text = client(&server).get("/teams/1").await.unwrap_err().to_string();
+        assert!(text.contains("gave up after 4 attempts"), "{status}: {text}");
+        assert!(text.contains("`max_retries`"), "{status}: {text}");
+        assert_eq!(
+            also.is_some_and(|s| text.contains(s)),
+            also.is_some(),
+            "{status}: {text}"
+        );
+    }
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let text = client_with(config(format!("http://{closed}/v1")))
+        .get("/teams/1")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("`max_retries`"), "{text}");
+}
+
 #[tokio::test]
 async fn retry_after_is_capped() {
     let server = FakeServer::start(|_, i| match i {
@@ -798,7 +846,14 @@ fn config_debug_and_config_errors_hide_the_key() {
     assert!(matches!(err, Error::Config(_)));
     assert!(!format!("{err} {err:?}").contains(KEY));
 
-    for base_url in ["not a url", "ftp://example.com/v1"] {
+    // A query or fragment would swallow the path each request appends.
+    for base_url in [
+        "not a url",
+        "ftp://example.com/v1",
+        "http://",
+        "https://example.com/v1?x=1",
+        "https://example.com/v1#x",
+    ] {
         let err = Client::new(Config {
             base_url: base_url.into(),
             ..cfg.clone()
