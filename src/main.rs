@@ -5,6 +5,15 @@ use level27::provider::Provider;
 use std::sync::Arc;
 
 fn main() {
+    // The one thing a user may run this binary for by hand: which build it is (a bug report's
+    // first question). Anything else is Terraform's business (see `plugin::serve`).
+    if std::env::args()
+        .nth(1)
+        .is_some_and(|a| a == "--version" || a == "version")
+    {
+        println!("terraform-provider-level27 v{}", level27::provider::VERSION);
+        return;
+    }
     plugin::log::init();
     // Every schema of the provider is built on a second thread meanwhile: Terraform waits for the
     // handshake line with nothing else to do, so that work is off its path (`scripts/bench`

@@ -529,6 +529,28 @@ fn plugin_without_magic_cookie_refuses_to_run() {
     }
 }
 
+/// `--version` by hand says which build this is, as `terraform version` does, without serving.
+#[test]
+fn plugin_says_its_version_when_asked() {
+    for arg in ["--version", "version"] {
+        let mut cmd = Command::new(PROVIDER_BIN);
+        cmd.arg(arg).env_remove("TF_PLUGIN_MAGIC_COOKIE").env_remove("TF_LOG");
+        let out = run_with_timeout(
+            cmd,
+            format!("terraform-provider-level27 {arg}"),
+            Duration::from_secs(10),
+        );
+        assert_eq!(out.code, 0, "{arg}: exit code 0:\n{}", out.dump());
+        assert_eq!(
+            out.stdout.trim(),
+            format!("terraform-provider-level27 v{}", env!("CARGO_PKG_VERSION")),
+            "{arg}:\n{}",
+            out.dump()
+        );
+        assert!(!out.stderr.contains(NOT_A_PLUGIN_HOST), "{arg}:\n{}", out.dump());
+    }
+}
+
 /// A Ctrl-C in a terminal sends SIGINT to Terraform's whole process group, providers included.
 /// Like go-plugin servers, the provider must ignore it and keep serving, so that Terraform can stop
 /// it through StopProvider and record what was created.
