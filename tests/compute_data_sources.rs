@@ -119,5 +119,8 @@ output "internal" {{ value = data.level27_network.by_id.internal }}
     ));
     let out = tf.plan();
     assert!(!out.success(), "{}", out.dump());
-    out.assert_contains("level27_baremetal");
+    // A data source neither manages nor imports: it names the data source to read it with.
+    out.assert_contains("Wrong data source for object")
+        .assert_contains("Read it with data \"level27_baremetal\"")
+        .assert_not_contains("import");
 }
