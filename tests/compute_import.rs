@@ -125,6 +125,9 @@ resource "level27_vm" "bad" {{
   disk             = 60
   management_type  = "gold"
   power_state      = "paused"
+  timeouts {{
+    delete = "0s"
+  }}
 }}
 "#,
         header = header()
@@ -243,6 +246,8 @@ fn bad_input_is_rejected_at_plan_with_zero_writes() {
     error_on(&out, "zone_id", "zone-20");
     error_on(&out, "management_type", "gold");
     error_on(&out, "power_state", "paused");
+    // A zero timeout would send the delete, then fail at once without waiting for it.
+    error_on(&out, "delete", "timeouts.delete must be longer than zero");
 
     // Limits only the API knows: cpu above the configuration's maximum, memory above it (and
     // above the zone's), the disk below its minimum; a fixed-size configuration's cpu; a
