@@ -66,6 +66,8 @@ output "nl_images" {{ value = [for i in data.level27_system_images.nl.images : i
 output "zones" {{ value = {{ for r in data.level27_regions.all.regions : r.name => [for z in r.zones : z.id] }} }}
 output "customer" {{ value = [for n in data.level27_networks.customer.networks : n.name] }}
 output "internal" {{ value = data.level27_network.by_id.internal }}
+output "internal_zones" {{ value = data.level27_network.by_id.zone_ids }}
+output "customer_zones" {{ value = [for n in data.level27_networks.customer.networks : n.zone_ids] }}
 "#,
         header = header()
     ));
@@ -103,6 +105,9 @@ output "internal" {{ value = data.level27_network.by_id.internal }}
     assert_eq!(o["zones"], json!({"be": ["20", "21"], "nl": ["30"]}));
     assert_eq!(o["customer"], json!(["acme_customer_103", "acme_customer_104"]));
     assert_eq!(o["internal"], true);
+    // Where each network is available, to pick one for a system's zone.
+    assert_eq!(o["internal_zones"], json!(["20", "21"]));
+    assert_eq!(o["customer_zones"], json!([["20"], ["20"]]));
     // Every system answer carries the console password: it reaches neither the log nor state.
     let log = std::fs::read_to_string(&log_path).unwrap_or_default();
     assert!(log.contains("vncPassword"), "the trace log shows the system answers");
@@ -119,5 +124,8 @@ output "internal" {{ value = data.level27_network.by_id.internal }}
     ));
     let out = tf.plan();
     assert!(!out.success(), "{}", out.dump());
-    out.assert_contains("level27_baremetal");
+    // A data source neither manages nor imports: it names the data source to read it with.
+    out.assert_contains("Wrong data source for object")
+        .assert_contains("Read it with data \"level27_baremetal\"")
+        .assert_not_contains("import");
 }

@@ -125,6 +125,9 @@ resource "level27_vm" "bad" {{
   disk             = 60
   management_type  = "gold"
   power_state      = "paused"
+  timeouts {{
+    delete = "0s"
+  }}
 }}
 "#,
         header = header()
@@ -165,6 +168,15 @@ resource "level27_vm" "elsewhere" {{
   cpu              = 2
   memory           = 4
   disk             = 60
+}}
+
+resource "level27_baremetal" "apart" {{
+  organisation_id  = "{org}"
+  name             = "apart"
+  zone_id          = "21"
+  image_id         = "12"
+  configuration_id = "50"
+  network_ids      = ["7", "9"]
 }}
 
 resource "level27_baremetal" "nowhere" {{
@@ -234,6 +246,8 @@ fn bad_input_is_rejected_at_plan_with_zero_writes() {
     error_on(&out, "zone_id", "zone-20");
     error_on(&out, "management_type", "gold");
     error_on(&out, "power_state", "paused");
+    // A zero timeout would send the delete, then fail at once without waiting for it.
+    error_on(&out, "delete", "timeouts.delete must be longer than zero");
 
     // Limits only the API knows: cpu above the configuration's maximum, memory above it (and
     // above the zone's), the disk below its minimum; a fixed-size configuration's cpu; a
@@ -265,6 +279,15 @@ fn bad_input_is_rejected_at_plan_with_zero_writes() {
         "image_id",
         "image_id = \"22\" is not one of the images of region \"be\", where zone_id \"20\" is: they are 12 (ubuntu_2404lts_server)",
     );
+    // A network that exists but not in the system's zone (a customer network of IX2 for a
+    // server in IX1); the public network, in both, passes.
+    error_on_type(
+        &out,
+        "level27_baremetal",
+        "network_ids",
+        "network_ids: network 9 is not available in zone_id \"21\" (GET /networks/9 lists zones 20)",
+    );
+    out.assert_not_contains("network 7 is not");
     // A baremetal server's zone and configuration must exist too, though it has no size.
     error_on_type(&out, "level27_baremetal", "zone_id", "zone_id = \"999\" names nothing");
     error_on_type(
@@ -279,12 +302,12 @@ fn bad_input_is_rejected_at_plan_with_zero_writes() {
     error_on(&out, "network_ids", "network_ids: no network 998 (");
     error_on(&out, "team_ids", "team_ids: no team 997 (");
     out.assert_not_contains("no team 996");
-    // Each object looked up once, however many resources name it: two organisations for six
-    // systems, the networks 7 and 998, the teams 996 (of 999) and 997.
+    // Each object looked up once, however many resources name it: two organisations for seven
+    // systems, the networks 7, 9 and 998, the teams 996 (of 999) and 997.
     let counts = sb.api_request_counts();
     for (route, lookups) in [
         ("GET /v1/organisations/{organisationId}", 2),
-        ("GET /v1/networks/{networkId}", 2),
+        ("GET /v1/networks/{networkId}", 3),
         ("GET /v1/organisations/{organisationId}/teams/{teamId}", 2),
     ] {
         assert_eq!(counts.get(route), Some(&lookups), "{route}: {counts:?}");

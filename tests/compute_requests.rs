@@ -1,7 +1,7 @@
 //! The request targets of systems, measured where the requests arrive (`/_sandbox/requests`):
 //! refreshing a system is one GET, and a create that the API finishes after 5 s (`--async-ms
 //! 5000`) is seen within a second of that with at most 10 polls. A create made to fail names the
-//! system, its status and how to recover.
+//! system, its status and how to recover; a failed resize is a warning on every plan after it.
 
 mod common;
 
@@ -11,6 +11,10 @@ use serde_json::json;
 const ITEM: &str = "GET /v1/systems/{systemId}";
 
 fn config() -> String {
+    config_cpu(2)
+}
+
+fn config_cpu(cpu: u32) -> String {
     format!(
         r#"{header}
 resource "level27_organisation" "acme" {{
@@ -24,7 +28,7 @@ resource "level27_vm" "web" {{
   zone_id          = "20"
   image_id         = "12"
   configuration_id = "45"
-  cpu              = 2
+  cpu              = {cpu}
   memory           = 4
   disk             = 60
   network_ids      = ["7"]
@@ -103,5 +107,30 @@ fn a_failed_create_names_the_system_its_status_and_how_to_recover() {
     tf.assert_plan_changes("after a failed create")
         .assert_contains("tainted");
     tf.apply().assert_contains("1 added, 0 changed, 1 destroyed");
+
+    // A resize the platform fails: the API already answers the new size, so applying again
+    // plans nothing; the error says so, and every plan warns while the status stays failed.
+    let id = tf.id_of("level27_vm.web");
+    let (st, v) = sb.request(
+        "POST",
+        "/_sandbox/fail-next",
+        Some(json!({"kind": "system", "status": "update_failed"})),
+    );
+    assert_eq!(st, 204, "{v}");
+    tf.write_main(&config_cpu(3));
+    let out = tf.run(&["apply", "-auto-approve"]).assert_failed();
+    let flat = out.all().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("update_failed") && flat.contains("next plan can show no change"),
+        "{}",
+        out.dump()
+    );
+    let plan = tf.assert_plan_empty("after a failed resize the API answers as done");
+    let flat = plan.all().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(&format!("level27_vm {id} is in status \"update_failed\"")),
+        "a plan with no change must still say the system needs repair:\n{}",
+        plan.dump()
+    );
     tf.destroy();
 }

@@ -1,6 +1,7 @@
 //! Waiting for a system honours `timeouts` and Ctrl-C: a create slower than its `timeouts.create`
 //! fails naming the status and the setting, and an interrupt during the wait ends Terraform at
-//! once; either way the system stays in state (tainted) instead of being lost.
+//! once; either way the system stays in state (tainted) instead of being lost, and the
+//! interrupt's error says so.
 
 mod common;
 
@@ -118,6 +119,15 @@ fn ctrl_c_stops_the_wait_at_once() {
         "an interrupted apply must not report success\n{dump}"
     );
     assert!(dump.contains("Interrupt received"), "{dump}");
+    // The error says the system exists and what becomes of it, not only that the wait stopped.
+    let id = system_ids(&sb).first().copied().unwrap_or_default();
+    let flat = dump.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(&format!(
+            "level27_vm {id} was created already: Terraform keeps it as tainted"
+        )),
+        "{dump}"
+    );
     // The system the API is still making is in state, so nothing is lost.
     let ids = system_ids(&sb);
     assert_eq!(ids.len(), 1, "{ids:?}");

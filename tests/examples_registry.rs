@@ -5,7 +5,8 @@
 //! One working directory per type, run a few at a time: `examples/provider/provider.tf` plus the
 //! type's `examples/resources/<type>/resource.tf` and `examples/data-sources/<type>/data-source.tf`
 //! (a data-source example may use the resource example of its type, as the docs show them side by
-//! side). Each directory has its own sandbox, so examples may reuse names and tax numbers.
+//! side). Each directory has its own sandbox, so examples may reuse names and tax numbers. The
+//! same files, and each module under `examples/`, are also validated with Terraform 1.0.
 
 mod common;
 
@@ -222,4 +223,53 @@ fn every_registry_example_applies_plans_empty_and_imports() {
         failed.is_empty(),
         "the examples of {failed:?} failed (their panics are printed above)"
     );
+}
+
+/// Terraform 1.0 types a list of nested attributes as an object at validation, so an index into
+/// one (`regions[0]`) fails there ("This value does not have any indices"), though the provider
+/// supports Terraform 1.0. Every example the docs show is validated with it: the files of each
+/// type as above, and each complete module under `examples/`.
+#[test]
+fn every_example_validates_on_terraform_1_0() {
+    let Some(tf10) = Terraform::v1_0("every_example_validates_on_terraform_1_0") else {
+        return;
+    };
+    let mut sets: Vec<(String, Vec<(String, String)>)> = dirs_in("examples/resources")
+        .into_iter()
+        .chain(dirs_in("examples/data-sources"))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|ty| {
+            let files = example_files(&ty);
+            (ty, files)
+        })
+        .collect();
+    for module in dirs_in("examples") {
+        let rel = format!("examples/{module}");
+        let files: Vec<(String, String)> = fs::read_dir(root().join(&rel))
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".tf"))
+                    .map(|n| (n.clone(), format!("{rel}/{n}")))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if files.iter().any(|(n, _)| n == "main.tf") {
+            sets.push((module, files));
+        }
+    }
+    assert!(sets.iter().any(|(n, _)| n == "servers"), "{sets:?}");
+    let mut failed = Vec::new();
+    for (name, files) in &sets {
+        let tf = Tf::with(&format!("v10-{name}"), tf10.clone(), None);
+        for (file, rel) in files {
+            tf.write(file, &fs::read_to_string(root().join(rel)).unwrap());
+        }
+        let out = tf.run(&["validate"]);
+        if !out.success() {
+            failed.push(format!("{name}:\n{}", out.dump()));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
 }

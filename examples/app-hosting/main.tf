@@ -18,7 +18,10 @@ terraform {
 provider "level27" {}
 
 data "level27_plan_packages" "all" {}
-data "level27_system_groups" "shared" {}
+# The one group of that name (`one(...[*].id)`: Terraform 1.0 cannot index `groups[0]`).
+data "level27_system_groups" "shared" {
+  name = "Shared hosting"
+}
 
 resource "level27_organisation" "acme" {
   name       = var.organisation_name
@@ -46,7 +49,7 @@ resource "level27_app_component" "web" {
   app_id              = level27_app.shop.id
   name                = "web"
   type                = "php"
-  systemgroup_id      = data.level27_system_groups.shared.groups[0].id
+  systemgroup_id      = one(data.level27_system_groups.shared.groups[*].id)
   version             = var.php_version
   path                = "/public_html"
   password_wo         = var.web_password
@@ -61,7 +64,7 @@ resource "level27_app_component" "db" {
   app_id         = level27_app.shop.id
   name           = "db"
   type           = "mysql"
-  systemgroup_id = data.level27_system_groups.shared.groups[0].id
+  systemgroup_id = one(data.level27_system_groups.shared.groups[*].id)
 }
 
 resource "level27_ssl_certificate" "www" {

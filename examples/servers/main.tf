@@ -40,6 +40,8 @@ data "level27_system_configuration" "baremetal" {
   name = "Baremetal S"
 }
 
+# The customer's own networks, all linked below (`[*].id`: Terraform 1.0 cannot index a list of
+# nested attributes such as `networks[0]`).
 data "level27_networks" "customer" {
   type = "customer"
 }
@@ -65,7 +67,7 @@ resource "level27_vm" "web" {
   memory           = 2 * each.value
   disk             = 60
   management_type  = "pro"
-  network_ids      = [data.level27_network.public.id, data.level27_networks.customer.networks[0].id]
+  network_ids      = concat([data.level27_network.public.id], data.level27_networks.customer.networks[*].id)
   power_state      = "running"
 }
 
@@ -75,7 +77,7 @@ resource "level27_baremetal" "db" {
   zone_id          = data.level27_zone.ix2.id
   image_id         = data.level27_system_image.ubuntu.id
   configuration_id = data.level27_system_configuration.baremetal.id
-  network_ids      = [data.level27_networks.customer.networks[0].id]
+  network_ids      = data.level27_networks.customer.networks[*].id
   power_state      = "running"
 }
 

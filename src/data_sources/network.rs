@@ -23,6 +23,10 @@ pub fn spec() -> ResourceSpec {
             flag("public", "Whether the network is public."),
             flag("customer", "Whether the network is a customer's own network."),
             flag("internal", "Whether the network is internal."),
+            Attribute::id_list("zone_ids")
+                .computed()
+                .read_from("zones")
+                .describe("The zones (`level27_zone`) the network is available in: a system links only to networks of its own zone."),
         ],
         endpoint: Endpoint {
             collection: "/networks",

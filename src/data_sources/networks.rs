@@ -28,7 +28,15 @@ pub fn data_source() -> DataSource {
             description: "The networks, in the order the API lists them.",
             items: items_from_resource(
                 &network::spec(),
-                &["id", "name", "description", "public", "customer", "internal"],
+                &[
+                    "id",
+                    "name",
+                    "description",
+                    "public",
+                    "customer",
+                    "internal",
+                    "zone_ids",
+                ],
             ),
         },
     })

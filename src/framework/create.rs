@@ -1,7 +1,7 @@
 //! Create: the request, the read-back or wait, and the reconciliation of a create whose outcome
 //! is unknown (a lost response), which is looked up by natural key and never blindly repeated.
 
-use super::ctx::{cancellable, Ctx};
+use super::ctx::{cancellable, Ctx, CANCELLED};
 use super::diag::{Diagnostic, Diagnostics};
 use super::errors::{parent_not_found, translate};
 use super::mapping::{lookup, request_body, sendable, state_from_api};
@@ -139,10 +139,19 @@ impl Resource {
             )
             .into());
         }
-        // From here on the object exists: every failure hands its state back.
-        let created = |state: &Object, d: Diagnostics| CreateFailed {
-            state: Some(self.finish(ctx, planned, known_or_null(state))),
-            diags: d,
+        // From here on the object exists: every failure hands its state back. An interrupt says
+        // so too, as "abandoned" alone reads as if nothing had been made.
+        let created = |state: &Object, mut d: Diagnostics| {
+            for x in d.0.iter_mut().filter(|x| x.summary == CANCELLED) {
+                x.detail.push_str(&format!(
+                    " {} was created already: Terraform keeps it as tainted, and the next apply deletes it and creates it again.",
+                    self.named(state)
+                ));
+            }
+            CreateFailed {
+                state: Some(self.finish(ctx, planned, known_or_null(state))),
+                diags: d,
+            }
         };
         let item = self
             .path(self.spec.endpoint.item, &state)

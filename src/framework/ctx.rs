@@ -18,9 +18,12 @@ pub struct Ctx<'a> {
     pub reads: &'a SharedReads,
 }
 
+/// The summary of [`cancelled`]'s diagnostic.
+pub const CANCELLED: &str = "Operation cancelled";
+
 pub fn cancelled() -> Diagnostics {
     Diagnostic::error(
-        "Operation cancelled",
+        CANCELLED,
         "Terraform asked the provider to stop (interrupt); the operation was abandoned.",
     )
     .into()

@@ -417,7 +417,7 @@ impl Lookup {
             }
         };
         if let Some(k) = &self.spec.kind {
-            k.check(&object, type_name, &lookup(&object, "id").to_string())?;
+            k.check_data(&object, type_name, &lookup(&object, "id").to_string())?;
         }
         // Path parents (organisation_id) come from the configuration; what the engine reads for
         // a resource (links, desired states) is read the same way.

@@ -327,12 +327,63 @@ pub struct ExistsCheck {
     pub path: &'static str,
     /// What an id names, for the message (`organisation`).
     pub noun: &'static str,
+    /// What the object found must hold besides existing (a network the system's zone).
+    pub holds: &'static [Holds],
+}
+
+/// A list of the object an [`ExistsCheck`] finds that must hold another attribute's value: a
+/// network's `zones` must include the system's `zone_id`. An answer without the list passes (the
+/// API did not say), as does a value unknown at plan.
+#[derive(Clone, Copy, Debug)]
+pub struct Holds {
+    /// The list in the answer (`network.zones`) and the key of its items (`id`; a number, a
+    /// numeric string or `{"id": …}`).
+    pub list: &'static str,
+    pub key: &'static str,
+    /// The attribute whose value the list must hold (`zone_id`), and the list's name in the
+    /// message (`zones`).
+    pub attribute: &'static str,
+    pub plural: &'static str,
 }
 
 impl ExistsCheck {
-    /// The attributes the lookup's path needs besides the id (`organisation_id` for a team).
-    pub fn depends_on(&self) -> impl Iterator<Item = &'static str> {
-        placeholders(self.path).filter(|p| *p != "value")
+    /// The attributes the lookup needs besides the id: its path's (`organisation_id` for a team)
+    /// and those the object must hold (`zone_id` for a network).
+    pub fn depends_on(&self) -> impl Iterator<Item = &'static str> + '_ {
+        placeholders(self.path)
+            .filter(|p| *p != "value")
+            .chain(self.holds.iter().map(|h| h.attribute))
+    }
+
+    /// Errors for the lists of `answer` that lack the value `planned` has for their attribute.
+    fn check_holds(&self, planned: &Object, at: &AttrPath, id: &str, path: &str, answer: &Json) -> Diagnostics {
+        let mut d = Diagnostics::default();
+        for h in self.holds {
+            let Some(want) = planned.get(h.attribute).and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(items) = lookup(answer, h.list).as_array() else {
+                continue;
+            };
+            let have: Vec<String> = items.iter().filter_map(|i| id_text(lookup(i, h.key))).collect();
+            if !have.iter().any(|v| v == want) {
+                let listed = match have.is_empty() {
+                    true => "none".to_string(),
+                    false => have.join(", "),
+                };
+                d.push(
+                    Diagnostic::error(
+                        format!("Invalid {}", self.attribute),
+                        format!(
+                            "{}: {} {id} is not available in {} {want:?} (GET {path} lists {} {listed}).",
+                            self.attribute, self.noun, h.attribute, h.plural
+                        ),
+                    )
+                    .at(at.clone()),
+                );
+            }
+        }
+        d
     }
 
     /// The ids `value` holds, with the path of each element: an id, or the ids of a list or set
@@ -401,7 +452,7 @@ impl ExistsCheck {
             return Ok(Diagnostics::default());
         };
         match cancellable(ctx, ctx.reads.exists(ctx.client, &path)).await? {
-            Existence::Found => Ok(Diagnostics::default()),
+            Existence::Found(answer) => Ok(self.check_holds(planned, &at, id, &path, &answer)),
             Existence::Missing(answer) => {
                 Ok(error(format!("{}: no {} {id} ({answer}).", self.attribute, self.noun)).into())
             }
@@ -917,6 +968,7 @@ mod tests {
             attribute: "organisation_id",
             path: "/organisations/{value}",
             noun: "organisation",
+            holds: &[],
         })
     }
 
@@ -925,6 +977,7 @@ mod tests {
             attribute: "network_ids",
             path: "/networks/{value}",
             noun: "network",
+            holds: &[],
         })
     }
 
@@ -933,6 +986,7 @@ mod tests {
             attribute: "team_ids",
             path: "/organisations/{organisation_id}/teams/{value}",
             noun: "team",
+            holds: &[],
         })
     }
 
@@ -998,6 +1052,7 @@ mod tests {
             attribute: "network_ids",
             path: "/networks/{value}",
             noun: "network",
+            holds: &[],
         });
         let planned = owned(
             Value::Null,
@@ -1043,6 +1098,55 @@ mod tests {
                 "GET /organisations/999/teams/5",
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn a_network_outside_the_planned_zone_is_an_error_on_the_network() {
+        let api = crate::framework::test_support::FakeApi::start(|req| match req.path.as_str() {
+            "/networks/7" => (200, json!({"network": {"id": 7, "zones": [{"id": 20}, {"id": "21"}]}})),
+            "/networks/9" => (200, json!({"network": {"id": 9, "zones": [{"id": 20}]}})),
+            // The API did not say where it is available: nothing to check.
+            "/networks/10" => (200, json!({"network": {"id": 10}})),
+            _ => (404, json!({"code": 404, "message": "Network not found"})),
+        })
+        .await;
+        let parts = crate::framework::test_support::CtxParts::default();
+        let ctx = parts.ctx(&api);
+        let check = [PlanCheck::Exists(ExistsCheck {
+            attribute: "network_ids",
+            path: "/networks/{value}",
+            noun: "network",
+            holds: &[Holds {
+                list: "network.zones",
+                key: "id",
+                attribute: "zone_id",
+                plural: "zones",
+            }],
+        })];
+        let in_zone = |zone: Value| -> Object {
+            let mut o = owned(Value::Null, ids(&["7", "9", "10"]), Value::Null);
+            o.insert("zone_id".into(), zone);
+            o
+        };
+        let d = run_all(&check, &ctx, None, &in_zone(Value::string("21"))).await;
+        let said: Vec<_> = d.0.iter().map(|d| (d.path.clone(), d.detail.as_str())).collect();
+        assert_eq!(
+            said,
+            vec![(
+                Some(AttrPath::attr("network_ids")),
+                "network_ids: network 9 is not available in zone_id \"21\" (GET /networks/9 lists zones 20)."
+            )]
+        );
+        assert!(run_all(&check, &ctx, None, &in_zone(Value::string("20")))
+            .await
+            .0
+            .is_empty());
+        // A zone known only at apply: checked at the apply's plan.
+        assert!(run_all(&check, &ctx, None, &in_zone(Value::Unknown)).await.0.is_empty());
+        // Another zone for a planned system asks about its networks again (from what was read).
+        let prior = in_zone(Value::string("20"));
+        let d = run_all(&check, &ctx, Some(&prior), &in_zone(Value::string("21"))).await;
+        assert_eq!(d.0.len(), 1, "{d:?}");
     }
 
     #[tokio::test]

@@ -21,7 +21,7 @@ use super::provider_defaults::apply_provider_defaults;
 use super::schema::{ApiField, Attribute, Block, ListSource, Schema};
 use super::timeouts::{self, Operation};
 use super::value::{Object, Type, Value};
-use super::wait::{Goal, Observed, StatusRule, Wait};
+use super::wait::{failed_status_warning, Goal, Observed, StatusRule, Wait};
 use serde_json::Value as Json;
 
 /// How the API updates an object.
@@ -277,6 +277,17 @@ impl Resource {
 
     /// Reads the object; `None` when it no longer exists (drift: Terraform plans to create it).
     pub async fn read(&self, ctx: &Ctx<'_>, state: &Object) -> Result<Option<Object>, Diagnostics> {
+        Ok(self.read_warned(ctx, state).await?.0)
+    }
+
+    /// [`Resource::read`], with a warning when the object is in a failed status: its values are
+    /// the API's (a failed resize may already show the new size), so the plan can be empty while
+    /// the object needs repair, and only this warning says so.
+    pub async fn read_warned(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &Object,
+    ) -> Result<(Option<Object>, Diagnostics), Diagnostics> {
         let item = self.path(self.spec.endpoint.item, state)?;
         let listed = match self.spec.refresh_from_list || self.spec.object_in_list_only {
             true => self.find_in_collection(ctx, state).await?,
@@ -284,29 +295,29 @@ impl Resource {
         };
         let obj = match listed {
             Listed(obj) => obj,
-            Gone => return Ok(None),
-            NotListed if self.spec.object_in_list_only => return Ok(None),
+            Gone => return Ok((None, Diagnostics::default())),
+            NotListed if self.spec.object_in_list_only => return Ok((None, Diagnostics::default())),
             NotListed => match cancellable(ctx, ctx.client.get(&item)).await? {
                 Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
-                Err(e) if e.is_not_found() => return Ok(None),
+                Err(e) if e.is_not_found() => return Ok((None, Diagnostics::default())),
                 Err(e) => return Err(translate(&e, &self.action_on("read", state), Some(self.block()))),
             },
         };
-        // A deleted object some APIs still answer for (status `deleted`) is gone, as a 404 is.
-        if self
-            .spec
-            .status
-            .as_ref()
-            .is_some_and(|r| r.observe(&obj) == Observed::Gone)
-        {
-            return Ok(None);
+        let mut warnings = Diagnostics::default();
+        match self.spec.status.as_ref().map(|r| (r.observe(&obj), r)) {
+            // A deleted object some APIs still answer for (status `deleted`) is gone, as a 404 is.
+            Some((Observed::Gone, _)) => return Ok((None, warnings)),
+            Some((Observed::Failed(status), rule)) => {
+                warnings.push(failed_status_warning(&self.named(state), &status, rule, &obj))
+            }
+            _ => {}
         }
         if let Some(k) = &self.spec.kind {
             let id = state.get("id").and_then(Value::as_str).unwrap_or("?");
             k.check(&obj, self.spec.type_name, id)?;
         }
         let new = self.state_of(ctx, &obj, state).await?;
-        Ok(Some(self.finish(ctx, state, new)))
+        Ok((Some(self.finish(ctx, state, new)), warnings))
     }
 
     /// The object from its collection's shared list, if it is there.

@@ -20,7 +20,8 @@ type ExistenceSlot = Arc<OnceCell<Existence>>;
 /// What one GET of an object said about it ([`SharedReads::exists`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Existence {
-    Found,
+    /// The object's answer (for checks of what it holds: a network's zones).
+    Found(Arc<Json>),
     /// The object's own 404 (not the router's): the error as the client words it.
     Missing(String),
     /// Nothing about the object (403, 5xx, a route the API lacks, no connection): the error.
@@ -108,7 +109,7 @@ impl SharedReads {
         };
         slot.get_or_init(|| async {
             match client.get(path).await {
-                Ok(_) => Existence::Found,
+                Ok(answer) => Existence::Found(Arc::new(answer)),
                 Err(e) if e.is_not_found() => Existence::Missing(e.to_string()),
                 Err(e) => Existence::Unanswered(e.to_string()),
             }
@@ -128,7 +129,7 @@ impl SharedReads {
         self.existence
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .retain(|_, slot| slot.get() == Some(&Existence::Found));
+            .retain(|_, slot| matches!(slot.get(), Some(Existence::Found(_))));
     }
 
     /// The item of a list whose `field` equals `id` (a number or numeric string in the API). A
@@ -329,7 +330,7 @@ mod tests {
         .await;
         let reads = SharedReads::default();
         let ask = |path: &'static str| reads.exists(&api.client, path);
-        assert_eq!(ask("/organisations/7").await, Existence::Found);
+        assert!(matches!(ask("/organisations/7").await, Existence::Found(_)));
         assert!(matches!(ask("/organisations/8").await, Existence::Unanswered(e) if e.contains("500")));
         assert!(matches!(ask("/organisations/9").await, Existence::Missing(e) if e.contains("Organisation not found")));
         for path in ["/organisations/7", "/organisations/8", "/organisations/9"] {

@@ -1,7 +1,7 @@
 //! The `timeouts` block of asynchronous resources (`create`, `update`, `delete` durations).
 
 use super::schema::{Attribute, Block, NestedBlock, Nesting};
-use super::validate::{duration, parse_duration};
+use super::validate::{parse_duration, positive_duration};
 use super::value::{Object, Value};
 use std::time::Duration;
 
@@ -43,7 +43,8 @@ pub fn block(ops: &[Operation]) -> NestedBlock {
                     Attribute::string(op.name())
                         .optional()
                         .describe("How long to wait, as a duration like `30s`, `10m` or `1h`.")
-                        .validate(duration())
+                        // Zero would send the request, then fail at once without waiting.
+                        .validate(positive_duration())
                 })
                 .collect(),
             blocks: Vec::new(),
@@ -81,5 +82,18 @@ mod tests {
             get(&Object::new(), Operation::Update),
             Operation::Update.default_timeout()
         );
+    }
+
+    #[test]
+    fn a_zero_timeout_is_refused_at_validate() {
+        let b = block(&[Operation::Delete]);
+        let delete = &b.block.attributes[0];
+        let refused = delete
+            .validators
+            .iter()
+            .find_map(|v| v.check(&Value::string("0s")).err())
+            .unwrap_or_default();
+        assert!(refused.contains("longer than zero"), "{refused:?}");
+        assert!(delete.validators.iter().all(|v| v.check(&Value::string("90s")).is_ok()));
     }
 }

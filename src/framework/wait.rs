@@ -246,6 +246,22 @@ where
     }
 }
 
+/// The warning a read gives for an object in a failed status (`what`: `level27_vm 4201`).
+pub(crate) fn failed_status_warning(what: &str, status: &str, rule: &StatusRule, obj: &Json) -> Diagnostic {
+    let why = rule.failure_texts(obj);
+    let because = match why.is_empty() {
+        true => String::new(),
+        false => format!(" The API says: {}.", why.join("; ")),
+    };
+    Diagnostic::warning(
+        format!("{what} is in status {status:?}"),
+        format!(
+            "The platform's last operation on it failed.{because} The values read are the API's, so \
+             the plan may show no change while it needs repair: check its jobs in the Level27 panel."
+        ),
+    )
+}
+
 /// One wait of an operation: for what, as part of which verb (`create`), for how long, and
 /// whether the object was just seen pending.
 pub(crate) struct Wait<'a> {
@@ -297,7 +313,13 @@ impl Resource {
                         "Terraform keeps it as tainted: the next apply deletes and creates it again; \
                          check its jobs in the Level27 panel first if it keeps failing."
                     }
-                    Goal::Ready => "Fix the cause in the Level27 panel, then apply again.",
+                    // The API may already answer the values sent (a failed resize shows the new
+                    // size), so applying again may plan nothing: the object needs repair.
+                    Goal::Ready => {
+                        "The API may already answer the new values, so the next plan can show no \
+                         change (it warns while the status stays failed): check its jobs in the \
+                         Level27 panel and repair it there."
+                    }
                     Goal::Gone => "It was not deleted; check it in the Level27 panel, then apply again.",
                 };
                 Err(Diagnostic::error(

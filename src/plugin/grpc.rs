@@ -498,20 +498,21 @@ impl pb::provider_server::Provider for ProviderService {
                 .get(req.type_name.as_str())
                 .ok_or_else(|| unknown_type("resource", &req.type_name))?;
             let Some(state) = decode_object(req.current_state.as_ref(), &res.ty)? else {
-                return Ok(encode(&Value::Null, &res.ty));
+                return Ok((encode(&Value::Null, &res.ty), Diagnostics::default()));
             };
             let session = self.session()?;
             let ctx = session.ctx();
-            let new = res.read(&ctx, &state).await?;
+            let (new, warnings) = res.read_warned(&ctx, &state).await?;
             if new.is_none() {
                 tracing::info!(resource = %req.type_name, "object no longer exists; removing it from state");
             }
-            Ok::<_, Diagnostics>(encode_object(new, &res.ty))
+            Ok::<_, Diagnostics>((encode_object(new, &res.ty), warnings))
         }
         .await;
         ok(match result {
-            Ok(new_state) => pb::read_resource::Response {
+            Ok((new_state, warnings)) => pb::read_resource::Response {
                 new_state,
+                diagnostics: diagnostics(warnings),
                 private: req.private,
                 ..Default::default()
             },

@@ -18,6 +18,7 @@ pub const EXISTS: ExistsCheck = ExistsCheck {
     attribute: "organisation_id",
     path: "/organisations/{value}",
     noun: "organisation",
+    holds: &[],
 };
 
 pub fn spec() -> ResourceSpec {

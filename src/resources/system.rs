@@ -15,7 +15,7 @@ use crate::framework::desired_state::{DesiredState, State};
 use crate::framework::kind::Kind;
 use crate::framework::links::{LinkId, Links};
 use crate::framework::membership::{Membership, TeamsFrom};
-use crate::framework::plan_checks::{AmongCheck, ExistsCheck, PlanCheck, RangeCheck};
+use crate::framework::plan_checks::{AmongCheck, ExistsCheck, Holds, PlanCheck, RangeCheck};
 use crate::framework::validate::{hostname, int_between, not_blank, one_of, HostnameRules};
 use crate::framework::wait::StatusRule;
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
@@ -181,7 +181,7 @@ fn spec(t: Type) -> ResourceSpec {
                 .describe_data("The management Level27 provides: `infra`, `infra_plus`, `pro`, `enterprise` or `premium`."),
             Attribute::id_set("network_ids")
                 .optional_computed()
-                .describe("The networks (`level27_network`) the system is linked to: given at create, then changed in place adding and removing only the difference. Left out, the API's networks are kept.")
+                .describe("The networks (`level27_network`) the system is linked to, each available in its zone (the network's `zone_ids`, checked at plan): given at create, then changed in place adding and removing only the difference. Left out, the API's networks are kept.")
                 .describe_data("The networks the system is linked to."),
             Attribute::id_set("team_ids")
                 .optional_computed()
@@ -270,11 +270,19 @@ fn spec(t: Type) -> ResourceSpec {
             }),
             PlanCheck::Exists(super::organisation::EXISTS),
             // Seed L65651: a network that does not exist is a 404; one the user may not read is
-            // a 403, which passes (the apply decides).
+            // a 403, which passes (the apply decides). Seed L65540: a network lists the zones it
+            // is available in; the seed is silent on linking one outside them, which the sandbox
+            // refuses (a network is a zone's VLAN): refused at plan here.
             PlanCheck::Exists(ExistsCheck {
                 attribute: "network_ids",
                 path: "/networks/{value}",
                 noun: "network",
+                holds: &[Holds {
+                    list: "network.zones",
+                    key: "id",
+                    attribute: "zone_id",
+                    plural: "zones",
+                }],
             }),
             PlanCheck::Exists(super::team::MEMBERS),
         ],

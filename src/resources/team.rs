@@ -14,6 +14,7 @@ pub const MEMBERS: ExistsCheck = ExistsCheck {
     attribute: "team_ids",
     path: "/organisations/{organisation_id}/teams/{value}",
     noun: "team",
+    holds: &[],
 };
 
 pub fn spec() -> ResourceSpec {

@@ -139,13 +139,34 @@ static IMAGE_NAMES: Named = Named {
     label: "name",
 };
 
-/// (id, name, description, kind: public | internal | customer).
-const NETWORKS: &[(u64, &str, &str, &str)] = &[
-    (7, "level27_public", "Public network", "public"),
-    (8, "level27_internal", "Internal network", "internal"),
-    (9, "acme_customer_103", "Customer network of acme", "customer"),
-    (10, "acme_customer_104", "Second customer network of acme", "customer"),
+/// (id, name, description, kind: public | internal | customer, the zones it reaches).
+///
+/// Seed L65540: a network lists the `zones` it is available in. Seed: silent on a system
+/// linked to a network outside its zone; a network is a zone's VLAN, so the sandbox refuses it
+/// (at create and on a link). The public and internal networks reach both Brussels zones, the
+/// customer networks IX2 only, and the Amsterdam zone has a public network of its own.
+const NETWORKS: &[(u64, &str, &str, &str, &[u64])] = &[
+    (7, "level27_public", "Public network", "public", &[20, 21]),
+    (8, "level27_internal", "Internal network", "internal", &[20, 21]),
+    (9, "acme_customer_103", "Customer network of acme", "customer", &[20]),
+    (
+        10,
+        "acme_customer_104",
+        "Second customer network of acme",
+        "customer",
+        &[20],
+    ),
+    (11, "level27_public_nl", "Public network Amsterdam", "public", &[30]),
 ];
+
+/// Whether network `id` exists and reaches `zone` (any zone when the system has none yet).
+fn network_in_zone(id: u64, zone: Option<u64>) -> Result<(), &'static str> {
+    let n = NETWORKS.iter().find(|n| n.0 == id).ok_or(INVALID)?;
+    match zone {
+        Some(z) if !n.4.contains(&z) => Err("This network is not available in the zone of the system."),
+        _ => Ok(()),
+    }
+}
 
 /// Seed L32244: `type` lists kvmhost, kvmguest, storage, backup; the platform also has
 /// baremetal systems (Level27's own provider documents the type), so the sandbox takes it.
@@ -406,7 +427,12 @@ fn links(record: &Record) -> Vec<(u64, u64)> {
 }
 
 fn network_json(id: u64) -> Value {
-    let (id, name, description, kind) = NETWORKS.iter().copied().find(|n| n.0 == id).unwrap_or((id, "", "", ""));
+    let (id, name, description, kind, _) =
+        NETWORKS
+            .iter()
+            .copied()
+            .find(|n| n.0 == id)
+            .unwrap_or((id, "", "", "", &[]));
     json!({ "id": id, "name": name, "description": description, "public": kind == "public",
             "customer": kind == "customer", "internal": kind == "internal" })
 }
@@ -427,7 +453,7 @@ fn networks(record: &Record, _: Clock) -> Value {
 }
 
 /// Cross-field rules: the image belongs to the zone's region, the configuration fits the type,
-/// cpu/memory/disk lie within the configuration's limits, and networks exist.
+/// cpu/memory/disk lie within the configuration's limits, and networks exist in the zone.
 ///
 /// Seed: "cpu (required for Level27 systems)" and "It must match selected configuration and
 /// zone" give no limits check, yet the configurations carry min/max: a value outside them is
@@ -440,6 +466,17 @@ fn validate(form: &mut Form, record: &Record, _: &Data) {
     if let (Some(region), Some(image)) = (region, image) {
         if !IMAGES.iter().any(|i| i.0 == image && i.1 == region) {
             form.error("systemimage", "This image is not available in the selected zone.");
+        }
+    }
+    if let Some(nets) = record.get("autoNetworks").filter(|n| !n.is_null()) {
+        let refused = match nets.as_array() {
+            None => Some(INVALID),
+            Some(a) => a
+                .iter()
+                .find_map(|n| text_id(n).map_or(Err(INVALID), |n| network_in_zone(n, zone)).err()),
+        };
+        if let Some(message) = refused {
+            form.error("autoNetworks", message);
         }
     }
     let Some(config) = config_of(record) else { return };
@@ -458,15 +495,6 @@ fn validate(form: &mut Form, record: &Record, _: &Data) {
             }
             None if kind == "kvmguest" && field != "disk" => form.error(field, crate::error::BLANK),
             _ => {}
-        }
-    }
-    if let Some(nets) = record.get("autoNetworks").filter(|n| !n.is_null()) {
-        let ok = nets.as_array().is_some_and(|a| {
-            a.iter()
-                .all(|n| text_id(n).is_some_and(|n| NETWORKS.iter().any(|k| k.0 == n)))
-        });
-        if !ok {
-            form.error("autoNetworks", INVALID);
         }
     }
 }
@@ -577,16 +605,21 @@ async fn configurations(Query(q): Params) -> Json<Value> {
     page("providerConfigurations", items, &q)
 }
 
-fn network_full(n: &(u64, &str, &str, &str)) -> Value {
+fn network_full(n: &(u64, &str, &str, &str, &[u64])) -> Value {
     let mut v = network_json(n.0);
     if let Value::Object(o) = &mut v {
         o.insert("status".into(), json!("ok"));
         o.insert("statusCategory".into(), json!("green"));
         o.insert("full".into(), json!(false));
-        o.insert(
-            "zones".into(),
-            json!([{"id": 20, "name": ZONES[0].2, "region": {"id": 1, "name": "be"}}]),
-        );
+        let zones: Vec<Value> = ZONES
+            .iter()
+            .filter(|z| n.4.contains(&z.0))
+            .map(|z| {
+                let region = REGIONS.iter().find(|r| r.0 == z.1).map_or("", |r| r.1);
+                json!({"id": z.0, "name": z.2, "region": {"id": z.1, "name": region}})
+            })
+            .collect();
+        o.insert("zones".into(), Value::Array(zones));
     }
     v
 }
@@ -717,11 +750,14 @@ async fn link(
     app.store.write(|data| {
         let id = system_id(&ctx, data, &id)?;
         let mut form = Form::new("systemHasNetwork", &["network"], &body);
-        let network = body.get("network").and_then(text_id).filter(|n| NETWORKS.iter().any(|k| k.0 == *n));
         let mut record = ctx.find(data, &SYSTEM, id).cloned().ok_or_else(|| SYSTEM.not_found())?;
+        let zone = record.get("zone").and_then(text_id);
+        let requested = body.get("network").and_then(text_id);
+        let refused = requested.map_or(Err(INVALID), |n| network_in_zone(n, zone)).err();
+        let network = requested.filter(|_| refused.is_none());
         let mut current = links(&record);
         match network {
-            None => form.error("network", INVALID),
+            None => form.error("network", refused.unwrap_or(INVALID)),
             // Seed: silent on a network linked twice; refused, so a client repeating a link
             // whose answer was lost never makes a second one.
             Some(n) if current.iter().any(|(_, k)| *k == n) => {

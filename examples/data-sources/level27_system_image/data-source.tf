@@ -1,10 +1,10 @@
-data "level27_regions" "be" {
+data "level27_region" "be" {
   name = "be"
 }
 
 # An image of a region by name.
 data "level27_system_image" "ubuntu" {
-  region_id = data.level27_regions.be.regions[0].id
+  region_id = data.level27_region.be.id
   name      = "ubuntu_2404lts_server"
 }
 

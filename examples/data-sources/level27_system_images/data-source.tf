@@ -1,10 +1,10 @@
-data "level27_regions" "be" {
+data "level27_region" "be" {
   name = "be"
 }
 
 # Every image of a region.
 data "level27_system_images" "be" {
-  region_id = data.level27_regions.be.regions[0].id
+  region_id = data.level27_region.be.id
 }
 
 output "image_names" {

@@ -1,10 +1,10 @@
-data "level27_regions" "be" {
+data "level27_region" "be" {
   name = "be"
 }
 
 # A zone of a region by name, with its limits.
 data "level27_zone" "ix2" {
-  region_id = data.level27_regions.be.regions[0].id
+  region_id = data.level27_region.be.id
   name      = "Brussel Interxion 2 (IX2)"
 }
 

@@ -149,3 +149,47 @@ async fn lookups_page_and_spell_limits_as_strings() {
     let public = sandbox.call("GET", "/v1/networks?type=public", None).await.body;
     assert_eq!(public["networks"][0]["name"], "level27_public");
 }
+
+#[tokio::test]
+async fn a_network_links_only_systems_of_a_zone_it_reaches() {
+    let sandbox = Sandbox::new();
+    let org = sandbox.organisation("Org").await;
+    let n9 = sandbox.call("GET", "/v1/networks/9", None).await.body;
+    let zones: Vec<Value> = n9["network"]["zones"]
+        .as_array()
+        .map(|z| z.iter().map(|z| z["id"].clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(zones, vec![json!(20)], "{n9}");
+    let n7 = sandbox.call("GET", "/v1/networks/7", None).await.body;
+    assert_eq!(n7["network"]["zones"][1]["name"], "Brussel Interxion 1 (IX1)", "{n7}");
+
+    // In IX1 (zone 21): the public network reaches it, IX2's customer network does not.
+    let mut in_ix1 = vm(org);
+    in_ix1["zone"] = json!(21);
+    let r = sandbox.call("POST", "/v1/systems", Some(in_ix1.clone())).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+    assert_eq!(
+        errors(&r.body, "autoNetworks"),
+        json!(["This network is not available in the zone of the system."])
+    );
+    in_ix1["autoNetworks"] = json!([7]);
+    let made = sandbox.call("POST", "/v1/systems", Some(in_ix1)).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+    let id = made.body["system"]["id"].clone();
+    let links = format!("/v1/systems/{id}/networks");
+    let r = sandbox.call("POST", &links, Some(json!({"network": 9}))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+    assert_eq!(
+        r.body["systemHasNetwork"]["errors"]["children"]["network"]["errors"],
+        json!(["This network is not available in the zone of the system."])
+    );
+    let r = sandbox.call("POST", &links, Some(json!({"network": 8}))).await;
+    assert_eq!(
+        r.status,
+        StatusCode::CREATED,
+        "the internal network reaches IX1: {:?}",
+        r.body
+    );
+    let r = sandbox.call("POST", &links, Some(json!({"network": 999}))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+}
