@@ -273,3 +273,23 @@ fn every_example_validates_on_terraform_1_0() {
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
 }
+
+/// The examples are what users copy, and what the docs embed: written as `terraform fmt` writes
+/// them, so that a copied block does not show up in a user's own `fmt -check`.
+#[test]
+fn every_example_is_formatted_as_terraform_fmt_writes_it() {
+    let tf = Terraform::default_bin();
+    let out = Command::new(&tf.path)
+        .args(["fmt", "-check", "-recursive", "-list=true", "examples"])
+        .current_dir(root())
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .output()
+        .expect("run terraform fmt");
+    assert!(
+        out.status.success(),
+        "terraform fmt would rewrite these (run `terraform fmt -recursive examples` and \
+         `cargo run --bin level27-docs`):\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -20,9 +20,9 @@ resource "level27_domain_contact" "owner" {
 }
 
 resource "level27_domain" "acme" {
-  organisation_id     = level27_organisation.acme.id
-  name                = "acme-example" # without the extension
-  extension           = "be"
+  organisation_id = level27_organisation.acme.id
+  name            = "acme-example" # without the extension
+  extension       = "be"
   # action = "create" registers it, "transfer" (with epp_code_wo) moves it here; the default,
   # "none", only manages it at Level27.
   licensee_contact_id = level27_domain_contact.owner.id
