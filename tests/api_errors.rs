@@ -1,6 +1,6 @@
 //! `reseller_organisation_id` round trip (the API answers with an object, state keeps the number),
-//! and an API validation error (a 400 with a Symfony-form body) reported at apply as a diagnostic on
-//! the attribute it concerns.
+//! and an API validation error (a 400 with a Symfony-form body, here a DNS record clash) reported at
+//! apply as a diagnostic on the attribute it concerns.
 
 mod common;
 
@@ -21,6 +21,36 @@ resource "level27_organisation" "customer" {{
   name                     = "Customer e2e"
   tax_number               = "BE0222222222"
   reseller_organisation_id = level27_organisation.reseller.id
+}}
+
+resource "level27_domain_contact" "owner" {{
+  organisation_id   = level27_organisation.customer.id
+  type              = "licensee"
+  first_name        = "Ada"
+  last_name         = "Peeters"
+  organisation_name = "Customer e2e"
+  street            = "Veldstraat"
+  house_number      = "1"
+  zip               = "9000"
+  city              = "Gent"
+  country           = "BE"
+  phone             = "+32.91234567"
+  email             = "hostmaster@customer.example"
+  tax_number        = "BE0222222222"
+}}
+
+resource "level27_domain" "acme" {{
+  organisation_id     = level27_organisation.customer.id
+  name                = "customer-e2e"
+  extension           = "be"
+  licensee_contact_id = level27_domain_contact.owner.id
+}}
+
+resource "level27_domain_record" "www" {{
+  domain_id = level27_domain.acme.id
+  type      = "A"
+  name      = "www"
+  content   = "203.0.113.10"
 }}
 "#,
         header = header()
@@ -45,55 +75,56 @@ resource "level27_organisation" "customer" {{
     );
     tf.assert_plan_empty("after creating an organisation with a reseller");
 
-    // A reseller that does not exist: the API's 400 becomes an error on that attribute.
+    // A 400 the plan cannot foresee (a reseller that does not exist fails the plan itself,
+    // tests/validation.rs): a CNAME beside an existing A record of the same name. The API's
+    // Symfony-form answer becomes an error on the attribute its field maps to.
+    let domain = tf.id_of("level27_domain.acme");
     let bad = format!(
         r#"{base}
-resource "level27_organisation" "orphan" {{
-  name                     = "Orphan e2e"
-  tax_number               = "BE0333333333"
-  reseller_organisation_id = 987654
+resource "level27_domain_record" "www_alias" {{
+  domain_id = level27_domain.acme.id
+  type      = "CNAME"
+  name      = "www" # clashes
+  content   = "web.example.net."
 }}
 "#
     );
     tf.write_main(&bad);
     let out = tf.run(&["apply", "-auto-approve"]).assert_failed();
-    let line = line_of(&bad, "reseller_organisation_id = 987654");
+    let line = line_of(&bad, "name      = \"www\" # clashes");
     let block = out
         .error_blocks()
         .into_iter()
         .find(|b| b.contains(&format!("on main.tf line {line}")))
-        .unwrap_or_else(|| {
-            panic!(
-                "expected the API error on main.tf line {line} (reseller_organisation_id):\n{}",
-                out.dump()
-            )
-        });
+        .unwrap_or_else(|| panic!("expected the API error on main.tf line {line} (name):\n{}", out.dump()));
     eprintln!("API error as Terraform shows it:\n{block}");
     // The API's own words for this body, asked out of band, are in the diagnostic.
     let (status, answer) = sb.request(
         "POST",
-        "/v1/organisations",
-        Some(serde_json::json!({"name": "Probe e2e", "taxNumber": "BE0444444444", "resellerOrganisation": 987654})),
+        &format!("/v1/domains/{domain}/records"),
+        Some(serde_json::json!({"type": "CNAME", "name": "www", "content": "web.example.net."})),
     );
     assert_eq!(status, 400, "{answer}");
-    let api_message = answer["organisation"]["errors"]["children"]["resellerOrganisation"]["errors"][0]
+    let api_message = answer["record"]["errors"]["children"]["name"]["errors"][0]
         .as_str()
-        .unwrap_or_else(|| panic!("no message for resellerOrganisation in the API's answer: {answer}"))
-        .to_string();
+        .unwrap_or_else(|| panic!("no message for name in the API's answer: {answer}"))
+        .replace("## ADD_CODE", "");
+    let api_message = api_message.trim();
     assert!(!api_message.is_empty());
     let shown = diagnostic_message(&block)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
     assert!(
-        shown.contains(&api_message) && shown.contains("resellerOrganisation"),
-        "the diagnostic must carry the API's message {api_message:?} and its field:\n{block}"
+        shown.contains(api_message) && shown.contains("API field `name`"),
+        "the diagnostic must carry the API's message {api_message:?} on `name`:\n{block}"
     );
+    assert!(!tf.in_state("level27_domain_record.www_alias"));
+    let records = sb.get_ok(&format!("/v1/domains/{domain}/records?limit=100"));
     assert!(
-        !sb.organisations().iter().any(|o| o["name"] == "Orphan e2e"),
-        "a rejected organisation was created"
+        !records.to_string().contains("web.example.net"),
+        "a refused record was created: {records}"
     );
-    assert!(!tf.in_state("level27_organisation.orphan"));
 
     tf.write_main(&base);
     tf.destroy();
