@@ -743,6 +743,21 @@ resource "level27_app_component_url" "u" {{
     }
     assert!(sb.write_requests().is_empty(), "{:?}", sb.write_requests());
 
+    // Another app of the organisation, with a certificate that covers www2.shop.example: not one
+    // the first app's urls may use.
+    let other = sb.post_ok(
+        "/v1/apps",
+        json!({"name": "other", "organisation": org, "customPackage": plan, "customPackageName": "drupal_run"}),
+    )["app"]["id"]
+        .as_i64()
+        .expect("app id");
+    let foreign = sb.post_ok(
+        &format!("/v1/apps/{other}/sslcertificates"),
+        json!({"name": "www2", "sslType": "letsencrypt", "autoSslCertificateUrls": "www2.shop.example"}),
+    )["sslCertificate"]["id"]
+        .as_i64()
+        .expect("certificate id");
+
     // Parameters only /appcomponenttypes knows are checked against it at plan time, after the
     // validation (so in an otherwise valid configuration): one catalogue read, nothing written.
     let params = tf.fresh("apps-bad-parameters");
@@ -777,6 +792,18 @@ resource "level27_app_component_url" "on_db" {{
   app_id       = "{app}"
   component_id = "{db}"
   content      = "db.shop.example"
+}}
+resource "level27_app_component_url" "uncovered" {{
+  app_id             = "{app}"
+  component_id       = "{web}"
+  content            = "blog.shop.example"
+  ssl_certificate_id = "{cert}"
+}}
+resource "level27_app_component_url" "foreign" {{
+  app_id             = "{app}"
+  component_id       = "{web}"
+  content            = "www2.shop.example"
+  ssl_certificate_id = "{foreign}"
 }}
 "#,
         header = header(),
@@ -824,6 +851,18 @@ resource "level27_app_component_url" "on_db" {{
             "Invalid component_id",
             "is of type mysql, which takes no urls",
         ),
+        // The certificate must be the url's app's own and cover its host (the API would refuse
+        // both at apply with a bare "This value is not valid.").
+        (
+            "level27_app_component_url.uncovered",
+            "Invalid ssl_certificate_id",
+            &format!(r#"certificate {cert} covers "www.shop.example", "shop.example", not "blog.shop.example"."#),
+        ),
+        (
+            "level27_app_component_url.foreign",
+            "Invalid ssl_certificate_id",
+            &format!("ssl_certificate_id: no certificate of this app with id {foreign} ("),
+        ),
     ] {
         assert!(
             blocks.iter().any(|b| b.contains(&format!("with {resource}"))
@@ -840,6 +879,9 @@ resource "level27_app_component_url" "on_db" {{
         "two components, one catalogue read: {:?}",
         sb.api_request_counts()
     );
+
+    sb.delete_ok(&format!("/v1/apps/{other}"));
+    wait_gone(&sb, &format!("/v1/apps/{other}"));
 
     // A certificate with auto_url_link links the url it covers once issued; the url, which
     // leaves ssl_certificate_id out, shows no diff and reads the link back.
