@@ -918,6 +918,18 @@ resource "level27_ssl_certificate" "apex" {{
     let a = auto.attrs("level27_app_component_url.apex");
     assert_eq!(state_id(&a["ssl_certificate_id"]), Some(apex_cert), "{a}");
     assert_eq!(a["https"], true, "{a}");
+    // The url was created without auto_ssl_certificate, which the API takes on create only and
+    // never answers: setting it now replaces the url, as the documentation says (after an import
+    // the configured value is adopted instead), rather than an update that sends nothing.
+    let apex_hcl = auto.read("main.tf");
+    auto.write_main(&apex_hcl.replace(
+        "content      = \"shop.example\"\n",
+        "content      = \"shop.example\"\n  auto_ssl_certificate = true\n",
+    ));
+    let out = auto.assert_plan_changes("auto_ssl_certificate set after the create");
+    out.assert_contains("level27_app_component_url.apex must be replaced");
+    out.assert_contains("+ auto_ssl_certificate = true # forces replacement");
+    auto.write_main(&apex_hcl);
     auto.destroy().assert_contains("2 destroyed");
 
     tf.destroy().assert_contains("9 destroyed");

@@ -15,7 +15,7 @@ use super::mapping::{attribute_from_api, lookup};
 use super::mapping::{needs_request, request_body, sendable, state_from_api};
 use super::membership::Membership;
 use super::paths::{render_path, unwrap_envelope};
-use super::plan::{keep_write_only, plan, Plan};
+use super::plan::{keep_write_only, plan_known, Plan};
 use super::plan_checks::PlanCheck;
 use super::provider_defaults::apply_provider_defaults;
 use super::schema::{ApiField, Attribute, Block, ListSource, Schema};
@@ -242,8 +242,9 @@ impl Resource {
         config: &Object,
         write_only: bool,
         provider_config: &Object,
+        known: &[String],
     ) -> Result<Plan, Diagnostics> {
-        let mut p = plan(self.block(), prior, proposed, config);
+        let mut p = plan_known(self.block(), prior, proposed, config, known);
         if !write_only {
             keep_write_only(self.block(), config, &mut p.planned);
         }
