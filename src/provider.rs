@@ -222,7 +222,7 @@ fn provider_schema() -> Schema {
                     .describe("Client-side limit on API requests per second, shared by all concurrent operations. Default 0: no limit."),
             ],
             blocks: Vec::new(),
-            description: "The Level27 provider manages organisations and teams of the Level27 hosting platform.",
+            description: "The Level27 provider manages the Level27 hosting platform: organisations and teams, app hosting (plans, apps, components, urls and SSL certificates), DNS (domain contacts, domains and records) and compute (virtual machines and baremetal servers).",
             deprecated: None,
         },
     }
