@@ -247,8 +247,11 @@ mod tests {
             ("app", "level27_app"),
             ("domain", "level27_domain"),
             ("server", "level27_vm"),
-            ("certificate", "level27_certificate"),
-            ("dns", "level27_record"),
+            ("certificate", "level27_ssl_certificate"),
+            ("dns", "level27_domain_record"),
+            ("baremetal", "level27_baremetal"),
+            ("plan", "level27_plan"),
+            ("url", "level27_app_component_url"),
         ] {
             assert!(
                 !names(word) || managed.contains(&resource),
