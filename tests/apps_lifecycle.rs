@@ -673,6 +673,7 @@ resource "level27_app_component" "blank" {{
   type           = "php"
   systemgroup_id = "3"
   version        = ""
+  path           = ""
 }}
 resource "level27_ssl_certificate" "none" {{
   app_id  = "{app}"
@@ -726,6 +727,11 @@ resource "level27_app_component_url" "u" {{
         ("level27_ssl_certificate.odd", "type"),
         // The API treats "" and [] as unset: refused at plan time, not by the API at apply.
         ("level27_app_component.blank", "an empty value is no value"),
+        // The API would answer its default path (`/public_html`) for "", which state cannot hold.
+        (
+            "level27_app_component.blank",
+            r#"path = "" is no value: the API treats an empty string as unset"#,
+        ),
         ("level27_ssl_certificate.none", "an empty value is no value"),
         ("level27_app_component_url.u", "content"),
         ("level27_app_component_url.u", "ssl_certificate_id"),

@@ -3,8 +3,8 @@
 //! create with read-back, drift-aware read, diff-aware update, delete, waits, import and the
 //! reconciliation of a create whose outcome is unknown.
 
-use super::config_check::validate_attributes;
 use super::config_check::ConfigRule;
+use super::config_check::{empty_where_the_api_decides, validate_attributes};
 use super::ctx::{cancellable, Ctx};
 use super::desired_state::DesiredState;
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
@@ -206,6 +206,7 @@ impl Resource {
     /// Plan-time validation of the configuration; makes no API call.
     pub fn validate(&self, config: &Object) -> Diagnostics {
         let mut diags = validate_attributes(self.block(), config);
+        diags.extend(empty_where_the_api_decides(self.block(), config));
         for rule in &self.spec.rules {
             diags.extend(rule.check(config));
         }
