@@ -681,6 +681,14 @@ resource "level27_ssl_certificate" "none" {{
   type    = "letsencrypt"
   domains = []
 }}
+resource "level27_ssl_certificate" "files" {{
+  app_id         = "{app}"
+  name           = "files"
+  type           = "own"
+  private_key_wo = "shop.key"
+  certificate    = "CERTIFICATE_HERE"
+  ca_bundle      = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"
+}}
 resource "level27_ssl_certificate" "odd" {{
   app_id = "{app}"
   name   = "odd"
@@ -725,6 +733,15 @@ resource "level27_app_component_url" "u" {{
         ),
         ("level27_ssl_certificate.own", "domains applies only when type is"),
         ("level27_ssl_certificate.odd", "type"),
+        // A file name where PEM text goes is told to use file(); the key itself is never quoted.
+        (
+            "level27_ssl_certificate.files",
+            r#"private_key_wo must be PEM text ("-----BEGIN PRIVATE KEY-----" … "-----END PRIVATE KEY-----"), not a file name; to use the file's content write file("shop.key")"#,
+        ),
+        (
+            "level27_ssl_certificate.files",
+            r#"it holds no "-----BEGIN CERTIFICATE-----" line"#,
+        ),
         // The API treats "" and [] as unset: refused at plan time, not by the API at apply.
         ("level27_app_component.blank", "an empty value is no value"),
         // The API would answer its default path (`/public_html`) for "", which state cannot hold.

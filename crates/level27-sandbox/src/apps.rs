@@ -937,8 +937,16 @@ fn validate_certificate(form: &mut Form, cert: &Record, _: &Data) {
     match cert.get("sslType").and_then(Value::as_str) {
         Some("own") => {
             for field in ["sslKey", "sslCrt", "sslCabundle"] {
+                // Seed: silent on the format; its example (L12374) sends PEM blocks, and the
+                // platform must parse them to serve https, so anything else is refused.
+                let pem = cert
+                    .get(field)
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.contains("-----BEGIN ") && t.contains("-----END "));
                 if !has(field) {
                     form.error(field, BLANK);
+                } else if !pem {
+                    form.error(field, INVALID);
                 }
             }
         }
@@ -1526,6 +1534,31 @@ mod tests {
         let path = format!("/v1/apps/{app}/components/{web}/urls");
         let (_, url) = call(&router, "POST", &path, Some(json!({"content": "www.shop.example"}))).await;
         (router, app, web, url["url"]["id"].as_u64().expect("url id"))
+    }
+
+    #[tokio::test]
+    async fn an_own_certificate_takes_pem_text_only() {
+        let router = crate::router(crate::Config::default()).expect("router");
+        let (_, _, app) = app(&router).await;
+        let certs = format!("/v1/apps/{app}/sslcertificates");
+        let pem = |label: &str| format!("-----BEGIN {label}-----\nMIIB\n-----END {label}-----");
+        let body = json!({"name": "own", "sslType": "own", "sslKey": "shop.key",
+                          "sslCrt": pem("CERTIFICATE"), "sslCabundle": "CABUNDLE_HERE"});
+        let (status, reply) = call(&router, "POST", &certs, Some(body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
+        let children = &reply["sslCertificate"]["errors"]["children"];
+        assert_eq!(children["sslKey"]["errors"], json!([crate::error::INVALID]), "{reply}");
+        assert_eq!(
+            children["sslCabundle"]["errors"],
+            json!([crate::error::INVALID]),
+            "{reply}"
+        );
+        assert!(children["sslCrt"].get("errors").is_none(), "{reply}");
+        let body = json!({"name": "own", "sslType": "own", "sslKey": pem("RSA PRIVATE KEY"),
+                          "sslCrt": pem("CERTIFICATE"), "sslCabundle": pem("CERTIFICATE")});
+        let (status, reply) = call(&router, "POST", &certs, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
+        assert_eq!(reply["sslCertificate"]["sslKey"], "***", "{reply}");
     }
 
     #[tokio::test]
