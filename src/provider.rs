@@ -237,7 +237,7 @@ fn provider_schema() -> Schema {
                     .describe("Client-side limit on API requests per second, shared by all concurrent operations. Default 0: no limit."),
             ],
             blocks: Vec::new(),
-            description: "The Level27 provider manages organisations and teams of the Level27 hosting platform.",
+            description: "The Level27 provider manages the Level27 hosting platform: organisations and teams, app hosting (plans, apps, components, urls and SSL certificates), DNS (domain contacts, domains and records) and compute (virtual machines and baremetal servers).",
             deprecated: None,
         },
     }
@@ -262,8 +262,11 @@ mod tests {
             ("app", "level27_app"),
             ("domain", "level27_domain"),
             ("server", "level27_vm"),
-            ("certificate", "level27_certificate"),
-            ("dns", "level27_record"),
+            ("certificate", "level27_ssl_certificate"),
+            ("dns", "level27_domain_record"),
+            ("baremetal", "level27_baremetal"),
+            ("plan", "level27_plan"),
+            ("url", "level27_app_component_url"),
         ] {
             assert!(
                 !names(word) || managed.contains(&resource),

@@ -673,12 +673,21 @@ resource "level27_app_component" "blank" {{
   type           = "php"
   systemgroup_id = "3"
   version        = ""
+  path           = ""
 }}
 resource "level27_ssl_certificate" "none" {{
   app_id  = "{app}"
   name    = "none"
   type    = "letsencrypt"
   domains = []
+}}
+resource "level27_ssl_certificate" "files" {{
+  app_id         = "{app}"
+  name           = "files"
+  type           = "own"
+  private_key_wo = "shop.key"
+  certificate    = "CERTIFICATE_HERE"
+  ca_bundle      = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"
 }}
 resource "level27_ssl_certificate" "odd" {{
   app_id = "{app}"
@@ -724,8 +733,22 @@ resource "level27_app_component_url" "u" {{
         ),
         ("level27_ssl_certificate.own", "domains applies only when type is"),
         ("level27_ssl_certificate.odd", "type"),
+        // A file name where PEM text goes is told to use file(); the key itself is never quoted.
+        (
+            "level27_ssl_certificate.files",
+            r#"private_key_wo must be PEM text ("-----BEGIN PRIVATE KEY-----" … "-----END PRIVATE KEY-----"), not a file name; to use the file's content write file("shop.key")"#,
+        ),
+        (
+            "level27_ssl_certificate.files",
+            r#"it holds no "-----BEGIN CERTIFICATE-----" line"#,
+        ),
         // The API treats "" and [] as unset: refused at plan time, not by the API at apply.
         ("level27_app_component.blank", "an empty value is no value"),
+        // The API would answer its default path (`/public_html`) for "", which state cannot hold.
+        (
+            "level27_app_component.blank",
+            r#"path = "" is no value: the API treats an empty string as unset"#,
+        ),
         ("level27_ssl_certificate.none", "an empty value is no value"),
         ("level27_app_component_url.u", "content"),
         ("level27_app_component_url.u", "ssl_certificate_id"),
@@ -742,6 +765,21 @@ resource "level27_app_component_url" "u" {{
         );
     }
     assert!(sb.write_requests().is_empty(), "{:?}", sb.write_requests());
+
+    // Another app of the organisation, with a certificate that covers www2.shop.example: not one
+    // the first app's urls may use.
+    let other = sb.post_ok(
+        "/v1/apps",
+        json!({"name": "other", "organisation": org, "customPackage": plan, "customPackageName": "drupal_run"}),
+    )["app"]["id"]
+        .as_i64()
+        .expect("app id");
+    let foreign = sb.post_ok(
+        &format!("/v1/apps/{other}/sslcertificates"),
+        json!({"name": "www2", "sslType": "letsencrypt", "autoSslCertificateUrls": "www2.shop.example"}),
+    )["sslCertificate"]["id"]
+        .as_i64()
+        .expect("certificate id");
 
     // Parameters only /appcomponenttypes knows are checked against it at plan time, after the
     // validation (so in an otherwise valid configuration): one catalogue read, nothing written.
@@ -777,6 +815,18 @@ resource "level27_app_component_url" "on_db" {{
   app_id       = "{app}"
   component_id = "{db}"
   content      = "db.shop.example"
+}}
+resource "level27_app_component_url" "uncovered" {{
+  app_id             = "{app}"
+  component_id       = "{web}"
+  content            = "blog.shop.example"
+  ssl_certificate_id = "{cert}"
+}}
+resource "level27_app_component_url" "foreign" {{
+  app_id             = "{app}"
+  component_id       = "{web}"
+  content            = "www2.shop.example"
+  ssl_certificate_id = "{foreign}"
 }}
 "#,
         header = header(),
@@ -824,6 +874,18 @@ resource "level27_app_component_url" "on_db" {{
             "Invalid component_id",
             "is of type mysql, which takes no urls",
         ),
+        // The certificate must be the url's app's own and cover its host (the API would refuse
+        // both at apply with a bare "This value is not valid.").
+        (
+            "level27_app_component_url.uncovered",
+            "Invalid ssl_certificate_id",
+            &format!(r#"certificate {cert} covers "www.shop.example", "shop.example", not "blog.shop.example"."#),
+        ),
+        (
+            "level27_app_component_url.foreign",
+            "Invalid ssl_certificate_id",
+            &format!("ssl_certificate_id: no certificate of this app with id {foreign} ("),
+        ),
     ] {
         assert!(
             blocks.iter().any(|b| b.contains(&format!("with {resource}"))
@@ -840,6 +902,9 @@ resource "level27_app_component_url" "on_db" {{
         "two components, one catalogue read: {:?}",
         sb.api_request_counts()
     );
+
+    sb.delete_ok(&format!("/v1/apps/{other}"));
+    wait_gone(&sb, &format!("/v1/apps/{other}"));
 
     // A certificate with auto_url_link links the url it covers once issued; the url, which
     // leaves ssl_certificate_id out, shows no diff and reads the link back.
@@ -876,6 +941,18 @@ resource "level27_ssl_certificate" "apex" {{
     let a = auto.attrs("level27_app_component_url.apex");
     assert_eq!(state_id(&a["ssl_certificate_id"]), Some(apex_cert), "{a}");
     assert_eq!(a["https"], true, "{a}");
+    // The url was created without auto_ssl_certificate, which the API takes on create only and
+    // never answers: setting it now replaces the url, as the documentation says (after an import
+    // the configured value is adopted instead), rather than an update that sends nothing.
+    let apex_hcl = auto.read("main.tf");
+    auto.write_main(&apex_hcl.replace(
+        "content      = \"shop.example\"\n",
+        "content      = \"shop.example\"\n  auto_ssl_certificate = true\n",
+    ));
+    let out = auto.assert_plan_changes("auto_ssl_certificate set after the create");
+    out.assert_contains("level27_app_component_url.apex must be replaced");
+    out.assert_contains("+ auto_ssl_certificate = true # forces replacement");
+    auto.write_main(&apex_hcl);
     auto.destroy().assert_contains("2 destroyed");
 
     tf.destroy().assert_contains("9 destroyed");

@@ -97,6 +97,21 @@ fn docs_and_examples_follow_the_registry_layout() {
             problems.push(format!("docs/index.md has no `{section}`"));
         }
     }
+    // The page's opening sentence (the provider's description) names every family the resource
+    // pages are grouped in, so a reader learns at once what the provider manages.
+    let opening = index
+        .lines()
+        .find(|l| l.starts_with("The Level27 provider"))
+        .unwrap_or_default();
+    let families: BTreeSet<String> = files_in("docs/resources")
+        .iter()
+        .map(|f| front_matter(&format!("docs/resources/{f}")).1)
+        .collect();
+    for family in &families {
+        if !opening.to_lowercase().contains(&family.to_lowercase()) {
+            problems.push(format!("docs/index.md's opening {opening:?} does not name {family:?}"));
+        }
+    }
     if !root().join(docs::PROVIDER_EXAMPLE).is_file() {
         problems.push(format!("{} is missing", docs::PROVIDER_EXAMPLE));
     }

@@ -2,7 +2,7 @@
 //! diagnostics on the full attribute path.
 
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
-use super::schema::{Attribute, Block, Nesting};
+use super::schema::{Attribute, Block, Mode, Nesting};
 use super::value::{Object, Value};
 
 /// Runs every validator on the configuration: attributes, the sub-attributes of each element of
@@ -90,6 +90,32 @@ fn validate_object(attrs: &[Attribute], config: &Object, at: &Location, diags: &
             });
         }
     }
+}
+
+/// A managed object's arguments set to `""` where the API decides the value when they are left
+/// out (a component's `path`, `/public_html`): the API treats `""` as unset and answers its own
+/// value, so the state could not hold the `""` configured and Terraform would call the apply's
+/// result inconsistent. (A data source's `""` is a lookup key, not checked here.) An argument a
+/// validator already refuses is not refused twice.
+pub fn empty_where_the_api_decides(block: &Block, config: &Object) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    for a in &block.attributes {
+        let empty = matches!(config.get(a.name), Some(Value::String(s)) if s.is_empty());
+        let validated = a.validators.iter().any(|c| c.check(&Value::string("")).is_err());
+        if empty && !validated && a.mode == Mode::OptionalComputed && a.api.read.is_some() {
+            diags.push(
+                Diagnostic::error(
+                    format!("Invalid {}", a.name),
+                    format!(
+                        "{0} = \"\" is no value: the API treats an empty string as unset and answers its own value. Leave {0} out to keep the API's value.",
+                        a.name
+                    ),
+                )
+                .at(AttrPath::attr(a.name)),
+            );
+        }
+    }
+    diags
 }
 
 /// Calls `f` on each known object element of a nested value, with its location.
@@ -253,6 +279,39 @@ impl ConfigRule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_string_for_a_value_the_api_decides_is_refused() {
+        let block = Block {
+            attributes: vec![
+                Attribute::string("path").optional_computed().api("path"),
+                Attribute::string("city").optional().api("city"),
+                Attribute::string("mode")
+                    .optional_computed()
+                    .api("mode")
+                    .validate(one_of(&["a"])),
+            ],
+            ..Block::default()
+        };
+        let config = |path: &str, mode: &str| obj(&[("path", s(path)), ("city", s("")), ("mode", s(mode))]);
+        let d = empty_where_the_api_decides(&block, &config("", "a"));
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert_eq!(d.0[0].path, Some(AttrPath::attr("path")));
+        assert!(
+            d.0[0].detail.starts_with("path = \"\" is no value"),
+            "{}",
+            d.0[0].detail
+        );
+        assert!(
+            d.0[0].detail.ends_with("Leave path out to keep the API's value."),
+            "{}",
+            d.0[0].detail
+        );
+        // An optional string the API leaves empty keeps `""`; a value passes; a validator's own
+        // refusal is said once.
+        assert!(empty_where_the_api_decides(&block, &config("/www", "a")).0.is_empty());
+        assert!(empty_where_the_api_decides(&block, &config("/www", "")).0.is_empty());
+    }
     use crate::framework::diag::PathStep;
     use crate::framework::schema::Attribute;
     use crate::framework::schema::{NestedBlock, Nesting};

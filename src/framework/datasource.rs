@@ -345,7 +345,7 @@ impl Lookup {
                     })
                     .collect()
             };
-            let mut matches: Vec<Json> = matching(false).into_iter().map(|(item, _)| item).collect();
+            let (mut matches, states): (Vec<Json>, Vec<Object>) = matching(false).into_iter().unzip();
             let what = wanted
                 .iter()
                 .map(|(k, v)| format!("{k} = {}", v.display()))
@@ -383,12 +383,18 @@ impl Lookup {
                 1 => matches.remove(0),
                 n => {
                     let ids: Vec<String> = matches.iter().map(|m| lookup(m, "id").to_string()).collect();
-                    // The keys left out would narrow it; `id` always does.
+                    // The keys left out whose values tell the matches apart would narrow it
+                    // (two plans of one name in one organisation: not `organisation_id`); `id`
+                    // always does.
+                    let differs = |k: &str| {
+                        let first = states.first().and_then(|s| s.get(k));
+                        states.iter().any(|s| s.get(k) != first)
+                    };
                     let unset: Vec<&str> = self
                         .keys
                         .iter()
                         .copied()
-                        .filter(|k| !empties.contains(k) && !wanted.iter().any(|(w, _)| w == k))
+                        .filter(|k| !empties.contains(k) && !wanted.iter().any(|(w, _)| w == k) && differs(k))
                         .collect();
                     let mut narrow = match unset.as_slice() {
                         [] => "set id to pick one".to_string(),
@@ -656,6 +662,44 @@ mod tests {
         // Without a type, the records of a name: the type would narrow it.
         let err = record(&api, &[("name", "")]).await.unwrap_err();
         assert!(err.0[0].detail.contains("set type too, or id"), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn several_matches_suggest_only_the_keys_that_tell_them_apart() {
+        let plans = |orgs: [u64; 2]| {
+            move |req: &crate::framework::test_support::Seen| match req.path.as_str() {
+                "/custompackages" => (
+                    200,
+                    page(
+                        req,
+                        "customPackages",
+                        &[
+                            json!({"id": 12000, "name": "shop", "customPackageName": "drupal_run", "type": "run", "organisation": {"id": orgs[0]}}),
+                            json!({"id": 12002, "name": "shop", "customPackageName": "drupal_fly", "type": "fly", "organisation": {"id": orgs[1]}}),
+                        ],
+                    ),
+                ),
+                _ => (404, json!({"message": "not found"})),
+            }
+        };
+        let ds = crate::data_sources::plan::data_source();
+        let by_name = [("name", Value::string("shop"))];
+        // One organisation: only the id picks one.
+        let api = FakeApi::start(plans([1000, 1000])).await;
+        let err = read_data(&ds, &api, &by_name).await.unwrap_err();
+        assert!(
+            err.0[0].detail.ends_with("(ids 12000, 12002); set id to pick one."),
+            "{err:?}"
+        );
+        // Two organisations: the organisation would narrow it.
+        let api = FakeApi::start(plans([1000, 1001])).await;
+        let err = read_data(&ds, &api, &by_name).await.unwrap_err();
+        assert!(
+            err.0[0]
+                .detail
+                .ends_with("set organisation_id too, or id, to pick one."),
+            "{err:?}"
+        );
     }
 
     /// Regions, found only in their list (the API has no item endpoint for one).

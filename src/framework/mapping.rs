@@ -105,6 +105,12 @@ fn element_json(attrs: &[Attribute], o: &Object, create: bool) -> Map<String, Js
 /// value alone would resend (reset) a password nobody asked to change.
 pub fn needs_request(block: &Block, prior: &Object, planned: &Object, send: &Object) -> bool {
     let changed = |a: &Attribute| match (prior.get(a.name), planned.get(a.name)) {
+        // A spread map's entries are fields of their own: a removed key is no longer managed and
+        // is not sent (the object keeps its value), so only added or changed entries count.
+        (before, after) if a.api.spread => after.and_then(Value::as_map).is_some_and(|after| {
+            let before = before.and_then(Value::as_map);
+            after.iter().any(|(k, v)| before.and_then(|b| b.get(k)) != Some(v))
+        }),
         (Some(before), Some(after)) => !codecs::equivalent(a, before, after, prior),
         (before, after) => before != after,
     };
@@ -703,6 +709,38 @@ mod tests {
         planned.insert("key_version".into(), Value::int(1));
         let send = sendable(&own, &planned, &obj(&[("key", Value::string("pem"))]));
         assert!(!needs_request(&own, &prior, &planned, &send));
+    }
+
+    /// Removing a key of a spread map (a component's `parameters`) stops managing it: nothing to
+    /// send, so no request (a PATCH of the required fields alone would re-provision the component).
+    #[test]
+    fn a_removed_spread_key_alone_is_no_reason_to_call_the_api() {
+        let block = Block {
+            attributes: vec![
+                Attribute::string("name").required().api("name").always_send(),
+                Attribute::new("parameters", Type::Map(Box::new(Type::String)))
+                    .optional()
+                    .send_as("parameters")
+                    .spread(),
+            ],
+            ..Block::default()
+        };
+        let params = |pairs: &[(&str, &str)]| {
+            Value::Map(pairs.iter().map(|(k, v)| (k.to_string(), Value::string(*v))).collect())
+        };
+        let with = |p: Value| obj(&[("name", Value::string("cache")), ("parameters", p)]);
+        let prior = with(params(&[("memory", "256"), ("maxmemory", "1")]));
+        for fewer in [params(&[("memory", "256")]), params(&[]), Value::Null] {
+            let planned = with(fewer.clone());
+            assert!(!needs_request(&block, &prior, &planned, &planned), "{fewer:?}");
+        }
+        for more in [
+            params(&[("memory", "512")]),
+            params(&[("memory", "256"), ("maxmemory", "1"), ("x", "2")]),
+        ] {
+            let planned = with(more.clone());
+            assert!(needs_request(&block, &prior, &planned, &planned), "{more:?}");
+        }
     }
 
     mod nested {

@@ -28,8 +28,16 @@ pub struct Plan {
 
 /// Plans the attributes of `block`. `proposed` is Terraform's proposed new state (the
 /// configuration merged with the prior state for computed attributes); nested blocks such as
-/// `timeouts` are taken from it as they are.
+/// `timeouts` are taken from it as they are. The prior state's origin is unknown (an import):
+/// see `plan_known`.
 pub fn plan(block: &Block, prior: Option<&Object>, proposed: &Object, config: &Object) -> Plan {
+    plan_known(block, prior, proposed, config, &[])
+}
+
+/// `plan`, for a prior state in which the attributes `known` (from `known_from_private`) hold
+/// what the create sent: their null means "created without", so setting one later replaces the
+/// object as any change of it does, rather than being adopted as after an import.
+pub fn plan_known(block: &Block, prior: Option<&Object>, proposed: &Object, config: &Object, known: &[String]) -> Plan {
     let mut planned = proposed.clone();
     planned.extend(plan_object(&block.attributes, prior, config));
     let mut requires_replace = Vec::new();
@@ -39,6 +47,7 @@ pub fn plan(block: &Block, prior: Option<&Object>, proposed: &Object, config: &O
             &AttrPath::default(),
             prior,
             &planned,
+            known,
             &mut requires_replace,
         );
     }
@@ -181,8 +190,50 @@ fn plan_element(attrs: &[Attribute], prior: Option<&Value>, config: &Value) -> V
     }
 }
 
+/// Whether a null prior of `a` may be unknowing: a value that replaces the object when it
+/// changes, but which the API may never have returned (see `replacements`).
+fn adoptable(a: &Attribute) -> bool {
+    a.requires_replace && a.mode != Mode::Computed && (a.mode.is_computed() || a.api.read.is_none())
+}
+
+/// The private state a create leaves (Terraform keeps it with the state and hands it back to
+/// every plan): the names of the top-level attributes whose value in that state is what the
+/// create sent, null included, though the API may never answer them. Empty when there are none.
+pub fn known_at_create(block: &Block) -> Vec<u8> {
+    let names: Vec<&str> = block
+        .attributes
+        .iter()
+        .filter(|a| adoptable(a))
+        .map(|a| a.name)
+        .collect();
+    if names.is_empty() {
+        return Vec::new();
+    }
+    serde_json::json!({ PRIVATE_KEY: names }).to_string().into_bytes()
+}
+
+/// The attributes `known_at_create` recorded in a private state; none for any other (an
+/// import's, a move's, an older provider's: empty or not ours).
+pub fn known_from_private(private: &[u8]) -> Vec<String> {
+    serde_json::from_slice::<serde_json::Value>(private)
+        .ok()
+        .and_then(|v| v.get(PRIVATE_KEY).cloned())
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
+}
+
+const PRIVATE_KEY: &str = "known_at_create";
+
 /// Collects the paths whose change forces a replacement, descending into nested attributes.
-fn replacements(attrs: &[Attribute], at: &AttrPath, prior: &Object, planned: &Object, out: &mut Vec<AttrPath>) {
+/// `known`: the top-level attributes whose prior null is knowledge (`plan_known`).
+fn replacements(
+    attrs: &[Attribute],
+    at: &AttrPath,
+    prior: &Object,
+    planned: &Object,
+    known: &[String],
+    out: &mut Vec<AttrPath>,
+) {
     for a in attrs {
         let old = get(prior, a.name);
         let new = get(planned, a.name);
@@ -190,9 +241,10 @@ fn replacements(attrs: &[Attribute], at: &AttrPath, prior: &Object, planned: &Ob
         if a.requires_replace && a.mode != Mode::Computed {
             // A null prior of an attribute the API never returns (after an import, or from a
             // state written before the attribute existed) is not knowledge of the object: the
-            // configured value is adopted, not a reason to replace. A new spelling of the same
-            // value (see `codecs`) replaces nothing either.
-            let unknown_before = old.is_null() && (a.mode.is_computed() || a.api.read.is_none());
+            // configured value is adopted, not a reason to replace. After this provider's own
+            // create it is (`known`): the object was made without the value. A new spelling of
+            // the same value (see `codecs`) replaces nothing either.
+            let unknown_before = old.is_null() && adoptable(a) && !known.iter().any(|k| k == a.name);
             if new != old && !unknown_before && !codecs::equivalent(a, old, new, prior) {
                 out.push(path);
             }
@@ -217,7 +269,7 @@ fn nested_replacements(n: &NestedAttributes, path: AttrPath, old: &Value, new: &
         return;
     }
     let mut element = |path: AttrPath, old: &Value, new: &Value| match (old, new) {
-        (Value::Object(o), Value::Object(p)) => replacements(attrs, &path, o, p, out),
+        (Value::Object(o), Value::Object(p)) => replacements(attrs, &path, o, p, &[], out),
         (Value::Object(_), Value::Unknown) if forces_replacement(attrs) => out.push(path),
         _ => {}
     };
@@ -350,6 +402,48 @@ mod tests {
         no_zone.insert("zone".into(), Value::Null);
         let p = plan(&block, Some(&no_zone), &proposed, &config);
         assert_eq!(p.requires_replace, vec![AttrPath::attr("zone")]);
+    }
+
+    #[test]
+    fn a_never_read_value_left_out_at_create_replaces_when_set_later() {
+        let block = Block {
+            attributes: vec![
+                Attribute::number("id").computed().read_from("id"),
+                // Create-only and never returned (a url's `auto_ssl_certificate`).
+                Attribute::bool("auto")
+                    .optional()
+                    .send_as("auto")
+                    .create_only()
+                    .requires_replace(),
+                Attribute::string("zone").required().api("zone").requires_replace(),
+            ],
+            ..Block::default()
+        };
+        let private = known_at_create(&block);
+        let known = known_from_private(&private);
+        assert_eq!(known, vec!["auto".to_string()], "only what the API may never answer");
+        let prior = obj(&[
+            ("id", Value::int(7)),
+            ("auto", Value::Null),
+            ("zone", Value::string("z")),
+        ]);
+        let config = obj(&[("auto", Value::Bool(true)), ("zone", Value::string("z"))]);
+        let mut proposed = prior.clone();
+        proposed.insert("auto".into(), Value::Bool(true));
+        // Created here without it: the object has none, and only a new one can.
+        let p = plan_known(&block, Some(&prior), &proposed, &config, &known);
+        assert_eq!(p.requires_replace, vec![AttrPath::attr("auto")]);
+        // Imported (no such private state, or another's): adopted, as before.
+        for other in [&b""[..], b"not json", br#"{"other": 1}"#] {
+            let p = plan_known(&block, Some(&prior), &proposed, &config, &known_from_private(other));
+            assert!(p.requires_replace.is_empty(), "{:?}", p.requires_replace);
+        }
+        // Nothing to record when every such attribute is read back.
+        let read_back = Block {
+            attributes: vec![Attribute::string("zone").required().api("zone").requires_replace()],
+            ..Block::default()
+        };
+        assert!(known_at_create(&read_back).is_empty());
     }
 
     #[test]

@@ -75,11 +75,13 @@ mod tests {
         let provider: Object = [("organisation_id".to_string(), Value::string("42"))]
             .into_iter()
             .collect();
-        let p = team.plan(None, &config, &config, true, &provider).unwrap();
+        let p = team.plan(None, &config, &config, true, &provider, &[]).unwrap();
         assert_eq!(p.planned["organisation_id"], Value::string("42"));
 
         // Neither here nor in the provider: a plan error on the attribute.
-        let e = team.plan(None, &config, &config, true, &Object::new()).unwrap_err();
+        let e = team
+            .plan(None, &config, &config, true, &Object::new(), &[])
+            .unwrap_err();
         assert_eq!(e.0[0].path, Some(AttrPath::attr("organisation_id")));
         assert!(e.0[0].detail.contains("provider block"), "{}", e.0[0].detail);
 
@@ -87,7 +89,7 @@ mod tests {
         let mut prior = config.clone();
         prior.insert("organisation_id".into(), Value::string("7"));
         prior.insert("id".into(), Value::string("5"));
-        let p = team.plan(Some(&prior), &prior, &config, true, &provider).unwrap();
+        let p = team.plan(Some(&prior), &prior, &config, true, &provider, &[]).unwrap();
         assert_eq!(p.planned["organisation_id"], Value::string("7"));
         assert!(p.requires_replace.is_empty());
     }

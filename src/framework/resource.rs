@@ -3,8 +3,8 @@
 //! create with read-back, drift-aware read, diff-aware update, delete, waits, import and the
 //! reconciliation of a create whose outcome is unknown.
 
-use super::config_check::validate_attributes;
 use super::config_check::ConfigRule;
+use super::config_check::{empty_where_the_api_decides, validate_attributes};
 use super::ctx::{cancellable, Ctx};
 use super::desired_state::DesiredState;
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
@@ -15,7 +15,7 @@ use super::mapping::{attribute_from_api, lookup};
 use super::mapping::{needs_request, request_body, sendable, state_from_api};
 use super::membership::Membership;
 use super::paths::{render_path, unwrap_envelope};
-use super::plan::{keep_write_only, plan, Plan};
+use super::plan::{keep_write_only, plan_known, Plan};
 use super::plan_checks::PlanCheck;
 use super::provider_defaults::apply_provider_defaults;
 use super::schema::{ApiField, Attribute, Block, ListSource, Schema};
@@ -220,6 +220,7 @@ impl Resource {
     /// Plan-time validation of the configuration; makes no API call.
     pub fn validate(&self, config: &Object) -> Diagnostics {
         let mut diags = validate_attributes(self.block(), config);
+        diags.extend(empty_where_the_api_decides(self.block(), config));
         for rule in &self.spec.rules {
             diags.extend(rule.check(config));
         }
@@ -256,8 +257,9 @@ impl Resource {
         config: &Object,
         write_only: bool,
         provider_config: &Object,
+        known: &[String],
     ) -> Result<Plan, Diagnostics> {
-        let mut p = plan(self.block(), prior, proposed, config);
+        let mut p = plan_known(self.block(), prior, proposed, config, known);
         if !write_only {
             keep_write_only(self.block(), config, &mut p.planned);
         }

@@ -464,6 +464,65 @@ fn check_url(s: &str) -> Result<(), String> {
     }
 }
 
+/// PEM text: one or more `-----BEGIN <label>-----` … `-----END <label>-----` blocks, each label
+/// ending with `label` (`"PRIVATE KEY"` takes `RSA PRIVATE KEY` and `EC PRIVATE KEY` too). The
+/// value may be a secret: a message quotes it only when it looks like a file name, the usual
+/// slip (`"cert.pem"` for `file("cert.pem")`).
+pub fn pem(label: &'static str) -> Validator {
+    let what = format!("PEM text (\"-----BEGIN {label}-----\" … \"-----END {label}-----\")");
+    Validator::new(what.clone(), move |v| match v.as_str() {
+        // Empty is no value: whether one is needed is another rule's to say.
+        Some("") => Ok(()),
+        Some(s) => check_pem(s, label).map_err(|problem| {
+            let hint = if looks_like_a_file_name(s) {
+                format!(", not a file name; to use the file's content write file({s:?})")
+            } else {
+                String::new()
+            };
+            format!("must be {what}{hint}; {problem}")
+        }),
+        None => Err("must be a string".into()),
+    })
+}
+
+fn check_pem(s: &str, label: &str) -> Result<(), String> {
+    const BEGIN: &str = "-----BEGIN ";
+    let mut rest = s;
+    let mut blocks = 0;
+    while let Some(start) = rest.find(BEGIN) {
+        let after = &rest[start + BEGIN.len()..];
+        let found = after.split("-----").next().unwrap_or_default();
+        if found.is_empty() || found.contains('\n') {
+            return Err("a \"-----BEGIN\" line is not closed by \"-----\"".into());
+        }
+        if !found.ends_with(label) {
+            return Err(format!("it holds a {found} block where a {label} is expected"));
+        }
+        let end = format!("-----END {found}-----");
+        let Some(at) = after.find(&end) else {
+            return Err(format!("its {found} block has no \"{end}\" line"));
+        };
+        rest = &after[at + end.len()..];
+        blocks += 1;
+    }
+    match blocks {
+        0 => Err(format!("it holds no \"-----BEGIN {label}-----\" line")),
+        _ => Ok(()),
+    }
+}
+
+fn looks_like_a_file_name(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    s.len() <= 255
+        && !s.chars().any(char::is_whitespace)
+        && (s.starts_with('/')
+            || s.starts_with("./")
+            || s.starts_with('~')
+            || [".pem", ".crt", ".cer", ".key", ".ca-bundle", ".bundle"]
+                .iter()
+                .any(|ext| lower.ends_with(ext)))
+}
+
 /// An email address: `local@domain`, the domain a fully qualified name.
 pub fn email() -> Validator {
     const WHAT: &str = "an email address such as \"admin@example.com\"";
@@ -530,6 +589,44 @@ fn check_phone(s: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pem_text_is_required_and_a_file_name_is_told_to_use_file() {
+        let cert = pem("CERTIFICATE");
+        let block = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        assert_eq!(cert.check(&Value::string(block)), Ok(()));
+        let bundle = format!("{block}{block}");
+        assert_eq!(cert.check(&Value::string(&bundle)), Ok(()));
+        let e = cert.check(&Value::string("cert.pem")).unwrap_err();
+        assert!(
+            e.contains(r#"not a file name; to use the file's content write file("cert.pem")"#),
+            "{e}"
+        );
+        let e = cert.check(&Value::string("CERTIFICATE_HERE")).unwrap_err();
+        assert!(e.ends_with(r#"it holds no "-----BEGIN CERTIFICATE-----" line"#), "{e}");
+        assert!(!e.contains("file("), "{e}");
+        let e = cert
+            .check(&Value::string("-----BEGIN CERTIFICATE-----\nMIIB"))
+            .unwrap_err();
+        assert!(
+            e.ends_with(r#"its CERTIFICATE block has no "-----END CERTIFICATE-----" line"#),
+            "{e}"
+        );
+        let key = pem("PRIVATE KEY");
+        for label in ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"] {
+            let k = format!("-----BEGIN {label}-----\nabc\n-----END {label}-----");
+            assert_eq!(key.check(&Value::string(&k)), Ok(()), "{label}");
+        }
+        // A certificate where the key goes is named, the secret never quoted.
+        let e = key.check(&Value::string(block)).unwrap_err();
+        assert!(
+            e.ends_with("it holds a CERTIFICATE block where a PRIVATE KEY is expected"),
+            "{e}"
+        );
+        assert_eq!(key.check(&Value::string("")), Ok(()), "empty is another rule's");
+        let secret = "s3cret-key-material";
+        assert!(!key.check(&Value::string(secret)).unwrap_err().contains(secret));
+    }
 
     #[test]
     fn country_codes() {

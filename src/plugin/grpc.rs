@@ -5,6 +5,7 @@
 use crate::framework::codec::{decode_json, decode_msgpack, encode_msgpack};
 use crate::framework::diag::{PathStep, Severity};
 use crate::framework::moves::{move_state, MoveRequest};
+use crate::framework::plan::{known_at_create, known_from_private};
 use crate::framework::schema::{Attribute, Block, Mode, Nesting, Schema};
 use crate::framework::shared_reads::SharedReads;
 use crate::framework::{Ctx, Diagnostic, Diagnostics, Object, Type, Value};
@@ -224,7 +225,15 @@ impl ProviderService {
         let prior = decode_object(req.prior_state.as_ref(), &res.ty)?;
         let config = decode_object(req.config.as_ref(), &res.ty)?.unwrap_or_default();
         let write_only = req.client_capabilities.is_some_and(|c| c.write_only_attributes_allowed);
-        let p = res.plan(prior.as_ref(), &proposed, &config, write_only, &self.provider.config())?;
+        let known = known_from_private(&req.prior_private);
+        let p = res.plan(
+            prior.as_ref(),
+            &proposed,
+            &config,
+            write_only,
+            &self.provider.config(),
+            &known,
+        )?;
         // Values still unknown during ValidateResourceConfig (e.g. `"${var.x}"` from another
         // resource's output) may be known now; check them before anything is applied. Warnings
         // were already reported by the validation call.
@@ -285,11 +294,16 @@ impl ProviderService {
         };
         let ctx = session.ctx();
         let (state, diags) = match (prior, planned) {
-            (None, Some(planned)) => match res.create(&ctx, &planned, &config).await {
-                Ok(s) => (Some(s), Diagnostics::default()),
-                // With a state, Terraform keeps the object that was made, marked tainted.
-                Err(f) => (f.state, f.diags),
-            },
+            (None, Some(planned)) => {
+                // Later plans tell what this create sent (a value left out included) from what an
+                // import could not know.
+                resp.private = known_at_create(res.block());
+                match res.create(&ctx, &planned, &config).await {
+                    Ok(s) => (Some(s), Diagnostics::default()),
+                    // With a state, Terraform keeps the object that was made, marked tainted.
+                    Err(f) => (f.state, f.diags),
+                }
+            }
             (Some(prior), Some(planned)) => match res.update(&ctx, &prior, &planned, &config).await {
                 Ok(s) => (Some(s), Diagnostics::default()),
                 // The update failed: the object is as it was.

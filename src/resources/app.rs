@@ -66,14 +66,16 @@ pub fn spec() -> ResourceSpec {
                 .send_as("customPackageName")
                 .read_from("customPackageName")
                 .fill_from(&PLANS, "customPackageName")
-                // The plan's base package may have changed since: each update sends the plan's
-                // current one (the API refuses another), looked up again.
-                .changes_on_update()
+                // The plan's base package may have changed since: each PUT sends the plan's
+                // current one (the API refuses another), looked up again. Only a new name is
+                // a PUT (teams change through the team links; the rest replaces the app).
+                .changes_with(&["name"])
                 .describe("The plan's base package, sent with every change as the API requires."),
             Attribute::string("type")
                 .computed()
                 .read_from("type")
-                .changes_on_update()
+                // The base package's, which only a PUT (a new name) may change.
+                .changes_with(&["name"])
                 .describe("The base package's type (`fly`, `run`, `walk`, `server`)."),
             Attribute::id_set("team_ids")
                 .optional_computed()
@@ -108,5 +110,46 @@ pub fn spec() -> ResourceSpec {
             PlanCheck::Exists(super::team::MEMBERS),
         ],
         ..ResourceSpec::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::plan::plan;
+    use crate::framework::test_support::{obj, s, set};
+    use crate::framework::{Object, Resource, Value};
+
+    #[test]
+    fn only_a_put_may_change_the_base_package_and_type() {
+        let block = Resource::new(spec()).schema.block;
+        let prior = obj(&[
+            ("id", s("13000")),
+            ("organisation_id", s("1000")),
+            ("name", s("shop")),
+            ("plan_id", s("12000")),
+            ("base_package", s("drupal_run")),
+            ("type", s("run")),
+            ("team_ids", set(&[s("5000")])),
+        ]);
+        let configured = |name: &str, teams: &[Value]| {
+            obj(&[
+                ("organisation_id", s("1000")),
+                ("name", s(name)),
+                ("plan_id", s("12000")),
+                ("team_ids", set(teams)),
+            ])
+        };
+        let planned = |config: Object| {
+            let mut proposed = prior.clone();
+            proposed.extend(config.clone());
+            plan(&block, Some(&prior), &proposed, &config).planned
+        };
+        // Another team is a team link, no PUT: nothing the plan's package could change.
+        let p = planned(configured("shop", &[s("5000"), s("5001")]));
+        assert_eq!((&p["base_package"], &p["type"]), (&s("drupal_run"), &s("run")));
+        // A new name is a PUT, which sends the plan's current base package.
+        let p = planned(configured("shop-2", &[s("5000")]));
+        assert_eq!((&p["base_package"], &p["type"]), (&Value::Unknown, &Value::Unknown));
     }
 }

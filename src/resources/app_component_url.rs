@@ -5,9 +5,9 @@
 //! answers (the app-wide list has it `null`). `autoSslCertificate` is taken on create only
 //! (not in the PUT body, never answered). There is no PATCH.
 
-use crate::framework::codecs::Normaliser;
+use crate::framework::codecs::{same_hostname, Normaliser};
 use crate::framework::mapping::lookup;
-use crate::framework::plan_checks::{ParentCheck, PlanCheck};
+use crate::framework::plan_checks::{ExistsCheck, ParentCheck, PlanCheck};
 use crate::framework::validate::{hostname, HostnameRules};
 use crate::framework::{
     AttrPath, Attribute, Diagnostic, Diagnostics, Endpoint, ListSource, Object, ResourceSpec, UpdateVerb,
@@ -49,6 +49,64 @@ fn component_takes_urls(planned: &Object, component: &Json) -> Diagnostics {
     )
     .at(AttrPath::attr("component_id"))
     .into()
+}
+
+/// `ssl_certificate_id` names a certificate of the url's own app: one of another app (or none)
+/// is a 404 at this path, said at plan rather than as the API's bare "This value is not valid."
+/// at apply.
+pub(crate) const CERTIFICATE_OF_APP: ExistsCheck = ExistsCheck {
+    attribute: "ssl_certificate_id",
+    path: "/apps/{app_id}/sslcertificates/{value}",
+    noun: "certificate of this app with id",
+};
+
+/// Seed L8922: the certificate "must match the url's content". Its names (`matchingUrls`) are
+/// fixed at its create, so one read per certificate per provider process answers every url.
+pub(crate) const CERTIFICATE_COVERS: ParentCheck = ParentCheck {
+    path: "/apps/{app_id}/sslcertificates/{ssl_certificate_id}",
+    envelope: "sslCertificate",
+    reads: &["content"],
+    when: |planned| planned.get("ssl_certificate_id").is_some_and(|v| v.as_str().is_some()),
+    rule: certificate_covers,
+};
+
+fn certificate_covers(planned: &Object, cert: &Json) -> Diagnostics {
+    let names: Vec<&str> = cert
+        .get("matchingUrls")
+        .and_then(Json::as_array)
+        .map(|names| names.iter().filter_map(Json::as_str).collect())
+        .unwrap_or_default();
+    let Some(content) = planned.get("content").and_then(|v| v.as_str()) else {
+        return Diagnostics::default();
+    };
+    // An own certificate lists no names here: the apply decides.
+    if names.is_empty() || names.iter().any(|n| covers(n, content)) {
+        return Diagnostics::default();
+    }
+    let id = planned
+        .get("ssl_certificate_id")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    Diagnostic::error(
+        "Invalid ssl_certificate_id",
+        format!(
+            "certificate {id} covers {}, not {content:?}. Use a certificate whose `domains` include the host (or a `*.` wildcard over it), or leave ssl_certificate_id out.",
+            names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
+        ),
+    )
+    .at(AttrPath::attr("ssl_certificate_id"))
+    .into()
+}
+
+/// Whether certificate name `name` (maybe `*.shop.example`, one label deep) covers `host`;
+/// letter case and a trailing dot do not matter.
+fn covers(name: &str, host: &str) -> bool {
+    match name.strip_prefix("*.") {
+        Some(parent) => host
+            .split_once('.')
+            .is_some_and(|(label, rest)| !label.is_empty() && same_hostname(rest, parent)),
+        None => same_hostname(name, host),
+    }
 }
 
 pub fn spec() -> ResourceSpec {
@@ -125,7 +183,11 @@ pub fn spec() -> ResourceSpec {
         },
         import_id: &["app_id", "component_id", "id"],
         natural_key: &["content"],
-        plan_checks: vec![PlanCheck::Parent(COMPONENT_TAKES_URLS)],
+        plan_checks: vec![
+            PlanCheck::Parent(COMPONENT_TAKES_URLS),
+            PlanCheck::Exists(CERTIFICATE_OF_APP),
+            PlanCheck::Parent(CERTIFICATE_COVERS),
+        ],
         refresh_from_list: true,
         ..ResourceSpec::default()
     }
@@ -136,6 +198,38 @@ mod tests {
     use super::*;
     use crate::framework::Value;
     use serde_json::json;
+
+    #[test]
+    fn a_certificate_must_cover_the_urls_host() {
+        let planned = |content: &str| -> Object {
+            [
+                ("content".to_string(), Value::string(content)),
+                ("ssl_certificate_id".to_string(), Value::string("16000")),
+            ]
+            .into_iter()
+            .collect()
+        };
+        let cert = json!({"id": 16000, "matchingUrls": ["www.shop.example", "*.cdn.shop.example"]});
+        for covered in ["www.shop.example", "WWW.Shop.example.", "img.cdn.shop.example"] {
+            assert!(certificate_covers(&planned(covered), &cert).0.is_empty(), "{covered}");
+        }
+        for not in ["shop.example", "a.b.cdn.shop.example", "cdn.shop.example"] {
+            let d = certificate_covers(&planned(not), &cert);
+            assert_eq!(d.0.len(), 1, "{not}: {d:?}");
+            assert_eq!(d.0[0].path, Some(AttrPath::attr("ssl_certificate_id")));
+            assert!(
+                d.0[0].detail.starts_with(&format!(
+                    "certificate 16000 covers \"www.shop.example\", \"*.cdn.shop.example\", not {not:?}."
+                )),
+                "{}",
+                d.0[0].detail
+            );
+        }
+        // An own certificate names no hosts here: the apply decides.
+        assert!(certificate_covers(&planned("x.example"), &json!({"matchingUrls": []}))
+            .0
+            .is_empty());
+    }
 
     #[test]
     fn a_url_is_refused_on_a_component_whose_type_takes_none() {

@@ -44,8 +44,8 @@ pub fn spec() -> ResourceSpec {
             Attribute::string("type")
                 .computed()
                 .read_from("type")
-                // The base package's: a new base package is a new type.
-                .changes_on_update()
+                // The base package's: a new base package is a new type, a new name none.
+                .changes_with(&["base_package"])
                 .describe("The base package's type (`fly`, `run`, `walk`, `server`)."),
             Attribute::id_set("team_ids")
                 .optional_computed()
@@ -80,5 +80,38 @@ pub fn spec() -> ResourceSpec {
             PlanCheck::Exists(super::team::MEMBERS),
         ],
         ..ResourceSpec::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::plan::plan;
+    use crate::framework::test_support::{obj, s};
+    use crate::framework::{Resource, Value};
+
+    #[test]
+    fn the_type_changes_with_the_base_package_only() {
+        let block = Resource::new(spec()).schema.block;
+        let prior = obj(&[
+            ("id", s("12000")),
+            ("organisation_id", s("1000")),
+            ("name", s("shop-hosting")),
+            ("base_package", s("drupal_run")),
+            ("type", s("run")),
+            ("team_ids", Value::Null),
+        ]);
+        let planned = |name: &str, package: &str| {
+            let config = obj(&[
+                ("organisation_id", s("1000")),
+                ("name", s(name)),
+                ("base_package", s(package)),
+            ]);
+            let mut proposed = prior.clone();
+            proposed.extend(config.clone());
+            plan(&block, Some(&prior), &proposed, &config).planned
+        };
+        assert_eq!(planned("renamed", "drupal_run")["type"], s("run"));
+        assert_eq!(planned("shop-hosting", "drupal_walk")["type"], Value::Unknown);
     }
 }

@@ -7,7 +7,7 @@
 //! write-only.
 
 use crate::framework::config_check::ConfigRule;
-use crate::framework::validate::{each, hostname, max_length, not_blank, one_of, HostnameRules};
+use crate::framework::validate::{each, hostname, max_length, not_blank, one_of, pem, HostnameRules};
 use crate::framework::wait::{SecondStatus, StatusRule};
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
 
@@ -68,6 +68,7 @@ pub fn spec() -> ResourceSpec {
                 .describe_data("Whether https is forced on the linked urls."),
             Attribute::string("private_key_wo")
                 .optional()
+                .validate(pem("PRIVATE KEY"))
                 .write_only()
                 .send_as("sslKey")
                 .create_only()
@@ -81,6 +82,7 @@ pub fn spec() -> ResourceSpec {
                 .describe_data("Not readable from the API."),
             Attribute::string("certificate")
                 .optional()
+                .validate(pem("CERTIFICATE"))
                 .send_as("sslCrt")
                 .read_from("sslCrt")
                 .create_only()
@@ -89,6 +91,7 @@ pub fn spec() -> ResourceSpec {
                 .describe_data("The PEM certificate."),
             Attribute::string("ca_bundle")
                 .optional()
+                .validate(pem("CERTIFICATE"))
                 .send_as("sslCabundle")
                 .read_from("sslCabundle")
                 .create_only()

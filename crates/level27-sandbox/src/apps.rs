@@ -725,6 +725,19 @@ fn validate_url(form: &mut Form, url: &Record, data: &Data) {
         .and_then(Value::as_u64)
         .and_then(|id| data.get(&SSL_CERTIFICATE, id));
     if let Some(cert) = cert {
+        // Seed: silent on whose certificate a url may use (L8922 says only that it must match
+        // the content); a certificate is an app's own (`/apps/{appId}/sslcertificates`), so
+        // another app's is refused as any id the form cannot use is.
+        let app_of_url = url
+            .get("appcomponent")
+            .and_then(Value::as_u64)
+            .and_then(|id| data.get(&COMPONENT, id))
+            .and_then(|c| c.get("app"))
+            .and_then(Value::as_u64);
+        if cert.get("app").and_then(Value::as_u64) != app_of_url {
+            form.error("sslCertificate", INVALID);
+            return;
+        }
         let domains = cert
             .get("autoSslCertificateUrls")
             .and_then(Value::as_str)
@@ -924,8 +937,16 @@ fn validate_certificate(form: &mut Form, cert: &Record, _: &Data) {
     match cert.get("sslType").and_then(Value::as_str) {
         Some("own") => {
             for field in ["sslKey", "sslCrt", "sslCabundle"] {
+                // Seed: silent on the format; its example (L12374) sends PEM blocks, and the
+                // platform must parse them to serve https, so anything else is refused.
+                let pem = cert
+                    .get(field)
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.contains("-----BEGIN ") && t.contains("-----END "));
                 if !has(field) {
                     form.error(field, BLANK);
+                } else if !pem {
+                    form.error(field, INVALID);
                 }
             }
         }
@@ -1513,6 +1534,67 @@ mod tests {
         let path = format!("/v1/apps/{app}/components/{web}/urls");
         let (_, url) = call(&router, "POST", &path, Some(json!({"content": "www.shop.example"}))).await;
         (router, app, web, url["url"]["id"].as_u64().expect("url id"))
+    }
+
+    #[tokio::test]
+    async fn an_own_certificate_takes_pem_text_only() {
+        let router = crate::router(crate::Config::default()).expect("router");
+        let (_, _, app) = app(&router).await;
+        let certs = format!("/v1/apps/{app}/sslcertificates");
+        let pem = |label: &str| format!("-----BEGIN {label}-----\nMIIB\n-----END {label}-----");
+        let body = json!({"name": "own", "sslType": "own", "sslKey": "shop.key",
+                          "sslCrt": pem("CERTIFICATE"), "sslCabundle": "CABUNDLE_HERE"});
+        let (status, reply) = call(&router, "POST", &certs, Some(body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
+        let children = &reply["sslCertificate"]["errors"]["children"];
+        assert_eq!(children["sslKey"]["errors"], json!([crate::error::INVALID]), "{reply}");
+        assert_eq!(
+            children["sslCabundle"]["errors"],
+            json!([crate::error::INVALID]),
+            "{reply}"
+        );
+        assert!(children["sslCrt"].get("errors").is_none(), "{reply}");
+        let body = json!({"name": "own", "sslType": "own", "sslKey": pem("RSA PRIVATE KEY"),
+                          "sslCrt": pem("CERTIFICATE"), "sslCabundle": pem("CERTIFICATE")});
+        let (status, reply) = call(&router, "POST", &certs, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
+        assert_eq!(reply["sslCertificate"]["sslKey"], "***", "{reply}");
+    }
+
+    #[tokio::test]
+    async fn a_url_takes_only_a_certificate_of_its_own_app() {
+        let (router, app, web, url) = one_url(crate::Config::default()).await;
+        let (_, app_of) = call(&router, "GET", &format!("/v1/apps/{app}"), None).await;
+        let org = app_of["app"]["organisation"]["id"].as_u64().expect("org id");
+        let (_, list) = call(&router, "GET", "/v1/custompackages", None).await;
+        let package = list["customPackages"][0]["id"].as_u64().expect("package id");
+        let body = json!({"name": "other", "organisation": org, "customPackage": package,
+                          "customPackageName": "drupal_run"});
+        let (_, other) = call(&router, "POST", "/v1/apps", Some(body)).await;
+        let other = other["app"]["id"].as_u64().expect("app id");
+        let cert = |app: u64| {
+            let router = router.clone();
+            async move {
+                let body = json!({"name": "www", "sslType": "letsencrypt",
+                                  "autoSslCertificateUrls": "www.shop.example"});
+                let path = format!("/v1/apps/{app}/sslcertificates");
+                let (_, c) = call(&router, "POST", &path, Some(body)).await;
+                c["sslCertificate"]["id"].as_u64().expect("cert id")
+            }
+        };
+        let (foreign, own) = (cert(other).await, cert(app).await);
+        let item = format!("/v1/apps/{app}/components/{web}/urls/{url}");
+        // Another app's certificate covers the host too, but is not this app's to use.
+        let put = json!({"content": "www.shop.example", "sslCertificate": foreign});
+        let (status, reply) = call(&router, "PUT", &item, Some(put)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
+        assert_eq!(
+            reply["url"]["errors"]["children"]["sslCertificate"]["errors"],
+            json!([crate::error::INVALID]),
+            "{reply}"
+        );
+        let put = json!({"content": "www.shop.example", "sslCertificate": own});
+        assert_eq!(call(&router, "PUT", &item, Some(put)).await.0, StatusCode::NO_CONTENT);
     }
 
     #[tokio::test]
