@@ -58,6 +58,7 @@ pub(crate) const CERTIFICATE_OF_APP: ExistsCheck = ExistsCheck {
     attribute: "ssl_certificate_id",
     path: "/apps/{app_id}/sslcertificates/{value}",
     noun: "certificate of this app with id",
+    holds: &[],
 };
 
 /// Seed L8922: the certificate "must match the url's content". Its names (`matchingUrls`) are
