@@ -657,9 +657,10 @@ resource "level27_app_component" "sql" {{
   parameters     = {{ memory = "256" }}
 }}
 resource "level27_ssl_certificate" "le" {{
-  app_id = "{app}"
-  name   = "le"
-  type   = "letsencrypt"
+  app_id                 = "{app}"
+  name                   = "le"
+  type                   = "letsencrypt"
+  private_key_wo_version = 2
 }}
 resource "level27_ssl_certificate" "own" {{
   app_id  = "{app}"
@@ -732,6 +733,10 @@ resource "level27_app_component_url" "u" {{
             "certificate is required when type is \"own\"",
         ),
         ("level27_ssl_certificate.own", "domains applies only when type is"),
+        (
+            "level27_ssl_certificate.le",
+            "private_key_wo_version applies only when type is",
+        ),
         ("level27_ssl_certificate.odd", "type"),
         // A file name where PEM text goes is told to use file(); the key itself is never quoted.
         (

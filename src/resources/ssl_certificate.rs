@@ -78,7 +78,7 @@ pub fn spec() -> ResourceSpec {
             Attribute::number("private_key_wo_version")
                 .optional()
                 .requires_replace()
-                .describe("Any value; changing it replaces the certificate with one made from the current `private_key_wo`.")
+                .describe("own only: any value; changing it replaces the certificate with one made from the current `private_key_wo`.")
                 .describe_data("Not readable from the API."),
             Attribute::string("certificate")
                 .optional()
@@ -137,6 +137,8 @@ pub fn spec() -> ResourceSpec {
             ConfigRule::OnlyWhen { attribute: "private_key_wo", when: "type", is: &["own"] },
             ConfigRule::OnlyWhen { attribute: "certificate", when: "type", is: &["own"] },
             ConfigRule::OnlyWhen { attribute: "ca_bundle", when: "type", is: &["own"] },
+            // It only says when to send `private_key_wo` again: on another type it would send nothing.
+            ConfigRule::OnlyWhen { attribute: "private_key_wo_version", when: "type", is: &["own"] },
         ],
         ..ResourceSpec::default()
     }
