@@ -51,6 +51,32 @@ async fn unknown_paths_are_404_json() {
     );
 }
 
+/// As Symfony's router does: a GET (or HEAD) with a trailing slash is redirected to the path
+/// without it, query kept; other methods get the router's 404.
+#[tokio::test]
+async fn a_trailing_slash_redirects_a_get_and_is_no_route_for_a_post() {
+    let sandbox = Sandbox::new();
+    for (path, to) in [
+        ("/v1/organisations/", "/v1/organisations"),
+        ("/v1/systems/?limit=2&offset=0", "/v1/systems?limit=2&offset=0"),
+    ] {
+        for method in ["GET", "HEAD"] {
+            let reply = sandbox.call(method, path, None).await;
+            assert_eq!(reply.status, StatusCode::MOVED_PERMANENTLY, "{method} {path}");
+            assert_eq!(reply.headers["location"], to, "{method} {path}");
+        }
+    }
+    let target = sandbox.call("GET", "/v1/organisations", None).await;
+    assert_eq!(target.status, StatusCode::OK);
+    let post = sandbox
+        .call("POST", "/v1/organisations/", Some(json!({"name": "Slash"})))
+        .await;
+    assert_eq!(post.status, StatusCode::NOT_FOUND);
+    assert_eq!(post.body["message"], "No route found for \"POST /v1/organisations/\"");
+    // The root is no path with a trailing slash.
+    assert_eq!(sandbox.call("GET", "/", None).await.status, StatusCode::NOT_FOUND);
+}
+
 #[tokio::test]
 async fn requests_are_counted_per_route_template() {
     let sandbox = Sandbox::new();
