@@ -595,6 +595,59 @@ mod tests {
     use crate::framework::value::{Object, Value};
     use serde_json::json;
 
+    /// The state of a create left unread: the plan's known values whatever the create's answer
+    /// says (it contradicts the plan, or there would be no read-back), the answer where the
+    /// plan leaves the value to the API, null for what neither knows, at any depth.
+    #[test]
+    fn an_unread_object_holds_the_planned_values_and_what_the_answer_adds() {
+        let o = |pairs: &[(&str, Value)]| -> Object { pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect() };
+        let planned = o(&[
+            ("id", Value::Unknown),
+            ("name", Value::string("web1")),
+            ("fqdn", Value::string("web1.example")),
+            ("status", Value::Unknown),
+            ("notes", Value::Null),
+            (
+                "disks",
+                Value::List(vec![Value::Object(o(&[
+                    ("size", Value::int(30)),
+                    ("uuid", Value::Unknown),
+                ]))]),
+            ),
+        ]);
+        let answered = o(&[
+            ("id", Value::string("4200")),
+            ("name", Value::string("web1")),
+            ("fqdn", Value::Null),
+            ("notes", Value::string("by the API")),
+            (
+                "disks",
+                Value::List(vec![Value::Object(o(&[
+                    ("size", Value::int(31)),
+                    ("uuid", Value::string("u")),
+                ]))]),
+            ),
+        ]);
+        let state = super::unread_state(&planned, &answered);
+        assert_eq!(
+            state,
+            o(&[
+                ("id", Value::string("4200")),
+                ("name", Value::string("web1")),
+                ("fqdn", Value::string("web1.example")),
+                ("status", Value::Null),
+                ("notes", Value::Null),
+                (
+                    "disks",
+                    Value::List(vec![Value::Object(o(&[
+                        ("size", Value::int(30)),
+                        ("uuid", Value::Null)
+                    ]))])
+                ),
+            ])
+        );
+    }
+
     /// The create form's field for a team set (`autoTeams`) is the `team_ids` attribute: the
     /// API's refusal of it is said there, not as "Invalid value for autoTeams".
     #[tokio::test]
