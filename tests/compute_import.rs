@@ -179,6 +179,25 @@ resource "level27_baremetal" "apart" {{
   network_ids      = ["7", "9"]
 }}
 
+resource "level27_vm" "hardware" {{
+  organisation_id  = "{org}"
+  name             = "hardware"
+  zone_id          = "20"
+  image_id         = "12"
+  configuration_id = "50"
+  cpu              = 8
+  memory           = 32
+  disk             = 480
+}}
+
+resource "level27_baremetal" "virtual" {{
+  organisation_id  = "{org}"
+  name             = "virtual"
+  zone_id          = "20"
+  image_id         = "12"
+  configuration_id = "45"
+}}
+
 resource "level27_baremetal" "nowhere" {{
   organisation_id  = "{org}"
   name             = "nowhere"
@@ -247,7 +266,8 @@ fn bad_input_is_rejected_at_plan_with_zero_writes() {
     error_on(&out, "management_type", "gold");
     error_on(&out, "power_state", "paused");
     // A zero timeout would send the delete, then fail at once without waiting for it.
-    error_on(&out, "delete", "timeouts.delete must be longer than zero");
+    // Its summary names the block: "Invalid timeouts.delete", not a bare "Invalid delete".
+    error_on(&out, "timeouts.delete", "timeouts.delete must be longer than zero");
 
     // Limits only the API knows: cpu above the configuration's maximum, memory above it (and
     // above the zone's), the disk below its minimum; a fixed-size configuration's cpu; a
@@ -296,13 +316,28 @@ fn bad_input_is_rejected_at_plan_with_zero_writes() {
         "configuration_id",
         "configuration_id = \"998\" names nothing",
     );
+    // A configuration of the other kind: baremetal hardware for a vm (its size fits the
+    // hardware, so only the kind is wrong), a vm's configuration for a baremetal server. Each
+    // error names those that fit and where to find them.
+    error_on(
+        &out,
+        "configuration_id",
+        "configuration_id = \"50\" (Baremetal S) is not a configuration for a vm (baremetal hardware is for `level27_baremetal`); those that are: 42 (Small), 43 (Medium), 44 (Large), 45 (Flexible) (see data \"level27_system_configurations\")",
+    );
+    error_on_type(
+        &out,
+        "level27_baremetal",
+        "configuration_id",
+        "configuration_id = \"45\" (Flexible) is not baremetal hardware (a vm's configuration is for `level27_vm`); those that are: 50 (Baremetal S), 51 (Baremetal L) (see data \"level27_system_configurations\")",
+    );
+    out.assert_not_contains("outside the limits of configuration_id \"Baremetal S\"");
     // Ids that name nothing: an organisation (whose teams are then not said to be missing too),
     // a network, a team of the organisation.
     error_on(&out, "organisation_id", "organisation_id: no organisation 999 (");
     error_on(&out, "network_ids", "network_ids: no network 998 (");
     error_on(&out, "team_ids", "team_ids: no team 997 (");
     out.assert_not_contains("no team 996");
-    // Each object looked up once, however many resources name it: two organisations for seven
+    // Each object looked up once, however many resources name it: two organisations for nine
     // systems, the networks 7, 9 and 998, the teams 996 (of 999) and 997.
     let counts = sb.api_request_counts();
     for (route, lookups) in [

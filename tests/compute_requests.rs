@@ -134,3 +134,67 @@ fn a_failed_create_names_the_system_its_status_and_how_to_recover() {
     );
     tf.destroy();
 }
+
+/// The API makes the vm but never answers about it: the create's connection drops after the
+/// sandbox made it (the lookup by name finds it in the list, which leaves `customerFqdn` out, so
+/// the provider reads it back), and that read answers 503 on every try the provider's retry
+/// policy makes. The vm is kept as created, with a warning and no error, not tainted: the next
+/// plan reads it and plans nothing, and nothing is created twice.
+#[test]
+fn a_vm_whose_read_back_goes_unanswered_is_kept_not_tainted() {
+    let sb = Sandbox::start();
+    let org = sb.create_organisation("Unread compute", "BE0888888881");
+    // `max_retries = 2`: three reads, all failed.
+    for (route, fault, count) in [("POST /v1/systems", "dropAfterProcessing", 1), (ITEM, "503", 3)] {
+        let (st, v) = sb.request(
+            "POST",
+            "/_sandbox/fail-requests",
+            Some(json!({"route": route, "fault": fault, "count": count})),
+        );
+        assert_eq!(st, 204, "{v}");
+    }
+    let tf = Tf::new("compute-unread", &sb);
+    tf.write_main(&format!(
+        r#"{REQUIRED_PROVIDERS}
+provider "level27" {{
+  max_retries = 2
+}}
+
+resource "level27_vm" "web" {{
+  organisation_id  = "{org}"
+  name             = "web1"
+  fqdn             = "web1.acme.example"
+  zone_id          = "20"
+  image_id         = "12"
+  configuration_id = "45"
+  cpu              = 2
+  memory           = 4
+  disk             = 60
+}}
+"#
+    ));
+    let out = tf.apply();
+    let systems = sb.list_all("/v1/systems", "systems");
+    assert_eq!(systems.len(), 1, "made once: {systems:?}");
+    let id = systems[0]["id"].as_i64().unwrap_or_else(|| panic!("{systems:?}"));
+    let flat = out.all().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(&format!("Warning: level27_vm {id} created, but not read back")) && flat.contains("503"),
+        "{}",
+        out.dump()
+    );
+    let faults = sb.requests();
+    assert_eq!(
+        faults["faultsByRoute"][ITEM]["503"], 3,
+        "read back on every try: {faults}"
+    );
+    let state = tf.state();
+    let instance = &state["resources"][0]["instances"][0];
+    assert_eq!(instance["attributes"]["id"], json!(id.to_string()), "{state}");
+    assert_eq!(instance["attributes"]["fqdn"], "web1.acme.example", "{state}");
+    assert!(instance["status"].is_null(), "not tainted: {state}");
+
+    let plan = tf.assert_plan_empty("after a create kept without its read-back");
+    plan.assert_not_contains("tainted");
+    assert_eq!(sb.write_requests().get("POST /v1/systems"), Some(&1));
+}

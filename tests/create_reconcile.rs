@@ -4,7 +4,8 @@
 //! made the object still hands its id back. Driven through the real API client against a
 //! scripted HTTP server (not Terraform: these are the engine's rules, under exact control).
 
-use level27::framework::{CreateFailed, Ctx, Object, Resource, Value};
+use level27::framework::diag::Severity;
+use level27::framework::{CreateFailed, Ctx, Diagnostics, Object, Resource, Value};
 use level27::resources::team;
 use level27_client::{Client, Config};
 use std::sync::{Arc, Mutex};
@@ -31,8 +32,12 @@ enum FirstPost {
     SlowAndNothing,
     /// Makes the team and answers 201 with the id only.
     IdOnly,
-    /// As `IdOnly`, and reading the team back fails with a 500.
+    /// As `IdOnly`, and reading the team back finds nothing (404): the API answered.
     IdOnlyThenReadFails,
+    /// As `IdOnly`, and the API answers every read of the team with a 503 (unavailable).
+    IdOnlyThenUnavailable,
+    /// As `IdOnly`, and the API answers the first read of the team with a 503, then the team.
+    IdOnlyThenUnavailableOnce,
 }
 
 /// Serves `/v1/organisations/1/teams` (POST, GET list) over HTTP/1.1, dropping the first POST.
@@ -90,7 +95,10 @@ async fn fake_api(first: FirstPost) -> (String, Arc<Mutex<Api>>) {
                             let id = 5000 + api.teams.len() as i64;
                             api.teams.push((id, name.clone()));
                             match first {
-                                FirstPost::IdOnly | FirstPost::IdOnlyThenReadFails => {
+                                FirstPost::IdOnly
+                                | FirstPost::IdOnlyThenReadFails
+                                | FirstPost::IdOnlyThenUnavailable
+                                | FirstPost::IdOnlyThenUnavailableOnce => {
                                     ("201 Created", serde_json::json!({"team": {"id": id}}))
                                 }
                                 // done, but the client never hears of it
@@ -100,10 +108,14 @@ async fn fake_api(first: FirstPost) -> (String, Arc<Mutex<Api>>) {
                         } else if let Some(id) = path.strip_prefix("/v1/organisations/1/teams/") {
                             api.item_gets += 1;
                             let found = api.teams.iter().find(|(i, _)| i.to_string() == id).cloned();
+                            let unavailable =
+                                ("503 Service Unavailable", serde_json::json!({"message": "maintenance"}));
                             match (first, found) {
                                 (FirstPost::IdOnlyThenReadFails, _) => {
-                                    ("500 Internal Server Error", serde_json::json!({"message": "boom"}))
+                                    ("404 Not Found", serde_json::json!({"message": "Team is not found"}))
                                 }
+                                (FirstPost::IdOnlyThenUnavailable, _) => unavailable,
+                                (FirstPost::IdOnlyThenUnavailableOnce, _) if api.item_gets == 1 => unavailable,
                                 (_, Some((id, n))) => ("200 OK", serde_json::json!({"team": {"id": id, "name": n}})),
                                 (_, None) => ("404 Not Found", serde_json::json!({"message": "not found"})),
                             }
@@ -140,6 +152,11 @@ async fn fake_api(first: FirstPost) -> (String, Arc<Mutex<Api>>) {
 }
 
 async fn create_team(base_url: String) -> Result<Object, CreateFailed> {
+    create_team_warned(base_url).await.map(|(state, _)| state)
+}
+
+/// `create_team`, with the warnings of a create that succeeded.
+async fn create_team_warned(base_url: String) -> Result<(Object, Diagnostics), CreateFailed> {
     let client = Client::new(Config {
         base_url,
         api_key: "k".into(),
@@ -165,7 +182,7 @@ async fn create_team(base_url: String) -> Result<Object, CreateFailed> {
     ]
     .into_iter()
     .collect();
-    resource.create(&ctx, &planned, &planned).await
+    resource.create_warned(&ctx, &planned, &planned).await
 }
 
 fn details(f: &CreateFailed) -> String {
@@ -240,6 +257,46 @@ async fn a_create_answer_without_the_sent_fields_is_read_back_once() {
     assert_eq!(state["id"], Value::string(api.teams[0].0.to_string()));
 }
 
+/// The API made the team but does not answer reading it back (503 past every retry): the team
+/// is kept as created, with a warning and no error, so Terraform does not taint it and the next
+/// apply does not replace it; the next refresh reads it.
+#[tokio::test]
+async fn a_create_whose_read_back_goes_unanswered_is_kept_as_planned_with_a_warning() {
+    let (url, api) = fake_api(FirstPost::IdOnlyThenUnavailable).await;
+    let (state, warnings) = create_team_warned(url).await.expect("kept, not failed");
+    let api = api.lock().expect("lock");
+    assert_eq!(api.posts, 1);
+    assert_eq!(
+        api.item_gets, 3,
+        "the read-back is asked again under the retry policy (2 retries)"
+    );
+    assert_eq!(state["id"], Value::string(api.teams[0].0.to_string()));
+    assert_eq!(state["name"], Value::string("ops"), "the planned value");
+    assert_eq!(state["organisation_id"], Value::string("1"));
+    assert!(state.values().all(|v| !v.is_unknown()), "{state:?}");
+    assert_eq!(warnings.0.len(), 1, "{warnings:?}");
+    let w = &warnings.0[0];
+    assert_eq!(w.severity, Severity::Warning);
+    let id = &api.teams[0].0;
+    assert_eq!(w.summary, format!("level27_team {id} created, but not read back"));
+    assert!(w.detail.contains("503"), "says why: {}", w.detail);
+    assert!(w.detail.contains("the next plan or refresh reads it"), "{}", w.detail);
+}
+
+/// A read-back the API fails once is asked again (the client's retry policy): the state is the
+/// API's, with no warning.
+#[tokio::test]
+async fn a_read_back_the_api_fails_once_is_asked_again() {
+    let (url, api) = fake_api(FirstPost::IdOnlyThenUnavailableOnce).await;
+    let (state, warnings) = create_team_warned(url).await.expect("create succeeds");
+    let api = api.lock().expect("lock");
+    assert_eq!((api.posts, api.item_gets), (1, 2));
+    assert_eq!(state["name"], Value::string("ops"));
+    assert!(warnings.0.is_empty(), "{warnings:?}");
+}
+
+/// The API answers that the team it just made is not there: a failure of the object, which
+/// Terraform keeps as tainted (its id handed back) to be replaced.
 #[tokio::test]
 async fn a_failure_after_the_object_was_made_still_returns_its_id() {
     let (url, api) = fake_api(FirstPost::IdOnlyThenReadFails).await;

@@ -206,7 +206,10 @@ fn a_second_sandbox_on_the_same_data_file_is_refused() {
     let id = created["organisation"]["id"].as_u64().expect("id");
     let (status, got) = call(&first, reqwest::Method::GET, &format!("/v1/organisations/{id}"), None);
     assert_eq!(status, 200, "{got}");
+    let lock = dir.path().join(".sandbox.json.lock");
+    assert!(lock.exists(), "the first holds its lock beside the data file");
     let exit = terminate(first);
     assert!(exit.success(), "{exit:?}");
     assert!(std::fs::read_to_string(&data).expect("data").contains("First"));
+    assert!(!lock.exists(), "a sandbox that stops leaves no lock file behind");
 }

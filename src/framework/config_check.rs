@@ -17,10 +17,13 @@ pub fn validate_attributes(block: &Block, config: &Object) -> Diagnostics {
 /// Where a value is: the path Terraform can point at, and how it reads in a message. They part
 /// inside sets: a set element has no path step in the protocol, so the path stops at the set
 /// (which Terraform highlights) while the message still names the sub-attribute (`networks[*].ip`).
+/// `name` is the attribute's dotted name without element selectors (`timeouts.create`,
+/// `networks.ip`): a diagnostic's summary, where a bare `create` would not say what was invalid.
 #[derive(Clone, Default)]
 struct Location {
     path: AttrPath,
     text: String,
+    name: String,
     in_set: bool,
 }
 
@@ -34,6 +37,10 @@ impl Location {
             l.text.push('.');
         }
         l.text.push_str(name);
+        if !l.name.is_empty() {
+            l.name.push('.');
+        }
+        l.name.push_str(name);
         l
     }
 
@@ -79,7 +86,7 @@ fn validate_object(attrs: &[Attribute], config: &Object, at: &Location, diags: &
         for check in &a.validators {
             if let Err(msg) = check.check(v) {
                 diags.push(
-                    Diagnostic::error(format!("Invalid {}", a.name), format!("{} {msg}.", here.text))
+                    Diagnostic::error(format!("Invalid {}", here.name), format!("{} {msg}.", here.text))
                         .at(here.path.clone()),
                 );
             }
@@ -398,7 +405,19 @@ mod tests {
             "{}",
             diags.0[2].detail
         );
-        assert_eq!(diags.0[0].summary, "Invalid network_id");
+        // The summary names the attribute in full, element selectors aside: a bare
+        // "Invalid network_id" (or "Invalid create" for `timeouts.create`) says too little.
+        let summaries: Vec<&str> = diags.0.iter().map(|d| d.summary.as_str()).collect();
+        assert_eq!(
+            summaries,
+            vec![
+                "Invalid networks.network_id",
+                "Invalid tags.key",
+                "Invalid records.ttl",
+                "Invalid settings.mode",
+                "Invalid disks.size"
+            ]
+        );
     }
 
     #[test]

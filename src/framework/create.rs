@@ -42,6 +42,42 @@ fn known_or_null(state: &Object) -> Object {
     state.iter().map(|(k, v)| (k.clone(), deep_known_or_null(v))).collect()
 }
 
+/// Whether a failed request left the API's view unknown (no connection, a 5xx, a 429, each past
+/// the client's retries) rather than answering something about the object.
+fn unanswered(e: &ApiError) -> bool {
+    matches!(e, ApiError::Transport { .. } | ApiError::InvalidResponse { .. })
+        || e.status().is_some_and(|s| s == 429 || s >= 500)
+}
+
+/// A read-back after a create that did not give the object.
+enum ReadBackFailed {
+    /// The API did not answer (see [`unanswered`]): the object exists, only unread.
+    Unanswered(Diagnostics),
+    /// An answer that something is wrong (the object gone, access denied, a failed status), or
+    /// an interrupt.
+    Failed(Diagnostics),
+}
+
+/// The state of an object the API made but did not answer a read of: the plan's known values,
+/// and the create's answer (`answered`, read over the plan) where the plan leaves the value to
+/// the API, such as the id; null where neither says. Terraform accepts it as the plan's result,
+/// and the next refresh reads the object.
+fn unread_state(planned: &Object, answered: &Object) -> Object {
+    let null = Value::Null;
+    planned
+        .keys()
+        .chain(answered.keys())
+        .map(|k| {
+            let (p, a) = (planned.get(k).unwrap_or(&null), answered.get(k).unwrap_or(&null));
+            let v = match p.admits(a) {
+                true => deep_known_or_null(a),
+                false => deep_known_or_null(p),
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
 fn deep_known_or_null(v: &Value) -> Value {
     match v {
         Value::Unknown => Value::Null,
@@ -80,10 +116,24 @@ impl Resource {
         translate(e, &self.action("create"), Some(&block))
     }
 
-    /// Creates the object and returns its state. A failure after the API accepted the create (a
-    /// failed wait, read-back or cancellation) still returns the state with the new id, so that
-    /// Terraform keeps the object (tainted, to be replaced) instead of losing track of it.
+    /// Creates the object and returns its state ([`Resource::create_warned`] without the
+    /// warnings).
     pub async fn create(&self, ctx: &Ctx<'_>, planned: &Object, config: &Object) -> Result<Object, CreateFailed> {
+        Ok(self.create_warned(ctx, planned, config).await?.0)
+    }
+
+    /// Creates the object and returns its state, with warnings. A failure after the API accepted
+    /// the create (a failed wait, a read-back the API refused, a cancellation) still returns the
+    /// state with the new id, so that Terraform keeps the object (tainted, to be replaced)
+    /// instead of losing track of it. A read-back the API leaves unanswered (past the client's
+    /// retries) is no failure of the object: it is kept with the values it was created with, and
+    /// a warning, so that the next refresh reads it instead of an apply replacing it.
+    pub async fn create_warned(
+        &self,
+        ctx: &Ctx<'_>,
+        planned: &Object,
+        config: &Object,
+    ) -> Result<(Object, Diagnostics), CreateFailed> {
         let planned = &resolve_provider_defaults(self.block(), planned, ctx.provider_config);
         let planned = &self.fill_planned(ctx, planned, "create").await?;
         let collection = self.path(self.spec.endpoint.collection, planned)?;
@@ -158,6 +208,8 @@ impl Resource {
             .map_err(|d| created(&state, d))?;
         let timeout = timeouts::get(planned, Operation::Create);
         let mut obj = response;
+        // Set when a read-back went unanswered: the state is then the plan's (`unread_state`).
+        let mut unread: Option<Diagnostics> = None;
         if let Some(rule) = &self.spec.status {
             // The create's answer shows the first status: no look is needed when it is already
             // final, and the first poll waits one interval when it is not.
@@ -165,11 +217,14 @@ impl Resource {
             if answered == Observed::Ready && self.differs_from_plan(&state, planned) {
                 // A lost create's object found in the list, which leaves fields out (a
                 // system's has no `customerFqdn`): read once, as for an incomplete answer below.
-                obj = self
-                    .read_back(ctx, &state, &item, timeout, "create")
-                    .await
-                    .map_err(|d| created(&state, d))?;
-                state = state_from_api(self.block(), &obj, &state);
+                match self.read_created(ctx, &state, &item, timeout).await {
+                    Ok(o) => {
+                        obj = o;
+                        state = state_from_api(self.block(), &obj, &state);
+                    }
+                    Err(ReadBackFailed::Unanswered(d)) => unread = Some(d),
+                    Err(ReadBackFailed::Failed(d)) => return Err(created(&state, d)),
+                }
             } else if answered != Observed::Ready {
                 let first_look_done = matches!(answered, Observed::Pending(_));
                 obj = self
@@ -197,11 +252,14 @@ impl Resource {
                 resource = self.spec.type_name,
                 "create answer incomplete; reading the object back"
             );
-            obj = self
-                .read_back(ctx, &state, &item, timeout, "create")
-                .await
-                .map_err(|d| created(&state, d))?;
-            state = state_from_api(self.block(), &obj, &state);
+            match self.read_created(ctx, &state, &item, timeout).await {
+                Ok(o) => {
+                    obj = o;
+                    state = state_from_api(self.block(), &obj, &state);
+                }
+                Err(ReadBackFailed::Unanswered(d)) => unread = Some(d),
+                Err(ReadBackFailed::Failed(d)) => return Err(created(&state, d)),
+            }
         }
         // What the create form does not take: team links (when it has no `autoTeams`) and
         // desired states, each followed by one more read.
@@ -239,13 +297,76 @@ impl Resource {
             .await
             .map_err(|d| created(&state, d))?;
         if again {
-            obj = self
-                .read_back(ctx, &state, &item, timeout, "create")
-                .await
-                .map_err(|d| created(&state, d))?;
+            // Also a second chance for a read-back left unanswered above.
+            match self.read_created(ctx, &state, &item, timeout).await {
+                Ok(o) => {
+                    obj = o;
+                    unread = None;
+                }
+                Err(ReadBackFailed::Unanswered(d)) => unread = Some(d),
+                Err(ReadBackFailed::Failed(d)) => return Err(created(&state, d)),
+            }
+        }
+        if let Some(d) = unread {
+            // `obj` is the create's answer, which contradicts the plan: the plan's values stand.
+            let state = unread_state(planned, &state);
+            let warning = self.unread_warning(&state, &d);
+            tracing::warn!(
+                resource = self.spec.type_name,
+                "created, but the read-back went unanswered; kept with the planned values"
+            );
+            return Ok((self.finish(ctx, planned, state), warning));
         }
         let state = self.state_of(ctx, &obj, &state).await.map_err(|d| created(&state, d))?;
-        Ok(self.finish(ctx, planned, state))
+        Ok((self.finish(ctx, planned, state), Diagnostics::default()))
+    }
+
+    /// Reads back an object the create made (the API says it is ready, or it has no status): a
+    /// GET, which the client repeats under its retry policy while the API does not answer; a
+    /// status not final yet is waited for.
+    async fn read_created(
+        &self,
+        ctx: &Ctx<'_>,
+        state: &Object,
+        item: &str,
+        timeout: std::time::Duration,
+    ) -> Result<Json, ReadBackFailed> {
+        if self.spec.object_in_list_only {
+            return (self.read_back(ctx, state, item, timeout, "create").await).map_err(ReadBackFailed::Failed);
+        }
+        let answer = match cancellable(ctx, ctx.client.get(item))
+            .await
+            .map_err(ReadBackFailed::Failed)?
+        {
+            Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
+            Err(e) => {
+                let d = translate(&e, &self.action_on("read back", state), Some(self.block()));
+                return Err(match unanswered(&e) {
+                    true => ReadBackFailed::Unanswered(d),
+                    false => ReadBackFailed::Failed(d),
+                });
+            }
+        };
+        match &self.spec.status {
+            Some(rule) if rule.observe(&answer) != Observed::Ready => {
+                (self.read_back(ctx, state, item, timeout, "create").await).map_err(ReadBackFailed::Failed)
+            }
+            _ => Ok(answer),
+        }
+    }
+
+    /// The warning of a create kept without its read-back (`why`: the failed read).
+    fn unread_warning(&self, state: &Object, why: &Diagnostics) -> Diagnostics {
+        let named = self.named(state);
+        let why: Vec<String> = why.0.iter().map(|d| format!("{}: {}", d.summary, d.detail)).collect();
+        Diagnostic::warning(
+            format!("{named} created, but not read back"),
+            format!(
+                "{named} was created, but the API did not answer reading it back ({}). Terraform keeps it with the values it was created with; the next plan or refresh reads it from the API and shows any difference. It is not created again.",
+                why.join("; ")
+            ),
+        )
+        .into()
     }
 
     /// The object a create's answer made: the answer's, or the list's item for an object only
@@ -473,6 +594,59 @@ mod tests {
     use crate::framework::test_support::FakeApi;
     use crate::framework::value::{Object, Value};
     use serde_json::json;
+
+    /// The state of a create left unread: the plan's known values whatever the create's answer
+    /// says (it contradicts the plan, or there would be no read-back), the answer where the
+    /// plan leaves the value to the API, null for what neither knows, at any depth.
+    #[test]
+    fn an_unread_object_holds_the_planned_values_and_what_the_answer_adds() {
+        let o = |pairs: &[(&str, Value)]| -> Object { pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect() };
+        let planned = o(&[
+            ("id", Value::Unknown),
+            ("name", Value::string("web1")),
+            ("fqdn", Value::string("web1.example")),
+            ("status", Value::Unknown),
+            ("notes", Value::Null),
+            (
+                "disks",
+                Value::List(vec![Value::Object(o(&[
+                    ("size", Value::int(30)),
+                    ("uuid", Value::Unknown),
+                ]))]),
+            ),
+        ]);
+        let answered = o(&[
+            ("id", Value::string("4200")),
+            ("name", Value::string("web1")),
+            ("fqdn", Value::Null),
+            ("notes", Value::string("by the API")),
+            (
+                "disks",
+                Value::List(vec![Value::Object(o(&[
+                    ("size", Value::int(31)),
+                    ("uuid", Value::string("u")),
+                ]))]),
+            ),
+        ]);
+        let state = super::unread_state(&planned, &answered);
+        assert_eq!(
+            state,
+            o(&[
+                ("id", Value::string("4200")),
+                ("name", Value::string("web1")),
+                ("fqdn", Value::string("web1.example")),
+                ("status", Value::Null),
+                ("notes", Value::Null),
+                (
+                    "disks",
+                    Value::List(vec![Value::Object(o(&[
+                        ("size", Value::int(30)),
+                        ("uuid", Value::Null)
+                    ]))])
+                ),
+            ])
+        );
+    }
 
     /// The create form's field for a team set (`autoTeams`) is the `team_ids` attribute: the
     /// API's refusal of it is said there, not as "Invalid value for autoTeams".

@@ -92,6 +92,7 @@ fn spec() -> ResourceSpec {
             within: None,
             key: "id",
             bounds: &[("cpu", "minCpu", "maxCpu")],
+            fits: None,
         })],
         ..ResourceSpec::default()
     }

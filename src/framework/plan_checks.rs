@@ -126,6 +126,33 @@ pub struct RangeCheck {
     /// (attribute, minimum field, maximum field): `("cpu", "minCpu", "maxCpu")`. A limit the API
     /// leaves out (or null) does not bound.
     pub bounds: &'static [(&'static str, &'static str, &'static str)],
+    /// Which of the listed objects this resource may name at all (a vm's configuration must not
+    /// be baremetal hardware); `None`: any.
+    pub fits: Option<Fits>,
+}
+
+/// What a [`RangeCheck`]'s object must be for the resource to name it: the API lists the
+/// configurations of vms and of baremetal servers together, and refuses the other kind's only at
+/// create. A named object that does not fit is an error on `by` listing those that do (its
+/// bounds are not checked: they belong to something else).
+#[derive(Clone, Copy, Debug)]
+pub struct Fits {
+    /// Whether a listed object fits. It should answer true when the object does not say (the
+    /// API decides at apply, as without the check).
+    pub test: fn(&Json) -> bool,
+    /// What fits, for the message: `a configuration for a vm`.
+    pub what: &'static str,
+    /// Where the user finds the objects that fit: `data "level27_system_configurations"`.
+    pub see: &'static str,
+}
+
+/// `id (name)` of a listed object, or its id alone.
+fn listed_as(item: &Json, key: &str) -> String {
+    let id = id_text(lookup(item, key)).unwrap_or_else(|| lookup(item, key).to_string());
+    match lookup(item, "name") {
+        Json::String(n) => format!("{id} ({n})"),
+        _ => id,
+    }
 }
 
 /// A number from the API's spellings: `4`, `4.0`, `"4"`, `"30.0"`.
@@ -183,6 +210,35 @@ impl RangeCheck {
         diags
     }
 
+    /// The error when the object `id` names (`found`, among `candidates`) is not one this
+    /// resource may name (`fits`), listing those that are.
+    pub fn misfit(&self, id: &str, found: &Json, candidates: &[Json]) -> Option<Diagnostic> {
+        let fits = self.fits.filter(|f| !(f.test)(found))?;
+        let those: Vec<String> = candidates
+            .iter()
+            .filter(|c| (fits.test)(c))
+            .map(|c| listed_as(c, self.key))
+            .collect();
+        let those = match those.is_empty() {
+            true => "none is listed".to_string(),
+            false => format!("those that are: {}", those.join(", ")),
+        };
+        let named = match lookup(found, "name") {
+            Json::String(n) => format!(" ({n})"),
+            _ => String::new(),
+        };
+        Some(
+            Diagnostic::error(
+                format!("Invalid {}", self.by),
+                format!(
+                    "{} = {id:?}{named} is not {}; {those} (see {}).",
+                    self.by, fits.what, fits.see
+                ),
+            )
+            .at(AttrPath::attr(self.by)),
+        )
+    }
+
     /// The objects that may hold the limits: the listed items, or the elements of their `within`
     /// arrays.
     fn candidates(&self, items: &[Json]) -> Vec<Json> {
@@ -225,6 +281,9 @@ impl RangeCheck {
             Json::String(n) => format!("{} {n:?}", self.by),
             _ => format!("{} {id}", self.by),
         };
+        if let Some(d) = self.misfit(id, limits, &candidates) {
+            return Ok(d.into());
+        }
         Ok(self.check_against(planned, limits, &name))
     }
 }
@@ -659,6 +718,7 @@ mod tests {
                 ("memory", "minMemory", "maxMemory"),
                 ("disk", "minDisk", "maxDisk"),
             ],
+            fits: None,
         }
     }
 
@@ -709,6 +769,39 @@ mod tests {
             d.0[0].detail,
             "cpu = 4 is outside the limits of configuration_id \"Baremetal S\": it must be 8."
         );
+    }
+
+    #[test]
+    fn an_object_that_does_not_fit_is_an_error_on_by_listing_those_that_do() {
+        fn not_hardware(c: &Json) -> bool {
+            !lookup(c, "externalId").as_str().is_some_and(|e| e.starts_with("hw_"))
+        }
+        let listed = vec![
+            json!({"id": 42, "name": "Small", "externalId": "small", "minCpu": 1, "maxCpu": 1}),
+            json!({"id": 45, "name": "Flexible", "externalId": "flexible"}),
+            json!({"id": 50, "name": "Hardware S", "externalId": "hw_s", "minCpu": 8, "maxCpu": 8}),
+            json!({"id": 60, "name": "Unsaid"}),
+        ];
+        let for_vms = RangeCheck {
+            fits: Some(Fits {
+                test: not_hardware,
+                what: "a configuration for a vm",
+                see: "data \"configurations\"",
+            }),
+            ..check()
+        };
+        let d = for_vms.misfit("50", &listed[2], &listed).expect("hardware is refused");
+        assert_eq!(d.summary, "Invalid configuration_id");
+        assert_eq!(d.path, Some(AttrPath::attr("configuration_id")));
+        assert_eq!(
+            d.detail,
+            "configuration_id = \"50\" (Hardware S) is not a configuration for a vm; those that are: 42 (Small), 45 (Flexible), 60 (Unsaid) (see data \"configurations\")."
+        );
+        // What fits passes, and so does an object that does not say what it is for.
+        assert!(for_vms.misfit("42", &listed[0], &listed).is_none());
+        assert!(for_vms.misfit("60", &listed[3], &listed).is_none());
+        // Without `fits`, anything listed may be named.
+        assert!(check().misfit("50", &listed[2], &listed).is_none());
     }
 
     #[test]

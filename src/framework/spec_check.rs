@@ -597,6 +597,7 @@ mod tests {
                         within: None,
                         key: "id",
                         bounds: &[("cpu", "minCpu", "maxCpu")],
+                        fits: None,
                     },
                 ))
             },

@@ -298,8 +298,9 @@ impl ProviderService {
                 // Later plans tell what this create sent (a value left out included) from what an
                 // import could not know.
                 resp.private = known_at_create(res.block());
-                match res.create(&ctx, &planned, &config).await {
-                    Ok(s) => (Some(s), Diagnostics::default()),
+                match res.create_warned(&ctx, &planned, &config).await {
+                    // Warnings only (a read-back left unanswered): kept, not tainted.
+                    Ok((s, warnings)) => (Some(s), warnings),
                     // With a state, Terraform keeps the object that was made, marked tainted.
                     Err(f) => (f.state, f.diags),
                 }

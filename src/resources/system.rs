@@ -14,11 +14,13 @@ use crate::framework::codecs::Normaliser;
 use crate::framework::desired_state::{DesiredState, State};
 use crate::framework::kind::Kind;
 use crate::framework::links::{LinkId, Links};
+use crate::framework::mapping::lookup;
 use crate::framework::membership::{Membership, TeamsFrom};
-use crate::framework::plan_checks::{AmongCheck, ExistsCheck, Holds, PlanCheck, RangeCheck};
+use crate::framework::plan_checks::{AmongCheck, ExistsCheck, Fits, Holds, PlanCheck, RangeCheck};
 use crate::framework::validate::{hostname, int_between, not_blank, one_of, HostnameRules};
 use crate::framework::wait::StatusRule;
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
+use serde_json::Value as Json;
 
 /// Seed L32255: the allowed management types ("default: basic" is not among them).
 const MANAGEMENT_TYPES: &[&str] = &["infra", "infra_plus", "pro", "enterprise", "premium"];
@@ -40,6 +42,27 @@ const POWER: &[State] = &[
 
 /// The configurations with their limits (seed L41693: memory bounds as strings, `"2.0"`).
 pub const CONFIGURATIONS: &str = "/systems/provider/configurations";
+
+/// Whether a configuration is baremetal hardware: `None` when it does not say.
+///
+/// Seed: silent on what a configuration is for (L41693 lists vm sizes only, `externalId`
+/// `small` … `flexible`), though the create refuses a system whose type does not match its
+/// configuration. The sandbox marks baremetal hardware with an `externalId` starting
+/// `baremetal_`; the provider reads the same mark. A configuration without an `externalId`
+/// fits both kinds: the API decides at create, as it would without the check.
+fn hardware(configuration: &Json) -> Option<bool> {
+    lookup(configuration, "externalId")
+        .as_str()
+        .map(|e| e.starts_with("baremetal_"))
+}
+
+fn for_vms(configuration: &Json) -> bool {
+    hardware(configuration) != Some(true)
+}
+
+fn for_baremetal(configuration: &Json) -> bool {
+    hardware(configuration) != Some(false)
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Type {
@@ -96,6 +119,18 @@ fn spec(t: Type) -> ResourceSpec {
     if t == Type::Vm {
         disk = disk.requires_replace();
     }
+    let fits = match t {
+        Type::Vm => Fits {
+            test: for_vms,
+            what: "a configuration for a vm (baremetal hardware is for `level27_baremetal`)",
+            see: "data \"level27_system_configurations\"",
+        },
+        Type::Baremetal => Fits {
+            test: for_baremetal,
+            what: "baremetal hardware (a vm's configuration is for `level27_vm`)",
+            see: "data \"level27_system_configurations\"",
+        },
+    };
     let bounds: &'static [(&str, &str, &str)] = match t {
         Type::Vm => &[
             ("cpu", "minCpu", "maxCpu"),
@@ -154,8 +189,8 @@ fn spec(t: Type) -> ResourceSpec {
                 .read_from("systemproviderConfiguration.id")
                 .requires_replace()
                 .describe(match t {
-                    Type::Vm => "The configuration (`level27_system_configuration`) whose limits bound cpu, memory and disk. The API cannot change it: changing it replaces the system.",
-                    Type::Baremetal => "The hardware configuration (`level27_system_configuration`, such as `Baremetal S`) that gives the server its cpu, memory and disk. The API cannot change it: changing it replaces the server.",
+                    Type::Vm => "The configuration (`level27_system_configuration`) whose limits bound cpu, memory and disk: one for vms, not baremetal hardware (checked at plan). The API cannot change it: changing it replaces the system.",
+                    Type::Baremetal => "The hardware configuration (`level27_system_configuration`, such as `Baremetal S`) that gives the server its cpu, memory and disk: baremetal hardware, not a vm's (checked at plan). The API cannot change it: changing it replaces the server.",
                 })
                 .describe_data("The configuration (size plan) of the system."),
             size(
@@ -246,6 +281,10 @@ fn spec(t: Type) -> ResourceSpec {
                 within: None,
                 key: "id",
                 bounds,
+                // Vm and baremetal configurations share one list, and the create refuses the
+                // other kind's (the sandbox: "This configuration does not match the system
+                // type."): refused at plan here, naming those that fit.
+                fits: Some(fits),
             }),
             PlanCheck::Range(RangeCheck {
                 by: "zone_id",
@@ -254,6 +293,7 @@ fn spec(t: Type) -> ResourceSpec {
                 within: Some("zones"),
                 key: "id",
                 bounds,
+                fits: None,
             }),
             // Seed L66401: images are listed per region; the create refuses an image of another
             // region than its zone's ("not available in the selected zone").

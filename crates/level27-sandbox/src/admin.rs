@@ -9,6 +9,8 @@
 //! - `GET /_sandbox/bodies`: the JSON bodies of API requests per route (cleared with the counters).
 //! - `POST /_sandbox/fail-next` `{"kind": "component", "status": "creating_failed"}`: the next
 //!   such action on an object of that asynchronous kind ends in that failed status (204).
+//! - `POST /_sandbox/fail-requests` `{"route": "GET /v1/systems/{systemId}", "fault": "503",
+//!   "count": 5}`: the next `count` (default 1) requests to that route meet that fault (204).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
@@ -40,6 +42,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/_sandbox/state", get(state))
         .route("/_sandbox/bodies", get(bodies))
         .route("/_sandbox/fail-next", post(fail_next))
+        .route("/_sandbox/fail-requests", post(fail_requests))
         .method_not_allowed_fallback(crate::gate::method_not_allowed)
 }
 
@@ -202,6 +205,7 @@ async fn reset(State(app): State<Shared>) -> Result<StatusCode, ApiError> {
     app.store.reset()?;
     app.counters.clear();
     app.clear_failures();
+    app.faults.clear_queued();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -216,6 +220,49 @@ async fn state(State(app): State<Shared>) -> Json<Value> {
 
 /// `{"kind": "<entity kind>", "status": "<failed status>"}`: the kind must be asynchronous and the
 /// status one of its failed statuses (`creating_failed`, `update_failed`, `deleting_failed`).
+/// The most requests one call may fail: a bound on what a typo can cost.
+const MAX_FAILED_REQUESTS: u64 = 1000;
+
+/// Queues faults for a route: a test's exact "the next 5 reads of a system answer 503", where
+/// `--fail-rate` draws them at random.
+async fn fail_requests(State(app): State<Shared>, body: Body) -> Result<StatusCode, ApiError> {
+    let body = to_bytes(body, MAX_BODY).await.map_err(|_| too_large())?;
+    let body = json_object(&body)?;
+    let route = body.get("route").and_then(Value::as_str).unwrap_or_default();
+    let Some((_, path)) = route
+        .split_once(' ')
+        .filter(|(m, p)| !m.is_empty() && p.starts_with('/'))
+    else {
+        return Err(ApiError::BadRequest(
+            "\"route\" must be a method and path template, as /_sandbox/requests names routes: \"GET /v1/systems/{systemId}\"".into(),
+        ));
+    };
+    if path.starts_with("/_sandbox") {
+        return Err(ApiError::BadRequest("admin routes are never failed".into()));
+    }
+    let fault = body.get("fault").and_then(Value::as_str).and_then(Fault::from_key);
+    let Some(fault) = fault else {
+        let keys: Vec<&str> = Fault::ALL.iter().map(|f| f.key()).collect();
+        return Err(ApiError::BadRequest(format!(
+            "\"fault\" must be one of [{}]",
+            keys.join(", ")
+        )));
+    };
+    let count = match body.get("count") {
+        None => 1,
+        Some(v) => v
+            .as_u64()
+            .filter(|n| (1..=MAX_FAILED_REQUESTS).contains(n))
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "\"count\" must be a whole number from 1 to {MAX_FAILED_REQUESTS}"
+                ))
+            })?,
+    };
+    app.faults.queue(route, fault, usize::try_from(count).unwrap_or(1));
+    Ok(StatusCode::NO_CONTENT)
+}
+
 async fn fail_next(State(app): State<Shared>, body: Body) -> Result<StatusCode, ApiError> {
     let body = to_bytes(body, MAX_BODY).await.map_err(|_| too_large())?;
     let body = json_object(&body)?;

@@ -1,7 +1,7 @@
 //! Fault injection: a configurable fraction of API requests fail the way a busy real API does,
 //! so that the provider's retries are tested rather than assumed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
 use axum::body::{Body, Bytes};
@@ -36,6 +36,11 @@ impl Fault {
         }
     }
 
+    /// The fault `key` names (`"503"`, `"dropAfterProcessing"`, …).
+    pub(crate) fn from_key(key: &str) -> Option<Fault> {
+        Fault::ALL.into_iter().find(|f| f.key() == key)
+    }
+
     pub(crate) const ALL: [Fault; 4] = [
         Fault::TooManyRequests,
         Fault::Unavailable,
@@ -53,6 +58,9 @@ pub(crate) struct Faults {
     retry_after_secs: u64,
     seed: Option<u64>,
     rngs: Mutex<HashMap<String, fastrand::Rng>>,
+    /// Faults asked for per route (`POST /_sandbox/fail-requests`): the next requests to the
+    /// route meet them in order, before any drawn at random.
+    queued: Mutex<HashMap<String, VecDeque<Fault>>>,
 }
 
 impl Faults {
@@ -63,13 +71,35 @@ impl Faults {
             retry_after_secs,
             seed,
             rngs: Mutex::new(HashMap::new()),
+            queued: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The next `count` requests to `route` (`"GET /v1/systems/{systemId}"`) meet `fault`, after
+    /// those already queued for it.
+    pub(crate) fn queue(&self, route: &str, fault: Fault, count: usize) {
+        let mut queued = self.queued.lock().unwrap_or_else(|e| e.into_inner());
+        queued
+            .entry(route.to_string())
+            .or_default()
+            .extend(std::iter::repeat_n(fault, count));
+    }
+
+    /// Drops the queued faults (`/_sandbox/reset`).
+    pub(crate) fn clear_queued(&self) {
+        self.queued.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     /// Draws the fate of one request to `route`: `None` (served normally) with probability
     /// `1 - rate`; otherwise 429, 503 and a dropped connection are equally likely, and a drop
     /// happens before or after processing with equal chance.
     pub(crate) fn pick(&self, route: &str) -> Option<Fault> {
+        let asked = (self.queued.lock().unwrap_or_else(|e| e.into_inner()))
+            .get_mut(route)
+            .and_then(VecDeque::pop_front);
+        if asked.is_some() {
+            return asked;
+        }
         if self.rate <= 0.0 {
             return None;
         }
@@ -173,6 +203,29 @@ mod tests {
         let another = Faults::new(0.5, 1, Some(42));
         let other: Vec<_> = (0..100).map(|_| another.pick("GET /teams")).collect();
         assert_ne!(other, expected);
+    }
+
+    #[test]
+    fn queued_faults_come_first_in_order_on_their_route_only() {
+        let faults = Faults::new(0.0, 1, Some(1));
+        faults.queue("GET /v1/systems/{systemId}", Fault::Unavailable, 2);
+        faults.queue("GET /v1/systems/{systemId}", Fault::DropAfter, 1);
+        assert_eq!(faults.pick("GET /v1/systems"), None, "another route");
+        let picks: Vec<_> = (0..4).map(|_| faults.pick("GET /v1/systems/{systemId}")).collect();
+        assert_eq!(
+            picks,
+            vec![
+                Some(Fault::Unavailable),
+                Some(Fault::Unavailable),
+                Some(Fault::DropAfter),
+                None
+            ]
+        );
+        faults.queue("POST /v1/systems", Fault::DropBefore, 3);
+        faults.clear_queued();
+        assert_eq!(faults.pick("POST /v1/systems"), None, "dropped by a reset");
+        assert_eq!(Fault::from_key("dropAfterProcessing"), Some(Fault::DropAfter));
+        assert_eq!(Fault::from_key("500"), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, Method, Uri};
+use axum::http::{header, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
@@ -153,9 +153,31 @@ pub(crate) async fn log(request: Request, next: Next) -> Response {
     response
 }
 
-/// Unknown paths: Symfony's router message.
-pub(crate) async fn no_route(method: Method, uri: Uri) -> ApiError {
-    ApiError::NotFound(format!("No route found for \"{method} {}\"", uri.path()))
+/// Unknown paths: Symfony's router message, or the redirect of a path with a trailing slash.
+///
+/// Seed: silent on a trailing slash (`/v1/systems/`). The API's router is Symfony's (its 404
+/// says "No route found for …"), whose redirecting matcher answers a GET or HEAD of a route's
+/// path with a slash added by a 301 to the path without it (the query kept), and any other
+/// method with the 404; the sandbox does the same. (It redirects without checking that the path
+/// without the slash exists: that path then answers its own 404.)
+pub(crate) async fn no_route(method: Method, uri: Uri) -> Response {
+    if let Some(location) = without_trailing_slash(&method, &uri) {
+        return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response();
+    }
+    ApiError::NotFound(format!("No route found for \"{method} {}\"", uri.path())).into_response()
+}
+
+/// Where a GET or HEAD of a path ending in `/` (not the root) is redirected: the same path and
+/// query without that slash.
+fn without_trailing_slash(method: &Method, uri: &Uri) -> Option<String> {
+    if !matches!(*method, Method::GET | Method::HEAD) {
+        return None;
+    }
+    let path = uri.path().strip_suffix('/').filter(|p| !p.is_empty())?;
+    Some(match uri.query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
+    })
 }
 
 /// A known path with a method it does not have (e.g. PATCH on a team).

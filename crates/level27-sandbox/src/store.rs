@@ -159,7 +159,42 @@ pub(crate) struct Store {
     data_file: Option<PathBuf>,
     async_duration: Duration,
     /// The data file's lock, held while the store lives (see `lock_data_file`).
-    _lock: Option<std::fs::File>,
+    _lock: Option<DataLock>,
+}
+
+/// The lock of a data file (`.NAME.lock` beside it), held while the store lives. Its file is
+/// removed when the sandbox stops gracefully, while still locked: a sandbox that opened it just
+/// before then locks a file no longer at that path, sees so and takes the path's new file
+/// (`lock_data_file`), so two sandboxes never hold two locks of one name. A sandbox killed
+/// outright leaves the file, which the next one locks as it is.
+pub(crate) struct DataLock {
+    _file: std::fs::File,
+    path: PathBuf,
+}
+
+impl Drop for DataLock {
+    fn drop(&mut self) {
+        if let Err(e) = std::fs::remove_file(&self.path) {
+            tracing::warn!("could not remove the lock file {}: {e}", self.path.display());
+        }
+    }
+}
+
+/// Whether `file` is still the file at `path` (it may have been removed, or replaced, since it
+/// was opened).
+#[cfg(unix)]
+fn still_at(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+/// Elsewhere an open file cannot be removed, so it is still there.
+#[cfg(not(unix))]
+fn still_at(_: &std::fs::File, _: &Path) -> bool {
+    true
 }
 
 impl Store {
@@ -339,9 +374,10 @@ fn load(path: &Path, entities: &[&'static Entity]) -> Result<State, SandboxError
 /// Takes the exclusive lock of `path`'s data file, so two sandboxes never share one: each would
 /// keep its own state and overwrite the other's writes. The lock is a file beside the data file
 /// (`.NAME.lock`), since every save renames a new file over the data file itself; the system
-/// releases it when the process ends, however it ends, and the file stays (removing it could let
-/// two processes hold locks on two different files of that name).
-fn lock_data_file(path: &Path) -> Result<std::fs::File, SandboxError> {
+/// releases it when the process ends, however it ends, and a graceful stop removes the file
+/// (`DataLock`). A lock taken on a file removed in the meantime is no lock of the path: the
+/// path's file is opened and locked afresh.
+fn lock_data_file(path: &Path) -> Result<DataLock, SandboxError> {
     // A directory is no data file: said before a lock file is left beside it.
     if path.is_dir() {
         return Err(SandboxError::ReadData {
@@ -353,29 +389,41 @@ fn lock_data_file(path: &Path) -> Result<std::fs::File, SandboxError> {
         });
     }
     let lock_path = sibling(path, "lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|source| SandboxError::WriteData {
-            path: path.display().to_string(),
-            source,
-        })?;
-    match file.try_lock() {
-        Ok(()) => {
-            remove_stale_temporaries(path);
-            Ok(file)
+    let in_use = || SandboxError::DataInUse {
+        path: path.display().to_string(),
+        lock: lock_path.display().to_string(),
+    };
+    // Each new try follows another sandbox's removal of the file: a few are plenty.
+    for _ in 0..8 {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|source| SandboxError::WriteData {
+                path: path.display().to_string(),
+                source,
+            })?;
+        match file.try_lock() {
+            Ok(()) if still_at(&file, &lock_path) => {
+                remove_stale_temporaries(path);
+                return Ok(DataLock {
+                    _file: file,
+                    path: lock_path,
+                });
+            }
+            // Its sandbox stopped and removed it between our open and our lock.
+            Ok(()) => continue,
+            Err(std::fs::TryLockError::WouldBlock) => return Err(in_use()),
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(SandboxError::WriteData {
+                    path: path.display().to_string(),
+                    source,
+                })
+            }
         }
-        Err(std::fs::TryLockError::WouldBlock) => Err(SandboxError::DataInUse {
-            path: path.display().to_string(),
-            lock: lock_path.display().to_string(),
-        }),
-        Err(std::fs::TryLockError::Error(source)) => Err(SandboxError::WriteData {
-            path: path.display().to_string(),
-            source,
-        }),
     }
+    Err(in_use())
 }
 
 /// Removes the temporary files (`.NAME.PID.tmp`) a sandbox killed while saving left beside the
@@ -672,10 +720,32 @@ mod tests {
             Ok(_) => panic!("a second sandbox opened a data file in use"),
         }
         assert_eq!(std::fs::read_to_string(&path).expect("read"), before, "left untouched");
+        let lock = dir.path().join(".state.json.lock");
+        assert!(lock.exists(), "held beside the data file");
         drop(first);
+        assert!(!lock.exists(), "removed when the sandbox stops");
         let again = open(Some(path)).expect("free once the first has stopped");
         let next = again.write(|s| Ok(s.next_id(&ORGANISATION))).expect("write");
         assert_eq!(next, 1001);
+    }
+
+    /// A lock taken on a lock file that its sandbox removed in the meantime (it stopped between
+    /// this one's open and lock) is not kept: the path's own file is locked, so that a third
+    /// sandbox is refused rather than locking a second file of the same name.
+    #[test]
+    #[cfg(unix)]
+    fn a_lock_file_removed_before_it_was_locked_is_not_the_lock() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state.json");
+        let lock_path = dir.path().join(".state.json.lock");
+        let stale = std::fs::File::create(&lock_path).expect("create");
+        std::fs::remove_file(&lock_path).expect("remove");
+        assert!(!still_at(&stale, &lock_path), "a removed file is not at its path");
+        std::fs::write(&lock_path, "").expect("a new file at the path");
+        assert!(!still_at(&stale, &lock_path), "nor is a replaced one");
+        let held = lock_data_file(&path).expect("lock");
+        assert!(still_at(&held._file, &lock_path));
+        assert!(matches!(lock_data_file(&path), Err(SandboxError::DataInUse { .. })));
     }
 
     #[test]

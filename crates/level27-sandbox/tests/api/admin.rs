@@ -51,6 +51,91 @@ async fn unknown_paths_are_404_json() {
     );
 }
 
+/// `fail-requests` queues exact faults for one route: the next reads of an organisation answer
+/// 503 twice, then the organisation; other routes are untouched; the faults are counted as
+/// drawn ones are; bad requests say what is expected; a reset drops what is still queued.
+#[tokio::test]
+async fn fail_requests_fails_the_next_requests_to_one_route() {
+    let sandbox = Sandbox::new();
+    let org = sandbox.organisation("Flaky").await;
+    let route = "GET /v1/organisations/{organisationId}";
+    let ask = |fault: &str, count: u64| json!({"route": route, "fault": fault, "count": count});
+    let queued = sandbox
+        .call("POST", "/_sandbox/fail-requests", Some(ask("503", 2)))
+        .await;
+    assert_eq!(queued.status, StatusCode::NO_CONTENT, "{:?}", queued.body);
+    let item = format!("/v1/organisations/{org}");
+    assert_eq!(
+        sandbox.call("GET", "/v1/organisations", None).await.status,
+        StatusCode::OK
+    );
+    for _ in 0..2 {
+        assert_eq!(
+            sandbox.call("GET", &item, None).await.status,
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+    }
+    assert_eq!(sandbox.call("GET", &item, None).await.status, StatusCode::OK);
+    let counts = sandbox.call("GET", "/_sandbox/requests", None).await.body;
+    assert_eq!(counts["faultsByRoute"][route]["503"], 2, "{counts}");
+    assert_eq!(counts["requests"][route], 1, "{counts}");
+
+    for (body, says) in [
+        (json!({"route": "nothing", "fault": "503"}), "\"route\" must be"),
+        (
+            json!({"route": route, "fault": "500"}),
+            "\"fault\" must be one of [429, 503, dropBeforeProcessing, dropAfterProcessing]",
+        ),
+        (json!({"route": route, "fault": "503", "count": 0}), "\"count\" must be"),
+        (
+            json!({"route": "GET /_sandbox/requests", "fault": "503"}),
+            "admin routes are never failed",
+        ),
+    ] {
+        let refused = sandbox.call("POST", "/_sandbox/fail-requests", Some(body)).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        let message = refused.body["message"].as_str().unwrap_or_default();
+        assert!(message.contains(says), "{message}");
+    }
+
+    sandbox
+        .call("POST", "/_sandbox/fail-requests", Some(ask("429", 1)))
+        .await;
+    assert_eq!(
+        sandbox.call("POST", "/_sandbox/reset", None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let org = sandbox.organisation("After reset").await;
+    let read = sandbox.call("GET", &format!("/v1/organisations/{org}"), None).await;
+    assert_eq!(read.status, StatusCode::OK, "the reset dropped the queued fault");
+}
+
+/// As Symfony's router does: a GET (or HEAD) with a trailing slash is redirected to the path
+/// without it, query kept; other methods get the router's 404.
+#[tokio::test]
+async fn a_trailing_slash_redirects_a_get_and_is_no_route_for_a_post() {
+    let sandbox = Sandbox::new();
+    for (path, to) in [
+        ("/v1/organisations/", "/v1/organisations"),
+        ("/v1/systems/?limit=2&offset=0", "/v1/systems?limit=2&offset=0"),
+    ] {
+        for method in ["GET", "HEAD"] {
+            let reply = sandbox.call(method, path, None).await;
+            assert_eq!(reply.status, StatusCode::MOVED_PERMANENTLY, "{method} {path}");
+            assert_eq!(reply.headers["location"], to, "{method} {path}");
+        }
+    }
+    let target = sandbox.call("GET", "/v1/organisations", None).await;
+    assert_eq!(target.status, StatusCode::OK);
+    let post = sandbox
+        .call("POST", "/v1/organisations/", Some(json!({"name": "Slash"})))
+        .await;
+    assert_eq!(post.status, StatusCode::NOT_FOUND);
+    assert_eq!(post.body["message"], "No route found for \"POST /v1/organisations/\"");
+    // The root is no path with a trailing slash.
+    assert_eq!(sandbox.call("GET", "/", None).await.status, StatusCode::NOT_FOUND);
+}
+
 #[tokio::test]
 async fn requests_are_counted_per_route_template() {
     let sandbox = Sandbox::new();
