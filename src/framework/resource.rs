@@ -94,6 +94,8 @@ pub struct ResourceSpec {
     pub delete_refused_hint: Option<&'static str>,
     /// A value no two objects may share, which the API defends only with a form-wide error.
     pub unique: Option<Unique>,
+    /// A value no two creates of one plan may share (`framework::plan_claims`).
+    pub distinct_creates: Option<super::plan_claims::DistinctCreates>,
 }
 
 /// An attribute whose value no two objects may share (an organisation's tax number), which the
@@ -138,6 +140,7 @@ impl Default for ResourceSpec {
             resolves: Vec::new(),
             delete_refused_hint: None,
             unique: None,
+            distinct_creates: None,
         }
     }
 }
