@@ -91,18 +91,19 @@ pub fn spec() -> ResourceSpec {
                 .send_as("systemgroup")
                 .infer_from(&PLACEMENT, &[("id", "id")], "systemgroup.id")
                 .requires_replace()
-                .describe("The shared system group the component runs on (`level27_system_groups`); exactly one of `system_id` and `systemgroup_id`. Changing it replaces the component.")
+                .describe("The shared system group the component runs on (`level27_system_groups`); exactly one of `system_id` and `systemgroup_id`. Checked at plan time: a group that does not exist is an error. Changing it replaces the component.")
                 .describe_data("The shared system group the component runs on, if placed on one."),
             Attribute::string("limit_group")
                 .optional_computed()
                 .api("limitGroup")
-                .describe("The plan's limit group the component counts against (`application`, `database`, …); left out, the API's choice is kept.")
+                .describe("The plan's limit group the component counts against (`application`, `database`, …); checked at plan time against the app's limit groups (`/apps/{id}/rules`). Left out, the API's choice is kept.")
                 .describe_data("The plan's limit group the component counts against."),
             Attribute::string("version")
                 .optional()
                 .send_as("version")
                 .read_from("appcomponentparameters.version")
-                .describe("php and asp: the language version, one installed on the system or group (required for them)."),
+                .describe("php and asp: the language version, one installed on the system or group (required for them); checked at plan time against the versions the API lists as installed there, which the error names.")
+                .describe_data("php and asp: the language version."),
             Attribute::string("path")
                 .optional_computed()
                 .send_as("path")

@@ -133,7 +133,8 @@ pub fn spec() -> ResourceSpec {
                 .api("content")
                 .validate(hostname(HostnameRules::FQDN))
                 .normalise(Normaliser::Hostname)
-                .describe("The host name, e.g. `www.shop.example` (unique across Level27)."),
+                .describe("The host name, e.g. `www.shop.example` (unique across Level27: two new urls of one host in a plan fail the plan).")
+                .describe_data("The host name, e.g. `www.shop.example` (unique across Level27)."),
             Attribute::bool("ssl_force")
                 .optional_computed()
                 .api("sslForce")

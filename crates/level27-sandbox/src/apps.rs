@@ -1366,6 +1366,52 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn installed_versions_groups_and_limit_groups_are_listed_and_enforced() {
+        let router = crate::router(crate::Config::default()).expect("router");
+        let (_, _, app) = app(&router).await;
+        let options = |at: &str| format!("/v1/{at}/componenttypes/php/parameters/version/availableoptions");
+        let (status, group) = call(&router, "GET", &options("systemgroups/3"), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(group, json!({"version": ["8.1", "8.2", "8.3"]}));
+        let (_, system) = call(&router, "GET", &options("systems/35"), None).await;
+        assert_eq!(system, json!({"version": ["7.4"]}));
+        for (path, want) in [
+            (options("systemgroups/99"), StatusCode::NOT_FOUND),
+            (options("systems/99"), StatusCode::NOT_FOUND),
+            (
+                "/v1/systemgroups/3/componenttypes/asp/parameters/version/availableoptions".to_string(),
+                StatusCode::BAD_REQUEST,
+            ),
+            ("/v1/systemgroups/99".to_string(), StatusCode::NOT_FOUND),
+            ("/v1/apps/99999/rules".to_string(), StatusCode::NOT_FOUND),
+        ] {
+            assert_eq!(call(&router, "GET", &path, None).await.0, want, "{path}");
+        }
+        let (_, found) = call(&router, "GET", "/v1/systemgroups/4", None).await;
+        assert_eq!(found["systemgroup"]["systems"][0]["id"], 35);
+        let (_, rules) = call(&router, "GET", &format!("/v1/apps/{app}/rules"), None).await;
+        let groups: Vec<&String> = rules["limits"].as_object().expect("limits").keys().collect();
+        assert_eq!(groups, ["database", "application"]);
+        // What the lists say is what a create takes.
+        let components = format!("/v1/apps/{app}/components");
+        let create = |body: Value| call(&router, "POST", &components, Some(body));
+        let (status, reply) =
+            create(json!({"name": "w", "appcomponenttype": "php", "system": 35, "version": "8.2"})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
+        let (status, reply) =
+            create(json!({"name": "d", "appcomponenttype": "mysql", "systemgroup": 3, "limitGroup": "page_cache"}))
+                .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
+        assert!(
+            reply["component"]["errors"]["children"]["limitGroup"]["errors"].is_array(),
+            "{reply}"
+        );
+        let (status, reply) =
+            create(json!({"name": "d", "appcomponenttype": "mysql", "systemgroup": 3, "limitGroup": "database"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
+    }
+
+    #[tokio::test]
     async fn apps_need_their_packages_own_base_package() {
         let router = crate::router(crate::Config::default()).expect("router");
         let (org, package, _) = app(&router).await;
