@@ -33,6 +33,8 @@ pub struct Provider {
     config: RwLock<Arc<Object>>,
     /// Lists shared between the operations of this provider process.
     pub reads: Arc<SharedReads>,
+    /// The values this process's planned creates hold that no two objects may share.
+    pub claims: crate::framework::plan_claims::PlanClaims,
 }
 
 impl Default for Provider {
@@ -61,6 +63,7 @@ impl Provider {
             write_only: std::sync::atomic::AtomicBool::new(false),
             config: RwLock::new(Arc::new(Object::new())),
             reads: Arc::default(),
+            claims: Default::default(),
         }
     }
 

@@ -25,6 +25,7 @@ pub mod numbered;
 pub mod paths;
 pub mod plan;
 pub mod plan_checks;
+pub mod plan_claims;
 pub mod provider_defaults;
 pub mod resolve;
 pub mod resource;

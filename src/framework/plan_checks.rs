@@ -29,6 +29,7 @@ pub enum PlanCheck {
     Among(AmongCheck),
     Exists(ExistsCheck),
     Parent(ParentCheck),
+    Options(OptionsCheck),
 }
 
 impl PlanCheck {
@@ -46,6 +47,7 @@ impl PlanCheck {
             PlanCheck::Among(c) => c.check(ctx, planned).await,
             PlanCheck::Exists(c) => c.check(ctx, prior, planned).await,
             PlanCheck::Parent(c) => c.check(ctx, planned).await,
+            PlanCheck::Options(c) => c.check(ctx, planned).await,
         }
     }
 
@@ -64,6 +66,7 @@ impl PlanCheck {
             PlanCheck::Among(c) => vec![c.attribute, c.by],
             PlanCheck::Exists(c) => std::iter::once(c.attribute).chain(c.depends_on()).collect(),
             PlanCheck::Parent(c) => placeholders(c.path).chain(c.reads.iter().copied()).collect(),
+            PlanCheck::Options(c) => std::iter::once(c.attribute).chain(placeholders(c.path)).collect(),
         }
     }
 
@@ -556,6 +559,106 @@ impl ParentCheck {
             Ok(answer) => Ok((self.rule)(planned, lookup(&answer, self.envelope))),
             Err(e) => {
                 tracing::debug!(%path, error = %e, "plan check's object not read; the apply decides");
+                Ok(Diagnostics::default())
+            }
+        }
+    }
+}
+
+/// A value among the options an API answer lists for the object another attribute names: a
+/// php `version` among those installed on the component's system group
+/// (`/systemgroups/{systemgroup_id}/componenttypes/{type}/parameters/version/availableoptions`,
+/// `{"version": ["8.1", 14]}`), a `limit_group` among its app's limit groups (the keys of
+/// `/apps/{app_id}/rules`' `limits`). Checked only when the value and the path's placeholders
+/// are known; a path that cannot be rendered (a placeholder null: the component is on a system,
+/// not a group) asks nothing. A lookup that says nothing (403, 5xx, the object's 404: an
+/// `ExistsCheck` says that one) or an answer without the list passes, logged: the apply decides.
+#[derive(Clone, Debug)]
+pub struct OptionsCheck {
+    /// The attribute checked (`version`).
+    pub attribute: &'static str,
+    /// The answer listing the options, placeholders from the plan.
+    pub path: &'static str,
+    /// Where the answer lists them: an array of strings or numbers, or an object whose keys are
+    /// the options (`version`, `limits`).
+    pub list: &'static str,
+    /// What the options are and whose, for the message, placeholders from the plan: `versions
+    /// installed on system group {systemgroup_id}`.
+    pub options: &'static str,
+}
+
+impl OptionsCheck {
+    /// The options `answer` lists, as text; `None` when it does not list them.
+    fn listed(&self, answer: &Json) -> Option<Vec<String>> {
+        match lookup(answer, self.list) {
+            Json::Array(items) => Some(
+                items
+                    .iter()
+                    .filter_map(|v| match v {
+                        Json::String(s) => Some(s.clone()),
+                        Json::Number(n) => Some(n.to_string()),
+                        _ => None,
+                    })
+                    .collect(),
+            ),
+            Json::Object(map) => Some(map.keys().cloned().collect()),
+            _ => None,
+        }
+    }
+
+    /// The diagnostics for `planned` against the answer read at `path`.
+    pub fn check_against(&self, planned: &Object, answer: &Json, path: &str) -> Diagnostics {
+        let Some(value) = planned.get(self.attribute).and_then(Value::as_str) else {
+            return Diagnostics::default();
+        };
+        let Some(options) = self.listed(answer) else {
+            return Diagnostics::default();
+        };
+        if options.iter().any(|o| o == value) {
+            return Diagnostics::default();
+        }
+        let whose = self
+            .options
+            .split('{')
+            .enumerate()
+            .map(|(i, part)| match (i, part.split_once('}')) {
+                (0, _) | (_, None) => part.to_string(),
+                (_, Some((name, rest))) => {
+                    let v = planned.get(name).and_then(Value::as_str).unwrap_or("?");
+                    format!("{v}{rest}")
+                }
+            })
+            .collect::<String>();
+        let listed = match options.is_empty() {
+            true => "there are none".to_string(),
+            false => format!(
+                "they are {}",
+                options.iter().map(|o| format!("{o:?}")).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        Diagnostic::error(
+            format!("Invalid {}", self.attribute),
+            format!(
+                "{} = {value:?} is not one of the {whose}: {listed} (GET {path}).",
+                self.attribute
+            ),
+        )
+        .at(AttrPath::attr(self.attribute))
+        .into()
+    }
+
+    pub async fn check(&self, ctx: &Ctx<'_>, planned: &Object) -> Result<Diagnostics, Diagnostics> {
+        if planned.get(self.attribute).and_then(Value::as_str).is_none() {
+            return Ok(Diagnostics::default());
+        }
+        // A placeholder null or unknown: not this object's, or checked at the apply's plan.
+        let Ok(path) = render_path(self.path, planned) else {
+            return Ok(Diagnostics::default());
+        };
+        match cancellable(ctx, ctx.reads.exists(ctx.client, &path)).await? {
+            Existence::Found(answer) => Ok(self.check_against(planned, &answer, &path)),
+            Existence::Missing(why) | Existence::Unanswered(why) => {
+                tracing::debug!(attribute = self.attribute, %path, error = %why, "options not known at plan; the apply decides");
                 Ok(Diagnostics::default())
             }
         }
@@ -1431,5 +1534,137 @@ mod tests {
         // Unchanged since the prior state: not even the rule runs.
         let prior = child(Value::string("1"), "www.example.be");
         assert!(run_all(&checks, &ctx, Some(&prior), &prior.clone()).await.0.is_empty());
+    }
+
+    fn versions() -> PlanCheck {
+        PlanCheck::Options(OptionsCheck {
+            attribute: "version",
+            path: "/groups/{group_id}/types/{type}/versions",
+            list: "version",
+            options: "versions installed on group {group_id}",
+        })
+    }
+
+    fn versioned(group: Value, kind: &str, version: Value) -> Object {
+        [
+            ("group_id".to_string(), group),
+            ("type".to_string(), Value::string(kind)),
+            ("version".to_string(), version),
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    #[tokio::test]
+    async fn a_value_must_be_among_the_options_the_api_lists() {
+        let api = crate::framework::test_support::FakeApi::start(|req| match req.path.as_str() {
+            // The seed's example mixes strings and numbers.
+            "/groups/3/types/php/versions" => (200, json!({"version": ["8.1", "8.2", 14]})),
+            "/groups/4/types/php/versions" => (200, json!({"version": []})),
+            // The API did not list them: nothing to check.
+            "/groups/5/types/php/versions" => (200, json!({})),
+            "/groups/6/types/php/versions" => (503, json!({"code": 503, "message": "Maintenance"})),
+            "/groups/7/types/php/versions" => (403, json!({"code": 403, "message": "Access denied"})),
+            _ => (404, json!({"code": 404, "message": "Systemgroup not found"})),
+        })
+        .await;
+        let parts = crate::framework::test_support::CtxParts::default();
+        let ctx = parts.ctx(&api);
+        let checks = [versions()];
+        for ok in ["8.2", "14"] {
+            let d = run_all(
+                &checks,
+                &ctx,
+                None,
+                &versioned(Value::string("3"), "php", Value::string(ok)),
+            )
+            .await;
+            assert!(d.0.is_empty(), "{ok}: {d:?}");
+        }
+        let d = run_all(
+            &checks,
+            &ctx,
+            None,
+            &versioned(Value::string("3"), "php", Value::string("7.4")),
+        )
+        .await;
+        let said: Vec<_> =
+            d.0.iter()
+                .map(|d| (d.path.clone(), d.summary.as_str(), d.detail.as_str()))
+                .collect();
+        assert_eq!(
+            said,
+            vec![(
+                Some(AttrPath::attr("version")),
+                "Invalid version",
+                "version = \"7.4\" is not one of the versions installed on group 3: they are \"8.1\", \"8.2\", \"14\" (GET /groups/3/types/php/versions)."
+            )]
+        );
+        let d = run_all(
+            &checks,
+            &ctx,
+            None,
+            &versioned(Value::string("4"), "php", Value::string("8.2")),
+        )
+        .await;
+        assert!(d.0[0].detail.contains("group 4: there are none ("), "{d:?}");
+        // No list, an outage, no access, a group that does not exist (its own check says so), a
+        // value or group unknown until apply, no group at all (on a system instead): all pass.
+        for planned in [
+            versioned(Value::string("5"), "php", Value::string("7.4")),
+            versioned(Value::string("6"), "php", Value::string("7.4")),
+            versioned(Value::string("7"), "php", Value::string("7.4")),
+            versioned(Value::string("99"), "php", Value::string("7.4")),
+            versioned(Value::string("3"), "php", Value::Unknown),
+            versioned(Value::Unknown, "php", Value::string("7.4")),
+            versioned(Value::Null, "php", Value::string("7.4")),
+            versioned(Value::string("3"), "php", Value::Null),
+        ] {
+            let d = run_all(&checks, &ctx, None, &planned).await;
+            assert!(d.0.is_empty(), "{planned:?}: {d:?}");
+        }
+        let mut lines = api.lines();
+        lines.sort();
+        assert_eq!(
+            lines,
+            vec![
+                "GET /groups/3/types/php/versions",
+                "GET /groups/4/types/php/versions",
+                "GET /groups/5/types/php/versions",
+                "GET /groups/6/types/php/versions",
+                "GET /groups/7/types/php/versions",
+                "GET /groups/99/types/php/versions",
+            ],
+            "each answer read once"
+        );
+        // Unchanged since the prior state (a refresh's plan): nothing asked, even of a value the
+        // API no longer lists.
+        let prior = versioned(Value::string("4"), "php", Value::string("8.2"));
+        assert!(run_all(&checks, &ctx, Some(&prior), &prior.clone()).await.0.is_empty());
+    }
+
+    #[test]
+    fn options_may_be_the_keys_of_an_object() {
+        let groups = OptionsCheck {
+            attribute: "limit_group",
+            path: "/apps/{app_id}/rules",
+            list: "limits",
+            options: "limit groups of app {app_id}",
+        };
+        let planned: Object = [
+            ("app_id".to_string(), Value::string("9")),
+            ("limit_group".to_string(), Value::string("mailbox")),
+        ]
+        .into_iter()
+        .collect();
+        let answer = json!({"limits": {"database": {"max": 2}, "application": {"max": 2}}});
+        let d = groups.check_against(&planned, &answer, "/apps/9/rules");
+        assert_eq!(
+            d.0[0].detail,
+            "limit_group = \"mailbox\" is not one of the limit groups of app 9: they are \"database\", \"application\" (GET /apps/9/rules)."
+        );
+        let mut fine = planned.clone();
+        fine.insert("limit_group".into(), Value::string("database"));
+        assert!(groups.check_against(&fine, &answer, "/apps/9/rules").0.is_empty());
     }
 }

@@ -94,6 +94,8 @@ pub struct ResourceSpec {
     pub delete_refused_hint: Option<&'static str>,
     /// A value no two objects may share, which the API defends only with a form-wide error.
     pub unique: Option<Unique>,
+    /// A value no two creates of one plan may share (`framework::plan_claims`).
+    pub distinct_creates: Option<super::plan_claims::DistinctCreates>,
 }
 
 /// An attribute whose value no two objects may share (an organisation's tax number), which the
@@ -138,6 +140,7 @@ impl Default for ResourceSpec {
             resolves: Vec::new(),
             delete_refused_hint: None,
             unique: None,
+            distinct_creates: None,
         }
     }
 }
@@ -263,10 +266,34 @@ impl Resource {
         if !write_only {
             keep_write_only(self.block(), config, &mut p.planned);
         }
-        if prior.is_none() {
-            apply_provider_defaults(self.block(), config, provider_config, &mut p.planned)?;
+        match prior {
+            None => apply_provider_defaults(self.block(), config, provider_config, &mut p.planned)?,
+            // An update that will send nothing (a key removed from a spread map, a
+            // `*_wo_version` without its value) changes nothing the API answers: `update` then
+            // keeps the prior values, so the plan shows them rather than "known after apply".
+            Some(prior) if p.requires_replace.is_empty() && self.update_sends_nothing(prior, &p.planned, config) => {
+                for a in self.block().attributes.iter().filter(|a| a.changes_on_update) {
+                    let volatile = p.planned.get(a.name).is_some_and(|v| matches!(v, Value::Unknown));
+                    if volatile && config.get(a.name).is_none_or(Value::is_null) {
+                        p.planned
+                            .insert(a.name.to_string(), prior.get(a.name).cloned().unwrap_or_default());
+                    }
+                }
+            }
+            Some(_) => {}
         }
         Ok(p)
+    }
+
+    /// Whether `update` from `prior` to `planned` makes no request: the same test it makes (no
+    /// field to send, no membership, link or desired state to change).
+    fn update_sends_nothing(&self, prior: &Object, planned: &Object, config: &Object) -> bool {
+        let same = |name: &str| attr(prior, name) == attr(planned, name);
+        let send = sendable(self.block(), planned, config);
+        !needs_request(self.block(), prior, planned, &send)
+            && self.spec.membership.iter().all(|m| same(m.attribute))
+            && self.spec.links.iter().all(|l| same(l.attribute))
+            && self.spec.desired_states.iter().all(|d| same(d.attribute))
     }
 
     /// Applies the write-only rule for Terraform versions without write-only support.
@@ -673,6 +700,89 @@ mod tests {
         let d = translate(&err, &team.action_on("delete", &prior), Some(team.block()));
         assert!(d.0[0].detail.contains("delete level27_team 5001"), "{}", d.0[0].detail);
         assert!(d.0[0].detail.contains("LEVEL27_API_KEY"), "{}", d.0[0].detail);
+    }
+
+    /// An update that sends nothing keeps the status it would otherwise plan as unknown: the
+    /// apply then returns the prior one, as planned.
+    #[test]
+    fn an_update_that_sends_nothing_keeps_the_status_known() {
+        let component = Resource::new(crate::resources::app_component::spec());
+        let s = Value::string;
+        let mut prior: Object = [
+            ("id", s("14000")),
+            ("app_id", s("9")),
+            ("name", s("cache")),
+            ("type", s("redis")),
+            ("systemgroup_id", s("3")),
+            ("limit_group", Value::Null),
+            (
+                "parameters",
+                Value::Map([("memory".to_string(), s("128"))].into_iter().collect()),
+            ),
+            ("password_wo_version", Value::int(1)),
+            ("category", s("Extensions")),
+            ("status", s("ok")),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        // A state holds every attribute.
+        for a in &component.block().attributes {
+            prior.entry(a.name.to_string()).or_insert(Value::Null);
+        }
+        let computed = ["id", "limit_group", "category", "status"];
+        let status = |change: &dyn Fn(&mut Object)| {
+            let mut config = prior.clone();
+            for c in computed {
+                config.insert(c.to_string(), Value::Null);
+            }
+            change(&mut config);
+            let mut proposed = config.clone();
+            for c in computed {
+                proposed.insert(c.to_string(), prior[c].clone());
+            }
+            let p = component
+                .plan(Some(&prior), &proposed, &config, true, &Object::new(), &[])
+                .unwrap();
+            p.planned["status"].clone()
+        };
+        // A key removed from `parameters` is no longer managed, not sent; a new
+        // `password_wo_version` without a password sends nothing either.
+        assert_eq!(
+            status(&|c| {
+                c.insert("parameters".into(), Value::Null);
+            }),
+            s("ok")
+        );
+        assert_eq!(
+            status(&|c| {
+                c.insert("password_wo_version".into(), Value::int(2));
+            }),
+            s("ok")
+        );
+        // A rename, or a password to send, is an update the API answers with a new status.
+        assert_eq!(
+            status(&|c| {
+                c.insert("name".into(), s("other"));
+            }),
+            Value::Unknown
+        );
+        assert_eq!(
+            status(&|c| {
+                c.insert("password_wo_version".into(), Value::int(2));
+                c.insert("password_wo".into(), s("s3cret"));
+            }),
+            Value::Unknown
+        );
+        assert_eq!(
+            status(&|c| {
+                c.insert(
+                    "parameters".into(),
+                    Value::Map([("memory".to_string(), s("256"))].into_iter().collect()),
+                );
+            }),
+            Value::Unknown
+        );
     }
 
     /// A delete the API refuses (400: other objects use this one) says what to do, after the

@@ -271,10 +271,16 @@ impl ResourceSpec {
         self.check_capabilities(&names, &mut problems);
 
         let unique = self.unique.as_ref().map(|u| u.attribute);
+        let distinct: Vec<&str> = self
+            .distinct_creates
+            .iter()
+            .flat_map(|d| std::iter::once(d.attribute).chain(d.within.iter().copied()))
+            .collect();
         for (what, list) in [
             ("import_id", self.import_id),
             ("natural_key", self.natural_key),
             ("unique", unique.as_slice()),
+            ("distinct_creates", distinct.as_slice()),
         ] {
             for name in list.iter().filter(|n| !names.contains(*n)) {
                 problems.push(format!("{t}: {what} names {name:?}, which is not an attribute"));
@@ -500,6 +506,17 @@ mod tests {
             "the natural key names no attribute",
             "natural_key names \"title\"",
             |s| s.natural_key = &["title"],
+        );
+        rejects(
+            "a distinct create's scope is no attribute",
+            "distinct_creates names \"app\"",
+            |s| {
+                s.distinct_creates = Some(crate::framework::plan_claims::DistinctCreates {
+                    attribute: "name",
+                    within: &["app"],
+                    noun: "thing",
+                });
+            },
         );
         rejects("the unique attribute is no attribute", "unique names \"slug\"", |s| {
             s.unique = Some(crate::framework::resource::Unique {

@@ -251,6 +251,16 @@ impl ProviderService {
                 return Err(diags);
             }
         }
+        // The last check: a plan refused above claims nothing.
+        if let (None, Some(rule)) = (&prior, &res.spec.distinct_creates) {
+            let diags = self
+                .provider
+                .claims
+                .claim(res.spec.type_name, rule, res.block(), &p.planned, &config);
+            if diags.has_errors() {
+                return Err(diags);
+            }
+        }
         Ok(pb::plan_resource_change::Response {
             planned_state: encode(&Value::Object(p.planned), &res.ty),
             requires_replace: p.requires_replace.into_iter().map(proto_path).collect(),

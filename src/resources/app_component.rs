@@ -9,7 +9,7 @@
 //! non-editable `appcomponenttype` like PUT, so both go with every PATCH.
 
 use crate::framework::config_check::ConfigRule;
-use crate::framework::plan_checks::{ParameterCheck, PlanCheck};
+use crate::framework::plan_checks::{ExistsCheck, OptionsCheck, ParameterCheck, PlanCheck};
 use crate::framework::validate::{max_length, not_blank, one_of};
 use crate::framework::wait::StatusRule;
 use crate::framework::{Attribute, Endpoint, ListSource, ResourceSpec, UpdateVerb};
@@ -91,18 +91,19 @@ pub fn spec() -> ResourceSpec {
                 .send_as("systemgroup")
                 .infer_from(&PLACEMENT, &[("id", "id")], "systemgroup.id")
                 .requires_replace()
-                .describe("The shared system group the component runs on (`level27_system_groups`); exactly one of `system_id` and `systemgroup_id`. Changing it replaces the component.")
+                .describe("The shared system group the component runs on (`level27_system_groups`); exactly one of `system_id` and `systemgroup_id`. Checked at plan time: a group that does not exist is an error. Changing it replaces the component.")
                 .describe_data("The shared system group the component runs on, if placed on one."),
             Attribute::string("limit_group")
                 .optional_computed()
                 .api("limitGroup")
-                .describe("The plan's limit group the component counts against (`application`, `database`, …); left out, the API's choice is kept.")
+                .describe("The plan's limit group the component counts against (`application`, `database`, …); checked at plan time against the app's limit groups (`/apps/{id}/rules`). Left out, the API's choice is kept.")
                 .describe_data("The plan's limit group the component counts against."),
             Attribute::string("version")
                 .optional()
                 .send_as("version")
                 .read_from("appcomponentparameters.version")
-                .describe("php and asp: the language version, one installed on the system or group (required for them)."),
+                .describe("php and asp: the language version, one installed on the system or group (required for them); checked at plan time against the versions the API lists as installed there, which the error names.")
+                .describe_data("php and asp: the language version."),
             Attribute::string("path")
                 .optional_computed()
                 .send_as("path")
@@ -202,7 +203,38 @@ pub fn spec() -> ResourceSpec {
         ],
         // Seed L7848: "See list of available types and parameters: /appcomponenttypes"; its
         // entries list each parameter's name, type, `readonly` and `possibleValues` (L8053).
-        plan_checks: vec![PlanCheck::Parameters(ParameterCheck {
+        plan_checks: vec![
+            // Seed L64068: a system group's item answers 404 when there is none; the create
+            // form's bare "This value is not valid." on `systemgroup` at apply says less.
+            PlanCheck::Exists(ExistsCheck {
+                attribute: "systemgroup_id",
+                path: "/systemgroups/{value}",
+                noun: "system group",
+                holds: &[],
+            }),
+            // Seed L7864: a php version is "one of php versions installed on appcomponent's
+            // system or system's in systemgroup"; L37047 and L64148 list them per system and
+            // group. Seed: asp's version too, by the same endpoints (they take any type).
+            PlanCheck::Options(OptionsCheck {
+                attribute: "version",
+                path: "/systems/{system_id}/componenttypes/{type}/parameters/version/availableoptions",
+                list: "version",
+                options: "versions of {type} installed on system {system_id}",
+            }),
+            PlanCheck::Options(OptionsCheck {
+                attribute: "version",
+                path: "/systemgroups/{systemgroup_id}/componenttypes/{type}/parameters/version/availableoptions",
+                list: "version",
+                options: "versions of {type} installed on system group {systemgroup_id}",
+            }),
+            // Seed L11158: the app's limit groups are the keys of its rules' `limits`.
+            PlanCheck::Options(OptionsCheck {
+                attribute: "limit_group",
+                path: "/apps/{app_id}/rules",
+                list: "limits",
+                options: "limit groups of app {app_id}",
+            }),
+            PlanCheck::Parameters(ParameterCheck {
             attribute: "parameters",
             by: "type",
             path: "/appcomponenttypes",
@@ -218,7 +250,8 @@ pub fn spec() -> ResourceSpec {
                 ("host", "host"),
                 ("size", "size"),
             ],
-        })],
+        }),
+        ],
         ..ResourceSpec::default()
     }
 }

@@ -8,6 +8,7 @@
 use crate::framework::codecs::{same_hostname, Normaliser};
 use crate::framework::mapping::lookup;
 use crate::framework::plan_checks::{ExistsCheck, ParentCheck, PlanCheck};
+use crate::framework::plan_claims::DistinctCreates;
 use crate::framework::validate::{hostname, HostnameRules};
 use crate::framework::{
     AttrPath, Attribute, Diagnostic, Diagnostics, Endpoint, ListSource, Object, ResourceSpec, UpdateVerb,
@@ -132,7 +133,8 @@ pub fn spec() -> ResourceSpec {
                 .api("content")
                 .validate(hostname(HostnameRules::FQDN))
                 .normalise(Normaliser::Hostname)
-                .describe("The host name, e.g. `www.shop.example` (unique across Level27)."),
+                .describe("The host name, e.g. `www.shop.example` (unique across Level27: two new urls of one host in a plan fail the plan).")
+                .describe_data("The host name, e.g. `www.shop.example` (unique across Level27)."),
             Attribute::bool("ssl_force")
                 .optional_computed()
                 .api("sslForce")
@@ -190,6 +192,14 @@ pub fn spec() -> ResourceSpec {
             PlanCheck::Parent(CERTIFICATE_COVERS),
         ],
         refresh_from_list: true,
+        // Seed: a url's host is unique across Level27 (the sandbox refuses a host any url has,
+        // "This value is already used."), so two new urls of one host, whatever their apps,
+        // fail the plan instead of the second create at apply.
+        distinct_creates: Some(DistinctCreates {
+            attribute: "content",
+            within: &[],
+            noun: "url",
+        }),
         ..ResourceSpec::default()
     }
 }

@@ -525,6 +525,13 @@ fn validate_component(form: &mut Form, c: &Record, _: &Data) {
             _ => {}
         }
     }
+    // Seed: `limitGroup` is a bare string (L7843); the app's limit groups are the keys of its
+    // rules (L11158), so another name is not a valid choice.
+    if let Some(group) = c.get("limitGroup").and_then(Value::as_str) {
+        if limits().get(group).is_none() {
+            form.error("limitGroup", INVALID_CHOICE);
+        }
+    }
     if matches!(kind, "php") {
         if let Some(v) = c.get("version").and_then(Value::as_str) {
             if !installed(c, "php").contains(&v) {
@@ -1027,6 +1034,16 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/v1/appcomponenttypes", get(component_types))
         .route("/v1/sharedsystemgroups", get(shared_groups))
         .route("/v1/sharedsystems", get(shared_systems))
+        .route("/v1/systemgroups/{systemgroupId}", get(system_group))
+        .route(
+            "/v1/systems/{systemId}/componenttypes/{componenttype}/parameters/{parameter}/availableoptions",
+            get(system_options),
+        )
+        .route(
+            "/v1/systemgroups/{systemgroupId}/componenttypes/{componenttype}/parameters/{parameter}/availableoptions",
+            get(group_options),
+        )
+        .route("/v1/apps/{appId}/rules", get(rules_of_app))
         .route("/v1/apps/{appId}/urls", get(urls_of_app))
         .route("/v1/apps/{appId}/organisations", get(organisations_of_app))
         .route(
@@ -1103,6 +1120,66 @@ async fn shared_groups(Query(params): Params) -> Result<Json<Value>, ApiError> {
         .collect();
     let total = items.len();
     Ok(Json(json!({"total": total, "systemgroups": query.apply(items)})))
+}
+
+/// Seed L64068: one system group (the example body is lost: "[object Object]"); seed: shaped as
+/// an item of `/sharedsystemgroups` under `systemgroup`. The sandbox knows only the shared ones.
+async fn system_group(Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let (id, name, systems) = GROUPS
+        .iter()
+        .find(|g| id.parse::<u64>().ok() == Some(g.0))
+        .ok_or_else(|| ApiError::not_found("Systemgroup"))?;
+    let systems: Vec<Value> = systems.iter().map(|s| system_json(*s)).collect();
+    Ok(Json(
+        json!({"systemgroup": {"id": id, "name": name, "systems": systems}}),
+    ))
+}
+
+/// Seed L37047 and L64148: the values a component parameter may take on a system or group,
+/// `{"version": ["9.11", 14, …]}`. Seed: the lists are the versions installed there (the create
+/// form says a php version must be "one of php versions installed on appcomponent's system or
+/// system's in systemgroup", L7864): a group's are those of any of its systems, as
+/// `validate_component` takes them. The sandbox tracks only php's; another parameter or type
+/// is the documented 400.
+fn options(systems: &[u64], kind: &str, parameter: &str) -> Result<Json<Value>, ApiError> {
+    if (kind, parameter) != ("php", "version") {
+        return Err(ApiError::BadRequest(format!(
+            "Parameter {parameter} of type {kind} has no options here"
+        )));
+    }
+    let mut versions: Vec<&str> = SYSTEMS
+        .iter()
+        .filter(|s| systems.contains(&s.0))
+        .flat_map(|s| s.2.iter().copied())
+        .collect();
+    versions.sort_unstable();
+    versions.dedup();
+    Ok(Json(json!({ parameter: versions })))
+}
+
+async fn system_options(Path((id, kind, parameter)): Path<(String, String, String)>) -> Result<Json<Value>, ApiError> {
+    let id = id
+        .parse::<u64>()
+        .ok()
+        .filter(|id| SYSTEMS.iter().any(|s| s.0 == *id))
+        .ok_or_else(|| ApiError::not_found("System"))?;
+    options(&[id], &kind, &parameter)
+}
+
+async fn group_options(Path((id, kind, parameter)): Path<(String, String, String)>) -> Result<Json<Value>, ApiError> {
+    let group = GROUPS
+        .iter()
+        .find(|g| id.parse::<u64>().ok() == Some(g.0))
+        .ok_or_else(|| ApiError::not_found("Systemgroup"))?;
+    options(group.2, &kind, &parameter)
+}
+
+/// Seed L11158: the app's limits per limit group (its package's; the sandbox's packages all have
+/// the same two, `limits()`).
+async fn rules_of_app(State(app): State<Shared>, Path(app_id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let ctx = Ctx::of(&app);
+    app.store.read(|data| app_of(data, &ctx, &app_id))?;
+    Ok(Json(json!({ "limits": limits() })))
 }
 
 /// Seed L17794: shared systems, paged, with `total`.
@@ -1286,6 +1363,52 @@ mod tests {
             "the package id is never answered"
         );
         (org, package, created["app"]["id"].as_u64().expect("app id"))
+    }
+
+    #[tokio::test]
+    async fn installed_versions_groups_and_limit_groups_are_listed_and_enforced() {
+        let router = crate::router(crate::Config::default()).expect("router");
+        let (_, _, app) = app(&router).await;
+        let options = |at: &str| format!("/v1/{at}/componenttypes/php/parameters/version/availableoptions");
+        let (status, group) = call(&router, "GET", &options("systemgroups/3"), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(group, json!({"version": ["8.1", "8.2", "8.3"]}));
+        let (_, system) = call(&router, "GET", &options("systems/35"), None).await;
+        assert_eq!(system, json!({"version": ["7.4"]}));
+        for (path, want) in [
+            (options("systemgroups/99"), StatusCode::NOT_FOUND),
+            (options("systems/99"), StatusCode::NOT_FOUND),
+            (
+                "/v1/systemgroups/3/componenttypes/asp/parameters/version/availableoptions".to_string(),
+                StatusCode::BAD_REQUEST,
+            ),
+            ("/v1/systemgroups/99".to_string(), StatusCode::NOT_FOUND),
+            ("/v1/apps/99999/rules".to_string(), StatusCode::NOT_FOUND),
+        ] {
+            assert_eq!(call(&router, "GET", &path, None).await.0, want, "{path}");
+        }
+        let (_, found) = call(&router, "GET", "/v1/systemgroups/4", None).await;
+        assert_eq!(found["systemgroup"]["systems"][0]["id"], 35);
+        let (_, rules) = call(&router, "GET", &format!("/v1/apps/{app}/rules"), None).await;
+        let groups: Vec<&String> = rules["limits"].as_object().expect("limits").keys().collect();
+        assert_eq!(groups, ["database", "application"]);
+        // What the lists say is what a create takes.
+        let components = format!("/v1/apps/{app}/components");
+        let create = |body: Value| call(&router, "POST", &components, Some(body));
+        let (status, reply) =
+            create(json!({"name": "w", "appcomponenttype": "php", "system": 35, "version": "8.2"})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
+        let (status, reply) =
+            create(json!({"name": "d", "appcomponenttype": "mysql", "systemgroup": 3, "limitGroup": "page_cache"}))
+                .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{reply}");
+        assert!(
+            reply["component"]["errors"]["children"]["limitGroup"]["errors"].is_array(),
+            "{reply}"
+        );
+        let (status, reply) =
+            create(json!({"name": "d", "appcomponenttype": "mysql", "systemgroup": 3, "limitGroup": "database"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
     }
 
     #[tokio::test]
