@@ -193,7 +193,12 @@ fn no_build_artefact_is_tracked_or_left_unignored() {
         .collect();
     assert!(artefacts.is_empty(), "tracked build artefacts: {artefacts:?}");
     let ignored = Command::new("git")
-        .args(["check-ignore", "-q", "--no-index", "scripts/__pycache__/bench.cpython-311.pyc"])
+        .args([
+            "check-ignore",
+            "-q",
+            "--no-index",
+            "scripts/__pycache__/bench.cpython-311.pyc",
+        ])
         .current_dir(root)
         .status()
         .expect("git");
