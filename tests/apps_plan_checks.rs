@@ -1,7 +1,7 @@
 //! What the API would refuse about a component or url at apply, refused by `terraform plan`
-//! instead, with the attribute named and nothing written: a system group that does not exist, a
-//! php version not installed where the component goes, a limit group the app does not have, two
-//! new urls of one host. Then the same configuration made valid applies (no check refuses what
+//! instead, with the attribute named and nothing written: a system or system group that does
+//! not exist, a php version not installed where the component goes, a limit group the app does
+//! not have, two new urls of one host. Then the same configuration made valid applies (no check refuses what
 //! the API takes, the apply's own plans included), and an update that sends nothing plans the
 //! component's status as it is, applies cleanly and leaves an empty plan.
 
@@ -38,6 +38,7 @@ fn app(sb: &Sandbox) -> (i64, i64) {
 
 struct Values {
     group: &'static str,
+    system: &'static str,
     php: &'static str,
     legacy_php: &'static str,
     limit_group: &'static str,
@@ -72,6 +73,13 @@ resource "level27_app_component" "legacy" {{
   version   = "{legacy_php}"
 }}
 
+resource "level27_app_component" "store" {{
+  app_id    = "{app}"
+  name      = "store"
+  type      = "mysql"
+  system_id = "{system}"
+}}
+
 resource "level27_app_component" "cache" {{
   app_id         = "{app}"
   name           = "cache"
@@ -103,6 +111,7 @@ resource "level27_app_component_url" "site" {{
 "#,
         header = header(),
         group = v.group,
+        system = v.system,
         php = v.php,
         legacy_php = v.legacy_php,
         limit_group = v.limit_group,
@@ -121,6 +130,7 @@ fn apps_plan_refuses_what_the_api_would_refuse_at_apply() {
         web,
         &Values {
             group: "99",
+            system: "999",
             php: "7.4",
             legacy_php: "8.2",
             limit_group: "page_cache",
@@ -138,6 +148,11 @@ fn apps_plan_refuses_what_the_api_would_refuse_at_apply() {
             "level27_app_component.db",
             "Invalid systemgroup_id",
             "systemgroup_id: no system group 99 (GET /systemgroups/99: 404 not found",
+        ),
+        (
+            "level27_app_component.store",
+            "Invalid system_id",
+            "system_id: no system 999 (GET /systems/999: 404 not found",
         ),
         (
             "level27_app_component.db",
@@ -197,6 +212,8 @@ fn apps_plan_refuses_what_the_api_would_refuse_at_apply() {
         web,
         &Values {
             group: "3",
+            // A shared system: its `GET /systems/34` answers 403, which the check lets pass.
+            system: "34",
             php: "8.3",
             legacy_php: "7.4",
             limit_group: "database",
@@ -220,6 +237,7 @@ fn apps_plan_refuses_what_the_api_would_refuse_at_apply() {
         web,
         &Values {
             group: "3",
+            system: "34",
             php: "8.3",
             legacy_php: "7.4",
             limit_group: "database",

@@ -122,6 +122,30 @@ fn docs_and_examples_follow_the_registry_layout() {
         ("resources", "docs/resources", &resources, "Resource"),
         ("data-sources", "docs/data-sources", &data_sources, "Data Source"),
     ] {
+        // The registry groups pages by subcategory in its navigation: a page without one lands in
+        // a flat list apart from its family, and a data source of a resource's name belongs with it.
+        for n in names.iter() {
+            let page = format!("{dir}/{}.md", short_name(n));
+            if !root().join(&page).is_file() {
+                continue;
+            }
+            let (_, sub, _) = front_matter(&page);
+            if !families.contains(&sub) {
+                problems.push(format!(
+                    "{page}: subcategory {sub:?} is none of the resource families {families:?} (set it in templates/{kind}/{n}.md.tmpl)"
+                ));
+            }
+            let twin = format!("docs/resources/{}.md", short_name(n));
+            if kind == "data-sources"
+                && resources.contains(n)
+                && root().join(&twin).is_file()
+                && front_matter(&twin).1 != sub
+            {
+                problems.push(format!(
+                    "{page}: subcategory {sub:?} differs from its resource's ({twin})"
+                ));
+            }
+        }
         let expected: BTreeSet<String> = names.iter().map(|n| format!("{}.md", short_name(n))).collect();
         let present = files_in(dir);
         for f in present.difference(&expected) {

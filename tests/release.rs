@@ -41,10 +41,13 @@ fn prefix() -> String {
     format!("{NAME}_{VERSION}")
 }
 
-/// Runs `scripts/release --binary <the test's provider> --out <out> <extra>`.
+/// Runs `scripts/release --draft --binary <the test's provider> --out <out> <extra>`: a draft,
+/// since the checkout under test need not be a releasable state (a clean, tagged tree whose
+/// CHANGELOG has the version's notes); `release_refuses_what_would_not_be_a_release` tests those
+/// refusals on a repository of its own.
 fn release(out: &Path, extra: &[&str], env: &[(&str, &Path)]) -> Output {
     let mut cmd = Command::new(root().join("scripts/release"));
-    cmd.args(["--binary", PROVIDER_BIN, "--out"])
+    cmd.args(["--draft", "--binary", PROVIDER_BIN, "--out"])
         .arg(out)
         .args(extra)
         .current_dir(root());
@@ -152,6 +155,267 @@ fn release_packages_the_tested_binary_with_checksums_and_manifest() {
     fs::write(out_dir.path().join(format!("{p}_darwin_arm64.zip")), b"stale").unwrap();
     release(out_dir.path(), &[], &[]).assert_ok();
     assert_eq!(listing(out_dir.path()).len(), 3, "{:?}", listing(out_dir.path()));
+}
+
+/// A repository of its own for the release script: a copy of the script, a package of this
+/// name at `version` (nothing to build: the tests package a prebuilt binary, or fake cargo's
+/// build), the registry manifest and `changelog`, committed.
+struct Repo {
+    dir: tempfile::TempDir,
+}
+
+impl Repo {
+    fn new(version: &str, changelog: &str) -> Repo {
+        let dir = tempfile::Builder::new().prefix("l27-release-repo-").tempdir().unwrap();
+        let p = dir.path();
+        fs::create_dir_all(p.join("scripts")).unwrap();
+        fs::create_dir_all(p.join("src")).unwrap();
+        fs::copy(root().join("scripts/release"), p.join("scripts/release")).unwrap();
+        fs::copy(
+            root().join("terraform-registry-manifest.json"),
+            p.join("terraform-registry-manifest.json"),
+        )
+        .unwrap();
+        fs::write(
+            p.join("Cargo.toml"),
+            format!("[package]\nname = \"{NAME}\"\nversion = \"{version}\"\nedition = \"2021\"\n"),
+        )
+        .unwrap();
+        fs::write(p.join("src/main.rs"), "fn main() {}\n").unwrap();
+        fs::write(p.join(".gitignore"), "/target\n/Cargo.lock\n").unwrap();
+        fs::write(p.join("CHANGELOG.md"), changelog).unwrap();
+        let repo = Repo { dir };
+        repo.git(&["init", "-q"]);
+        repo.commit("first");
+        repo
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn git(&self, args: &[&str]) {
+        let out = Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.invalid",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(self.path())
+            .output()
+            .expect("git");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+    }
+
+    /// Its `scripts/release --out <out> <args>` with `env`.
+    fn release(&self, out: &Path, args: &[&str], env: &[(&str, String)]) -> Output {
+        let mut cmd = Command::new(self.path().join("scripts/release"));
+        cmd.arg("--out").arg(out).args(args).current_dir(self.path());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        run_with_timeout(cmd, format!("scripts/release {args:?}"), Duration::from_secs(120))
+    }
+}
+
+const RELEASED: &str = "# Changelog\n\n## [Unreleased]\n\n## [9.9.9] - 2026-12-06\n\n### Added\n\n- Everything.\n";
+
+#[test]
+fn release_refuses_what_would_not_be_a_release() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path();
+    let binary = ["--binary", PROVIDER_BIN];
+    let refused = |repo: &Repo, why: &str| {
+        let run = repo.release(out, &binary, &[]).assert_failed();
+        run.assert_contains("not a releasable state");
+        run.assert_contains(why);
+        run.assert_contains("--draft");
+        assert!(
+            !out.exists() || listing(out).is_empty(),
+            "nothing is written: {:?}",
+            listing(out)
+        );
+        // A draft packages anyway, saying the same.
+        let draft_dir = tempfile::tempdir().unwrap();
+        let mut args = vec!["--draft"];
+        args.extend(binary);
+        let draft = repo.release(draft_dir.path(), &args, &[]).assert_ok();
+        draft.assert_contains(&format!("draft: {}", why.split(':').next().unwrap()));
+        assert_eq!(listing(draft_dir.path()).len(), 3, "{}", draft.dump());
+    };
+
+    // The version has no notes; then [Unreleased] still lists changes.
+    let repo = Repo::new(
+        "9.9.9",
+        "# Changelog\n\n## [Unreleased]\n\n## [9.9.8] - 2026-11-01\n\n- Old.\n",
+    );
+    refused(&repo, "CHANGELOG.md has no `## [9.9.9] - <date>` section");
+    fs::write(
+        repo.path().join("CHANGELOG.md"),
+        format!("{RELEASED}\n## [9.9.8]\n\n- Old.\n")
+            .replace("## [Unreleased]\n", "## [Unreleased]\n\n- Not yet released.\n"),
+    )
+    .unwrap();
+    repo.commit("unreleased entries");
+    refused(&repo, "CHANGELOG.md lists 1 change(s) under [Unreleased]");
+
+    // A clean, consistent tree releases; a change left uncommitted does not.
+    fs::write(repo.path().join("CHANGELOG.md"), RELEASED).unwrap();
+    repo.commit("notes");
+    let first = repo.release(out, &binary, &[]).assert_ok();
+    first.assert_contains("CHANGELOG.md [9.9.9]: 1 entries");
+    first.assert_contains("HEAD is not tagged v9.9.9 yet");
+    first.assert_not_contains("draft:");
+    let sums = out.join(format!("{NAME}_9.9.9_SHA256SUMS"));
+    let first_sums = fs::read_to_string(&sums).unwrap();
+    fs::write(repo.path().join("src/main.rs"), "fn main() { println!(); }\n").unwrap();
+    fs::remove_dir_all(out).unwrap();
+    refused(
+        &repo,
+        "the working tree has uncommitted changes or untracked files (1 path(s), e.g. src/main.rs)",
+    );
+    repo.git(&["checkout", "--", "src/main.rs"]);
+
+    // Tags: HEAD tagged with another version; the version tagged on another commit.
+    repo.git(&["tag", "v9.9.10"]);
+    refused(&repo, "HEAD is tagged v9.9.10 but Cargo.toml says 9.9.9");
+    repo.git(&["tag", "-d", "v9.9.10"]);
+    repo.git(&["tag", "v9.9.9"]);
+    // Tagged as released, twice: the same binary gives the same files, byte for byte.
+    repo.release(out, &binary, &[])
+        .assert_ok()
+        .assert_not_contains("not tagged");
+    assert_eq!(fs::read_to_string(&sums).unwrap(), first_sums);
+    repo.commit("after the release");
+    fs::remove_dir_all(out).unwrap();
+    refused(&repo, "v9.9.9 is already the tag of commit");
+}
+
+/// What the script's build step runs, through a `cargo` and a `rustup` of the test's on PATH: the
+/// release build is `--locked` and remaps the checkout's and CARGO_HOME's paths out of the binary;
+/// an installed cross target without its linker is skipped before compiling, saying what to
+/// install or set; one whose linker is given is built with it and packaged (`.exe` on Windows).
+#[test]
+fn release_builds_remap_machine_paths_and_need_a_linker_per_cross_target() {
+    let repo = Repo::new("9.9.9", RELEASED);
+    let bin = tempfile::tempdir().unwrap();
+    let log = bin.path().join("cargo.log");
+    let host = String::from_utf8(Command::new("rustc").arg("-vV").output().unwrap().stdout).unwrap();
+    let host = host.lines().find_map(|l| l.strip_prefix("host: ")).unwrap().to_string();
+    let real_cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let script = |name: &str, body: &str| {
+        let path = bin.path().join(name);
+        fs::write(&path, format!("#!/bin/sh\n{body}")).unwrap();
+        fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    };
+    script(
+        "cargo",
+        r#"[ "$1" = build ] || exec "$REAL_CARGO" "$@"
+echo "build $* flags=$(printf '%s' "$CARGO_ENCODED_RUSTFLAGS" | tr '\037' ' ') $(env | grep '^CARGO_TARGET_.*_LINKER=' | tr '\n' ' ')" >>"$FAKE_LOG"
+dir=target/release
+case "$*" in *--target*) triple="${*##*--target }"; dir="target/${triple%% *}/release" ;; esac
+mkdir -p "$dir" && cp "$FAKE_BINARY" "$dir/terraform-provider-level27" && cp "$FAKE_BINARY" "$dir/terraform-provider-level27.exe"
+"#,
+    );
+    script(
+        "rustup",
+        &format!("printf '%s\\n' {host} aarch64-unknown-linux-gnu x86_64-apple-darwin x86_64-pc-windows-gnu\n"),
+    );
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap());
+    let out_dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("PATH", path),
+        ("REAL_CARGO", real_cargo),
+        ("FAKE_LOG", log.to_string_lossy().into_owned()),
+        ("FAKE_BINARY", PROVIDER_BIN.to_string()),
+        ("CARGO_HOME", "/opt/cargo-home".to_string()),
+        (
+            "CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER",
+            "/opt/mingw/bin/gcc".to_string(),
+        ),
+    ];
+    let run = repo.release(out_dir.path(), &[], &env).assert_ok();
+    let log = fs::read_to_string(&log).unwrap();
+    let root = repo.path().to_string_lossy().into_owned();
+    let host_build = log
+        .lines()
+        .find(|l| !l.contains("--target"))
+        .unwrap_or_else(|| panic!("no host build:\n{log}"));
+    assert!(host_build.contains("--release --locked"), "{host_build}");
+    assert!(
+        host_build.contains(&format!(
+            "--remap-path-prefix={root}={NAME} --remap-path-prefix=/opt/cargo-home=cargo"
+        )),
+        "{host_build}"
+    );
+    // No macOS linker on a Linux machine: skipped before any build, saying what to set.
+    if !host.ends_with("-apple-darwin") {
+        run.assert_contains("skipped: darwin_amd64: Rust target x86_64-apple-darwin is installed, but no macOS linker: set CARGO_TARGET_X86_64_APPLE_DARWIN_LINKER");
+        assert!(!log.contains("apple-darwin"), "{log}");
+    }
+    if Command::new("sh")
+        .args(["-c", "command -v aarch64-linux-gnu-gcc"])
+        .output()
+        .unwrap()
+        .status
+        .success()
+    {
+        skip_step(
+            "release_builds_remap_machine_paths_and_need_a_linker_per_cross_target",
+            "arm64 linker missing",
+            "aarch64-linux-gnu-gcc is installed here",
+        );
+    } else if host != "aarch64-unknown-linux-gnu" {
+        run.assert_contains("skipped: linux_arm64: Rust target aarch64-unknown-linux-gnu is installed, but no linker aarch64-linux-gnu-gcc: install it (Debian/Ubuntu: apt-get install gcc-aarch64-linux-gnu) or set CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER");
+        assert!(!log.contains("aarch64-unknown-linux-gnu"), "{log}");
+    }
+    // The given linker is used, and the Windows binary is packaged with its .exe.
+    let windows = log
+        .lines()
+        .find(|l| l.contains("--target x86_64-pc-windows-gnu"))
+        .unwrap_or_else(|| panic!("{log}"));
+    assert!(
+        windows.contains("CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=/opt/mingw/bin/gcc"),
+        "{windows}"
+    );
+    assert!(windows.contains("--remap-path-prefix"), "{windows}");
+    run.assert_contains("built:   windows_amd64");
+    let zip = out_dir.path().join(format!("{NAME}_9.9.9_windows_amd64.zip"));
+    let info = inspect(&zip, &[]);
+    assert_eq!(info["entries"][0]["name"], format!("{NAME}_v9.9.9.exe"), "{info}");
+}
+
+#[test]
+fn release_help_is_printed_and_succeeds() {
+    let out = Command::new(root().join("scripts/release"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "--help exits 0");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Usage: scripts/release") && text.contains("--draft"),
+        "{text}"
+    );
+    let wrong = Command::new(root().join("scripts/release"))
+        .arg("--nope")
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("unknown argument --nope"));
 }
 
 #[test]

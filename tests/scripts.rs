@@ -174,3 +174,33 @@ fn test_script_counts_failures_and_every_skip_the_harness_reports() {
     assert!(ok, "{out}");
     assert_eq!(out.lines().last(), Some("4 passed, 0 failed, 1 skipped"), "{out}");
 }
+
+/// A release is cut from a clean tree of tracked sources: a committed interpreter cache (left by
+/// running a script's Python) would ship stale bytecode in source archives, and one left
+/// untracked would make `scripts/release` refuse the tree as dirty.
+#[test]
+fn no_build_artefact_is_tracked_or_left_unignored() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tracked = Command::new("git")
+        .args(["ls-files"])
+        .current_dir(root)
+        .output()
+        .expect("git");
+    let tracked = String::from_utf8_lossy(&tracked.stdout);
+    let artefacts: Vec<&str> = tracked
+        .lines()
+        .filter(|f| f.contains("__pycache__/") || f.ends_with(".pyc"))
+        .collect();
+    assert!(artefacts.is_empty(), "tracked build artefacts: {artefacts:?}");
+    let ignored = Command::new("git")
+        .args([
+            "check-ignore",
+            "-q",
+            "--no-index",
+            "scripts/__pycache__/bench.cpython-311.pyc",
+        ])
+        .current_dir(root)
+        .status()
+        .expect("git");
+    assert!(ignored.success(), ".gitignore covers Python caches");
+}

@@ -373,7 +373,12 @@ fn import_section(root: &Path, name: &str, import_id: &[&str]) -> Result<String,
 
 fn data_source_page(root: &Path, name: &str, block: &Block) -> Result<Page, DocsError> {
     let vars: BTreeMap<&str, String> = [("type", name.to_string())].into_iter().collect();
-    let hand = hand_written(root, &format!("templates/data-sources/{name}.md.tmpl"), &vars)?;
+    let mut hand = hand_written(root, &format!("templates/data-sources/{name}.md.tmpl"), &vars)?;
+    if hand.subcategory.is_empty() {
+        // The registry's navigation groups pages by subcategory: a data source of a resource's
+        // name goes with that resource unless its own template says otherwise.
+        hand.subcategory = hand_written(root, &format!("templates/resources/{name}.md.tmpl"), &vars)?.subcategory;
+    }
     let mut md = front_matter(
         &format!("{name} Data Source - terraform-provider-{PROVIDER}"),
         &hand.subcategory,

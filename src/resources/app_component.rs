@@ -84,7 +84,7 @@ pub fn spec() -> ResourceSpec {
                 .send_as("system")
                 .infer_from(&PLACEMENT, &[("id", "id")], "system.id")
                 .requires_replace()
-                .describe("The shared system the component runs on; exactly one of `system_id` and `systemgroup_id`. Changing it replaces the component.")
+                .describe("The shared system the component runs on (`level27_shared_systems`); exactly one of `system_id` and `systemgroup_id`. Checked at plan time: a system that does not exist is an error. Changing it replaces the component.")
                 .describe_data("The shared system the component runs on, if placed on one."),
             Attribute::id("systemgroup_id")
                 .optional()
@@ -204,6 +204,17 @@ pub fn spec() -> ResourceSpec {
         // Seed L7848: "See list of available types and parameters: /appcomponenttypes"; its
         // entries list each parameter's name, type, `readonly` and `possibleValues` (L8053).
         plan_checks: vec![
+            // Seed L32635: `GET /systems/{id}` answers 404 for no system and 403 for one the user
+            // has no access to. Seed: a shared system (`/sharedsystems`, organisation 1
+            // "level27") is such a one, never the user's own, so it answers 403, which an
+            // `ExistsCheck` lets pass; only a system that does not exist fails the plan (the
+            // create form's bare "This value is not valid." on `system` at apply says less).
+            PlanCheck::Exists(ExistsCheck {
+                attribute: "system_id",
+                path: "/systems/{value}",
+                noun: "system",
+                holds: &[],
+            }),
             // Seed L64068: a system group's item answers 404 when there is none; the create
             // form's bare "This value is not valid." on `systemgroup` at apply says less.
             PlanCheck::Exists(ExistsCheck {

@@ -135,6 +135,11 @@ const SYSTEMS: &[System] = &[
     (35, "legacy1.shared.level27.eu", &["7.4"], &["5.7"]),
 ];
 
+/// Whether `id` is one of the shared systems (see `systems::SYSTEM`'s `foreign`).
+pub(crate) fn is_shared_system(id: u64) -> bool {
+    SYSTEMS.iter().any(|s| s.0 == id)
+}
+
 /// Pre-seeded shared system groups: id, name, system ids.
 const GROUPS: &[(u64, &str, &[u64])] = &[(3, "Shared hosting", &[33, 34]), (4, "Shared legacy", &[35])];
 
@@ -193,6 +198,7 @@ pub(crate) static CUSTOM_PACKAGE: Entity = Entity {
     validate: None,
     present: Some(present_package),
     bare: true,
+    foreign: None,
 };
 
 const PACKAGE_FORM: &[Slot] = &[
@@ -299,6 +305,7 @@ pub(crate) static APP: Entity = Entity {
     validate: Some(validate_app),
     present: Some(present_app),
     bare: false,
+    foreign: None,
 };
 
 const APP_ITEM: &[&str] = &[
@@ -451,6 +458,7 @@ pub(crate) static COMPONENT: Entity = Entity {
     validate: Some(validate_component),
     present: Some(present_component),
     bare: false,
+    foreign: None,
 };
 
 const COMPONENT_ITEM: &[&str] = &[
@@ -686,6 +694,7 @@ pub(crate) static URL: Entity = Entity {
     validate: Some(validate_url),
     present: None,
     bare: false,
+    foreign: None,
 };
 
 const URL_ITEM: &[&str] = &[
@@ -908,6 +917,7 @@ pub(crate) static SSL_CERTIFICATE: Entity = Entity {
     validate: Some(validate_certificate),
     present: Some(present_certificate),
     bare: false,
+    foreign: None,
 };
 
 const CERT_ITEM: &[&str] = &[
@@ -1408,6 +1418,36 @@ mod tests {
         );
         let (status, reply) =
             create(json!({"name": "d", "appcomponenttype": "mysql", "systemgroup": 3, "limitGroup": "database"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{reply}");
+    }
+
+    #[tokio::test]
+    async fn shared_systems_are_forbidden_at_the_system_item_and_unknown_ones_not_found() {
+        let router = crate::router(crate::Config::default()).expect("router");
+        // Seed: a shared system is Level27's (organisation 1), not the user's: its item answers
+        // the documented 403, never its fields, and the user's system list leaves it out.
+        for id in [33, 34, 35] {
+            let (status, reply) = call(&router, "GET", &format!("/v1/systems/{id}"), None).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{id}: {reply}");
+            assert_eq!(reply["code"], 403, "{reply}");
+            assert!(reply.get("system").is_none(), "{reply}");
+            let (status, _) = call(&router, "DELETE", &format!("/v1/systems/{id}"), None).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{id}");
+        }
+        let (_, list) = call(&router, "GET", "/v1/systems?limit=100", None).await;
+        assert_eq!(list["systems"], json!([]), "{list}");
+        let (status, reply) = call(&router, "GET", "/v1/systems/36", None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{reply}");
+        assert_eq!(reply["message"], "System is not found");
+        // Still the place a component may go.
+        let (_, _, app) = app(&router).await;
+        let (status, reply) = call(
+            &router,
+            "POST",
+            &format!("/v1/apps/{app}/components"),
+            Some(json!({"name": "d", "appcomponenttype": "mysql", "system": 34})),
+        )
+        .await;
         assert_eq!(status, StatusCode::CREATED, "{reply}");
     }
 

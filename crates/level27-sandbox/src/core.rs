@@ -603,7 +603,12 @@ fn resolve(ctx: &Ctx, data: &Data, e: &'static Entity, raw: &[String]) -> Result
                 ctx.find(data, entity, *id)
                     .is_some_and(|r| in_parent(entity, r, ids.last().copied()))
             })
-            .ok_or_else(|| entity.not_found())?;
+            .ok_or_else(|| match (entity.foreign, raw.parse::<u64>()) {
+                (Some(foreign), Ok(id)) if foreign(id) => {
+                    ApiError::Forbidden(format!("You have no access to this {}", entity.kind))
+                }
+                _ => entity.not_found(),
+            })?;
         ids.push(id);
     }
     Ok(ids)
@@ -774,6 +779,7 @@ mod tests {
         validate: None,
         present: None,
         bare: false,
+        foreign: None,
     };
     const WIDGET_ITEM: &[&str] = &[
         "id",
@@ -815,6 +821,7 @@ mod tests {
         validate: None,
         present: None,
         bare: false,
+        foreign: None,
     };
 
     /// A child whose existence refuses its widget's delete.
@@ -1232,6 +1239,7 @@ mod tests {
         validate: None,
         present: None,
         bare: false,
+        foreign: None,
     };
     static WITH_TEAMS: &[&Entity] = &[&crate::organisations::ORGANISATION, &crate::teams::TEAM, &MACHINE];
 

@@ -225,6 +225,7 @@ pub(crate) static CONTACT: Entity = Entity {
     validate: Some(contact_rules),
     present: None,
     bare: false,
+    foreign: None,
 };
 
 /// Seed L23344–L23387, in order.
@@ -460,6 +461,7 @@ pub(crate) static DOMAIN: Entity = Entity {
     validate: Some(domain_rules),
     present: None,
     bare: false,
+    foreign: None,
 };
 
 /// The contact fields inside a domain, in order (seed L18183–L18213, alike in the create, list
@@ -806,6 +808,7 @@ pub(crate) static RECORD: Entity = Entity {
     validate: Some(record_rules),
     present: None,
     bare: false,
+    foreign: None,
 };
 
 /// Seed L19266–L19285.

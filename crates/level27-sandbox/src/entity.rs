@@ -64,6 +64,9 @@ pub(crate) struct Entity {
     /// The create and item answers are the object itself, without the `{kind: …}` envelope
     /// (`/custompackages` answers `{"limits": …}`).
     pub(crate) bare: bool,
+    /// Ids of objects that exist but are not the user's (Level27's shared systems): their item
+    /// paths, and those of their children, answer 403 instead of 404; no list shows them.
+    pub(crate) foreign: Option<fn(u64) -> bool>,
 }
 
 /// See [`Entity::present`]: the stored record and the answer rendered from the shape.

@@ -25,6 +25,8 @@ pub(crate) enum ApiError {
     Unauthorized(&'static str),
     /// 404 `{"code": 404, "message": "Organisation is not found"}`.
     NotFound(String),
+    /// 403: an object that exists but is another organisation's (a shared system).
+    Forbidden(String),
     /// 405 for a known path with another method (Symfony's router message).
     MethodNotAllowed(String),
     /// 400 that is not about a form field (bad JSON, bad query parameter).
@@ -46,6 +48,7 @@ impl ApiError {
         match self {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadRequest(_) | ApiError::Form(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -58,6 +61,7 @@ impl ApiError {
             ApiError::Form(form) => return form.to_json(),
             ApiError::Unauthorized(m) => (*m).to_string(),
             ApiError::NotFound(m)
+            | ApiError::Forbidden(m)
             | ApiError::MethodNotAllowed(m)
             | ApiError::BadRequest(m)
             | ApiError::TooLarge(m)

@@ -64,6 +64,7 @@ pub(crate) static ORGANISATION: Entity = Entity {
     validate: Some(unique_tax_number),
     present: None,
     bare: false,
+    foreign: None,
 };
 
 /// Every stored field with its type and the default the seed documents ("(default: …)").

@@ -323,6 +323,11 @@ pub(crate) static SYSTEM: Entity = Entity {
     validate: Some(validate),
     present: None,
     bare: false,
+    // Seed L32635 documents a 403 "when a user does not have access to a system" besides the
+    // 404. Seed: a shared system (`/sharedsystems`, organisation 1 "level27") exists but is not
+    // the user's, so its item answers that 403: the real API lists shared systems apart
+    // (`/sharedsystems`, `/nonsharedsystems`) because the user's systems leave them out.
+    foreign: Some(crate::apps::is_shared_system),
 };
 
 const ITEM: &[&str] = &[

@@ -52,6 +52,7 @@ pub(crate) static TEAM: Entity = Entity {
     validate: None,
     present: None,
     bare: false,
+    foreign: None,
 };
 
 /// Seed L3620 / L3800: `organisation: required(integer)` on create and PUT, although both
