@@ -152,7 +152,7 @@ pub fn spec() -> ResourceSpec {
                 .optional_computed()
                 .send_as("handleDns")
                 .read_via(&URLS_OF_APP, "handleDns")
-                .describe("Whether Level27 creates the DNS records (the API's default is false).")
+                .describe("Whether Level27 creates the host's DNS record in its domain, when that domain is at Level27 and serves its DNS (the API's default is false); `level27_domain_records` shows the record with this url's id in `url_id`.")
                 .describe_data("Whether Level27 creates the DNS records."),
             Attribute::bool("caching")
                 .optional_computed()
