@@ -97,6 +97,43 @@ fn a_urls_platform_record_shows_beside_the_modules_own_clashes_and_goes_on_destr
     );
     tf.assert_plan_empty("after the first apply");
 
+    // The importing guide's whole zone leaves the url's record to the platform.
+    if tf.terraform.version >= (1, 7, 0) {
+        let zone = tf.fresh("estate-zone");
+        zone.write_main(&format!(
+            r#"{header}
+data "level27_domain" "d" {{
+  fullname = "acme-estate.be"
+}}
+data "level27_domain_records" "all" {{
+  domain_id = data.level27_domain.d.id
+}}
+locals {{
+  records = {{ for r in data.level27_domain_records.all.records : r.id => r if r.url_id == null }}
+}}
+import {{
+  for_each = local.records
+  to       = level27_domain_record.zone[each.key]
+  id       = "${{data.level27_domain.d.id}}/${{each.key}}"
+}}
+resource "level27_domain_record" "zone" {{
+  for_each  = local.records
+  domain_id = data.level27_domain.d.id
+  type      = each.value.type
+  name      = each.value.name
+  content   = each.value.content
+  priority  = each.value.priority
+}}
+"#,
+            header = header()
+        ));
+        zone.run(&["plan"])
+            .assert_ok()
+            .assert_contains("1 to import, 0 to add, 0 to change, 0 to destroy");
+    } else {
+        skip_step("estate", "a whole zone with import for_each", "needs Terraform >= 1.7");
+    }
+
     // A CNAME of the module at the url's name cannot stand beside the platform's A record.
     tf.write_main(&estate(
         r#"resource "level27_domain_record" "www" {
