@@ -143,9 +143,13 @@ resource "level27_domain_record" "zone" {{
   content   = "shop.example.net"
 }"#,
     ));
-    tf.run(&["apply", "-auto-approve"])
-        .assert_failed()
-        .assert_contains("CNAME/NS record with the same name as an existing record is not allowed");
+    let refused = tf.run(&["apply", "-auto-approve"]).assert_failed();
+    let said = refused.all().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        said.contains("CNAME/NS record with the same name as an existing record is not allowed")
+            && said.contains("perhaps one a url's `handle_dns` made (`level27_domain_records` lists them"),
+        "the refusal says which record may be in the way:\n{said}"
+    );
     tf.write_main(&estate(""));
     tf.assert_plan_empty("without the clashing record");
 
