@@ -84,8 +84,19 @@ output "url_id" {{
 
 #[test]
 fn a_urls_platform_record_shows_beside_the_modules_own_clashes_and_goes_on_destroy() {
+    scenario("estate", Terraform::default_bin());
+}
+
+#[test]
+fn the_estate_on_terraform_1_0() {
+    if let Some(tf) = Terraform::v1_0("the_estate_on_terraform_1_0") {
+        scenario("estate-1-0", tf);
+    }
+}
+
+fn scenario(label: &str, terraform: Terraform) {
     let sb = Sandbox::start();
-    let tf = Tf::new("estate", &sb);
+    let tf = Tf::with(label, terraform, Some(&sb));
     tf.write_main(&estate(""));
     tf.apply();
     let out = tf.outputs();
@@ -131,7 +142,7 @@ resource "level27_domain_record" "zone" {{
             .assert_ok()
             .assert_contains("1 to import, 0 to add, 0 to change, 0 to destroy");
     } else {
-        skip_step("estate", "a whole zone with import for_each", "needs Terraform >= 1.7");
+        skip_step(label, "a whole zone with import for_each", "needs Terraform >= 1.7");
     }
 
     // A CNAME of the module at the url's name cannot stand beside the platform's A record.
