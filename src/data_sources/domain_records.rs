@@ -7,16 +7,23 @@ use crate::framework::{Attribute, DataSource, ListDataSource, ListResult};
 use crate::resources::domain_record;
 
 pub fn data_source() -> DataSource {
-    let items = items_from_resource(&domain_record::spec(), &["id", "type", "name", "content", "priority"])
-        .into_iter()
-        .map(|a| match a.name {
-            "name" => a.describe_data("The name inside the domain; null for the apex."),
-            "content" => a.describe("The content as the API writes it."),
-            "priority" => a.describe("The priority (MX, SRV)."),
-            "type" => a.describe("The record type."),
-            _ => a,
-        })
-        .collect();
+    let mut items: Vec<Attribute> =
+        items_from_resource(&domain_record::spec(), &["id", "type", "name", "content", "priority"])
+            .into_iter()
+            .map(|a| match a.name {
+                "name" => a.describe_data("The name inside the domain; null for the apex."),
+                "content" => a.describe("The content as the API writes it."),
+                "priority" => a.describe("The priority (MX, SRV)."),
+                "type" => a.describe("The record type."),
+                _ => a,
+            })
+            .collect();
+    // Seed L19324: a record the platform made for a url (`handleDns`) names it; the list mixes
+    // those with the domain's own records, so users need it to tell them apart.
+    items.push(Attribute::id("url_id").computed().read_from("url.id").describe(
+        "The url (`level27_app_component_url` with `handle_dns`) the platform made this record for: it \
+         cannot be deleted and goes with the url. Null for the domain's own records.",
+    ));
     DataSource::list(ListDataSource {
         type_name: "level27_domain_records",
         description: "Lists the DNS records of a domain, optionally only those of one `type` and one `name`.",
@@ -59,7 +66,7 @@ mod tests {
     async fn api() -> FakeApi {
         FakeApi::start(|req| {
             let items = vec![
-                json!({"id": 1, "type": "A", "name": "www", "content": "192.0.2.1", "priority": null}),
+                json!({"id": 1, "type": "A", "name": "www", "content": "192.0.2.1", "priority": null, "url": {"id": 15000}}),
                 json!({"id": 2, "type": "TXT", "name": null, "content": "\"v=spf1 -all\"", "priority": null}),
                 json!({"id": 3, "type": "TXT", "name": "_dmarc", "content": "\"v=DMARC1\"", "priority": null}),
             ];
@@ -83,6 +90,19 @@ mod tests {
     async fn the_name_filter_ignores_letter_case_as_the_record_resource_does() {
         // `level27_domain_record` accepts `name = "WWW"` and the API keeps `www`.
         assert_eq!(ids(&[("name", s("WWW"))]).await, vec!["1"]);
+    }
+
+    #[tokio::test]
+    async fn a_record_made_for_a_url_names_it_and_the_domains_own_records_do_not() {
+        let state: Object = read_data(&data_source(), &api().await, &[("domain_id", s("5"))])
+            .await
+            .unwrap();
+        let urls: Vec<Option<String>> = state["records"]
+            .elements()
+            .iter()
+            .map(|r| r.as_object().unwrap()["url_id"].as_str().map(str::to_string))
+            .collect();
+        assert_eq!(urls, vec![Some("15000".to_string()), None, None]);
     }
 
     #[tokio::test]

@@ -113,7 +113,9 @@ impl Resource {
                 a.api.send = Some(field);
             }
         }
-        translate(e, &self.action("create"), Some(&block))
+        let mut d = translate(e, &self.action("create"), Some(&block));
+        self.add_refusal_hints(&mut d);
+        d
     }
 
     /// Creates the object and returns its state ([`Resource::create_warned`] without the

@@ -92,6 +92,9 @@ pub struct ResourceSpec {
     /// What to do when the API refuses a delete (400) because other objects still use this one:
     /// added to the API's own reason. (A contact a domain names: replace it new-first.)
     pub delete_refused_hint: Option<&'static str>,
+    /// Advice added to a refused create or update whose API message contains the first text:
+    /// what the API's words leave out (which other object is in the way, and how to find it).
+    pub refusal_hints: &'static [(&'static str, &'static str)],
     /// A value no two objects may share, which the API defends only with a form-wide error.
     pub unique: Option<Unique>,
     /// A value no two creates of one plan may share (`framework::plan_claims`).
@@ -139,6 +142,7 @@ impl Default for ResourceSpec {
             kind: None,
             resolves: Vec::new(),
             delete_refused_hint: None,
+            refusal_hints: &[],
             unique: None,
             distinct_creates: None,
         }
@@ -519,6 +523,7 @@ impl Resource {
             result.map_err(|e| {
                 let mut d = translate(&e, &self.action_on("update", prior), Some(self.block()));
                 self.said_on_unique(&mut d, "");
+                self.add_refusal_hints(&mut d);
                 d
             })?;
             changed = true;
@@ -562,6 +567,17 @@ impl Resource {
         self.spec
             .unique
             .is_some_and(|u| diags.0.iter().any(|d| d.path.is_none() && d.detail.contains(u.says)))
+    }
+
+    /// Adds the spec's `refusal_hints` to the diagnostics whose API message calls for them.
+    pub(super) fn add_refusal_hints(&self, diags: &mut Diagnostics) {
+        for d in diags.0.iter_mut() {
+            for (says, hint) in self.spec.refusal_hints {
+                if d.detail.contains(says) {
+                    d.detail.push_str(&format!(" {hint}"));
+                }
+            }
+        }
     }
 
     /// Puts the API's form-wide "value taken" error on the unique attribute, with `hint` (or

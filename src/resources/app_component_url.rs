@@ -152,7 +152,7 @@ pub fn spec() -> ResourceSpec {
                 .optional_computed()
                 .send_as("handleDns")
                 .read_via(&URLS_OF_APP, "handleDns")
-                .describe("Whether Level27 creates the DNS records (the API's default is false).")
+                .describe("Whether Level27 creates the host's DNS record in its domain, when that domain is at Level27 and serves its DNS (the API's default is false); `level27_domain_records` shows the record with this url's id in `url_id`.")
                 .describe_data("Whether Level27 creates the DNS records."),
             Attribute::bool("caching")
                 .optional_computed()
@@ -171,10 +171,12 @@ pub fn spec() -> ResourceSpec {
                 .requires_replace()
                 .describe("On create only: let Level27 make a certificate (respected only with `handle_dns` and no `ssl_certificate_id`). The API never shows it, so it cannot show drift; changing it replaces the url.")
                 .describe_data("Not readable from the API."),
+            // Seed L8951, L9014: `https` is true with a certificate and false without one,
+            // whatever `sslForce` says, so only a change of certificate or host can change it.
             Attribute::bool("https")
                 .computed()
                 .read_from("https")
-                .changes_on_update()
+                .changes_with(&["ssl_certificate_id", "content"])
                 .describe("Whether the url is served over https."),
         ],
         endpoint: Endpoint {
@@ -209,6 +211,40 @@ mod tests {
     use super::*;
     use crate::framework::Value;
     use serde_json::json;
+
+    #[test]
+    fn https_stays_known_unless_the_certificate_or_the_host_changes() {
+        let block = crate::framework::schema::Block {
+            attributes: spec().attributes,
+            blocks: Vec::new(),
+            description: "",
+            deprecated: None,
+        };
+        let prior: Object = [
+            ("id", Value::string("15000")),
+            ("content", Value::string("www.shop.example")),
+            ("ssl_certificate_id", Value::string("16000")),
+            ("ssl_force", Value::Bool(true)),
+            ("caching", Value::Bool(false)),
+            ("https", Value::Bool(true)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let https = |change: &str, to: Value| {
+            let mut config = prior.clone();
+            config.remove("id");
+            config.remove("https");
+            config.insert(change.to_string(), to);
+            let mut proposed = prior.clone();
+            proposed.extend(config.clone());
+            crate::framework::plan::plan(&block, Some(&prior), &proposed, &config).planned["https"].clone()
+        };
+        assert_eq!(https("ssl_force", Value::Bool(false)), Value::Bool(true));
+        assert_eq!(https("caching", Value::Bool(true)), Value::Bool(true));
+        assert_eq!(https("ssl_certificate_id", Value::string("16001")), Value::Unknown);
+        assert_eq!(https("content", Value::string("shop.example")), Value::Unknown);
+    }
 
     #[test]
     fn a_certificate_must_cover_the_urls_host() {

@@ -285,6 +285,12 @@ pub fn spec() -> ResourceSpec {
         delete_refused_hint: Some(
             "Remove that link (the url, mailgroup or app component) first, or stop managing the record here with a `removed` block (Terraform 1.7+) or `terraform state rm`.",
         ),
+        // Seed L19804: the API does not say which record is in the way; a url's `handle_dns`
+        // makes one the configuration never shows.
+        refusal_hints: &[(
+            "same name as an existing record",
+            "Another record of the domain holds this name, perhaps one a url's `handle_dns` made (`level27_domain_records` lists them, with its `url_id`): a CNAME stands alone at its name, and NS records below the apex share theirs only with NS records.",
+        )],
         ..ResourceSpec::default()
     }
 }
@@ -292,6 +298,55 @@ pub fn spec() -> ResourceSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A create or update the API refuses for a name another record holds says which records may
+    /// be in the way (a url's, never in the configuration); other refusals get no such advice.
+    #[tokio::test]
+    async fn a_name_clash_refusal_says_where_the_other_record_may_come_from() {
+        use crate::framework::test_support::{obj, s, CtxParts, FakeApi};
+        use crate::framework::Resource;
+        use serde_json::json;
+        let api = FakeApi::start(|req| {
+            let (field, message) = if req.body["type"] == "CNAME" {
+                (
+                    "name",
+                    "CNAME/NS record with the same name as an existing record is not allowed ## ADD_CODE",
+                )
+            } else {
+                ("content", "Please enter a valid IP address")
+            };
+            let children = json!({ field: {"errors": [message]} });
+            (400, json!({"code": 400, "errors": {"children": children}}))
+        })
+        .await;
+        let record = Resource::new(spec());
+        let parts = CtxParts::default();
+        let said = |kind: &str| {
+            let planned = obj(&[
+                ("id", Value::Unknown),
+                ("domain_id", s("8000")),
+                ("type", s(kind)),
+                ("name", s("www")),
+                ("content", s("shop.example.net")),
+                ("priority", Value::Null),
+            ]);
+            let (record, parts, api) = (&record, &parts, &api);
+            async move {
+                let refused = record.create(&parts.ctx(api), &planned, &planned).await;
+                let Err(refused) = refused else {
+                    panic!("the create was not refused")
+                };
+                let diags = refused.diags;
+                diags.0.iter().map(|d| d.detail.clone()).collect::<Vec<_>>().join("\n")
+            }
+        };
+        let clash = said("CNAME").await;
+        assert!(clash.contains("existing record is not allowed"), "{clash}");
+        assert!(clash.contains("perhaps one a url's `handle_dns` made"), "{clash}");
+        let other = said("A").await;
+        assert!(other.contains("Please enter a valid IP address"), "{other}");
+        assert!(!other.contains("handle_dns"), "{other}");
+    }
 
     fn cfg(kind: &str, name: Option<&str>, content: &str, priority: Option<i64>) -> Object {
         let mut o = Object::new();

@@ -1807,4 +1807,81 @@ mod tests {
         .await;
         assert_eq!(u["url"]["sslCertificate"], Value::Null, "{u}");
     }
+
+    /// Seed L8924: a url's `handleDns` makes the records of its host, in a domain the API serves
+    /// DNS for; they are the platform's (their delete is refused) and follow the url.
+    #[tokio::test]
+    async fn a_url_handling_dns_makes_its_hosts_record_which_goes_with_it() {
+        let router = crate::router(crate::Config::default()).expect("router");
+        let (org, _, app) = app(&router).await;
+        let body = json!({"organisation": org, "type": "licensee", "firstName": "Ada", "lastName": "Peeters",
+            "organisationName": "Acme", "street": "Veldstraat", "houseNumber": "1", "zip": "9000", "city": "Gent",
+            "country": "BE", "phone": "+32.91234567", "email": "hostmaster@acme-ci.example", "taxNumber": "BE1"});
+        let (status, contact) = call(&router, "POST", "/v1/domaincontacts", Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{contact}");
+        let body = json!({"organisation": org, "name": "acme-ci", "action": "none", "handleDns": true,
+            "domaincontactLicensee": contact["domaincontact"]["id"], "domaintype": 364});
+        let (status, domain) = call(&router, "POST", "/v1/domains", Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{domain}");
+        let records = format!("/v1/domains/{}/records", domain["domain"]["id"]);
+        let own = json!({"type": "CNAME", "name": "blog", "content": "blogs.example.net"});
+        assert_eq!(call(&router, "POST", &records, Some(own)).await.0, StatusCode::CREATED);
+        let body = json!({"name": "w", "appcomponenttype": "php", "systemgroup": 3, "version": "8.2"});
+        let (_, web) = call(&router, "POST", &format!("/v1/apps/{app}/components"), Some(body)).await;
+        let urls = format!("/v1/apps/{app}/components/{}/urls", web["component"]["id"]);
+        let listed = || async {
+            let (_, list) = call(&router, "GET", &format!("{records}?limit=100"), None).await;
+            let list = list["records"].as_array().cloned().unwrap_or_default();
+            list.iter()
+                .map(|r| {
+                    (
+                        r["type"].as_str().unwrap_or_default().to_string(),
+                        r["name"].clone(),
+                        r["url"]["id"].as_u64(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut made = Vec::new();
+        for (host, dns) in [
+            ("WWW.Acme-CI.be.", true),
+            ("blog.acme-ci.be", true),
+            ("other.example", true),
+            ("shop.acme-ci.be", false),
+        ] {
+            let (status, url) = call(&router, "POST", &urls, Some(json!({"content": host, "handleDns": dns}))).await;
+            assert_eq!(status, StatusCode::CREATED, "{url}");
+            made.push(url["url"]["id"].as_u64().expect("url id"));
+        }
+        // Only www gets one: blog is the customer's CNAME, other.example no domain served here,
+        // and shop's url does not handle DNS.
+        let cname = ("CNAME".to_string(), json!("blog"), None);
+        assert_eq!(
+            listed().await,
+            vec![cname.clone(), ("A".into(), json!("www"), Some(made[0]))]
+        );
+        let (_, list) = call(&router, "GET", &records, None).await;
+        let www = list["records"][1].clone();
+        assert_eq!(www["content"], crate::dns::SHARED_HOSTING_IPV4, "{www}");
+        let (status, refused) = call(&router, "DELETE", &format!("{records}/{}", www["id"]), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "the platform's record: {refused}");
+        // Turning handleDns on makes it; a new host moves it; deleting the url removes it.
+        let shop = format!("{urls}/{}", made[3]);
+        let put = json!({"content": "shop.acme-ci.be", "handleDns": true});
+        assert_eq!(call(&router, "PUT", &shop, Some(put)).await.0, StatusCode::NO_CONTENT);
+        assert_eq!(listed().await[2], ("A".into(), json!("shop"), Some(made[3])));
+        let put = json!({"content": "acme-ci.be", "handleDns": true});
+        assert_eq!(call(&router, "PUT", &shop, Some(put)).await.0, StatusCode::NO_CONTENT);
+        assert_eq!(
+            listed().await[2],
+            ("A".into(), Value::Null, Some(made[3])),
+            "the apex has no name"
+        );
+        assert_eq!(
+            call(&router, "DELETE", &format!("{urls}/{}", made[0]), None).await.0,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(call(&router, "DELETE", &shop, None).await.0, StatusCode::NO_CONTENT);
+        assert_eq!(listed().await, vec![cname]);
+    }
 }

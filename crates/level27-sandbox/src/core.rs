@@ -264,6 +264,10 @@ async fn create(e: &'static Entity, app: Shared, uri: Uri, body: Bytes) -> Resul
         if e.kind == "sslCertificate" && failing.is_none() {
             crate::apps::auto_link_urls(&ctx, data, id);
         }
+        // Seed L8924: a url's `handleDns` makes the domain records of its host.
+        if e.kind == "url" {
+            crate::dns::sync_url_records(&ctx, data, id);
+        }
         Ok(rendered)
     });
     settle(&app, failing, &created);
@@ -319,6 +323,9 @@ async fn update(
         form.finish()?;
         failing = begin(&app, &ctx, e, &mut record, Phase::Update);
         data.collection(e).insert(id, record);
+        if e.kind == "url" {
+            crate::dns::sync_url_records(&ctx, data, id);
+        }
         Ok(())
     });
     settle(&app, failing, &result);
@@ -650,6 +657,10 @@ fn delete(ctx: &Ctx, data: &mut Data, e: &'static Entity, id: u64) -> Result<(),
     data.collection(e).remove(&id);
     if e.kind == "team" {
         crate::team_links::forget_team(data, ctx.entities, id);
+    }
+    // The records a url's `handleDns` made go with it.
+    if e.kind == "url" {
+        crate::dns::sync_url_records(ctx, data, id);
     }
     for other in ctx.entities {
         for field in other

@@ -917,6 +917,74 @@ fn clashes(record: &Record, state: &Data) -> bool {
     })
 }
 
+/// Seed: the seed never says where the records `handleDns` makes point; the sandbox points them
+/// at one documentation address (RFC 5737) standing for the shared hosting's web front.
+pub(crate) const SHARED_HOSTING_IPV4: &str = "192.0.2.80";
+
+/// Seed L8924: a url's `handleDns` answers "Should domain records be created?", and no more. The
+/// sandbox's choice: when the url's host lies in a domain whose DNS the API serves (the longest
+/// such domain), one A record for the host, linked to the url (`url`, so its DELETE is refused,
+/// L19781), pointing at [`SHARED_HOSTING_IPV4`]. A name the domain's own records hold in a way
+/// DNS forbids beside an A record (a CNAME, a delegation) gets none: the customer's record
+/// stays. The record follows the url: made when the url is created or takes `handleDns`, moved
+/// when its host changes, removed with the url or when `handleDns` is turned off. A domain added
+/// after the url gets nothing (the API acts on the url's create or update only).
+pub(crate) fn sync_url_records(ctx: &crate::core::Ctx, data: &mut Data, url_id: u64) {
+    let wanted = ctx
+        .find(data, &crate::apps::URL, url_id)
+        .filter(|u| u.get("handleDns") == Some(&Value::Bool(true)))
+        .and_then(|u| url_home(ctx, data, text(u, "content")));
+    let linked: Vec<u64> = data
+        .all(&RECORD)
+        .filter(|(_, r)| r.get("url").and_then(Value::as_u64) == Some(url_id))
+        .map(|(id, _)| *id)
+        .collect();
+    if let (Some((domain, name)), [only]) = (&wanted, linked.as_slice()) {
+        let kept = data.get(&RECORD, *only).is_some_and(|r| {
+            r.get("domain").and_then(Value::as_u64) == Some(*domain)
+                && r.get("name").and_then(Value::as_str) == name.as_deref()
+        });
+        if kept {
+            return;
+        }
+    }
+    for id in linked {
+        data.collection(&RECORD).remove(&id);
+    }
+    let Some((domain, name)) = wanted else { return };
+    let mut record = RECORD.defaults();
+    record.insert("type".into(), json!("A"));
+    record.insert("name".into(), name.map_or(Value::Null, Value::String));
+    record.insert("content".into(), json!(SHARED_HOSTING_IPV4));
+    record.insert("url".into(), json!(url_id));
+    record.insert("domain".into(), json!(domain));
+    if clashes(&record, data) {
+        return;
+    }
+    let id = data.next_id(&RECORD);
+    record.insert("id".into(), json!(id));
+    data.collection(&RECORD).insert(id, record);
+}
+
+/// The domain serving `host`'s DNS and the host's name inside it (`None` for the apex): the
+/// longest domain whose full name ends the host, letter case and a trailing dot aside.
+fn url_home(ctx: &crate::core::Ctx, data: &Data, host: &str) -> Option<(u64, Option<String>)> {
+    let host = host.trim_end_matches('.').to_lowercase();
+    data.all(&DOMAIN)
+        .filter(|(id, d)| ctx.exists(data, &DOMAIN, **id) && d.get("handleDns") != Some(&Value::Bool(false)))
+        .filter_map(|(id, d)| {
+            let full = fullname(d).to_lowercase();
+            let name = if host == full {
+                None
+            } else {
+                Some(host.strip_suffix(&full)?.strip_suffix('.')?.to_string())
+            };
+            Some((full.len(), *id, name))
+        })
+        .max_by_key(|(len, _, _)| *len)
+        .map(|(_, id, name)| (id, name))
+}
+
 /// TXT text as a zone file writes it: quoted, and (Seed: silent; a DNS character string holds
 /// at most 255 bytes) longer text as several quoted strings of at most 255 bytes each.
 fn txt_strings(text: &str) -> String {
