@@ -180,9 +180,17 @@ resource "level27_domain_record" "zone" {{
     // rather than failing on the 404 of the record list. (Not applied: the generated
     // configuration names the old domain's id literally.)
     sb.delete_ok(&format!("/v1/domains/{domain}"));
+    sb.reset_counters();
     let plan = tf.assert_plan_changes("after the domain was deleted out of band");
     plan.assert_contains("level27_domain_record.a will be created");
     plan.assert_contains("4 to add, 0 to change, 0 to destroy");
+    // The three records' refreshes, run at once, learn from one GET of the list that it is gone.
+    let counts = sb.api_request_counts();
+    assert_eq!(
+        counts.get("GET /v1/domains/{domainId}/records"),
+        Some(&1),
+        "record lists asked for: {counts:?}"
+    );
 }
 
 /// Text with its line wrapping undone.

@@ -61,29 +61,39 @@ impl SharedReads {
             path: path.to_string(),
             message,
         };
-        if let Some(message) = self.missing.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
-            return Err(gone(message.clone()));
+        let known_gone = || {
+            self.missing
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&key)
+                .cloned()
+        };
+        if let Some(message) = known_gone() {
+            return Err(gone(message));
         }
         let slot = {
             let mut lists = self.lists.lock().unwrap_or_else(|p| p.into_inner());
             lists.entry(key.clone()).or_default().clone()
         };
-        let read = slot
-            .get_or_try_init(|| async {
-                let items = if paged {
-                    client.list(path, plural, &[]).await
-                } else {
-                    client.list_whole(path, plural).await
-                };
-                items.map(|items| Arc::new(Listing::new(items)))
-            })
-            .await
-            .cloned();
-        if let Err(ApiError::NotFound { message, .. }) = &read {
-            let mut missing = self.missing.lock().unwrap_or_else(|p| p.into_inner());
-            missing.insert(key, message.clone());
-        }
-        read
+        slot.get_or_try_init(|| async {
+            // A failed init passes to the next caller waiting on the slot: callers that came
+            // while the first request was on its way learn its 404 here instead of asking again.
+            if let Some(message) = known_gone() {
+                return Err(gone(message));
+            }
+            let items = if paged {
+                client.list(path, plural, &[]).await
+            } else {
+                client.list_whole(path, plural).await
+            };
+            if let Err(ApiError::NotFound { message, .. }) = &items {
+                let mut missing = self.missing.lock().unwrap_or_else(|p| p.into_inner());
+                missing.insert(key.clone(), message.clone());
+            }
+            items.map(|items| Arc::new(Listing::new(items)))
+        })
+        .await
+        .cloned()
     }
 
     /// The whole answer at `path` for an endpoint that answers one object rather than a list
@@ -317,6 +327,20 @@ mod tests {
         let again = reads.list(&api.client, "/domains/9/records", "records").await;
         assert!(again.is_err());
         assert_eq!(api.seen().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn callers_asking_at_once_for_a_gone_list_share_its_one_404() {
+        use crate::framework::test_support::FakeApi;
+        // A refresh of a deleted domain's records asks for its list from Terraform's ten
+        // concurrent operations at once: they wait for one request, 404 included.
+        let api = FakeApi::start(|_| (404, json!({"code": 404, "message": "Domain is not found"}))).await;
+        let reads = SharedReads::default();
+        let asks = (0..10).map(|_| reads.list(&api.client, "/domains/9/records", "records"));
+        for read in futures_util::future::join_all(asks).await {
+            assert!(read.is_err_and(|e| e.is_not_found()));
+        }
+        assert_eq!(api.seen().len(), 1, "{:?}", api.lines());
     }
 
     #[tokio::test]
