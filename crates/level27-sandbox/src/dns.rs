@@ -357,7 +357,10 @@ pub(crate) static DOMAIN: Entity = Entity {
     item: "/v1/domains/{domainId}",
     parent: None,
     fields: &[
-        Field::new("name", Type::Text),
+        // Seed: silent on letter case. DNS names are case-insensitive and registries hold them in
+        // lower case: `Acme-Example` is answered `acme-example`, found in any case (`check`, the
+        // list's `filter`) and unique whatever its case (`domain_rules`).
+        Field::new("name", Type::Text).render(Render::Derived(|r| json!(text(r, "name").to_lowercase()))),
         Field::new("nameserver1", Type::Text),
         Field::new("nameserver2", Type::Text),
         Field::new("nameserver3", Type::Text),
@@ -501,10 +504,10 @@ fn contact_held(domain: &Record) -> String {
     )
 }
 
-/// The domain's name with its extension (`acme.be`).
+/// The domain's name with its extension (`acme.be`), in lower case as the name is answered.
 fn fullname(domain: &Record) -> String {
     let ext = domain_type(domain.get("domaintype").and_then(Value::as_i64)).map_or("", |t| t.extension);
-    format!("{}.{ext}", text(domain, "name"))
+    format!("{}.{ext}", text(domain, "name").to_lowercase())
 }
 
 /// The contact the domain's `field` names, as a domain shows it (its country as `{id, name}`).
