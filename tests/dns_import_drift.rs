@@ -561,9 +561,9 @@ fn dns_spellings_the_api_answers_otherwise_apply_and_plan_empty() {
     let sb = Sandbox::start();
     let (org, contact, domain, _) = seed(&sb);
     let tf = Tf::new("dns-spellings", &sb);
-    // Domain names are case-insensitive and the API answers the extension in lower case; it wraps
-    // TXT text with quotes inside in one pair of quotes, leaving the inner ones as they are; it
-    // writes an SRV record's target as a zone file does.
+    // Domain names are case-insensitive and the API answers them and the extension in lower case;
+    // the sandbox writes TXT text as a zone file does, quotes inside escaped, and an SRV record's
+    // target too.
     tf.write_main(&format!(
         r#"{header}
 resource "level27_domain" "d" {{
@@ -578,6 +578,21 @@ resource "level27_domain_record" "say" {{
   type      = "TXT"
   name      = "say"
   content   = "say \"hi\" there"
+}}
+
+# Quotes that are text, not zone syntax: a lone one, and text after a quoted string.
+resource "level27_domain_record" "lone" {{
+  domain_id = "{domain}"
+  type      = "TXT"
+  name      = "lone"
+  content   = "\"abc"
+}}
+
+resource "level27_domain_record" "after" {{
+  domain_id = "{domain}"
+  type      = "TXT"
+  name      = "after"
+  content   = "\"a\" x"
 }}
 
 # Text over 255 bytes (a DKIM key) comes back as several quoted strings.
@@ -608,6 +623,21 @@ resource "level27_domain_record" "sip" {{
         "10 60 5060 SIP.Acme-Example.BE",
         "state keeps the configured spelling"
     );
+    for (record, zone, configured) in [
+        ("say", r#""say \"hi\" there""#, r#"say "hi" there"#),
+        ("lone", r#""\"abc""#, r#""abc"#),
+        ("after", r#""\"a\" x""#, r#""a" x"#),
+    ] {
+        let id = tf.id_of(&format!("level27_domain_record.{record}"));
+        let answered = sb.get_ok(&format!("/v1/domains/{domain}/records/{id}"));
+        assert_eq!(answered["record"]["content"], zone, "{record}: {answered}");
+        assert_eq!(
+            tf.attrs(&format!("level27_domain_record.{record}"))["content"],
+            configured,
+            "state keeps the configured spelling"
+        );
+    }
+    assert_eq!(tf.attrs("level27_domain.d")["fullname"], "upper-case.be");
     let dkim = tf.id_of("level27_domain_record.dkim");
     let answered = sb.get_ok(&format!("/v1/domains/{domain}/records/{dkim}"));
     let strings = answered["record"]["content"]

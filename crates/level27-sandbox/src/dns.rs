@@ -917,21 +917,64 @@ fn clashes(record: &Record, state: &Data) -> bool {
     })
 }
 
-/// TXT text as a zone file writes it: quoted, and (Seed: silent; a DNS character string holds
-/// at most 255 bytes) longer text as several quoted strings of at most 255 bytes each.
-fn txt_strings(text: &str) -> String {
+/// TXT content as a zone file writes it (RFC 1035 §5.1): character strings in quotes, `"` and `\`
+/// inside them escaped, each of at most 255 bytes (a DNS character string's limit).
+/// Seed: the list answers at L19424 and L20952 show TXT content as it was sent, unquoted; the
+/// sandbox answers the zone spelling instead, the other one a provider may meet, but always a
+/// spelling of the same text: content already in zone syntax keeps its strings (a string over 255
+/// bytes is cut), and other content is text, escaped, never wrapped as is (`"say "hi""` would be
+/// the text `say hi`).
+fn txt_strings(content: &str) -> String {
+    let texts = zone_strings(content).unwrap_or_else(|| vec![content.to_string()]);
     let mut strings = Vec::new();
-    let mut rest = text;
-    while rest.len() > 255 {
-        let mut cut = 255;
-        while !rest.is_char_boundary(cut) {
-            cut -= 1;
+    for text in &texts {
+        let mut rest = text.as_str();
+        loop {
+            let mut cut = rest.len().min(255);
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            strings.push(&rest[..cut]);
+            rest = &rest[cut..];
+            if rest.is_empty() {
+                break;
+            }
         }
-        strings.push(&rest[..cut]);
-        rest = &rest[cut..];
     }
-    strings.push(rest);
-    strings.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(" ")
+    let escape = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    strings
+        .iter()
+        .map(|s| format!("\"{}\"", escape(s)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The texts of content in zone syntax (`"abc" "d\"ef"`: quoted strings, `\x` standing for `x`,
+/// separated by blanks); `None` for content that is anything else.
+fn zone_strings(content: &str) -> Option<Vec<String>> {
+    let mut chars = content.trim().chars().peekable();
+    let mut texts = Vec::new();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        match chars.next() {
+            None if !texts.is_empty() => return Some(texts),
+            Some('"') => {}
+            _ => return None,
+        }
+        let mut text = String::new();
+        loop {
+            match chars.next()? {
+                '"' => break,
+                '\\' => text.push(chars.next()?),
+                c => text.push(c),
+            }
+        }
+        // Strings are separated by blanks: `"a"b` is not zone syntax.
+        if chars.peek().is_some_and(|c| !c.is_whitespace()) {
+            return None;
+        }
+        texts.push(text);
+    }
 }
 
 /// An SRV record's priority, weight, port and target. Seed: no SRV rule is documented; the one
@@ -981,7 +1024,7 @@ fn record_content(r: &Record) -> Value {
             }
             None => content.to_string(),
         },
-        "TXT" if !(content.starts_with('"') && content.ends_with('"') && content.len() > 1) => txt_strings(content),
+        "TXT" => txt_strings(content),
         _ => content.to_string(),
     };
     json!(spelled)
@@ -1038,6 +1081,28 @@ mod tests {
             json!("10 60 5060 sip.acme.example.")
         );
         assert_eq!(record_content(&record("SRV", "0 0 0 .")), json!("0 0 0 ."));
+    }
+
+    #[test]
+    fn txt_text_is_answered_in_zone_syntax_with_its_quotes_escaped() {
+        let answered = |content: &str| record_content(&record("TXT", content));
+        assert_eq!(answered(r#"say "hi" there"#), json!(r#""say \"hi\" there""#));
+        assert_eq!(answered(r"C:\dir"), json!(r#""C:\\dir""#), "a backslash is escaped too");
+        assert_eq!(answered(r#""abc"#), json!(r#""\"abc""#), "a lone quote is text");
+        assert_eq!(answered(r#""a" x"#), json!(r#""\"a\" x""#), "text after the quotes");
+        // Content already in zone syntax is kept, chunk by chunk.
+        assert_eq!(answered(r#""part one" "part two""#), json!(r#""part one" "part two""#));
+        assert_eq!(answered(r#""say \"hi\"""#), json!(r#""say \"hi\"""#));
+        assert_eq!(answered(r#""""#), json!(r#""""#));
+        // One quoted string over 255 bytes is cut as plain text is.
+        let long = "k".repeat(300);
+        assert_eq!(
+            answered(&format!("\"{long}\"")),
+            json!(format!("\"{}\" \"{}\"", "k".repeat(255), "k".repeat(45)))
+        );
+        // Cut on the text, then escaped: a quote at the cut stays whole.
+        let quoted = format!("{}\"x", "k".repeat(254));
+        assert_eq!(answered(&quoted), json!(format!("\"{}\\\"\" \"x\"", "k".repeat(254))));
     }
 
     #[test]
