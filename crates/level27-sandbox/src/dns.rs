@@ -26,61 +26,72 @@ use crate::Shared;
 // ---------------------------------------------------------------------------------------------
 // Domain types
 
-/// One domain type: id, extension, provider id (whose flags, DNSSEC, it shares), and its transfer
-/// code flag.
+/// One domain type: id, extension, provider id (whose flags, DNSSEC, it shares), its transfer
+/// code flag, and the price of a year's registration (its price id and amount).
 struct DomainType {
     id: i64,
     extension: &'static str,
     provider: i64,
     transfer_code: bool,
+    price: (i64, &'static str),
 }
 
 /// Seed L21716–L21760 (`/domains/providers`): DNS Belgium serves `be` as 364; Key Systems serves
 /// 363 types with ids in alphabetical order (1 academy … 75 com, 110 eu, 231 net, 236 nl, 242 org).
 /// The sandbox knows these few; the domain examples' `{id: 1, extension: "nl"}` disagrees with
 /// the providers list, which is followed here.
+/// Seed: prices are text in euro cents; the check's `free` example prices `be` at "2400" (price
+/// 1453, L23252) and an invoice line `com` at "1431" (price 335, L20383); the others are the
+/// sandbox's own figures, with price ids of its own.
 const DOMAIN_TYPES: &[DomainType] = &[
     DomainType {
         id: 1,
         extension: "academy",
         provider: 4,
         transfer_code: true,
+        price: (9001, "2900"),
     },
     DomainType {
         id: 75,
         extension: "com",
         provider: 4,
         transfer_code: true,
+        price: (335, "1431"),
     },
     DomainType {
         id: 110,
         extension: "eu",
         provider: 4,
         transfer_code: true,
+        price: (9110, "900"),
     },
     DomainType {
         id: 231,
         extension: "net",
         provider: 4,
         transfer_code: true,
+        price: (9231, "1600"),
     },
     DomainType {
         id: 236,
         extension: "nl",
         provider: 4,
         transfer_code: true,
+        price: (9236, "900"),
     },
     DomainType {
         id: 242,
         extension: "org",
         provider: 4,
         transfer_code: true,
+        price: (9242, "1500"),
     },
     DomainType {
         id: 364,
         extension: "be",
         provider: 1,
         transfer_code: true,
+        price: (1453, "2400"),
     },
 ];
 
@@ -151,8 +162,27 @@ async fn check(State(app): State<Shared>, Query(q): Query<HashMap<String, String
         "requestIncomingTransferCodePossible": t.transfer_code,
         "transferAutoLicensee": true,
         "transferEppCodeRequired": t.transfer_code,
-        "products": if taken { Value::Null } else { json!([]) },
+        "products": if taken { Value::Null } else { json!([registration(t)]) },
     })))
+}
+
+/// The registration product of a type as the check's `free` example shows it (seed L23248): one
+/// price, a year's, in the default price group, the same as the default agreement's.
+/// Seed: `organisationId` (a reseller's own price group) is not modelled: every organisation
+/// pays the default prices, and `agreementPrices` is empty, as in the example.
+fn registration(t: &DomainType) -> Value {
+    let (id, price) = t.price;
+    let prices = json!([{"id": id, "period": 12, "currency": "EUR", "price": price, "timing": "pre",
+                         "default": true, "status": 10, "pricegroup": {"id": "default"}}]);
+    json!({
+        "id": format!("domain_{}_registration", t.extension),
+        "description": format!(".{} domain registration", t.extension),
+        "prices": prices.clone(),
+        "agreementPrices": [],
+        "defaultAgreementPrices": prices,
+        "allowQuantityChange": null,
+        "quantityCalculation": null,
+    })
 }
 
 /// `GET /domains/providers` (seed L21716): every provider with its domain types.

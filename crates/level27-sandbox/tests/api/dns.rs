@@ -448,3 +448,35 @@ async fn the_domain_list_keeps_what_its_parameters_name() {
         );
     }
 }
+
+/// Seed L23224: a free name's check lists the registration product with its prices (.be at 2400,
+/// the example's), as the seed's `free` example does; a registered one has `products: null`.
+#[tokio::test]
+async fn a_free_domain_check_lists_its_registration_prices() {
+    let sandbox = Sandbox::new();
+    domain(&sandbox).await;
+    let free = sandbox
+        .call("GET", "/v1/domains/check?name=nobody-has-this&extension=be", None)
+        .await;
+    assert_eq!(free.status, StatusCode::OK, "{}", free.body);
+    assert_eq!(free.body["status"], "free");
+    let price = json!({"id": 1453, "period": 12, "currency": "EUR", "price": "2400", "timing": "pre",
+                       "default": true, "status": 10, "pricegroup": {"id": "default"}});
+    assert_eq!(
+        free.body["products"],
+        json!([{"id": "domain_be_registration", "description": ".be domain registration",
+                "prices": [price.clone()], "agreementPrices": [], "defaultAgreementPrices": [price],
+                "allowQuantityChange": null, "quantityCalculation": null}])
+    );
+    let com = sandbox
+        .call("GET", "/v1/domains/check?name=nobody-has-this&extension=com", None)
+        .await;
+    let product = &com.body["products"][0];
+    assert_eq!(product["id"], "domain_com_registration", "{}", com.body);
+    assert_eq!(product["prices"][0]["price"], "1431", "the seed's .com price (L20385)");
+    let taken = sandbox
+        .call("GET", "/v1/domains/check?name=acme-ci&extension=be", None)
+        .await;
+    assert_eq!(taken.body["status"], "registered");
+    assert_eq!(taken.body["products"], Value::Null);
+}
