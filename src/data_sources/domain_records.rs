@@ -11,8 +11,6 @@ pub fn data_source() -> DataSource {
         .into_iter()
         .map(|a| match a.name {
             "name" => a.describe_data("The name inside the domain; null for the apex."),
-            "content" => a.describe("The content as the API writes it."),
-            "priority" => a.describe("The priority (MX, SRV)."),
             "type" => a.describe("The record type."),
             _ => a,
         })
