@@ -52,6 +52,16 @@ impl SharedReads {
         self.read(client, path, plural, true).await
     }
 
+    /// The whole list at `path`, when this process has read it since the last write (a
+    /// refresh's), without asking the API: a data source filtering it locally answers from it.
+    pub fn cached(&self, path: &str, plural: &str) -> Option<Arc<Listing>> {
+        let lists = self.lists.lock().unwrap_or_else(|p| p.into_inner());
+        match lists.get(&format!("{path} {plural}"))?.get()? {
+            Ok(listing) => Some(listing.clone()),
+            Err(_) => None,
+        }
+    }
+
     /// The items of a secondary-read source at `path` (its placeholders filled): paged, or in one
     /// GET for a list the API answers whole; shared as [`SharedReads::list`] is.
     pub async fn source(&self, client: &Client, path: &str, source: &ListSource) -> Result<Arc<Listing>, ApiError> {
