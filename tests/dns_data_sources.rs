@@ -151,3 +151,78 @@ output "com" {{ value = data.level27_domain_type.com }}
         "{com}"
     );
 }
+
+/// A zone kept in git with lookups of its own records: the plan's refresh reads the domain's
+/// record list once, and the data sources reading after it answer from that list instead of
+/// asking again, each for its own filter (two requests each: a page and the empty one after).
+#[test]
+fn dns_record_data_sources_in_a_plan_answer_from_the_refreshed_list() {
+    let sb = Sandbox::start();
+    let org = sb.create_organisation("Shared DNS", "BE0666666666");
+    let contact = sb.post_ok(
+        "/v1/domaincontacts",
+        json!({"type": "licensee", "firstName": "Ada", "lastName": "Peeters", "organisationName": "Acme",
+               "phone": "+32.91234567", "email": "shared@acme.example", "taxNumber": "BE0123456789",
+               "organisation": org}),
+    )["domaincontact"]["id"]
+        .as_i64()
+        .unwrap();
+    let domain = sb.post_ok(
+        "/v1/domains",
+        json!({"name": "shared", "domaintype": 364, "action": "none", "domaincontactLicensee": contact,
+               "organisation": org}),
+    )["domain"]["id"]
+        .as_i64()
+        .unwrap();
+    let tf = Tf::new("dns-data-shared", &sb);
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_domain_record" "a" {{
+  for_each  = {{ www = "192.0.2.1", api = "192.0.2.2" }}
+  domain_id = "{domain}"
+  type      = "A"
+  name      = each.key
+  content   = each.value
+}}
+resource "level27_domain_record" "mx" {{
+  domain_id = "{domain}"
+  type      = "MX"
+  content   = "mx.example.com"
+  priority  = 10
+}}
+data "level27_domain_record" "www" {{
+  domain_id  = "{domain}"
+  type       = "A"
+  name       = "WWW"
+  depends_on = [level27_domain_record.a]
+}}
+data "level27_domain_record" "mx" {{
+  domain_id  = "{domain}"
+  type       = "MX"
+  depends_on = [level27_domain_record.mx]
+}}
+data "level27_domain_records" "a" {{
+  domain_id  = "{domain}"
+  type       = "A"
+  depends_on = [level27_domain_record.a]
+}}
+output "www" {{ value = data.level27_domain_record.www.content }}
+output "mx" {{ value = data.level27_domain_record.mx.content }}
+output "a" {{ value = sort([for r in data.level27_domain_records.a.records : r.content]) }}
+"#,
+        header = header()
+    ));
+    tf.apply();
+    sb.reset_counters();
+    tf.assert_plan_empty("after applying the zone and its lookups");
+    let counts = sb.api_request_counts();
+    assert_eq!(
+        counts.get("GET /v1/domains/{domainId}/records"),
+        Some(&2),
+        "the refresh's page and the empty one after it, nothing more: {counts:?}"
+    );
+    let out = tf.outputs();
+    assert_eq!(out["www"], "192.0.2.1");
+    assert_eq!(out["mx"], "mx.example.com.");
+    assert_eq!(out["a"], json!(["192.0.2.1", "192.0.2.2"]));
+}

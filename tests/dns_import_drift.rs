@@ -180,9 +180,17 @@ resource "level27_domain_record" "zone" {{
     // rather than failing on the 404 of the record list. (Not applied: the generated
     // configuration names the old domain's id literally.)
     sb.delete_ok(&format!("/v1/domains/{domain}"));
+    sb.reset_counters();
     let plan = tf.assert_plan_changes("after the domain was deleted out of band");
     plan.assert_contains("level27_domain_record.a will be created");
     plan.assert_contains("4 to add, 0 to change, 0 to destroy");
+    // The three records' refreshes, run at once, learn from one GET of the list that it is gone.
+    let counts = sb.api_request_counts();
+    assert_eq!(
+        counts.get("GET /v1/domains/{domainId}/records"),
+        Some(&1),
+        "record lists asked for: {counts:?}"
+    );
 }
 
 /// Text with its line wrapping undone.
@@ -553,9 +561,9 @@ fn dns_spellings_the_api_answers_otherwise_apply_and_plan_empty() {
     let sb = Sandbox::start();
     let (org, contact, domain, _) = seed(&sb);
     let tf = Tf::new("dns-spellings", &sb);
-    // Domain names are case-insensitive and the API answers the extension in lower case; it wraps
-    // TXT text with quotes inside in one pair of quotes, leaving the inner ones as they are; it
-    // writes an SRV record's target as a zone file does.
+    // Domain names are case-insensitive and the API answers them and the extension in lower case;
+    // the sandbox writes TXT text as a zone file does, quotes inside escaped, and an SRV record's
+    // target too.
     tf.write_main(&format!(
         r#"{header}
 resource "level27_domain" "d" {{
@@ -570,6 +578,21 @@ resource "level27_domain_record" "say" {{
   type      = "TXT"
   name      = "say"
   content   = "say \"hi\" there"
+}}
+
+# Quotes that are text, not zone syntax: a lone one, and text after a quoted string.
+resource "level27_domain_record" "lone" {{
+  domain_id = "{domain}"
+  type      = "TXT"
+  name      = "lone"
+  content   = "\"abc"
+}}
+
+resource "level27_domain_record" "after" {{
+  domain_id = "{domain}"
+  type      = "TXT"
+  name      = "after"
+  content   = "\"a\" x"
 }}
 
 # Text over 255 bytes (a DKIM key) comes back as several quoted strings.
@@ -600,6 +623,21 @@ resource "level27_domain_record" "sip" {{
         "10 60 5060 SIP.Acme-Example.BE",
         "state keeps the configured spelling"
     );
+    for (record, zone, configured) in [
+        ("say", r#""say \"hi\" there""#, r#"say "hi" there"#),
+        ("lone", r#""\"abc""#, r#""abc"#),
+        ("after", r#""\"a\" x""#, r#""a" x"#),
+    ] {
+        let id = tf.id_of(&format!("level27_domain_record.{record}"));
+        let answered = sb.get_ok(&format!("/v1/domains/{domain}/records/{id}"));
+        assert_eq!(answered["record"]["content"], zone, "{record}: {answered}");
+        assert_eq!(
+            tf.attrs(&format!("level27_domain_record.{record}"))["content"],
+            configured,
+            "state keeps the configured spelling"
+        );
+    }
+    assert_eq!(tf.attrs("level27_domain.d")["fullname"], "upper-case.be");
     let dkim = tf.id_of("level27_domain_record.dkim");
     let answered = sb.get_ok(&format!("/v1/domains/{domain}/records/{dkim}"));
     let strings = answered["record"]["content"]

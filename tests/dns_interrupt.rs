@@ -1,6 +1,7 @@
 //! Ctrl-C while `level27_domain` waits for a registration: Terraform's StopProvider ends the wait
 //! at once (the registration is still under way when Terraform has exited), and the domain the
-//! API already made is kept in state, tainted, never forgotten.
+//! API already made is kept in state, tainted, never forgotten. And the API gone down under a
+//! refresh of a zone: its records share one failed read of their list.
 
 mod common;
 
@@ -82,5 +83,73 @@ resource "level27_domain" "slow" {{
     assert!(
         tf.in_state("level27_domain.slow"),
         "the domain the API made is kept in state"
+    );
+}
+
+/// The API stopped between two runs (or in the middle of one): a refresh of a zone's records asks
+/// for their shared list in one round of retries, and every record refreshed meanwhile reports its
+/// failure, rather than each record waiting in turn for a round of its own (fifteen records made a
+/// plan take 90 s, with the default retries, to say the same thing fifteen times).
+#[test]
+fn dns_records_share_one_failed_read_when_the_api_is_down() {
+    let mut sb = Sandbox::start();
+    let mut tf = Tf::new("dns-api-down", &sb);
+    let org = sb.create_organisation("Down DNS", "BE0555555555");
+    let contact = sb.post_ok(
+        "/v1/domaincontacts",
+        json!({"type": "licensee", "firstName": "Ada", "lastName": "Peeters", "organisationName": "Acme",
+               "phone": "+32.91234567", "email": "down@acme.example", "taxNumber": "BE0123456789",
+               "organisation": org}),
+    )["domaincontact"]["id"]
+        .as_i64()
+        .unwrap();
+    // The domain is the panel's, so the records' refreshes are the first reads Terraform makes.
+    let domain = sb.post_ok(
+        "/v1/domains",
+        json!({"name": "down", "domaintype": 364, "action": "none", "domaincontactLicensee": contact,
+               "organisation": org}),
+    )["domain"]["id"]
+        .as_i64()
+        .unwrap();
+    // Two retries: a round lasts at least their 375 ms of backoff, while the twelve refreshes
+    // (all at once with -parallelism=20) start within milliseconds of each other.
+    tf.write_main(&format!(
+        r#"{REQUIRED_PROVIDERS}
+provider "level27" {{
+  max_retries = 2
+}}
+resource "level27_domain_record" "r" {{
+  count     = 12
+  domain_id = {domain}
+  type      = "A"
+  name      = "host${{count.index}}"
+  content   = "192.0.2.${{count.index + 1}}"
+}}
+"#
+    ));
+    tf.apply().assert_ok();
+    sb.stop();
+    let log = tf.scratch("provider.log");
+    tf.set_env("TF_LOG_PROVIDER", Some("debug"));
+    tf.set_env("TF_LOG_PATH", Some(log.to_str().unwrap()));
+    let plan = tf.run(&["plan", "-parallelism=20"]).assert_failed();
+    assert_eq!(
+        plan.error_blocks().len(),
+        12,
+        "each record reports the failure:\n{}",
+        plan.dump()
+    );
+    plan.assert_contains("could not connect");
+    let log = std::fs::read_to_string(&log).unwrap();
+    let ours: Vec<&str> = log.lines().filter(|l| l.contains("level27 request failed")).collect();
+    let first_attempts = ours
+        .iter()
+        .filter(|l| l.contains("/records") && l.split_whitespace().any(|w| w == "attempt=1"))
+        .count();
+    assert_eq!(
+        first_attempts,
+        1,
+        "rounds of reads of the record list:\n{}",
+        ours.join("\n")
     );
 }

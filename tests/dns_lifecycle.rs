@@ -345,6 +345,15 @@ fn scenario(test: &str, terraform: Terraform) {
             "only the fourth name server forces the replacement:\n{out}"
         );
     }
+    // Back to the zone as before but with `handle_dns` left out: it keeps the domain's false, so
+    // the name servers are still needed. The plan says so, and how to serve DNS here again,
+    // before anything is sent (the API refused it only at apply).
+    tf.write_main(&config(&z2));
+    sb.reset_counters();
+    let plan = tf.plan().assert_failed();
+    plan.assert_contains("Missing nameservers");
+    plan.assert_contains("handle_dns = true");
+    assert!(sb.write_requests().is_empty(), "{:?}", sb.write_requests());
     // Back to the zone as before, DNS served by Level27 again (the steps below start from it).
     tf.write_main(&config(&z2).replace(
         "  ttl                 = 7200\n",

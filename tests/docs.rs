@@ -2,7 +2,7 @@
 //! described, and the docs and examples follow the layout the Terraform registry reads.
 
 use level27::docs::{self, front_matter_field, parse_import_sh, short_name, split_front_matter};
-use level27::framework::schema::{Attribute, Block};
+use level27::framework::schema::{Attribute, Block, Mode};
 use level27::framework::validate::parse_api_id;
 use level27::provider::Provider;
 use std::collections::BTreeSet;
@@ -62,6 +62,30 @@ fn every_schema_attribute_has_a_description() {
         missing.is_empty(),
         "attributes without a description (add `.describe(...)`; the docs and language servers show it): {missing:?}"
     );
+}
+
+/// What a data source reads is described as read, not as the resource's argument: words about
+/// plan-time checks, replacement and what is required belong to the resource's page.
+#[test]
+fn data_sources_describe_what_they_read_not_the_resources_arguments() {
+    let provider = Provider::new();
+    let resource_words = [
+        "checked per",
+        "are not changes",
+        "changing it",
+        "required (",
+        "refused at plan",
+    ];
+    let mut found = Vec::new();
+    for (name, d) in &provider.data_sources {
+        for a in d.schema.block.attributes.iter().filter(|a| a.mode == Mode::Computed) {
+            let text = a.description.to_lowercase();
+            if let Some(word) = resource_words.iter().find(|w| text.contains(*w)) {
+                found.push(format!("data.{name}.{} ({word:?})", a.name));
+            }
+        }
+    }
+    assert!(found.is_empty(), "give these a `.describe_data(...)`: {found:?}");
 }
 
 /// The front matter fields the registry reads, from a page; panics naming the page otherwise.

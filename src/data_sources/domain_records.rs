@@ -12,8 +12,6 @@ pub fn data_source() -> DataSource {
             .into_iter()
             .map(|a| match a.name {
                 "name" => a.describe_data("The name inside the domain; null for the apex."),
-                "content" => a.describe("The content as the API writes it."),
-                "priority" => a.describe("The priority (MX, SRV)."),
                 "type" => a.describe("The record type."),
                 _ => a,
             })
@@ -61,6 +59,49 @@ mod tests {
     use crate::framework::test_support::{obj, page, read_data, s, FakeApi};
     use crate::framework::{AttrPath, Object, Value};
     use serde_json::json;
+
+    /// A plan's refresh of the zone's records has read the domain's whole record list: the data
+    /// sources reading after it (a lookup, a filtered list) answer from it, without a request.
+    #[tokio::test]
+    async fn record_data_sources_answer_from_the_list_the_refresh_read() {
+        use crate::framework::test_support::{read_data_in, CtxParts};
+        let records = [
+            json!({"id": 1, "type": "A", "name": "www", "content": "192.0.2.1", "priority": null}),
+            json!({"id": 2, "type": "MX", "name": null, "content": "mx.example.", "priority": 10}),
+            json!({"id": 3, "type": "A", "name": null, "content": "192.0.2.2", "priority": null}),
+        ];
+        let api = FakeApi::start(move |req| (200, page(req, "records", &records))).await;
+        let parts = CtxParts::default();
+        parts
+            .reads
+            .list(&api.client, "/domains/8000/records", "records")
+            .await
+            .unwrap();
+        let before = api.seen().len();
+        let s = Value::string;
+        let listed = read_data_in(
+            &parts,
+            &super::data_source(),
+            &api,
+            &[("domain_id", s("8000")), ("type", s("A"))],
+        )
+        .await
+        .unwrap();
+        let Some(Value::List(items)) = listed.get("records") else {
+            panic!("{listed:?}")
+        };
+        assert_eq!(items.len(), 2, "{items:?}");
+        let found = read_data_in(
+            &parts,
+            &crate::data_sources::domain_record::data_source(),
+            &api,
+            &[("domain_id", s("8000")), ("type", s("A")), ("name", s("WWW"))],
+        )
+        .await
+        .unwrap();
+        assert_eq!(found.get("content"), Some(&s("192.0.2.1")));
+        assert_eq!(api.seen().len(), before, "{:?}", api.lines());
+    }
 
     /// Domain 5's records as the API writes them: names in lower case, the apex's name null.
     async fn api() -> FakeApi {

@@ -277,8 +277,10 @@ pub fn same_txt(a: &str, b: &str) -> bool {
     txt_text(a) == txt_text(b) || wrapped_as_is(a, b) || wrapped_as_is(b, a)
 }
 
-/// Whether `quoted` is `plain` in one pair of quotes with its inner quotes left unescaped: the
-/// API's spelling of `say "hi" there` (Seed: silent; the sandbox wraps it so).
+/// Whether `quoted` is `plain` in one pair of quotes with its inner quotes left unescaped.
+/// Seed: TXT content is answered as sent (L19424); should the API quote it as a zone file does,
+/// it may also leave inner quotes unescaped, which the escaped reading (`txt_text`) would take
+/// for other text. The sandbox escapes them (RFC 1035 zone syntax), which `txt_text` reads.
 fn wrapped_as_is(plain: &str, quoted: &str) -> bool {
     quoted.trim().strip_prefix('"').and_then(|q| q.strip_suffix('"')) == Some(plain)
 }
@@ -520,8 +522,18 @@ mod tests {
     }
 
     #[test]
+    fn txt_with_inner_quotes_escaped_as_a_zone_file_does_is_the_same_text() {
+        // The sandbox's spelling (RFC 1035): quotes and backslashes inside escaped.
+        assert!(same_txt(r#"say "hi" there"#, r#""say \"hi\" there""#));
+        assert!(same_txt(r#""abc"#, r#""\"abc""#), "a lone quote is text");
+        assert!(same_txt(r#""a" x"#, r#""\"a\" x""#));
+        assert!(same_txt(r"C:\dir", r#""C:\\dir""#));
+        assert!(!same_txt(r#"say "hi" there"#, r#""say \"ho\" there""#));
+    }
+
+    #[test]
     fn txt_with_inner_quotes_wrapped_as_is_is_the_same_text() {
-        // The API wraps `say "hi" there` in one pair of quotes without escaping the inner ones.
+        // An API that wraps `say "hi" there` in one pair of quotes without escaping the inner ones.
         assert!(same_txt(r#"say "hi" there"#, r#""say "hi" there""#));
         assert!(same_txt(r#""say "hi" there""#, r#"say "hi" there"#));
         assert!(!same_txt(r#"say "hi" there"#, r#""say "ho" there""#));

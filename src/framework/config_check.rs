@@ -179,6 +179,11 @@ pub enum ConfigRule {
     },
     /// A check of its own: the diagnostics for a configuration (record content per record type).
     Custom(fn(&Object) -> Diagnostics),
+    /// A check of its own of the object the plan makes: at plan time it sees, for each optional
+    /// and computed attribute the configuration leaves out, the value the plan keeps (the API's),
+    /// since the API checks the object it will hold, not the request (a domain's `handle_dns`,
+    /// false since an earlier apply, still needs a name server).
+    AsPlanned(fn(&Object) -> Diagnostics),
 }
 
 fn is_set(config: &Object, name: &str) -> Option<bool> {
@@ -266,9 +271,14 @@ impl ConfigRule {
                     }
                 }
             }
-            ConfigRule::Custom(f) => diags.extend(f(config)),
+            ConfigRule::Custom(f) | ConfigRule::AsPlanned(f) => diags.extend(f(config)),
         }
         diags
+    }
+
+    /// Whether the rule checks the object the plan makes ([`ConfigRule::AsPlanned`]).
+    pub fn as_planned(&self) -> bool {
+        matches!(self, ConfigRule::AsPlanned(_))
     }
 
     /// The attributes a rule names, for `spec_check`.
@@ -278,7 +288,7 @@ impl ConfigRule {
             ConfigRule::RequiredWhen { attribute, when, .. } | ConfigRule::OnlyWhen { attribute, when, .. } => {
                 vec![attribute, when]
             }
-            ConfigRule::Custom(_) => Vec::new(),
+            ConfigRule::Custom(_) | ConfigRule::AsPlanned(_) => Vec::new(),
         }
     }
 }

@@ -315,12 +315,25 @@ impl Lookup {
                     .into_iter()
                     .collect(),
             };
-            let items = cancellable(ctx, ctx.client.list(&collection, self.spec.endpoint.plural, &query))
-                .await?
-                .map_err(|e| {
-                    parent_not_found(&e, self.spec.endpoint.collection, config, &action)
-                        .unwrap_or_else(|| translate(&e, &action, Some(block)))
-                })?;
+            // Every item is matched below on every key the query carries: a whole list this
+            // process read already (a refresh's) answers as well as a filtered one from the API.
+            let local = by_id
+                || self
+                    .query
+                    .is_none_or(|pairs| pairs.iter().all(|(k, _)| keys.contains(k)));
+            let items = match ctx
+                .reads
+                .cached(&collection, self.spec.endpoint.plural)
+                .filter(|_| local)
+            {
+                Some(listing) => listing.to_vec(),
+                None => cancellable(ctx, ctx.client.list(&collection, self.spec.endpoint.plural, &query))
+                    .await?
+                    .map_err(|e| {
+                        parent_not_found(&e, self.spec.endpoint.collection, config, &action)
+                            .unwrap_or_else(|| translate(&e, &action, Some(block)))
+                    })?,
+            };
             // The items of this kind that match, exactly or (`loosely`) ignoring case.
             let matching = |loosely: bool| -> Vec<(Json, Object)> {
                 items

@@ -18,7 +18,7 @@ use super::paths::{render_path, unwrap_envelope};
 use super::plan::{keep_write_only, plan_known, Plan};
 use super::plan_checks::PlanCheck;
 use super::provider_defaults::apply_provider_defaults;
-use super::schema::{ApiField, Attribute, Block, ListSource, Schema};
+use super::schema::{ApiField, Attribute, Block, ListSource, Mode, Schema};
 use super::timeouts::{self, Operation};
 use super::value::{Object, Type, Value};
 use super::wait::{failed_status_warning, Goal, Observed, StatusRule, Wait};
@@ -230,6 +230,29 @@ impl Resource {
         diags.extend(empty_where_the_api_decides(self.block(), config));
         for rule in &self.spec.rules {
             diags.extend(rule.check(config));
+        }
+        diags
+    }
+
+    /// [`Resource::validate`] again at plan time, when values unknown before may be known; the
+    /// [`ConfigRule::AsPlanned`] rules see the configuration completed by `planned`: what it
+    /// leaves out of an optional and computed attribute is the value the plan keeps.
+    pub fn validate_planned(&self, config: &Object, planned: &Object) -> Diagnostics {
+        let mut diags = validate_attributes(self.block(), config);
+        diags.extend(empty_where_the_api_decides(self.block(), config));
+        let mut completed = config.clone();
+        for a in self
+            .block()
+            .attributes
+            .iter()
+            .filter(|a| a.mode == Mode::OptionalComputed)
+        {
+            if let (None | Some(Value::Null), Some(kept)) = (config.get(a.name), planned.get(a.name)) {
+                completed.insert(a.name.to_string(), kept.clone());
+            }
+        }
+        for rule in &self.spec.rules {
+            diags.extend(rule.check(if rule.as_planned() { &completed } else { config }));
         }
         diags
     }

@@ -10,11 +10,14 @@ use super::ListSource;
 use level27_client::{Client, Error as ApiError};
 use serde_json::Value as Json;
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 
-type Slot = Arc<OnceCell<Arc<Listing>>>;
-type ObjectSlot = Arc<OnceCell<Arc<Json>>>;
+/// One read shared by the callers asking at the same time: its answer, or its error.
+type Slot<T> = Arc<OnceCell<Result<Arc<T>, ApiError>>>;
+type ListSlot = Slot<Listing>;
+type ObjectSlot = Slot<Json>;
 type ExistenceSlot = Arc<OnceCell<Existence>>;
 
 /// What one GET of an object said about it ([`SharedReads::exists`]).
@@ -30,7 +33,7 @@ pub enum Existence {
 
 #[derive(Default)]
 pub struct SharedReads {
-    lists: Mutex<HashMap<String, Slot>>,
+    lists: Mutex<HashMap<String, ListSlot>>,
     objects: Mutex<HashMap<String, ObjectSlot>>,
     /// Lists the API answered 404 for (their parent is gone), with the API's message: the N
     /// records of a deleted domain learn it from one GET, not N.
@@ -42,10 +45,21 @@ pub struct SharedReads {
 
 impl SharedReads {
     /// The whole list at `path` (every page), fetched at most once until the next write; callers
-    /// asking for the same list at the same time wait for one request. A failed fetch is not kept:
-    /// the next caller tries again.
+    /// asking for the same list at the same time wait for one request and share its answer, a
+    /// failure too (the N records of a zone refreshed while the API is down wait for one round of
+    /// retries, not N in turn). A failure is not kept: a caller coming after it tries again.
     pub async fn list(&self, client: &Client, path: &str, plural: &str) -> Result<Arc<Listing>, ApiError> {
         self.read(client, path, plural, true).await
+    }
+
+    /// The whole list at `path`, when this process has read it since the last write (a
+    /// refresh's), without asking the API: a data source filtering it locally answers from it.
+    pub fn cached(&self, path: &str, plural: &str) -> Option<Arc<Listing>> {
+        let lists = self.lists.lock().unwrap_or_else(|p| p.into_inner());
+        match lists.get(&format!("{path} {plural}"))?.get()? {
+            Ok(listing) => Some(listing.clone()),
+            Err(_) => None,
+        }
     }
 
     /// The items of a secondary-read source at `path` (its placeholders filled): paged, or in one
@@ -56,29 +70,22 @@ impl SharedReads {
 
     async fn read(&self, client: &Client, path: &str, plural: &str, paged: bool) -> Result<Arc<Listing>, ApiError> {
         let key = format!("{path} {plural}");
-        let gone = |message: String| ApiError::NotFound {
-            method: "GET".to_string(),
-            path: path.to_string(),
-            message,
-        };
         if let Some(message) = self.missing.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
-            return Err(gone(message.clone()));
+            return Err(ApiError::NotFound {
+                method: "GET".to_string(),
+                path: path.to_string(),
+                message: message.clone(),
+            });
         }
-        let slot = {
-            let mut lists = self.lists.lock().unwrap_or_else(|p| p.into_inner());
-            lists.entry(key.clone()).or_default().clone()
-        };
-        let read = slot
-            .get_or_try_init(|| async {
-                let items = if paged {
-                    client.list(path, plural, &[]).await
-                } else {
-                    client.list_whole(path, plural).await
-                };
-                items.map(|items| Arc::new(Listing::new(items)))
-            })
-            .await
-            .cloned();
+        let read = read_once(&self.lists, &key, || async {
+            let items = if paged {
+                client.list(path, plural, &[]).await
+            } else {
+                client.list_whole(path, plural).await
+            };
+            items.map(Listing::new)
+        })
+        .await;
         if let Err(ApiError::NotFound { message, .. }) = &read {
             let mut missing = self.missing.lock().unwrap_or_else(|p| p.into_inner());
             missing.insert(key, message.clone());
@@ -89,14 +96,14 @@ impl SharedReads {
     /// The whole answer at `path` for an endpoint that answers one object rather than a list
     /// (the map of `/appcomponenttypes`), shared as [`SharedReads::list`] is.
     pub async fn object(&self, client: &Client, path: &str) -> Result<Arc<Json>, ApiError> {
-        read_once(&self.objects, client, path).await
+        read_once(&self.objects, path, || client.get(path)).await
     }
 
     /// The answer at `path` for a caller that reads only fields fixed for the object's life (a
     /// domain's full name): one GET per process, kept across writes, so an apply's plans of many
-    /// records of one domain read it once. A failed read is not kept.
+    /// records of one domain read it once. A failure is shared and not kept, as in [`SharedReads::list`].
     pub async fn lasting(&self, client: &Client, path: &str) -> Result<Arc<Json>, ApiError> {
-        read_once(&self.lasting, client, path).await
+        read_once(&self.lasting, path, || client.get(path)).await
     }
 
     /// Whether the object at `path` exists: one GET at most, however many resources ask (those
@@ -140,20 +147,25 @@ impl SharedReads {
     }
 }
 
-/// The answer at `path`, from `cache` or one GET that callers asking at the same time share; a
-/// failed GET is not kept.
-async fn read_once(
-    cache: &Mutex<HashMap<String, ObjectSlot>>,
-    client: &Client,
-    path: &str,
-) -> Result<Arc<Json>, ApiError> {
+/// The answer under `key`, from `cache` or one `fetch` that callers asking at the same time share,
+/// whether it succeeds or fails. A failure is not kept: callers coming after it fetch again.
+async fn read_once<T, F, Fut>(cache: &Mutex<HashMap<String, Slot<T>>>, key: &str, fetch: F) -> Result<Arc<T>, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
     let slot = {
         let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
-        cache.entry(path.to_string()).or_default().clone()
+        cache.entry(key.to_string()).or_default().clone()
     };
-    slot.get_or_try_init(|| async { client.get(path).await.map(Arc::new) })
-        .await
-        .cloned()
+    let read = slot.get_or_init(|| async { fetch().await.map(Arc::new) }).await.clone();
+    if read.is_err() {
+        let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.get(key).is_some_and(|kept| Arc::ptr_eq(kept, &slot)) {
+            cache.remove(key);
+        }
+    }
+    read
 }
 
 /// A list read once and shared, with an index per key field built on its first lookup: the N
@@ -317,6 +329,43 @@ mod tests {
         let again = reads.list(&api.client, "/domains/9/records", "records").await;
         assert!(again.is_err());
         assert_eq!(api.seen().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn callers_asking_at_once_for_a_gone_list_share_its_one_404() {
+        use crate::framework::test_support::FakeApi;
+        // A refresh of a deleted domain's records asks for its list from Terraform's ten
+        // concurrent operations at once: they wait for one request, 404 included.
+        let api = FakeApi::start(|_| (404, json!({"code": 404, "message": "Domain is not found"}))).await;
+        let reads = SharedReads::default();
+        let asks = (0..10).map(|_| reads.list(&api.client, "/domains/9/records", "records"));
+        for read in futures_util::future::join_all(asks).await {
+            assert!(read.is_err_and(|e| e.is_not_found()));
+        }
+        assert_eq!(api.seen().len(), 1, "{:?}", api.lines());
+    }
+
+    #[tokio::test]
+    async fn callers_asking_at_once_share_a_failure_and_later_callers_ask_again() {
+        use crate::framework::test_support::FakeApi;
+        // The API down in the middle of a refresh of N records: each of them waiting for its own
+        // round of retries made a plan last N times as long, for N copies of the one error.
+        let api = FakeApi::start(|_| (500, json!({"code": 500, "message": "Internal error"}))).await;
+        let reads = SharedReads::default();
+        let asks = (0..10).map(|_| reads.list(&api.client, "/domains/9/records", "records"));
+        for read in futures_util::future::join_all(asks).await {
+            assert!(read.is_err_and(|e| e.status() == Some(500)));
+        }
+        assert_eq!(api.seen().len(), 1, "{:?}", api.lines());
+        let objects = (0..10).map(|_| reads.lasting(&api.client, "/domains/9"));
+        for read in futures_util::future::join_all(objects).await {
+            assert!(read.is_err_and(|e| e.status() == Some(500)));
+        }
+        assert_eq!(api.seen().len(), 2, "{:?}", api.lines());
+        // A failure is not kept: the API may be back for the next caller.
+        assert!(reads.list(&api.client, "/domains/9/records", "records").await.is_err());
+        assert!(reads.lasting(&api.client, "/domains/9").await.is_err());
+        assert_eq!(api.seen().len(), 4, "{:?}", api.lines());
     }
 
     #[tokio::test]

@@ -396,7 +396,16 @@ pub async fn read_data(
     api: &FakeApi,
     config: &[(&str, Value)],
 ) -> Result<Object, super::diag::Diagnostics> {
-    let parts = CtxParts::default();
+    read_data_in(&CtxParts::default(), ds, api, config).await
+}
+
+/// [`read_data`] in the provider context `parts` (with what its shared reads hold already).
+pub async fn read_data_in(
+    parts: &CtxParts,
+    ds: &super::DataSource,
+    api: &FakeApi,
+    config: &[(&str, Value)],
+) -> Result<Object, super::diag::Diagnostics> {
     let ctx = parts.ctx(api);
     let mut c: Object = ds
         .schema

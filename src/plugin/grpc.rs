@@ -235,9 +235,10 @@ impl ProviderService {
             &known,
         )?;
         // Values still unknown during ValidateResourceConfig (e.g. `"${var.x}"` from another
-        // resource's output) may be known now; check them before anything is applied. Warnings
-        // were already reported by the validation call.
-        let mut diags = res.validate(&config);
+        // resource's output) may be known now; check them before anything is applied, and the
+        // rules on the object the plan makes with what it keeps. Warnings were already reported
+        // by the validation call.
+        let mut diags = res.validate_planned(&config, &p.planned);
         diags.0.retain(|d| d.severity == Severity::Error);
         if diags.has_errors() {
             return Err(diags);

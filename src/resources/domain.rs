@@ -125,7 +125,8 @@ fn nameservers() -> Attribute {
     .describe_data("The domain's name servers, in order, with their glue addresses.")
 }
 
-/// DNS served elsewhere needs a name server: the API refuses it otherwise, but only at apply.
+/// DNS served elsewhere needs a name server: the API refuses it otherwise, but only at apply. At
+/// plan, `handle_dns` left out is the domain's current value.
 fn nameservers_when_dns_elsewhere(config: &Object) -> Diagnostics {
     let elsewhere = matches!(config.get("handle_dns"), Some(Value::Bool(false)));
     let none = match config.get("nameservers") {
@@ -138,7 +139,7 @@ fn nameservers_when_dns_elsewhere(config: &Object) -> Diagnostics {
     }
     Diagnostic::error(
         "Missing nameservers",
-        "nameservers needs at least one name server when handle_dns is false (Level27 does not serve the domain's DNS then), e.g. nameservers = [{ hostname = \"ns1.example.net\" }].",
+        "nameservers needs at least one name server while handle_dns is false (Level27 does not serve the domain's DNS then; left out, handle_dns keeps the domain's current value), e.g. nameservers = [{ hostname = \"ns1.example.net\" }], or set handle_dns = true.",
     )
     .at(AttrPath::attr("nameservers"))
     .into()
@@ -213,7 +214,7 @@ pub fn spec() -> ResourceSpec {
             .optional_computed()
             .send_as("handleDns")
             .read_from("dnsIsHandled")
-            .describe("Whether Level27 serves the domain's DNS (records through `level27_domain_record`); left out, the API's default (true) is kept.")
+            .describe("Whether Level27 serves the domain's DNS (records through `level27_domain_record`). Left out, a new domain gets the API's default (true) and an existing one keeps its value: after `handle_dns = false`, write `handle_dns = true` to have Level27 serve it again.")
             .describe_data("Whether Level27 serves the domain's DNS."),
         Attribute::number("ttl")
             .optional_computed()
@@ -256,7 +257,7 @@ pub fn spec() -> ResourceSpec {
                 when: "action",
                 is: &["transfer"],
             },
-            ConfigRule::Custom(nameservers_when_dns_elsewhere),
+            ConfigRule::AsPlanned(nameservers_when_dns_elsewhere),
         ],
         // Seed L18098: `autoTeams` links teams at create; later changes go through the team-entity
         // endpoints (L4596); the answer lists them in `teams`.
@@ -319,6 +320,24 @@ mod tests {
         assert!(single_label().check(&s("xn--caf-dma")).is_ok());
         let plain = single_label().check(&s("a_b")).unwrap_err();
         assert!(!plain.contains("xn--"), "{plain}");
+    }
+
+    #[test]
+    fn dns_left_served_elsewhere_needs_a_name_server_at_plan() {
+        // `handle_dns` set to false by an earlier configuration (or in the panel), then left out:
+        // the plan keeps false, so removing the name servers is refused by the API at apply.
+        let domain = crate::framework::resource::Resource::new(spec());
+        let config = obj(&[("handle_dns", Value::Null), ("nameservers", Value::Null)]);
+        let planned = obj(&[("handle_dns", Value::Bool(false)), ("nameservers", Value::Null)]);
+        let e = domain.validate_planned(&config, &planned);
+        assert!(e.has_errors(), "the kept handle_dns = false was not seen");
+        let detail = &e.0[0].detail;
+        assert!(detail.contains("handle_dns = true"), "{detail}");
+        let served = obj(&[("handle_dns", Value::Bool(true)), ("nameservers", Value::Null)]);
+        assert!(!domain.validate_planned(&config, &served).has_errors());
+        // Set in the configuration, the configuration's value is what the plan checks.
+        let config = obj(&[("handle_dns", Value::Bool(true)), ("nameservers", Value::Null)]);
+        assert!(!domain.validate_planned(&config, &served).has_errors());
     }
 
     #[test]

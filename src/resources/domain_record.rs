@@ -260,12 +260,14 @@ pub fn spec() -> ResourceSpec {
                         ("SRV", Normaliser::Custom(same_srv)),
                     ],
                 )
-                .describe("The content, checked per type: an IPv4 address (A), an IPv6 address (AAAA), a host name (CNAME, NS, MX), a URL (URLFW1, URLFW2), `priority weight port target` (SRV, e.g. `10 60 5060 sip.example.com.`), text (TXT). Spellings that mean the same (case, trailing dot, IPv6 compression, TXT quotes) are not changes."),
+                .describe("The content, checked per type: an IPv4 address (A), an IPv6 address (AAAA), a host name (CNAME, NS, MX), a URL (URLFW1, URLFW2), `priority weight port target` (SRV, e.g. `10 60 5060 sip.example.com.`), text (TXT). Spellings that mean the same (case, trailing dot, IPv6 compression, TXT quotes) are not changes.")
+                .describe_data("The content as the API writes it, which may be spelled otherwise than in the configuration that made the record (letter case, a trailing dot, IPv6 compression, TXT quotes)."),
             Attribute::number("priority")
                 .optional()
                 .api("priority")
                 .validate(int_between(0, 65_535))
-                .describe("The priority; required (greater than 0) for MX records."),
+                .describe("The priority; required (greater than 0) for MX records.")
+                .describe_data("The priority (MX records; an SRV record's is in its content)."),
         ],
         endpoint: Endpoint {
             collection: "/domains/{domain_id}/records",

@@ -458,6 +458,12 @@ impl Sandbox {
         format!("{}/v1", self.base)
     }
 
+    /// Stops the sandbox at once, as an API gone down would: its port then refuses connections.
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// The sandbox's own log so far (stderr).
     pub fn log(&self) -> String {
         fs::read_to_string(self.dir.path().join("sandbox.log")).unwrap_or_default()

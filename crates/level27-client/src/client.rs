@@ -330,6 +330,12 @@ impl Client {
         let err = |kind: fn(String, String, String) -> Error, message: String| {
             kind(verb.as_str().to_string(), path.to_string(), message)
         };
+        // The query in the debug lines: a list's filters and page, which the path alone does not say.
+        let shown_query = query
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&");
         // Set once an attempt may have reached the API (so a later 404 on DELETE means "gone").
         let mut maybe_processed = false;
         let mut attempt: u32 = 0;
@@ -356,7 +362,7 @@ impl Client {
                 Err(e) => {
                     let elapsed_ms = elapsed_ms(started);
                     let message = describe(&e, inner);
-                    debug!(method = verb.as_str(), path, elapsed_ms, attempt, error = %message, "level27 request failed");
+                    debug!(method = verb.as_str(), path, query = %shown_query, elapsed_ms, attempt, error = %message, "level27 request failed");
                     // A server that answered the handshake in plain HTTP will not speak TLS on
                     // a retry: a wrong API URL, said at once. (An early end of the handshake may
                     // be a passing hiccup, and is retried.)
@@ -435,6 +441,7 @@ impl Client {
             debug!(
                 method = verb.as_str(),
                 path,
+                query = %shown_query,
                 status,
                 elapsed_ms = elapsed_ms(started),
                 attempt,

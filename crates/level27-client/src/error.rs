@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 /// Everything a call can fail with. No variant ever contains the api key: messages that come from the
 /// server are scrubbed of it before they are stored.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum Error {
     /// HTTP 404.
     #[error("{method} {path}: 404 not found: {message}")]

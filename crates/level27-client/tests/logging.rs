@@ -117,3 +117,39 @@ async fn trace_logs_show_attempts_and_redacted_bodies_but_never_the_key() {
     // An envelope whose name looks secret (`apiKey`) is walked into, not hidden whole.
     assert!(all.contains(r#""id":4,"name":"ci""#), "{all}");
 }
+
+/// A list's query (its filters and the page asked for) is in each request's debug line: without
+/// it, the log of a data source's lookup shows the same bare path for every page and filter.
+#[tokio::test]
+async fn debug_logs_show_each_request_query() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let server = FakeServer::start(|_, i| match i {
+        0 => Reply::Json(200, json!({"records": [{"id": 1}]})),
+        _ => Reply::Json(200, json!({"records": []})),
+    })
+    .await;
+    let client = Client::new(Config {
+        base_url: server.base_url(),
+        api_key: KEY.to_string(),
+        request_timeout: Duration::from_secs(5),
+        max_retries: 0,
+        requests_per_second: None,
+        user_agent: "t".to_string(),
+    })
+    .unwrap();
+    let items = client
+        .list("/domains/8/records", "records", &[("type", "A".to_string())])
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 1);
+    let lines = capture.0.lock().unwrap().clone();
+    let all = lines.join("\n");
+    let requests: Vec<_> = lines
+        .iter()
+        .filter(|l| l.starts_with("DEBUG") && l.contains("message=level27 request method="))
+        .collect();
+    assert_eq!(requests.len(), 2, "{all}");
+    assert!(requests[0].contains("query=type=A&limit=1000&offset=0 "), "{all}");
+    assert!(requests[1].contains("query=type=A&limit=1000&offset=1 "), "{all}");
+}

@@ -156,20 +156,13 @@ async fn list(
     uri: Uri,
     params: HashMap<String, String>,
 ) -> Result<Json<Value>, ApiError> {
-    let query = ListQuery::parse(&params, e.sortable)?;
-    let equals = equal_filters(e, &params);
+    let query = ListQuery::parse(&params, e.sortable)?.with_own(e.kind, &params)?;
     let ctx = Ctx::of(&app);
     let (page, total) = app.store.read(|data| {
         let parent = resolve(&ctx, data, e, &path_ids(e.collection, uri.path()))?.pop();
-        let listed = data.all(e).filter(|(_, r)| {
-            in_parent(e, r, parent)
-                && ctx.visible(e, r)
-                && equals.iter().all(|(field, wanted)| {
-                    r.get(*field)
-                        .and_then(Value::as_str)
-                        .is_some_and(|v| v.eq_ignore_ascii_case(wanted))
-                })
-        });
+        let listed = data
+            .all(e)
+            .filter(|(_, r)| in_parent(e, r, parent) && ctx.visible(e, r) && query.keeps_stored(r));
         if query.in_store_order() {
             // The store keeps objects by id: only the page asked for is rendered, so a client
             // reading 500 records and then an empty page does not pay for 1000 renders.
@@ -192,21 +185,6 @@ async fn list(
         answer["total"] = json!(total);
     }
     Ok(Json(answer))
-}
-
-/// List parameters that keep only the objects whose stored field has that value, per entity
-/// kind: the record list's `type` (seed L19357) and the contact list's (L23459).
-// Seed: the parameters are listed without a description; the sandbox compares ignoring ASCII case
-// (record types are upper case everywhere in the seed) and takes an empty value as no filter.
-static LIST_EQUALS: &[(&str, &str)] = &[("record", "type"), ("domaincontact", "type")];
-
-fn equal_filters<'a>(e: &Entity, params: &'a HashMap<String, String>) -> Vec<(&'static str, &'a str)> {
-    LIST_EQUALS
-        .iter()
-        .filter(|(kind, _)| *kind == e.kind)
-        .filter_map(|(_, field)| Some((*field, params.get(*field)?.trim())))
-        .filter(|(_, wanted)| !wanted.is_empty())
-        .collect()
 }
 
 async fn show(e: &'static Entity, app: Shared, uri: Uri) -> Result<Json<Value>, ApiError> {

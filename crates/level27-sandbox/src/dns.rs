@@ -26,61 +26,72 @@ use crate::Shared;
 // ---------------------------------------------------------------------------------------------
 // Domain types
 
-/// One domain type: id, extension, provider id (whose flags, DNSSEC, it shares), and its transfer
-/// code flag.
+/// One domain type: id, extension, provider id (whose flags, DNSSEC, it shares), its transfer
+/// code flag, and the price of a year's registration (its price id and amount).
 struct DomainType {
     id: i64,
     extension: &'static str,
     provider: i64,
     transfer_code: bool,
+    price: (i64, &'static str),
 }
 
 /// Seed L21716–L21760 (`/domains/providers`): DNS Belgium serves `be` as 364; Key Systems serves
 /// 363 types with ids in alphabetical order (1 academy … 75 com, 110 eu, 231 net, 236 nl, 242 org).
 /// The sandbox knows these few; the domain examples' `{id: 1, extension: "nl"}` disagrees with
 /// the providers list, which is followed here.
+/// Seed: prices are text in euro cents; the check's `free` example prices `be` at "2400" (price
+/// 1453, L23252) and an invoice line `com` at "1431" (price 335, L20383); the others are the
+/// sandbox's own figures, with price ids of its own.
 const DOMAIN_TYPES: &[DomainType] = &[
     DomainType {
         id: 1,
         extension: "academy",
         provider: 4,
         transfer_code: true,
+        price: (9001, "2900"),
     },
     DomainType {
         id: 75,
         extension: "com",
         provider: 4,
         transfer_code: true,
+        price: (335, "1431"),
     },
     DomainType {
         id: 110,
         extension: "eu",
         provider: 4,
         transfer_code: true,
+        price: (9110, "900"),
     },
     DomainType {
         id: 231,
         extension: "net",
         provider: 4,
         transfer_code: true,
+        price: (9231, "1600"),
     },
     DomainType {
         id: 236,
         extension: "nl",
         provider: 4,
         transfer_code: true,
+        price: (9236, "900"),
     },
     DomainType {
         id: 242,
         extension: "org",
         provider: 4,
         transfer_code: true,
+        price: (9242, "1500"),
     },
     DomainType {
         id: 364,
         extension: "be",
         provider: 1,
         transfer_code: true,
+        price: (1453, "2400"),
     },
 ];
 
@@ -151,8 +162,27 @@ async fn check(State(app): State<Shared>, Query(q): Query<HashMap<String, String
         "requestIncomingTransferCodePossible": t.transfer_code,
         "transferAutoLicensee": true,
         "transferEppCodeRequired": t.transfer_code,
-        "products": if taken { Value::Null } else { json!([]) },
+        "products": if taken { Value::Null } else { json!([registration(t)]) },
     })))
+}
+
+/// The registration product of a type as the check's `free` example shows it (seed L23248): one
+/// price, a year's, in the default price group, the same as the default agreement's.
+/// Seed: `organisationId` (a reseller's own price group) is not modelled: every organisation
+/// pays the default prices, and `agreementPrices` is empty, as in the example.
+fn registration(t: &DomainType) -> Value {
+    let (id, price) = t.price;
+    let prices = json!([{"id": id, "period": 12, "currency": "EUR", "price": price, "timing": "pre",
+                         "default": true, "status": 10, "pricegroup": {"id": "default"}}]);
+    json!({
+        "id": format!("domain_{}_registration", t.extension),
+        "description": format!(".{} domain registration", t.extension),
+        "prices": prices.clone(),
+        "agreementPrices": [],
+        "defaultAgreementPrices": prices,
+        "allowQuantityChange": null,
+        "quantityCalculation": null,
+    })
 }
 
 /// `GET /domains/providers` (seed L21716): every provider with its domain types.
@@ -358,7 +388,10 @@ pub(crate) static DOMAIN: Entity = Entity {
     item: "/v1/domains/{domainId}",
     parent: None,
     fields: &[
-        Field::new("name", Type::Text),
+        // Seed: silent on letter case. DNS names are case-insensitive and registries hold them in
+        // lower case: `Acme-Example` is answered `acme-example`, found in any case (`check`, the
+        // list's `filter`) and unique whatever its case (`domain_rules`).
+        Field::new("name", Type::Text).render(Render::Derived(|r| json!(text(r, "name").to_lowercase()))),
         Field::new("nameserver1", Type::Text),
         Field::new("nameserver2", Type::Text),
         Field::new("nameserver3", Type::Text),
@@ -503,10 +536,10 @@ fn contact_held(domain: &Record) -> String {
     )
 }
 
-/// The domain's name with its extension (`acme.be`).
+/// The domain's name with its extension (`acme.be`), in lower case as the name is answered.
 fn fullname(domain: &Record) -> String {
     let ext = domain_type(domain.get("domaintype").and_then(Value::as_i64)).map_or("", |t| t.extension);
-    format!("{}.{ext}", text(domain, "name"))
+    format!("{}.{ext}", text(domain, "name").to_lowercase())
 }
 
 /// The contact the domain's `field` names, as a domain shows it (its country as `{id, name}`).
@@ -985,21 +1018,64 @@ fn url_home(ctx: &crate::core::Ctx, data: &Data, host: &str) -> Option<(u64, Opt
         .map(|(_, id, name)| (id, name))
 }
 
-/// TXT text as a zone file writes it: quoted, and (Seed: silent; a DNS character string holds
-/// at most 255 bytes) longer text as several quoted strings of at most 255 bytes each.
-fn txt_strings(text: &str) -> String {
+/// TXT content as a zone file writes it (RFC 1035 §5.1): character strings in quotes, `"` and `\`
+/// inside them escaped, each of at most 255 bytes (a DNS character string's limit).
+/// Seed: the list answers at L19424 and L20952 show TXT content as it was sent, unquoted; the
+/// sandbox answers the zone spelling instead, the other one a provider may meet, but always a
+/// spelling of the same text: content already in zone syntax keeps its strings (a string over 255
+/// bytes is cut), and other content is text, escaped, never wrapped as is (`"say "hi""` would be
+/// the text `say hi`).
+fn txt_strings(content: &str) -> String {
+    let texts = zone_strings(content).unwrap_or_else(|| vec![content.to_string()]);
     let mut strings = Vec::new();
-    let mut rest = text;
-    while rest.len() > 255 {
-        let mut cut = 255;
-        while !rest.is_char_boundary(cut) {
-            cut -= 1;
+    for text in &texts {
+        let mut rest = text.as_str();
+        loop {
+            let mut cut = rest.len().min(255);
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            strings.push(&rest[..cut]);
+            rest = &rest[cut..];
+            if rest.is_empty() {
+                break;
+            }
         }
-        strings.push(&rest[..cut]);
-        rest = &rest[cut..];
     }
-    strings.push(rest);
-    strings.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(" ")
+    let escape = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    strings
+        .iter()
+        .map(|s| format!("\"{}\"", escape(s)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The texts of content in zone syntax (`"abc" "d\"ef"`: quoted strings, `\x` standing for `x`,
+/// separated by blanks); `None` for content that is anything else.
+fn zone_strings(content: &str) -> Option<Vec<String>> {
+    let mut chars = content.trim().chars().peekable();
+    let mut texts = Vec::new();
+    loop {
+        while chars.next_if(|c| c.is_whitespace()).is_some() {}
+        match chars.next() {
+            None if !texts.is_empty() => return Some(texts),
+            Some('"') => {}
+            _ => return None,
+        }
+        let mut text = String::new();
+        loop {
+            match chars.next()? {
+                '"' => break,
+                '\\' => text.push(chars.next()?),
+                c => text.push(c),
+            }
+        }
+        // Strings are separated by blanks: `"a"b` is not zone syntax.
+        if chars.peek().is_some_and(|c| !c.is_whitespace()) {
+            return None;
+        }
+        texts.push(text);
+    }
 }
 
 /// An SRV record's priority, weight, port and target. Seed: no SRV rule is documented; the one
@@ -1049,7 +1125,7 @@ fn record_content(r: &Record) -> Value {
             }
             None => content.to_string(),
         },
-        "TXT" if !(content.starts_with('"') && content.ends_with('"') && content.len() > 1) => txt_strings(content),
+        "TXT" => txt_strings(content),
         _ => content.to_string(),
     };
     json!(spelled)
@@ -1106,6 +1182,28 @@ mod tests {
             json!("10 60 5060 sip.acme.example.")
         );
         assert_eq!(record_content(&record("SRV", "0 0 0 .")), json!("0 0 0 ."));
+    }
+
+    #[test]
+    fn txt_text_is_answered_in_zone_syntax_with_its_quotes_escaped() {
+        let answered = |content: &str| record_content(&record("TXT", content));
+        assert_eq!(answered(r#"say "hi" there"#), json!(r#""say \"hi\" there""#));
+        assert_eq!(answered(r"C:\dir"), json!(r#""C:\\dir""#), "a backslash is escaped too");
+        assert_eq!(answered(r#""abc"#), json!(r#""\"abc""#), "a lone quote is text");
+        assert_eq!(answered(r#""a" x"#), json!(r#""\"a\" x""#), "text after the quotes");
+        // Content already in zone syntax is kept, chunk by chunk.
+        assert_eq!(answered(r#""part one" "part two""#), json!(r#""part one" "part two""#));
+        assert_eq!(answered(r#""say \"hi\"""#), json!(r#""say \"hi\"""#));
+        assert_eq!(answered(r#""""#), json!(r#""""#));
+        // One quoted string over 255 bytes is cut as plain text is.
+        let long = "k".repeat(300);
+        assert_eq!(
+            answered(&format!("\"{long}\"")),
+            json!(format!("\"{}\" \"{}\"", "k".repeat(255), "k".repeat(45)))
+        );
+        // Cut on the text, then escaped: a quote at the cut stays whole.
+        let quoted = format!("{}\"x", "k".repeat(254));
+        assert_eq!(answered(&quoted), json!(format!("\"{}\\\"\" \"x\"", "k".repeat(254))));
     }
 
     #[test]

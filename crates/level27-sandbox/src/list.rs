@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::error::ApiError;
+use crate::store::Record;
 
 /// Seed: every list documents `limit: (integer - default: 5)`.
 pub(crate) const DEFAULT_LIMIT: usize = 5;
@@ -21,7 +22,86 @@ pub(crate) struct ListQuery {
     order_by: Option<String>,
     descending: bool,
     filter: Option<String>,
+    /// `filter` matches a whole name (`exactSearch=1`) rather than part of one.
+    exact: bool,
+    /// The list's own parameters asked for, with their values (lower case).
+    own: Vec<(&'static ListParam, String)>,
 }
+
+/// A list parameter of one entity kind beyond the shared ones: the seed lists them per endpoint,
+/// without a description; the sandbox reads each as its name says.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct ListParam {
+    kind: &'static str,
+    name: &'static str,
+    /// The values the seed lists (`one of …`); empty: any text.
+    values: &'static [&'static str],
+    keep: Keep,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Keep {
+    /// Objects whose stored field equals the value (ASCII case ignored): the sandbox can page
+    /// them from the store without rendering the others.
+    Stored(&'static str),
+    /// Objects whose answer's field equals the value (a status, known once rendered).
+    Answered(&'static str),
+    /// `linked`: objects whose stored field names another object; `not_linked`: the others.
+    Linked(&'static str),
+    /// `1`: `filter` matches a whole name; `0`: part of one, as without it.
+    ExactFilter,
+}
+
+/// Seed: the lists' own query parameters: the record list's `type` (L19357), the contact list's
+/// (L23459), and the domain list's `action`, `mailgroup`, `status`, `exactSearch` and
+/// `billingStatus` (L18236–L18240). An empty value is no filter.
+static LIST_PARAMS: &[ListParam] = &[
+    ListParam {
+        kind: "record",
+        name: "type",
+        values: &[],
+        keep: Keep::Stored("type"),
+    },
+    ListParam {
+        kind: "domaincontact",
+        name: "type",
+        values: &[],
+        keep: Keep::Stored("type"),
+    },
+    // Seed: a domain keeps the `action` it was made with (never answered, but the list filters
+    // on it).
+    ListParam {
+        kind: "domain",
+        name: "action",
+        values: &["create", "none", "transfer"],
+        keep: Keep::Stored("action"),
+    },
+    // Seed: the sandbox serves no mailgroups, so no domain is linked to one.
+    ListParam {
+        kind: "domain",
+        name: "mailgroup",
+        values: &["linked", "not_linked"],
+        keep: Keep::Linked("mailgroup"),
+    },
+    ListParam {
+        kind: "domain",
+        name: "status",
+        values: &[],
+        keep: Keep::Answered("status"),
+    },
+    ListParam {
+        kind: "domain",
+        name: "exactSearch",
+        values: &["0", "1"],
+        keep: Keep::ExactFilter,
+    },
+    ListParam {
+        kind: "domain",
+        name: "billingStatus",
+        values: &[],
+        keep: Keep::Answered("billingStatus"),
+    },
+];
 
 impl ListQuery {
     /// Reads the shared parameters. `sortable` lists the fields `orderBy` accepts. Other
@@ -74,13 +154,56 @@ impl ListQuery {
             order_by,
             descending,
             filter,
+            exact: false,
+            own: Vec::new(),
+        })
+    }
+
+    /// Also reads the own parameters of the `kind` list ([`LIST_PARAMS`]); a value outside the
+    /// ones the seed lists is refused, as an unknown `orderType` is.
+    pub(crate) fn with_own(mut self, kind: &str, params: &HashMap<String, String>) -> Result<Self, ApiError> {
+        for p in LIST_PARAMS.iter().filter(|p| p.kind == kind) {
+            let Some(value) = params.get(p.name).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            if !p.values.is_empty() && !p.values.iter().any(|v| v.eq_ignore_ascii_case(value)) {
+                return Err(ApiError::BadRequest(format!(
+                    "Query parameter \"{}\" must be one of {}, got \"{value}\"",
+                    p.name,
+                    p.values.join(", ")
+                )));
+            }
+            match p.keep {
+                Keep::ExactFilter => self.exact = value == "1",
+                _ => self.own.push((p, value.to_lowercase())),
+            }
+        }
+        Ok(self)
+    }
+
+    /// Whether the stored object passes the own parameters read from the store (the answered
+    /// ones are checked on the rendered object, by `apply` and `total`).
+    pub(crate) fn keeps_stored(&self, record: &Record) -> bool {
+        self.own.iter().all(|(p, wanted)| match p.keep {
+            Keep::Stored(field) => record
+                .get(field)
+                .and_then(Value::as_str)
+                .is_some_and(|v| v.eq_ignore_ascii_case(wanted)),
+            Keep::Linked(field) => {
+                let linked = record.get(field).is_some_and(|v| !v.is_null());
+                linked == (wanted == "linked")
+            }
+            Keep::Answered(_) | Keep::ExactFilter => true,
         })
     }
 
     /// Whether the answer is every object in ascending id order, paged: the order the store
     /// keeps them in, so the page can be cut before anything is rendered.
     pub(crate) fn in_store_order(&self) -> bool {
-        self.filter.is_none() && !self.descending && self.order_by.as_deref().is_none_or(|f| f == "id")
+        self.filter.is_none()
+            && !self.own.iter().any(|(p, _)| matches!(p.keep, Keep::Answered(_)))
+            && !self.descending
+            && self.order_by.as_deref().is_none_or(|f| f == "id")
     }
 
     /// Filters, orders (by `orderBy`, then id; ascending id by default) and pages rendered
@@ -105,13 +228,25 @@ impl ListQuery {
     }
 
     fn keeps(&self, item: &Value) -> bool {
-        let Some(needle) = &self.filter else { return true };
-        // Seed: objects without a name (urls) are filtered on their `content`.
-        ["name", "fullname", "email", "content"].iter().any(|key| {
-            item.get(*key)
+        let answered = self.own.iter().all(|(p, wanted)| match p.keep {
+            Keep::Answered(field) => item
+                .get(field)
                 .and_then(Value::as_str)
-                .is_some_and(|name| name.to_lowercase().contains(needle))
-        })
+                .is_some_and(|v| v.eq_ignore_ascii_case(wanted)),
+            _ => true,
+        });
+        let Some(needle) = &self.filter else { return answered };
+        // Seed: objects without a name (urls) are filtered on their `content`.
+        answered
+            && ["name", "fullname", "email", "content"].iter().any(|key| {
+                item.get(*key).and_then(Value::as_str).is_some_and(|name| {
+                    let name = name.to_lowercase();
+                    match self.exact {
+                        true => name == *needle,
+                        false => name.contains(needle.as_str()),
+                    }
+                })
+            })
     }
 }
 

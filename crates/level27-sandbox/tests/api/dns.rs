@@ -336,3 +336,147 @@ async fn a_failed_transfer_ends_in_transfer_failed() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "only domains transfer: {}", r.body);
 }
+
+/// The ids in a domain list answer.
+fn domain_ids(list: &Value) -> Vec<u64> {
+    let all = list["domains"].as_array().cloned().unwrap_or_default();
+    all.iter().filter_map(|d| d["id"].as_u64()).collect()
+}
+
+/// Seed: silent on letter case. DNS names are case-insensitive and registries hold them in lower
+/// case, so a domain made as `Acme-Case` is `acme-case` in every answer, found whichever case a
+/// lookup uses, and one name per extension whatever its case.
+#[tokio::test]
+async fn a_domain_name_is_answered_in_lower_case_and_found_in_any() {
+    let sandbox = Sandbox::new();
+    let first = domain(&sandbox).await;
+    let org = sandbox.organisation("Case").await;
+    let licensee = contact(&sandbox, org, "licensee", "case@acme.example").await;
+    let body = |name: &str| {
+        json!({"organisation": org, "name": name, "action": "none", "domaincontactLicensee": licensee,
+               "domaintype": 364})
+    };
+    let made = sandbox.call("POST", "/v1/domains", Some(body("Acme-Case"))).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert_eq!(made.body["domain"]["name"], "acme-case");
+    assert_eq!(made.body["domain"]["fullname"], "acme-case.be");
+    let id = made.body["domain"]["id"].as_u64().expect("id");
+    let item = sandbox.call("GET", &format!("/v1/domains/{id}"), None).await;
+    assert_eq!(item.body["domain"]["fullname"], "acme-case.be", "{}", item.body);
+    let listed = sandbox.call("GET", "/v1/domains?limit=100", None).await;
+    let names: Vec<&str> = listed.body["domains"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["fullname"].as_str())
+        .collect();
+    assert_eq!(names, ["acme-ci.be", "acme-case.be"], "{}", listed.body);
+    let found = sandbox.call("GET", "/v1/domains?filter=ACME-Case.BE", None).await;
+    assert_eq!(domain_ids(&found.body), [id], "{}", found.body);
+    let again = sandbox.call("POST", "/v1/domains", Some(body("ACME-CASE"))).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.body);
+    assert!(
+        again.body.to_string().contains("This domain already exists."),
+        "{}",
+        again.body
+    );
+    let check = sandbox
+        .call("GET", "/v1/domains/check?name=Acme-CASE&extension=BE", None)
+        .await;
+    assert_eq!(check.body["status"], "registered", "{}", check.body);
+    assert_eq!(check.body["domainNameWithExtension"], "acme-case.be");
+    assert_ne!(first, id);
+}
+
+/// Seed L18233: the domain list's own parameters `action` (create, none, transfer), `mailgroup`
+/// (linked, not_linked), `status`, `exactSearch` (0, 1 or empty) and `billingStatus` keep the
+/// domains they name; a value outside a listed set is refused, as `orderType`'s is.
+#[tokio::test]
+async fn the_domain_list_keeps_what_its_parameters_name() {
+    let sandbox = Sandbox::new();
+    let managed = domain(&sandbox).await;
+    let org = sandbox.organisation("Filters").await;
+    let licensee = contact(&sandbox, org, "licensee", "filters@acme.example").await;
+    let mut ids = vec![managed];
+    for (name, action) in [("acme-ci-shop", "create"), ("acme-ci-moved", "transfer")] {
+        let made = sandbox
+            .call(
+                "POST",
+                "/v1/domains",
+                Some(
+                    json!({"organisation": org, "name": name, "action": action, "eppCode": "X1",
+                            "domaincontactLicensee": licensee, "domaintype": 364}),
+                ),
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+        ids.push(made.body["domain"]["id"].as_u64().expect("id"));
+    }
+    let listed = |query: &'static str| {
+        let sandbox = &sandbox;
+        async move {
+            let reply = sandbox
+                .call("GET", &format!("/v1/domains?limit=100&{query}"), None)
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{query}: {}", reply.body);
+            domain_ids(&reply.body)
+        }
+    };
+    assert_eq!(listed("action=create").await, [ids[1]]);
+    assert_eq!(listed("action=transfer").await, [ids[2]]);
+    assert_eq!(listed("action=none").await, [ids[0]]);
+    assert_eq!(listed("action=").await, ids, "an empty value is no filter");
+    assert_eq!(listed("status=ok").await, ids, "the sandbox registers at once");
+    assert_eq!(listed("status=to_create").await, Vec::<u64>::new());
+    assert_eq!(listed("billingStatus=billable").await, ids);
+    assert_eq!(listed("billingStatus=free").await, Vec::<u64>::new());
+    assert_eq!(listed("mailgroup=not_linked").await, ids, "no domain has a mailgroup");
+    assert_eq!(listed("mailgroup=linked").await, Vec::<u64>::new());
+    // `filter` matches part of a name; with exactSearch=1 only a whole name or full name.
+    assert_eq!(listed("filter=acme-ci").await, ids);
+    assert_eq!(listed("filter=acme-ci&exactSearch=1").await, [ids[0]]);
+    assert_eq!(listed("filter=ACME-CI-SHOP.be&exactSearch=1").await, [ids[1]]);
+    assert_eq!(listed("filter=acme-ci&exactSearch=0").await, ids);
+    for bad in ["action=delete", "mailgroup=yes", "exactSearch=2"] {
+        let reply = sandbox.call("GET", &format!("/v1/domains?{bad}"), None).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{bad}: {}", reply.body);
+        let name = bad.split('=').next().unwrap_or_default();
+        assert!(
+            reply.body["message"].as_str().is_some_and(|m| m.contains(name)),
+            "{}",
+            reply.body
+        );
+    }
+}
+
+/// Seed L23224: a free name's check lists the registration product with its prices (.be at 2400,
+/// the example's), as the seed's `free` example does; a registered one has `products: null`.
+#[tokio::test]
+async fn a_free_domain_check_lists_its_registration_prices() {
+    let sandbox = Sandbox::new();
+    domain(&sandbox).await;
+    let free = sandbox
+        .call("GET", "/v1/domains/check?name=nobody-has-this&extension=be", None)
+        .await;
+    assert_eq!(free.status, StatusCode::OK, "{}", free.body);
+    assert_eq!(free.body["status"], "free");
+    let price = json!({"id": 1453, "period": 12, "currency": "EUR", "price": "2400", "timing": "pre",
+                       "default": true, "status": 10, "pricegroup": {"id": "default"}});
+    assert_eq!(
+        free.body["products"],
+        json!([{"id": "domain_be_registration", "description": ".be domain registration",
+                "prices": [price.clone()], "agreementPrices": [], "defaultAgreementPrices": [price],
+                "allowQuantityChange": null, "quantityCalculation": null}])
+    );
+    let com = sandbox
+        .call("GET", "/v1/domains/check?name=nobody-has-this&extension=com", None)
+        .await;
+    let product = &com.body["products"][0];
+    assert_eq!(product["id"], "domain_com_registration", "{}", com.body);
+    assert_eq!(product["prices"][0]["price"], "1431", "the seed's .com price (L20385)");
+    let taken = sandbox
+        .call("GET", "/v1/domains/check?name=acme-ci&extension=be", None)
+        .await;
+    assert_eq!(taken.body["status"], "registered");
+    assert_eq!(taken.body["products"], Value::Null);
+}
