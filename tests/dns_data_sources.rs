@@ -159,21 +159,7 @@ output "com" {{ value = data.level27_domain_type.com }}
 fn dns_record_data_sources_in_a_plan_answer_from_the_refreshed_list() {
     let sb = Sandbox::start();
     let org = sb.create_organisation("Shared DNS", "BE0666666666");
-    let contact = sb.post_ok(
-        "/v1/domaincontacts",
-        json!({"type": "licensee", "firstName": "Ada", "lastName": "Peeters", "organisationName": "Acme",
-               "phone": "+32.91234567", "email": "shared@acme.example", "taxNumber": "BE0123456789",
-               "organisation": org}),
-    )["domaincontact"]["id"]
-        .as_i64()
-        .unwrap();
-    let domain = sb.post_ok(
-        "/v1/domains",
-        json!({"name": "shared", "domaintype": 364, "action": "none", "domaincontactLicensee": contact,
-               "organisation": org}),
-    )["domain"]["id"]
-        .as_i64()
-        .unwrap();
+    let domain = sb.create_domain(org, "shared");
     let tf = Tf::new("dns-data-shared", &sb);
     tf.write_main(&format!(
         r#"{header}

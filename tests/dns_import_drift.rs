@@ -523,14 +523,7 @@ fn dns_registration_wait_honours_timeouts() {
     // Registrations here take 30 s; the configuration allows 2.
     let sb = Sandbox::start_with(DEFAULT_KEY, &["--async-ms", "30000"]);
     let org = sb.create_organisation("Slow DNS", "BE0555555555");
-    let contact = sb.post_ok(
-        "/v1/domaincontacts",
-        json!({"type": "licensee", "firstName": "Ada", "lastName": "Peeters", "organisationName": "Acme",
-               "phone": "+32.91234567", "email": "slow@acme.example", "taxNumber": "BE0123456789",
-               "organisation": org}),
-    )["domaincontact"]["id"]
-        .as_i64()
-        .unwrap();
+    let contact = sb.create_contact(org, "slow");
     let tf = Tf::new("dns-timeouts", &sb);
     tf.write_main(&format!(
         r#"{header}

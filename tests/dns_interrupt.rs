@@ -11,7 +11,6 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::*;
-use serde_json::json;
 
 /// How long a registration takes in the sandbox: far longer than an interrupt takes to arrive.
 const ASYNC_MS: u64 = 90_000;
@@ -20,14 +19,7 @@ const ASYNC_MS: u64 = 90_000;
 fn dns_interrupt_ends_a_registration_wait() {
     let sb = Sandbox::start_with(DEFAULT_KEY, &["--async-ms", &ASYNC_MS.to_string()]);
     let org = sb.create_organisation("Interrupt DNS", "BE0444444444");
-    let contact = sb.post_ok(
-        "/v1/domaincontacts",
-        json!({"type": "licensee", "firstName": "Ada", "lastName": "Peeters", "organisationName": "Acme",
-               "phone": "+32.91234567", "email": "stop@acme.example", "taxNumber": "BE0123456789",
-               "organisation": org}),
-    )["domaincontact"]["id"]
-        .as_i64()
-        .unwrap();
+    let contact = sb.create_contact(org, "stop");
     let tf = Tf::new("dns-interrupt", &sb);
     tf.write_main(&format!(
         r#"{header}
@@ -95,22 +87,8 @@ fn dns_records_share_one_failed_read_when_the_api_is_down() {
     let mut sb = Sandbox::start();
     let mut tf = Tf::new("dns-api-down", &sb);
     let org = sb.create_organisation("Down DNS", "BE0555555555");
-    let contact = sb.post_ok(
-        "/v1/domaincontacts",
-        json!({"type": "licensee", "firstName": "Ada", "lastName": "Peeters", "organisationName": "Acme",
-               "phone": "+32.91234567", "email": "down@acme.example", "taxNumber": "BE0123456789",
-               "organisation": org}),
-    )["domaincontact"]["id"]
-        .as_i64()
-        .unwrap();
     // The domain is the panel's, so the records' refreshes are the first reads Terraform makes.
-    let domain = sb.post_ok(
-        "/v1/domains",
-        json!({"name": "down", "domaintype": 364, "action": "none", "domaincontactLicensee": contact,
-               "organisation": org}),
-    )["domain"]["id"]
-        .as_i64()
-        .unwrap();
+    let domain = sb.create_domain(org, "down");
     // Two retries: a round lasts at least their 375 ms of backoff, while the twelve refreshes
     // (all at once with -parallelism=20) start within milliseconds of each other.
     tf.write_main(&format!(

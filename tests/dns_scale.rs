@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use serde_json::json;
 
 const RECORDS: usize = 500;
 
@@ -13,21 +12,7 @@ const RECORDS: usize = 500;
 fn dns_plan_over_500_records_reads_one_paged_list() {
     let sb = Sandbox::start();
     let org = sb.create_organisation("Scale DNS", "BE0666666666");
-    let contact = sb.post_ok(
-        "/v1/domaincontacts",
-        json!({"type": "licensee", "firstName": "Ada", "lastName": "Peeters", "organisationName": "Acme",
-               "phone": "+32.91234567", "email": "scale@acme.example", "taxNumber": "BE0123456789",
-               "organisation": org}),
-    )["domaincontact"]["id"]
-        .as_i64()
-        .unwrap();
-    let domain = sb.post_ok(
-        "/v1/domains",
-        json!({"name": "scale", "domaintype": 364, "action": "none", "domaincontactLicensee": contact,
-               "organisation": org}),
-    )["domain"]["id"]
-        .as_i64()
-        .unwrap();
+    let domain = sb.create_domain(org, "scale");
     let tf = Tf::new("dns-scale", &sb);
     tf.write_main(&format!(
         r#"{header}

@@ -604,6 +604,33 @@ impl Sandbox {
             .unwrap_or_else(|| panic!("no organisation.id in {v}"))
     }
 
+    /// A licensee contact of `org` made through the API, with the email `<label>@acme.example`.
+    pub fn create_contact(&self, org: i64, label: &str) -> i64 {
+        let v = self.post_ok(
+            "/v1/domaincontacts",
+            json!({"type": "licensee", "firstName": "Ada", "lastName": "Peeters", "organisationName": "Acme",
+                   "phone": "+32.91234567", "email": format!("{label}@acme.example"), "taxNumber": "BE0123456789",
+                   "organisation": org}),
+        );
+        v["domaincontact"]["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no domaincontact.id in {v}"))
+    }
+
+    /// The domain `<name>.be` of `org` made through the API as the panel would (`action: none`),
+    /// with a licensee contact of its own (`create_contact(org, name)`).
+    pub fn create_domain(&self, org: i64, name: &str) -> i64 {
+        let contact = self.create_contact(org, name);
+        let v = self.post_ok(
+            "/v1/domains",
+            json!({"name": name, "domaintype": 364, "action": "none", "domaincontactLicensee": contact,
+                   "organisation": org}),
+        );
+        v["domain"]["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no domain.id in {v}"))
+    }
+
     /// `GET /_sandbox/requests`.
     pub fn requests(&self) -> Value {
         self.get_ok("/_sandbox/requests")
