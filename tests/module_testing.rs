@@ -72,7 +72,10 @@ fn the_example_module_tests_pass_and_tear_down() {
     // The apply runs did reach the sandbox (a plan-only suite would pass against anything).
     let writes = sb.write_requests();
     assert!(writes.contains_key("POST /v1/apps"), "{writes:?}");
-    assert!(writes.contains_key("PUT /v1/domains/{domainId}/records/{recordId}"), "the second apply updates the record in place: {writes:?}");
+    assert!(
+        writes.contains_key("PUT /v1/domains/{domainId}/records/{recordId}"),
+        "the second apply updates the record in place: {writes:?}"
+    );
     let left = leftovers(&sb);
     assert!(left.is_empty(), "terraform test left objects behind: {left:?}");
 
