@@ -1,8 +1,8 @@
 //! Offline module testing, as docs/guides/testing-modules.md tells a user to do it: the module of
 //! `examples/module-testing` and its `tests/*.tftest.hcl`, run with `terraform test` (Terraform
 //! 1.6+) against a sandbox. Its runs pass, the teardown leaves the sandbox empty, a broken
-//! assertion fails naming its run and message, and objects left by an interrupted run make the
-//! next run fail until the sandbox is reset.
+//! assertion fails naming its run and message, objects left by an interrupted run make the next
+//! run fail until the sandbox is reset, and a provider's plan-time refusal is no expected failure.
 
 mod common;
 
@@ -128,4 +128,36 @@ fn objects_left_by_an_interrupted_run_fail_the_next_until_a_reset() {
     tf.run(&["test"])
         .assert_ok()
         .assert_contains(&format!("Success! {runs} passed, 0 failed."));
+}
+
+/// What the guide says of `expect_failures`: a provider's plan-time refusal is an error of the
+/// run, shown with the provider's message, which `expect_failures` cannot expect.
+#[test]
+fn a_provider_refusal_fails_the_run_with_its_message() {
+    let sb = Sandbox::start();
+    let Some(tf) = module_dir("module-test-provider", &sb) else {
+        return;
+    };
+    tf.write(
+        "tests/provider.tftest.hcl",
+        r#"run "empty_organisation_name" {
+  command = plan
+
+  variables {
+    organisation_name = ""
+  }
+
+  expect_failures = [level27_organisation.this]
+}
+"#,
+    );
+    let out = tf.run(&["test", "-filter=tests/provider.tftest.hcl"]).assert_failed();
+    out.assert_contains("run \"empty_organisation_name\"... fail");
+    out.assert_contains("name must not be empty");
+    out.assert_contains("was expected to report an");
+    assert!(
+        sb.write_requests().is_empty(),
+        "a plan-only run wrote to the sandbox: {:?}",
+        sb.write_requests()
+    );
 }
