@@ -212,7 +212,10 @@ impl DataSource {
             return Err(diags);
         }
         match &self.kind {
-            Kind::Lookup(l) => l.read(ctx, self.type_name, &self.schema.block, config, self.catalogue).await,
+            Kind::Lookup(l) => {
+                l.read(ctx, self.type_name, &self.schema.block, config, self.catalogue)
+                    .await
+            }
             Kind::List(l) => l.read(ctx, &self.schema.block, config, self.catalogue).await,
         }
     }

@@ -244,7 +244,8 @@ impl ListDataSource {
                 // already (a refresh's) answers as well as a filtered one from the API.
                 let local = self.query.iter().all(|(attr, _)| self.filters.contains(attr));
                 let failed = |e: &level27_client::Error| {
-                    parent_not_found(e, self.path, config, &action).unwrap_or_else(|| translate(e, &action, Some(block)))
+                    parent_not_found(e, self.path, config, &action)
+                        .unwrap_or_else(|| translate(e, &action, Some(block)))
                 };
                 // A catalogue is read whole, once per process; another list whole only if this
                 // process read it already, else filtered by the API.

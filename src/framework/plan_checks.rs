@@ -16,12 +16,12 @@ use super::errors::translate;
 use super::mapping::lookup;
 use super::paths::{placeholders, render_path};
 use super::shared_reads::{id_text, Existence, Listing, SharedReads};
-use level27_client::Error as ApiError;
-use std::sync::Arc;
 use super::validate::{id_hint, parse_api_id};
 use super::value::{Object, Value};
 use futures_util::future::join_all;
+use level27_client::Error as ApiError;
 use serde_json::Value as Json;
+use std::sync::Arc;
 
 /// A check at plan time against what only the API knows (`ResourceSpec::plan_checks`).
 #[derive(Clone, Debug)]
@@ -837,6 +837,7 @@ mod tests {
                 ("disk", "minDisk", "maxDisk"),
             ],
             fits: None,
+            catalogue: false,
         }
     }
 
@@ -1113,6 +1114,7 @@ mod tests {
             path: "/regions/{parent}/images",
             plural: "systemimages",
             noun: "images",
+            catalogue: true,
         });
         let parts = crate::framework::test_support::CtxParts::default();
         let ctx = parts.ctx(&api);
@@ -1150,6 +1152,13 @@ mod tests {
             d.0[0].detail,
             "image_id = \"22\" is not one of the images of region \"be\", where zone_id \"20\" is: they are 12 (ubuntu_2404lts_server), 14 (debian_12_server)."
         );
+        // Catalogues: a write (an apply's create) forgets neither list.
+        ctx.reads.invalidate();
+        assert!(!images
+            .check(&ctx, None, &system(Value::string("14"), "21"))
+            .await
+            .unwrap()
+            .has_errors());
         // Each list read once (a read is its pages, offset after offset).
         let mut lines = api.lines();
         lines.dedup();
