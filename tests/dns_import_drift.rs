@@ -670,3 +670,37 @@ resource "level27_domain_record" "www" {{
         out.dump()
     );
 }
+
+/// `priority` is taken by MX records only (seed L19588): set on an A record it is no error (the
+/// API is not documented to refuse it), but the plan says it has no effect, on the attribute.
+#[test]
+fn dns_priority_on_a_record_other_than_mx_is_a_warning_at_plan() {
+    let sb = Sandbox::start();
+    let org = sb.create_organisation("Priority DNS", "BE0888888887");
+    let domain = sb.create_domain(org, "priority");
+    let tf = Tf::new("dns-priority", &sb);
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_domain_record" "www" {{
+  domain_id = {domain}
+  type      = "A"
+  name      = "www"
+  content   = "203.0.113.10"
+  priority  = 10
+}}
+"#,
+        header = header()
+    ));
+    sb.reset_counters();
+    let plan = tf.run(&["plan"]).assert_ok();
+    let said = flat(&plan.all());
+    assert!(
+        said.contains("Warning: priority has no effect on an A record")
+            && said.contains("priority = 10 is taken by MX records only")
+            && said.contains("level27_domain_record.www")
+            && said.contains("1 to add"),
+        "{}",
+        plan.dump()
+    );
+    assert!(sb.write_requests().is_empty(), "a plan writes nothing");
+}

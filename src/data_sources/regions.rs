@@ -21,4 +21,6 @@ pub fn data_source() -> DataSource {
             items: items_from_resource(&region::spec(), &["id", "name", "country", "provider_id", "zones"]),
         },
     })
+    // The API does not change it during a run: one read per process, shared with plan checks.
+    .catalogue()
 }

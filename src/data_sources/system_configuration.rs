@@ -57,4 +57,6 @@ pub fn data_source() -> DataSource {
         &["name"],
     )
     .find_in_list()
+    // The API does not change it during a run: one read per process, shared with plan checks.
+    .catalogue()
 }

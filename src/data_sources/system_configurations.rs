@@ -34,4 +34,6 @@ pub fn data_source() -> DataSource {
             items: items_from_resource(&system_configuration::spec(), &names),
         },
     })
+    // The API does not change it during a run: one read per process, shared with plan checks.
+    .catalogue()
 }

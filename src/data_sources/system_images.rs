@@ -27,4 +27,6 @@ pub fn data_source() -> DataSource {
             items: items_from_resource(&system_image::spec(), &["id", "name", "os_name", "os_version"]),
         },
     })
+    // The API does not change it during a run: one read per process, shared with plan checks.
+    .catalogue()
 }

@@ -22,6 +22,8 @@ pub struct DataSource {
     pub schema: Schema,
     pub ty: Type,
     pub(super) kind: Kind,
+    /// Reads a catalogue ([`DataSource::catalogue`]).
+    pub(super) catalogue: bool,
 }
 
 pub(super) enum Kind {
@@ -95,6 +97,7 @@ impl DataSource {
             type_name: spec.type_name,
             schema,
             ty,
+            catalogue: false,
             kind: Kind::Lookup(Box::new(Lookup {
                 spec,
                 keys,
@@ -114,6 +117,14 @@ impl DataSource {
         if let Kind::Lookup(l) = &mut self.kind {
             l.get_matched = true;
         }
+        self
+    }
+
+    /// The list read is a catalogue: objects the API does not change during a run (regions,
+    /// configurations). A read whose filters are all matched here reads the whole list once per
+    /// provider process, kept across writes and shared with the plan checks declaring it so.
+    pub fn catalogue(mut self) -> DataSource {
+        self.catalogue = true;
         self
     }
 
@@ -201,8 +212,11 @@ impl DataSource {
             return Err(diags);
         }
         match &self.kind {
-            Kind::Lookup(l) => l.read(ctx, self.type_name, &self.schema.block, config).await,
-            Kind::List(l) => l.read(ctx, &self.schema.block, config).await,
+            Kind::Lookup(l) => {
+                l.read(ctx, self.type_name, &self.schema.block, config, self.catalogue)
+                    .await
+            }
+            Kind::List(l) => l.read(ctx, &self.schema.block, config, self.catalogue).await,
         }
     }
 }
@@ -244,6 +258,7 @@ impl Lookup {
         type_name: &str,
         block: &Block,
         config: &Object,
+        catalogue: bool,
     ) -> Result<Object, Diagnostics> {
         let action = format!("read data.{type_name}");
         let not_found = |what: String| -> Diagnostics {
@@ -321,18 +336,26 @@ impl Lookup {
                 || self
                     .query
                     .is_none_or(|pairs| pairs.iter().all(|(k, _)| keys.contains(k)));
-            let items = match ctx
-                .reads
-                .cached(&collection, self.spec.endpoint.plural)
-                .filter(|_| local)
-            {
+            let plural = self.spec.endpoint.plural;
+            let failed = |e: &level27_client::Error| {
+                parent_not_found(e, self.spec.endpoint.collection, config, &action)
+                    .unwrap_or_else(|| translate(e, &action, Some(block)))
+            };
+            // A catalogue is read whole, once per process; another list whole only if this
+            // process read it already, else filtered by the API.
+            let catalogued = match local && catalogue {
+                true => Some(
+                    cancellable(ctx, ctx.reads.catalogue(ctx.client, &collection, plural))
+                        .await?
+                        .map_err(|e| failed(&e))?,
+                ),
+                false => ctx.reads.cached(&collection, plural).filter(|_| local),
+            };
+            let items = match catalogued {
                 Some(listing) => listing.to_vec(),
-                None => cancellable(ctx, ctx.client.list(&collection, self.spec.endpoint.plural, &query))
+                None => cancellable(ctx, ctx.client.list(&collection, plural, &query))
                     .await?
-                    .map_err(|e| {
-                        parent_not_found(&e, self.spec.endpoint.collection, config, &action)
-                            .unwrap_or_else(|| translate(&e, &action, Some(block)))
-                    })?,
+                    .map_err(|e| failed(&e))?,
             };
             // The items of this kind that match, exactly or (`loosely`) ignoring case.
             let matching = |loosely: bool| -> Vec<(Json, Object)> {

@@ -93,6 +93,7 @@ fn spec() -> ResourceSpec {
             key: "id",
             bounds: &[("cpu", "minCpu", "maxCpu")],
             fits: None,
+            catalogue: false,
         })],
         ..ResourceSpec::default()
     }

@@ -102,6 +102,7 @@ impl DataSource {
             schema,
             ty,
             kind: Kind::List(decl),
+            catalogue: false,
         }
     }
 }
@@ -216,7 +217,13 @@ impl ListDataSource {
             .collect()
     }
 
-    pub(super) async fn read(&self, ctx: &Ctx<'_>, block: &Block, config: &Object) -> Result<Object, Diagnostics> {
+    pub(super) async fn read(
+        &self,
+        ctx: &Ctx<'_>,
+        block: &Block,
+        config: &Object,
+        catalogue: bool,
+    ) -> Result<Object, Diagnostics> {
         let t = self.type_name;
         let action = format!("read data.{t}");
         let path = render_path(self.path, config).map_err(|name| {
@@ -236,14 +243,25 @@ impl ListDataSource {
                 // Every query parameter is also matched here: a whole list this process read
                 // already (a refresh's) answers as well as a filtered one from the API.
                 let local = self.query.iter().all(|(attr, _)| self.filters.contains(attr));
-                let answer = match ctx.reads.cached(&path, envelope).filter(|_| local) {
+                let failed = |e: &level27_client::Error| {
+                    parent_not_found(e, self.path, config, &action)
+                        .unwrap_or_else(|| translate(e, &action, Some(block)))
+                };
+                // A catalogue is read whole, once per process; another list whole only if this
+                // process read it already, else filtered by the API.
+                let listed = match local && catalogue {
+                    true => Some(
+                        cancellable(ctx, ctx.reads.catalogue(ctx.client, &path, envelope))
+                            .await?
+                            .map_err(|e| failed(&e))?,
+                    ),
+                    false => ctx.reads.cached(&path, envelope).filter(|_| local),
+                };
+                let answer = match listed {
                     Some(listing) => listing.to_vec(),
                     None => cancellable(ctx, ctx.client.list(&path, envelope, &query))
                         .await?
-                        .map_err(|e| {
-                            parent_not_found(&e, self.path, config, &action)
-                                .unwrap_or_else(|| translate(&e, &action, Some(block)))
-                        })?,
+                        .map_err(|e| failed(&e))?,
                 };
                 let item_block = Block {
                     attributes: items.clone(),

@@ -15,11 +15,13 @@ use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::errors::translate;
 use super::mapping::lookup;
 use super::paths::{placeholders, render_path};
-use super::shared_reads::{id_text, Existence, SharedReads};
+use super::shared_reads::{id_text, Existence, Listing, SharedReads};
 use super::validate::{id_hint, parse_api_id};
 use super::value::{Object, Value};
 use futures_util::future::join_all;
+use level27_client::Error as ApiError;
 use serde_json::Value as Json;
+use std::sync::Arc;
 
 /// A check at plan time against what only the API knows (`ResourceSpec::plan_checks`).
 #[derive(Clone, Debug)]
@@ -132,6 +134,8 @@ pub struct RangeCheck {
     /// Which of the listed objects this resource may name at all (a vm's configuration must not
     /// be baremetal hardware); `None`: any.
     pub fits: Option<Fits>,
+    /// The list is a catalogue ([`SharedReads::catalogue`]): read once per process.
+    pub catalogue: bool,
 }
 
 /// What a [`RangeCheck`]'s object must be for the resource to name it: the API lists the
@@ -268,7 +272,7 @@ impl RangeCheck {
                 format!("Checking {} needs {n}.", self.by),
             ))
         })?;
-        let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, self.plural))
+        let items = cancellable(ctx, read_list(ctx, self.catalogue, &path, self.plural))
             .await?
             .map_err(|e| translate(&e, &format!("look up {}", self.by), None))?;
         let candidates = self.candidates(&items);
@@ -312,6 +316,17 @@ pub struct AmongCheck {
     pub path: &'static str,
     pub plural: &'static str,
     pub noun: &'static str,
+    /// Both lists are catalogues ([`SharedReads::catalogue`]): read once per process.
+    pub catalogue: bool,
+}
+
+/// The list at `path`, shared per process: kept across writes when the check declares it a
+/// catalogue, so data sources over it and the plans of an apply read it once.
+async fn read_list(ctx: &Ctx<'_>, catalogue: bool, path: &str, plural: &str) -> Result<Arc<Listing>, ApiError> {
+    match catalogue {
+        true => ctx.reads.catalogue(ctx.client, path, plural).await,
+        false => ctx.reads.list(ctx.client, path, plural).await,
+    }
 }
 
 impl AmongCheck {
@@ -325,7 +340,7 @@ impl AmongCheck {
             return Ok(Diagnostics::default());
         };
         let action = format!("look up {}", self.attribute);
-        let parents = cancellable(ctx, ctx.reads.list(ctx.client, self.parents, self.parents_plural))
+        let parents = cancellable(ctx, read_list(ctx, self.catalogue, self.parents, self.parents_plural))
             .await?
             .map_err(|e| translate(&e, &action, None))?;
         let parent = parents.iter().find(|p| {
@@ -337,7 +352,7 @@ impl AmongCheck {
             return Ok(Diagnostics::default());
         };
         let path = self.path.replace("{parent}", &parent_id);
-        let items = cancellable(ctx, ctx.reads.list(ctx.client, &path, self.plural))
+        let items = cancellable(ctx, read_list(ctx, self.catalogue, &path, self.plural))
             .await?
             .map_err(|e| translate(&e, &action, None))?;
         if items.find("id", id).is_some() {
@@ -822,6 +837,7 @@ mod tests {
                 ("disk", "minDisk", "maxDisk"),
             ],
             fits: None,
+            catalogue: false,
         }
     }
 
@@ -1098,6 +1114,7 @@ mod tests {
             path: "/regions/{parent}/images",
             plural: "systemimages",
             noun: "images",
+            catalogue: true,
         });
         let parts = crate::framework::test_support::CtxParts::default();
         let ctx = parts.ctx(&api);
@@ -1135,6 +1152,13 @@ mod tests {
             d.0[0].detail,
             "image_id = \"22\" is not one of the images of region \"be\", where zone_id \"20\" is: they are 12 (ubuntu_2404lts_server), 14 (debian_12_server)."
         );
+        // Catalogues: a write (an apply's create) forgets neither list.
+        ctx.reads.invalidate();
+        assert!(!images
+            .check(&ctx, None, &system(Value::string("14"), "21"))
+            .await
+            .unwrap()
+            .has_errors());
         // Each list read once (a read is its pages, offset after offset).
         let mut lines = api.lines();
         lines.dedup();

@@ -3,7 +3,9 @@
 //! A refresh of N urls of one app, or N records of one domain, reads the app's url list or the
 //! domain's record list once (paged), and every resource answers from it. The same list serves
 //! plan-time lookups (a vm's configuration limits). Any write made through the engine empties the
-//! cache, so a read-back after create or update never sees a list from before it. Whether an
+//! cache, so a read-back after create or update never sees a list from before it, except for the
+//! catalogues a source declares (regions, configurations: the API does not change them during a
+//! run), read once per process by data sources and plan checks alike. Whether an
 //! object exists (a plan's check that an `organisation_id` names one) is asked once too.
 
 use super::ListSource;
@@ -41,6 +43,8 @@ pub struct SharedReads {
     existence: Mutex<HashMap<String, ExistenceSlot>>,
     /// Objects read for fields fixed for their life ([`SharedReads::lasting`]): kept across writes.
     lasting: Mutex<HashMap<String, ObjectSlot>>,
+    /// Lists the API does not change during a run ([`SharedReads::catalogue`]): kept across writes.
+    catalogues: Mutex<HashMap<String, ListSlot>>,
 }
 
 impl SharedReads {
@@ -49,12 +53,40 @@ impl SharedReads {
     /// failure too (the N records of a zone refreshed while the API is down wait for one round of
     /// retries, not N in turn). A failure is not kept: a caller coming after it tries again.
     pub async fn list(&self, client: &Client, path: &str, plural: &str) -> Result<Arc<Listing>, ApiError> {
+        if let Some(listing) = self.catalogued(path, plural) {
+            return Ok(listing);
+        }
         self.read(client, path, plural, true).await
+    }
+
+    /// The whole list at `path` for a source that declares it a catalogue (regions, their zones
+    /// and images, system configurations): objects the API does not change during a run, so
+    /// one read per process serves every data source and plan check asking, kept across writes
+    /// (an apply's plans after its first create read nothing again). Shared and, failed, not
+    /// kept, as in [`SharedReads::list`].
+    pub async fn catalogue(&self, client: &Client, path: &str, plural: &str) -> Result<Arc<Listing>, ApiError> {
+        let key = format!("{path} {plural}");
+        read_once(&self.catalogues, &key, || async {
+            client.list(path, plural, &[]).await.map(Listing::new)
+        })
+        .await
+    }
+
+    /// A catalogue read already (and not failed).
+    fn catalogued(&self, path: &str, plural: &str) -> Option<Arc<Listing>> {
+        let catalogues = self.catalogues.lock().unwrap_or_else(|p| p.into_inner());
+        match catalogues.get(&format!("{path} {plural}"))?.get()? {
+            Ok(listing) => Some(listing.clone()),
+            Err(_) => None,
+        }
     }
 
     /// The whole list at `path`, when this process has read it since the last write (a
     /// refresh's), without asking the API: a data source filtering it locally answers from it.
     pub fn cached(&self, path: &str, plural: &str) -> Option<Arc<Listing>> {
+        if let Some(listing) = self.catalogued(path, plural) {
+            return Some(listing);
+        }
         let lists = self.lists.lock().unwrap_or_else(|p| p.into_inner());
         match lists.get(&format!("{path} {plural}"))?.get()? {
             Ok(listing) => Some(listing.clone()),
@@ -125,7 +157,7 @@ impl SharedReads {
         .clone()
     }
 
-    /// Forgets every list and object (after a write) but the `lasting` ones. Objects found to
+    /// Forgets every list and object (after a write) but the `lasting` ones and catalogues. Objects found to
     /// exist stay known: the apply's plans of a run's later resources (each after some write)
     /// then ask nothing again, and should one have been deleted since, the apply finds out as it
     /// would without the check.
@@ -366,6 +398,36 @@ mod tests {
         assert!(reads.list(&api.client, "/domains/9/records", "records").await.is_err());
         assert!(reads.lasting(&api.client, "/domains/9").await.is_err());
         assert_eq!(api.seen().len(), 4, "{:?}", api.lines());
+    }
+
+    #[tokio::test]
+    async fn a_catalogue_is_read_once_across_writes_and_serves_plain_lists_too() {
+        use crate::framework::test_support::FakeApi;
+        let api = FakeApi::start(|req| {
+            let page = crate::framework::test_support::page(req, "regions", &[json!({"id": 1, "name": "be"})]);
+            (200, page)
+        })
+        .await;
+        let reads = SharedReads::default();
+        let asks = (0..5).map(|_| reads.catalogue(&api.client, "/regions", "regions"));
+        for read in futures_util::future::join_all(asks).await {
+            assert_eq!(read.unwrap().len(), 1);
+        }
+        // One read: its pages, up to the first empty one.
+        let read = api.seen().len();
+        assert_eq!(api.lines(), vec!["GET /regions"; read]);
+        assert!(read <= 2, "{:?}", api.lines());
+        // A write forgets lists, not catalogues: a plain read and a data source's find it.
+        reads.invalidate();
+        assert!(reads.catalogue(&api.client, "/regions", "regions").await.is_ok());
+        assert!(reads.list(&api.client, "/regions", "regions").await.is_ok());
+        assert!(reads.cached("/regions", "regions").is_some());
+        assert_eq!(api.seen().len(), read, "{:?}", api.lines());
+        // Another list is no catalogue: read, and read again after a write.
+        reads.list(&api.client, "/zones", "regions").await.unwrap();
+        reads.invalidate();
+        reads.list(&api.client, "/zones", "regions").await.unwrap();
+        assert_eq!(api.seen().len(), 3 * read, "{:?}", api.lines());
     }
 
     #[tokio::test]

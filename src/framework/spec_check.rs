@@ -615,6 +615,7 @@ mod tests {
                         key: "id",
                         bounds: &[("cpu", "minCpu", "maxCpu")],
                         fits: None,
+                        catalogue: false,
                     },
                 ))
             },

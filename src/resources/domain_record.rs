@@ -113,9 +113,37 @@ fn record_rules(config: &Object) -> Diagnostics {
                 format!("an MX record's priority must be greater than 0, got {}", p.display()),
             );
         }
+        // Seed L19466/L19588: priority is described only for MX ("It should be > 0 for record
+        // type MX"); an SRV record keeps its priority in `content`. Seed: the API is not
+        // documented to refuse it on other types, so a warning, not an error: it is sent, and
+        // most plausibly has no effect.
+        Some(p) if kind != "MX" && !p.is_null() && !p.is_unknown() => {
+            let srv = match kind {
+                "SRV" => " (an SRV record's priority is the first field of its content)",
+                _ => "",
+            };
+            diags.push(
+                Diagnostic::warning(
+                    format!("priority has no effect on {} {kind} record", article(kind)),
+                    format!(
+                        "priority = {} is taken by MX records only{srv}; leave it out of this record.",
+                        p.display()
+                    ),
+                )
+                .at(AttrPath::attr("priority")),
+            );
+        }
         _ => {}
     }
     diags
+}
+
+/// `a` or `an` before a record type spelled out letter by letter (`an A`, `an SRV`, `a TXT`).
+fn article(kind: &str) -> &'static str {
+    match kind.chars().next() {
+        Some('A' | 'E' | 'F' | 'H' | 'I' | 'L' | 'M' | 'N' | 'O' | 'R' | 'S' | 'X') => "an",
+        _ => "a",
+    }
 }
 
 /// A record name, or a lookup's, that is not "@". Seed: the apex is always written as no name
@@ -266,7 +294,7 @@ pub fn spec() -> ResourceSpec {
                 .optional()
                 .api("priority")
                 .validate(int_between(0, 65_535))
-                .describe("The priority; required (greater than 0) for MX records.")
+                .describe("The priority; required (greater than 0) for MX records, and taken by no other type (an SRV record's is the first field of its `content`): set on another, the plan warns that it has no effect.")
                 .describe_data("The priority (MX records; an SRV record's is in its content)."),
         ],
         endpoint: Endpoint {
@@ -357,6 +385,48 @@ mod tests {
         o.insert("content".into(), Value::string(content));
         o.insert("priority".into(), priority.map_or(Value::Null, Value::int));
         o
+    }
+
+    #[test]
+    fn priority_on_a_type_other_than_mx_is_a_warning_naming_it() {
+        let warnings = |c: &Object| {
+            let diags = record_rules(c);
+            assert!(!diags.has_errors(), "{diags:?}");
+            diags
+                .0
+                .iter()
+                .map(|d| (d.summary.clone(), d.path.clone()))
+                .collect::<Vec<_>>()
+        };
+        for (kind, content, said) in [
+            ("A", "203.0.113.10", "priority has no effect on an A record"),
+            ("TXT", "v=spf1 -all", "priority has no effect on a TXT record"),
+            (
+                "SRV",
+                "10 60 5060 sip.example.com.",
+                "priority has no effect on an SRV record",
+            ),
+            (
+                "CNAME",
+                "target.example.com.",
+                "priority has no effect on a CNAME record",
+            ),
+        ] {
+            assert_eq!(
+                warnings(&cfg(kind, Some("x"), content, Some(10))),
+                [(said.to_string(), Some(AttrPath::attr("priority")))],
+                "{kind}"
+            );
+            assert_eq!(
+                warnings(&cfg(kind, Some("x"), content, None)),
+                [],
+                "{kind} without priority"
+            );
+        }
+        assert_eq!(warnings(&cfg("MX", None, "mx.example.com.", Some(10))), []);
+        let mut unknown = cfg("A", Some("x"), "203.0.113.10", None);
+        unknown.insert("priority".into(), Value::Unknown);
+        assert_eq!(warnings(&unknown), [], "unknown until apply: nothing to say yet");
     }
 
     fn errors(c: &Object) -> usize {

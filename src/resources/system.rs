@@ -285,6 +285,7 @@ fn spec(t: Type) -> ResourceSpec {
                 // other kind's (the sandbox: "This configuration does not match the system
                 // type."): refused at plan here, naming those that fit.
                 fits: Some(fits),
+                catalogue: true,
             }),
             PlanCheck::Range(RangeCheck {
                 by: "zone_id",
@@ -294,6 +295,7 @@ fn spec(t: Type) -> ResourceSpec {
                 key: "id",
                 bounds,
                 fits: None,
+                catalogue: true,
             }),
             // Seed L66401: images are listed per region; the create refuses an image of another
             // region than its zone's ("not available in the selected zone").
@@ -307,6 +309,7 @@ fn spec(t: Type) -> ResourceSpec {
                 path: "/regions/{parent}/images",
                 plural: "systemimages",
                 noun: "images",
+                catalogue: true,
             }),
             PlanCheck::Exists(super::organisation::EXISTS),
             // Seed L65651: a network that does not exist is a 404; one the user may not read is
