@@ -108,8 +108,9 @@ pub fn empty_where_the_api_decides(block: &Block, config: &Object) -> Diagnostic
     let mut diags = Diagnostics::default();
     for a in &block.attributes {
         let empty = matches!(config.get(a.name), Some(Value::String(s)) if s.is_empty());
-        let validated = a.validators.iter().any(|c| c.check(&Value::string("")).is_err());
-        if empty && !validated && a.mode == Mode::OptionalComputed && a.api.read.is_some() {
+        // Validators run last, and only on a `""`: every plan checks every attribute here.
+        let validated = || a.validators.iter().any(|c| c.check(&Value::string("")).is_err());
+        if empty && a.mode == Mode::OptionalComputed && a.api.read.is_some() && !validated() {
             diags.push(
                 Diagnostic::error(
                     format!("Invalid {}", a.name),

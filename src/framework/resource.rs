@@ -3,6 +3,8 @@
 //! create with read-back, drift-aware read, diff-aware update, delete, waits, import and the
 //! reconciliation of a create whose outcome is unknown.
 
+use std::sync::Arc;
+
 use super::config_check::ConfigRule;
 use super::config_check::{empty_where_the_api_decides, validate_attributes};
 use super::ctx::{cancellable, Ctx};
@@ -19,6 +21,7 @@ use super::plan::{keep_write_only, plan_known, Plan};
 use super::plan_checks::PlanCheck;
 use super::provider_defaults::apply_provider_defaults;
 use super::schema::{ApiField, Attribute, Block, ListSource, Mode, Schema};
+use super::shared_reads::Listing;
 use super::timeouts::{self, Operation};
 use super::value::{Object, Type, Value};
 use super::wait::{failed_status_warning, Goal, Observed, StatusRule, Wait};
@@ -154,7 +157,9 @@ pub type StateUpgrader = fn(serde_json::Map<String, Json>) -> Result<serde_json:
 
 /// Where a refresh found the object in its collection's shared list.
 enum InCollection {
-    Listed(Json),
+    /// At this position of the shared list, which is kept rather than the item copied: a refresh
+    /// of hundreds of records reads each from one list.
+    Listed(Arc<Listing>, usize),
     /// The list does not hold it (the item is then read on its own).
     NotListed,
     /// The collection itself is gone (404): its parent was deleted, and the object with it.
@@ -165,7 +170,7 @@ use InCollection::{Gone, Listed, NotListed};
 impl InCollection {
     fn found(self) -> Option<Json> {
         match self {
-            Listed(obj) => Some(obj),
+            Listed(list, i) => list.get(i).cloned(),
             NotListed | Gone => None,
         }
     }
@@ -349,30 +354,37 @@ impl Resource {
             true => self.find_in_collection(ctx, state).await?,
             false => NotListed,
         };
-        let obj = match listed {
-            Listed(obj) => obj,
+        let fetched;
+        let obj = match &listed {
+            Listed(list, i) => match list.get(*i) {
+                Some(obj) => obj,
+                None => return Err(self.missing_from_list(state)),
+            },
             Gone => return Ok((None, Diagnostics::default())),
             NotListed if self.spec.object_in_list_only => return Ok((None, Diagnostics::default())),
             NotListed => match cancellable(ctx, ctx.client.get(&item)).await? {
-                Ok(r) => unwrap_envelope(&r, self.spec.endpoint.singular).clone(),
+                Ok(r) => {
+                    fetched = r;
+                    unwrap_envelope(&fetched, self.spec.endpoint.singular)
+                }
                 Err(e) if e.is_not_found() => return Ok((None, Diagnostics::default())),
                 Err(e) => return Err(translate(&e, &self.action_on("read", state), Some(self.block()))),
             },
         };
         let mut warnings = Diagnostics::default();
-        match self.spec.status.as_ref().map(|r| (r.observe(&obj), r)) {
+        match self.spec.status.as_ref().map(|r| (r.observe(obj), r)) {
             // A deleted object some APIs still answer for (status `deleted`) is gone, as a 404 is.
             Some((Observed::Gone, _)) => return Ok((None, warnings)),
             Some((Observed::Failed(status), rule)) => {
-                warnings.push(failed_status_warning(&self.named(state), &status, rule, &obj))
+                warnings.push(failed_status_warning(&self.named(state), &status, rule, obj))
             }
             _ => {}
         }
         if let Some(k) = &self.spec.kind {
             let id = state.get("id").and_then(Value::as_str).unwrap_or("?");
-            k.check(&obj, self.spec.type_name, id)?;
+            k.check(obj, self.spec.type_name, id)?;
         }
-        let new = self.state_of(ctx, &obj, state).await?;
+        let new = self.state_of(ctx, obj, state).await?;
         Ok((Some(self.finish(ctx, state, new)), warnings))
     }
 
@@ -388,7 +400,7 @@ impl Resource {
             Err(e) if e.is_not_found() => return Ok(Gone),
             Err(e) => return Err(translate(&e, &self.action("read"), Some(self.block()))),
         };
-        Ok(items.find("id", id).cloned().map_or(NotListed, Listed))
+        Ok(items.position("id", id).map_or(NotListed, |i| Listed(items, i)))
     }
 
     /// The error of an object its collection's list should hold but does not.

@@ -218,6 +218,11 @@ impl Listing {
 
     /// [`SharedReads::find`] through the index of `field`: the first item holding `id`.
     pub fn find(&self, field: &str, id: &str) -> Option<&Json> {
+        self.position(field, id).and_then(|i| self.items.get(i))
+    }
+
+    /// Where [`Listing::find`]'s item is in the list.
+    pub fn position(&self, field: &str, id: &str) -> Option<usize> {
         let index = {
             let mut indexes = self.indexes.lock().unwrap_or_else(|p| p.into_inner());
             // Looked up before `entry`, whose owned key would cost an allocation per lookup.
@@ -230,7 +235,7 @@ impl Listing {
                 }
             }
         };
-        index.get(id).and_then(|&i| self.items.get(i))
+        index.get(id).copied()
     }
 }
 
