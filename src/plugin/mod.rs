@@ -12,12 +12,14 @@ pub mod log;
 pub mod tls;
 
 use crate::provider::Provider;
+use magma_protocol::tfplugin6::provider_server::Provider as ProviderRpc;
 use std::future::Future;
 use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
 const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
@@ -46,6 +48,21 @@ pub enum ServeError {
 /// once the handshake line is out: Terraform's TLS handshake comes before its first call, so the
 /// provider can still be in the making (see `main`).
 pub async fn serve(provider: impl FnOnce() -> Result<Arc<Provider>, ServeError>) -> Result<(), ServeError> {
+    serve_service(move || {
+        let provider = provider()?;
+        let stop = provider.stop.clone();
+        Ok((grpc::ProviderService::new(provider), stop))
+    })
+    .await
+}
+
+/// The tfplugin6 service `S`, served as [`serve`] serves this provider's: the same handshake,
+/// TLS, socket and shutdown. `make` returns the service and the token Shutdown cancels. Apart
+/// from `serve`, used by the benchmark's floor plugin (`benches/floor_plugin.rs`), which must
+/// measure this server stack and nothing else.
+pub async fn serve_service<S: ProviderRpc>(
+    make: impl FnOnce() -> Result<(S, CancellationToken), ServeError>,
+) -> Result<(), ServeError> {
     if std::env::var(MAGIC_COOKIE_KEY).ok().as_deref() != Some(MAGIC_COOKIE_VALUE) {
         return Err(ServeError::NotAPluginHost);
     }
@@ -72,7 +89,7 @@ pub async fn serve(provider: impl FnOnce() -> Result<Arc<Provider>, ServeError>)
             .map_err(|e| visible(ServeError::PlaintextWithoutSocket(e)))?;
         let line = format!("1|6|unix|{}|grpc|", file.0.display());
         tracing::debug!("PLUGIN_CLIENT_CERT is not set (TF_DISABLE_PLUGIN_TLS): serving without TLS");
-        let served = serve_on(provider, listener, Plain { uid }, &line).await;
+        let served = serve_on(make, listener, Plain { uid }, &line).await;
         drop(file);
         return served;
     };
@@ -85,7 +102,7 @@ pub async fn serve(provider: impl FnOnce() -> Result<Arc<Provider>, ServeError>)
     match SocketFile::bind_in(&socket_dir) {
         Ok((listener, file)) => {
             let line = format!("1|6|unix|{}|grpc|{cert}", file.0.display());
-            let served = serve_on(provider, listener, acceptor, &line).await;
+            let served = serve_on(make, listener, acceptor, &line).await;
             drop(file);
             served
         }
@@ -94,7 +111,7 @@ pub async fn serve(provider: impl FnOnce() -> Result<Arc<Provider>, ServeError>)
             tracing::debug!(error = %e, "no unix socket; serving on loopback TCP");
             let listener = listen_tcp().await.map_err(|e| visible(ServeError::Listen(e)))?;
             let addr = listener.local_addr().map_err(|e| visible(ServeError::Listen(e)))?;
-            serve_on(provider, listener, acceptor, &format!("1|6|tcp|{addr}|grpc|{cert}")).await
+            serve_on(make, listener, acceptor, &format!("1|6|tcp|{addr}|grpc|{cert}")).await
         }
     }
 }
@@ -110,8 +127,8 @@ fn visible(e: ServeError) -> ServeError {
 }
 
 /// Prints the handshake line and serves gRPC on `listener` until Shutdown.
-async fn serve_on<L: Listener, U: Upgrade<L::Stream>>(
-    provider: impl FnOnce() -> Result<Arc<Provider>, ServeError>,
+async fn serve_on<S: ProviderRpc, L: Listener, U: Upgrade<L::Stream>>(
+    make: impl FnOnce() -> Result<(S, CancellationToken), ServeError>,
     listener: L,
     upgrade: U,
     handshake: &str,
@@ -121,7 +138,7 @@ async fn serve_on<L: Listener, U: Upgrade<L::Stream>>(
         let _ = writeln!(out, "{handshake}");
         let _ = out.flush();
     }
-    let provider = provider()?;
+    let (service, stop) = make()?;
     let incoming = accept(listener, upgrade);
     let shutdown = Arc::new(Notify::new());
     let ctrl = controller::Controller {
@@ -129,10 +146,8 @@ async fn serve_on<L: Listener, U: Upgrade<L::Stream>>(
     };
     let server = tonic::transport::Server::builder()
         .add_service(
-            magma_protocol::tfplugin6::provider_server::ProviderServer::new(grpc::ProviderService::new(
-                provider.clone(),
-            ))
-            .max_decoding_message_size(256 << 20),
+            magma_protocol::tfplugin6::provider_server::ProviderServer::new(service)
+                .max_decoding_message_size(256 << 20),
         )
         .add_service(controller::GrpcControllerServer::new(ctrl));
     let mut fields = handshake.split('|').skip(2);
@@ -145,7 +160,6 @@ async fn serve_on<L: Listener, U: Upgrade<L::Stream>>(
         ORPHAN_CHECK_INTERVAL,
         shutdown.clone(),
     ));
-    let stop = provider.stop.clone();
     server
         .serve_with_incoming_shutdown(incoming, async move {
             shutdown.notified().await;
