@@ -181,20 +181,6 @@ impl pb::provider_server::Provider for Floor {
         })
     }
 
-    async fn get_resource_identity_schemas(
-        &self,
-        _: Request<pb::get_resource_identity_schemas::Request>,
-    ) -> R<pb::get_resource_identity_schemas::Response> {
-        ok(Default::default())
-    }
-
-    async fn upgrade_resource_identity(
-        &self,
-        _: Request<pb::upgrade_resource_identity::Request>,
-    ) -> R<pb::upgrade_resource_identity::Response> {
-        Err(Status::unimplemented("no identities"))
-    }
-
     async fn configure_provider(
         &self,
         _: Request<pb::configure_provider::Request>,
@@ -274,13 +260,6 @@ impl pb::provider_server::Provider for Floor {
         Err(Status::unimplemented("no data sources"))
     }
 
-    async fn generate_resource_config(
-        &self,
-        _: Request<pb::generate_resource_config::Request>,
-    ) -> R<pb::generate_resource_config::Response> {
-        Err(Status::unimplemented("no config generation"))
-    }
-
     async fn validate_ephemeral_resource_config(
         &self,
         _: Request<pb::validate_ephemeral_resource_config::Request>,
@@ -288,111 +267,12 @@ impl pb::provider_server::Provider for Floor {
         Err(Status::unimplemented("no ephemeral resources"))
     }
 
-    async fn open_ephemeral_resource(
-        &self,
-        _: Request<pb::open_ephemeral_resource::Request>,
-    ) -> R<pb::open_ephemeral_resource::Response> {
-        Err(Status::unimplemented("no ephemeral resources"))
-    }
-
-    async fn renew_ephemeral_resource(
-        &self,
-        _: Request<pb::renew_ephemeral_resource::Request>,
-    ) -> R<pb::renew_ephemeral_resource::Response> {
-        Err(Status::unimplemented("no ephemeral resources"))
-    }
-
-    async fn close_ephemeral_resource(
-        &self,
-        _: Request<pb::close_ephemeral_resource::Request>,
-    ) -> R<pb::close_ephemeral_resource::Response> {
-        Err(Status::unimplemented("no ephemeral resources"))
-    }
-
-    type ListResourceStream = tokio_stream::Empty<Result<pb::list_resource::Event, Status>>;
-
-    async fn list_resource(&self, _: Request<pb::list_resource::Request>) -> R<Self::ListResourceStream> {
-        Err(Status::unimplemented("no list resources"))
-    }
-
-    async fn validate_list_resource_config(
-        &self,
-        _: Request<pb::validate_list_resource_config::Request>,
-    ) -> R<pb::validate_list_resource_config::Response> {
-        Err(Status::unimplemented("no list resources"))
-    }
-
-    async fn get_functions(&self, _: Request<pb::get_functions::Request>) -> R<pb::get_functions::Response> {
-        ok(Default::default())
-    }
-
-    async fn call_function(&self, _: Request<pb::call_function::Request>) -> R<pb::call_function::Response> {
-        Err(Status::unimplemented("no functions"))
-    }
-
-    async fn validate_state_store_config(
-        &self,
-        _: Request<pb::validate_state_store::Request>,
-    ) -> R<pb::validate_state_store::Response> {
-        Err(Status::unimplemented("no state stores"))
-    }
-
-    async fn configure_state_store(
-        &self,
-        _: Request<pb::configure_state_store::Request>,
-    ) -> R<pb::configure_state_store::Response> {
-        Err(Status::unimplemented("no state stores"))
-    }
-
-    type ReadStateBytesStream = tokio_stream::Empty<Result<pb::read_state_bytes::Response, Status>>;
-
-    async fn read_state_bytes(&self, _: Request<pb::read_state_bytes::Request>) -> R<Self::ReadStateBytesStream> {
-        Err(Status::unimplemented("no state stores"))
-    }
-
-    async fn write_state_bytes(
-        &self,
-        _: Request<tonic::Streaming<pb::write_state_bytes::RequestChunk>>,
-    ) -> R<pb::write_state_bytes::Response> {
-        Err(Status::unimplemented("no state stores"))
-    }
-
-    async fn lock_state(&self, _: Request<pb::lock_state::Request>) -> R<pb::lock_state::Response> {
-        Err(Status::unimplemented("no state stores"))
-    }
-
-    async fn unlock_state(&self, _: Request<pb::unlock_state::Request>) -> R<pb::unlock_state::Response> {
-        Err(Status::unimplemented("no state stores"))
-    }
-
-    async fn get_states(&self, _: Request<pb::get_states::Request>) -> R<pb::get_states::Response> {
-        Err(Status::unimplemented("no state stores"))
-    }
-
-    async fn delete_state(&self, _: Request<pb::delete_state::Request>) -> R<pb::delete_state::Response> {
-        Err(Status::unimplemented("no state stores"))
-    }
-
-    async fn plan_action(&self, _: Request<pb::plan_action::Request>) -> R<pb::plan_action::Response> {
-        Err(Status::unimplemented("no actions"))
-    }
-
-    type InvokeActionStream = tokio_stream::Empty<Result<pb::invoke_action::Event, Status>>;
-
-    async fn invoke_action(&self, _: Request<pb::invoke_action::Request>) -> R<Self::InvokeActionStream> {
-        Err(Status::unimplemented("no actions"))
-    }
-
-    async fn validate_action_config(
-        &self,
-        _: Request<pb::validate_action_config::Request>,
-    ) -> R<pb::validate_action_config::Response> {
-        Err(Status::unimplemented("no actions"))
-    }
-
     async fn stop_provider(&self, _: Request<pb::stop_provider::Request>) -> R<pb::stop_provider::Response> {
         ok(Default::default())
     }
+
+    // Ephemeral and list resources, functions, state stores, actions, identities.
+    level27::unoffered_rpcs!();
 }
 
 /// What this provider's `capabilities` say too, so Terraform treats both alike.

@@ -10,6 +10,7 @@ pub mod controller;
 pub mod grpc;
 pub mod log;
 pub mod tls;
+mod unoffered;
 
 use crate::provider::Provider;
 use magma_protocol::tfplugin6::provider_server::Provider as ProviderRpc;
