@@ -31,7 +31,13 @@ fn main() {
         }
     };
     let provider = move || match building.join() {
-        Ok(provider) => Ok(Arc::new(provider)),
+        Ok(provider) => {
+            let provider = Arc::new(provider);
+            // Never freed: the process exits once serving ends, and Terraform waits for that exit
+            // (three processes per plan); freeing every schema first would only delay it.
+            std::mem::forget(provider.clone());
+            Ok(provider)
+        }
         Err(_) => Err(plugin::ServeError::Build(
             "a panic while building the schemas".to_string(),
         )),

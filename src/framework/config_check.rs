@@ -82,16 +82,18 @@ fn validate_block(block: &Block, config: &Object, at: &Location, diags: &mut Dia
 fn validate_object(attrs: &[Attribute], config: &Object, at: &Location, diags: &mut Diagnostics) {
     for a in attrs {
         let v = config.get(a.name).unwrap_or(&Value::Null);
-        let here = at.attr(a.name);
+        // The attribute's location (three strings and a path) only where it is used: an error, or
+        // a nested block's elements. Every plan of every resource validates every attribute.
         for check in &a.validators {
             if let Err(msg) = check.check(v) {
+                let here = at.attr(a.name);
                 diags.push(
-                    Diagnostic::error(format!("Invalid {}", here.name), format!("{} {msg}.", here.text))
-                        .at(here.path.clone()),
+                    Diagnostic::error(format!("Invalid {}", here.name), format!("{} {msg}.", here.text)).at(here.path),
                 );
             }
         }
         if let Some(n) = &a.nested {
+            let here = at.attr(a.name);
             each_element(n.nesting, v, &here, &mut |o, l| {
                 validate_object(&n.attributes, o, l, diags)
             });
