@@ -130,3 +130,50 @@ resource "level27_domain_record" "www_alias" {{
     tf.destroy();
     assert!(sb.organisations().is_empty());
 }
+
+/// A wrong key in a configuration that only creates: the plan's checks against the API (the
+/// organisation a team and a domain name, the domain's extension) meet a 401, which says the
+/// apply cannot succeed. The plan fails with the key's message, as a refresh would, rather than
+/// pass for the apply to fail (a CI plan step going green on a wrong secret); nothing is written.
+#[test]
+fn a_wrong_key_fails_a_plan_that_only_creates() {
+    let sb = Sandbox::start();
+    let org = sb.create_organisation("Wrong key e2e", "BE0333333334");
+    let mut tf = Tf::new("wrong-key", &sb);
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_team" "ops" {{
+  organisation_id = "{org}"
+  name            = "ops"
+}}
+
+resource "level27_domain" "acme" {{
+  organisation_id     = "{org}"
+  name                = "wrong-key-e2e"
+  extension           = "be"
+  action              = "none"
+  licensee_contact_id = "1"
+  handle_dns          = true
+}}
+"#,
+        header = header()
+    ));
+    sb.reset_counters();
+    tf.set_env("LEVEL27_API_KEY", Some("not-the-key"));
+    let out = tf.run(&["plan"]).assert_failed();
+    out.assert_contains("Level27 API key rejected");
+    out.assert_contains("LEVEL27_API_KEY");
+    assert!(!out.contains("to add"), "no plan is shown:\n{}", out.dump());
+    assert!(
+        sb.write_requests().is_empty(),
+        "a plan writes nothing: {:?}",
+        sb.write_requests()
+    );
+    let asked = sb.api_request_counts();
+    assert!(
+        asked
+            .get("GET /v1/organisations/{organisationId}")
+            .is_some_and(|n| *n > 0),
+        "the plan asked the API about the organisation: {asked:?}"
+    );
+}

@@ -7,6 +7,14 @@ use super::schema::{Attribute, Block, Nesting};
 use super::value::Object;
 use level27_client::Error as ApiError;
 
+/// A plan-time check's error when its request met a misconfigured provider (the key rejected):
+/// the plan fails with it. Such a check otherwise lets pass what
+/// it could not ask about, for the apply to decide; here the apply cannot succeed at all, and a
+/// plan that passed would let a CI plan step go green on a wrong secret.
+pub fn misconfigured(err: &ApiError, action: &str) -> Option<Diagnostics> {
+    err.is_misconfiguration().then(|| translate(err, action, None))
+}
+
 /// Translates an API error raised while doing `action` (e.g. "create level27_team") on an object
 /// whose attributes are declared in `block`.
 pub fn translate(err: &ApiError, action: &str, block: Option<&Block>) -> Diagnostics {

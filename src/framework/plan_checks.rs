@@ -12,7 +12,7 @@
 
 use super::ctx::{cancellable, Ctx};
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
-use super::errors::translate;
+use super::errors::{misconfigured, translate};
 use super::mapping::lookup;
 use super::paths::{placeholders, render_path};
 use super::shared_reads::{id_text, Existence, Listing, SharedReads};
@@ -537,6 +537,7 @@ impl ExistsCheck {
                 tracing::debug!(attribute = self.attribute, %path, error = %why, "existence not known at plan; the apply decides");
                 Ok(Diagnostics::default())
             }
+            Existence::Misconfigured(e) => Ok(translate(&e, &format!("check {} = {id}", self.attribute), None)),
         }
     }
 }
@@ -572,10 +573,10 @@ impl ParentCheck {
         };
         match cancellable(ctx, ctx.reads.lasting(ctx.client, &path)).await? {
             Ok(answer) => Ok((self.rule)(planned, lookup(&answer, self.envelope))),
-            Err(e) => {
+            Err(e) => Ok(misconfigured(&e, &format!("read {path}")).unwrap_or_else(|| {
                 tracing::debug!(%path, error = %e, "plan check's object not read; the apply decides");
-                Ok(Diagnostics::default())
-            }
+                Diagnostics::default()
+            })),
         }
     }
 }
@@ -676,6 +677,7 @@ impl OptionsCheck {
                 tracing::debug!(attribute = self.attribute, %path, error = %why, "options not known at plan; the apply decides");
                 Ok(Diagnostics::default())
             }
+            Existence::Misconfigured(e) => Ok(translate(&e, &format!("check {}", self.attribute), None)),
         }
     }
 }
@@ -1435,6 +1437,34 @@ mod tests {
             assert!(d.0.is_empty(), "{d:?}");
         }
         assert_eq!(calls.load(Ordering::SeqCst), 3, "asked once each: {:?}", api.lines());
+    }
+
+    /// A rejected key says nothing about any object, and that the apply cannot succeed: the plan
+    /// fails with the key's message rather than pass (a CI plan step going green on a wrong
+    /// secret), whichever check met it.
+    #[tokio::test]
+    async fn a_rejected_key_fails_the_plan_rather_than_leave_it_to_the_apply() {
+        let api =
+            crate::framework::test_support::FakeApi::start(|_| (401, json!({"code": 401, "message": "Unauthorized"})))
+                .await;
+        let parts = crate::framework::test_support::CtxParts::default();
+        let ctx = parts.ctx(&api);
+        let said = |d: &Diagnostics, action: &str| {
+            d.has_errors()
+                && d.0.iter().all(|x| x.summary == "Level27 API key rejected")
+                && d.0[0].detail.contains(&format!("while trying to {action}"))
+                && d.0[0].detail.contains("LEVEL27_API_KEY")
+        };
+        let d = run_all(
+            &[organisation()],
+            &ctx,
+            None,
+            &owned(Value::string("7"), ids(&[]), ids(&[])),
+        )
+        .await;
+        assert!(said(&d, "check organisation_id = 7"), "{d:?}");
+        let d = run_all(&[parent()], &ctx, None, &child(Value::string("1"), "www.example.be")).await;
+        assert!(said(&d, "read /parents/1"), "{d:?}");
     }
 
     #[tokio::test]

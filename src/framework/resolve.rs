@@ -85,8 +85,11 @@ impl Resolve {
             .map_err(|e| {
                 let mut diags = translate(&e, &action, None);
                 // A refused lookup (400: an extension the API does not serve) is about the
-                // argument: said on it, so Terraform points at its line.
-                if e.status() == Some(400) {
+                // argument: said on it, so Terraform points at its line. A rejected key fails
+                // the plan too (see `errors::misconfigured`), on no argument.
+                if e.is_misconfiguration() {
+                    Failure::Refused(diags)
+                } else if e.status() == Some(400) {
                     for d in diags.0.iter_mut().filter(|d| d.path.is_none()) {
                         d.path = Some(AttrPath::attr(self.attribute));
                     }

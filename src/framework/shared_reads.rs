@@ -23,7 +23,7 @@ type ObjectSlot = Slot<Json>;
 type ExistenceSlot = Arc<OnceCell<Existence>>;
 
 /// What one GET of an object said about it ([`SharedReads::exists`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Existence {
     /// The object's answer (for checks of what it holds: a network's zones).
     Found(Arc<Json>),
@@ -31,6 +31,8 @@ pub enum Existence {
     Missing(String),
     /// Nothing about the object (403, 5xx, a route the API lacks, no connection): the error.
     Unanswered(String),
+    /// Nothing about any object: the provider's key is rejected ([`ApiError::is_misconfiguration`]).
+    Misconfigured(ApiError),
 }
 
 #[derive(Default)]
@@ -150,6 +152,7 @@ impl SharedReads {
             match client.get(path).await {
                 Ok(answer) => Existence::Found(Arc::new(answer)),
                 Err(e) if e.is_not_found() => Existence::Missing(e.to_string()),
+                Err(e) if e.is_misconfiguration() => Existence::Misconfigured(e),
                 Err(e) => Existence::Unanswered(e.to_string()),
             }
         })

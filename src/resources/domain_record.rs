@@ -288,7 +288,7 @@ pub fn spec() -> ResourceSpec {
                         ("SRV", Normaliser::Custom(same_srv)),
                     ],
                 )
-                .describe("The content, checked per type: an IPv4 address (A), an IPv6 address (AAAA), a host name (CNAME, NS, MX), a URL (URLFW1, URLFW2), `priority weight port target` (SRV, e.g. `10 60 5060 sip.example.com.`), text (TXT). Spellings that mean the same (case, trailing dot, IPv6 compression, TXT quotes) are not changes.")
+                .describe("The content, checked per type: an IPv4 address (A), an IPv6 address (AAAA), a host name (CNAME, NS, MX), a URL (URLFW1, URLFW2), `priority weight port target` (SRV, e.g. `10 60 5060 sip.example.com.`), text (TXT). Spellings that mean the same (case, trailing dot, IPv6 compression, TXT quotes) are not changes: however the API spells the value back, the plan stays empty. Rewriting the configured value into another such spelling shows as an in-place update, which sends nothing to the API.")
                 .describe_data("The content as the API writes it, which may be spelled otherwise than in the configuration that made the record (letter case, a trailing dot, IPv6 compression, TXT quotes)."),
             Attribute::number("priority")
                 .optional()

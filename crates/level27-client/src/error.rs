@@ -84,6 +84,14 @@ impl Error {
         matches!(self, Error::NotFound { .. })
     }
 
+    /// The provider's own settings are wrong: the key rejected (401) or a configuration the client
+    /// cannot use. Every request fails alike, whatever it asks. (A router's 404 is not counted:
+    /// it may be one route the API lacks, and a base URL without `/v1` is refused before any
+    /// request.)
+    pub fn is_misconfiguration(&self) -> bool {
+        matches!(self, Error::Unauthorized { .. } | Error::Config(_))
+    }
+
     pub fn is_outcome_unknown(&self) -> bool {
         matches!(self, Error::OutcomeUnknown { .. })
     }

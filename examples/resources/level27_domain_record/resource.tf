@@ -40,6 +40,6 @@ resource "level27_domain_record" "www" {
 resource "level27_domain_record" "mx" {
   domain_id = level27_domain.acme.id
   type      = "MX"
-  content   = "mx1.mail.example." # the trailing dot, letter case: either spelling plans the same
+  content   = "mx1.mail.example." # with or without the dot, in any case: the API's spelling never shows as a diff
   priority  = 10
 }
