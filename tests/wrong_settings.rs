@@ -80,11 +80,13 @@ resource "level27_team" "ops" {{
     tf.apply();
     let team = tf.id_of("level27_team.ops");
 
-    // A wrong key in the middle of a replace: the delete is refused, and the error says which
-    // object (type and id) and which setting to check.
+    // A wrong key at apply, with nothing for the plan to ask the API (a destroy without refresh;
+    // a replace's create would have failed its plan on the organisation check, see
+    // tests/api_errors.rs): the delete is refused, and the error says which object (type and id)
+    // and which setting to check.
     tf.set_env("LEVEL27_API_KEY", Some("not-the-key"));
     let out = tf
-        .run(&["apply", "-auto-approve", "-refresh=false", "-replace=level27_team.ops"])
+        .run(&["destroy", "-auto-approve", "-refresh=false", "-target=level27_team.ops"])
         .assert_failed();
     let errors = messages(&out);
     assert!(
