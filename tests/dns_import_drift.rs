@@ -176,14 +176,23 @@ resource "level27_domain_record" "zone" {{
         );
     }
 
-    // The domain deleted in the panel takes its records with it: a plan recreates all of them
-    // rather than failing on the 404 of the record list. (Not applied: the generated
-    // configuration names the old domain's id literally.)
+    // The domain deleted in the panel takes its records with it: the refresh finds them gone
+    // (drift, not an error on the 404 of the record list), and the plan would recreate the
+    // domain and them. But the generated configuration names the old domain's id literally, so
+    // the plan says, on each record's domain_id, that no such domain exists, rather than
+    // promise creates the apply would fail.
     sb.delete_ok(&format!("/v1/domains/{domain}"));
     sb.reset_counters();
-    let plan = tf.assert_plan_changes("after the domain was deleted out of band");
-    plan.assert_contains("level27_domain_record.a will be created");
-    plan.assert_contains("4 to add, 0 to change, 0 to destroy");
+    let plan = tf.run(&["plan"]).assert_failed();
+    plan.assert_contains("level27_domain.d will be created");
+    let text = flat(&plan.all());
+    assert_eq!(
+        text.matches(&format!("domain_id: no domain {domain}")).count(),
+        3,
+        "said on each record's domain_id:\n{}",
+        plan.dump()
+    );
+    assert!(sb.write_requests().is_empty(), "{:?}", sb.write_requests());
     // The three records' refreshes, run at once, learn from one GET of the list that it is gone.
     let counts = sb.api_request_counts();
     assert_eq!(
@@ -661,14 +670,12 @@ resource "level27_domain_record" "www" {{
 "#,
         header = header()
     ));
-    let out = tf.run(&["apply", "-auto-approve"]).assert_failed();
+    // Said at plan, on the argument, before anything is sent (one GET of the domain).
+    let out = tf.run(&["plan"]).assert_failed();
     let text = flat(&out.all());
     assert!(text.contains("Invalid domain_id"), "{}", out.dump());
-    assert!(
-        text.contains("domain_id = \"99999\" names no existing object"),
-        "{}",
-        out.dump()
-    );
+    assert!(text.contains("domain_id: no domain 99999"), "{}", out.dump());
+    assert!(sb.write_requests().is_empty(), "{:?}", sb.write_requests());
 }
 
 /// `priority` is taken by MX records only (seed L19588): set on an A record it is no error (the

@@ -84,8 +84,8 @@ impl PlanCheck {
 /// Runs the plan's `checks` that concern it, concurrently: a vm's configuration and region
 /// lookups go out together, and the plan waits for the longest chain of lookups rather than
 /// their sum. The diagnostics come in the order the checks are declared, whatever the order the
-/// answers arrive in. A failed lookup is an error (except an `ExistsCheck`'s), so that the plan
-/// promises no apply the API may refuse.
+/// answers arrive in. A failed lookup is an error (an `ExistsCheck`'s only on a rejected key), so
+/// that the plan promises no apply the API may refuse.
 pub async fn run_all(checks: &[PlanCheck], ctx: &Ctx<'_>, prior: Option<&Object>, planned: &Object) -> Diagnostics {
     let due: Vec<&PlanCheck> = checks.iter().filter(|c| c.concerns(prior, planned)).collect();
     let results = join_all(due.iter().map(|c| c.check(ctx, prior, planned))).await;

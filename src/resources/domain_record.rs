@@ -11,7 +11,7 @@
 use crate::framework::codecs::{same_hostname, Normaliser};
 use crate::framework::config_check::ConfigRule;
 use crate::framework::mapping::lookup;
-use crate::framework::plan_checks::{ParentCheck, PlanCheck};
+use crate::framework::plan_checks::{ExistsCheck, ParentCheck, PlanCheck};
 use crate::framework::validate::{hostname, int_between, ipv4, ipv6, one_of, url, HostnameRules, Validator};
 use crate::framework::{
     AttrPath, Attribute, Diagnostic, Diagnostics, Endpoint, Object, ResourceSpec, UpdateVerb, Value,
@@ -166,6 +166,15 @@ pub(crate) fn not_at() -> Validator {
 /// relative (seed L19291, and `fullname` is the domain's own, L18146), so the API would make
 /// `www.acme-example.be.acme-example.be`; refused at plan with the name meant. Only a name with
 /// a dot can end with a domain's name, so only those need the domain read.
+/// A record's domain must exist: a `domain_id` that names nothing (a typo, a domain deleted
+/// since) fails the plan on it, once per domain and process, rather than the record's create.
+pub(crate) const DOMAIN_EXISTS: ExistsCheck = ExistsCheck {
+    attribute: "domain_id",
+    path: "/domains/{value}",
+    noun: "domain",
+    holds: &[],
+};
+
 pub(crate) const NAME_NOT_THE_DOMAIN: ParentCheck = ParentCheck {
     path: "/domains/{domain_id}",
     envelope: "domain",
@@ -308,7 +317,7 @@ pub fn spec() -> ResourceSpec {
         // The name first: the API's `filter` searches names, never types.
         natural_key: &["name", "type", "content"],
         rules: vec![ConfigRule::Custom(record_rules)],
-        plan_checks: vec![PlanCheck::Parent(NAME_NOT_THE_DOMAIN)],
+        plan_checks: vec![PlanCheck::Exists(DOMAIN_EXISTS), PlanCheck::Parent(NAME_NOT_THE_DOMAIN)],
         refresh_from_list: true,
         // Seed L19781: a record linked to a url, a mailgroup or an app component refuses its
         // delete.
