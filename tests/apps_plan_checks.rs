@@ -256,3 +256,66 @@ fn apps_plan_refuses_what_the_api_would_refuse_at_apply() {
     tf.assert_plan_empty("after the update that sent nothing");
     tf.destroy();
 }
+
+/// A parent that does not exist (a component's or a certificate's app, a url's component, a
+/// typo or deleted since) is said at plan on its id, once per id, with nothing written; before,
+/// the create failed at apply.
+#[test]
+fn children_of_a_parent_that_does_not_exist_fail_the_plan_on_its_id() {
+    let sb = Sandbox::start();
+    let (app, _) = app(&sb);
+    let tf = Tf::new("apps-no-parent", &sb);
+    tf.write_main(&format!(
+        r#"{header}
+resource "level27_app_component" "db" {{
+  app_id         = "99999"
+  name           = "db"
+  type           = "mysql"
+  systemgroup_id = "3"
+}}
+
+resource "level27_ssl_certificate" "www" {{
+  app_id  = "99999"
+  name    = "www"
+  type    = "letsencrypt"
+  domains = ["www.checks.example"]
+}}
+
+resource "level27_app_component_url" "www" {{
+  app_id       = "{app}"
+  component_id = "99998"
+  content      = "www.checks.example"
+}}
+"#,
+        header = header()
+    ));
+    sb.reset_counters();
+    let out = tf.plan();
+    assert_eq!(out.code, 1, "{}", out.dump());
+    let blocks = out.error_blocks();
+    let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (resource, needle) in [
+        ("level27_app_component.db", "app_id: no app 99999"),
+        ("level27_ssl_certificate.www", "app_id: no app 99999"),
+        (
+            "level27_app_component_url.www",
+            "component_id: no component of this app with id 99998",
+        ),
+    ] {
+        assert!(
+            blocks
+                .iter()
+                .any(|b| b.contains(&format!("with {resource}")) && flat(b).contains(needle)),
+            "an error on {resource} saying {needle:?}:\n{}",
+            blocks.join("\n---\n")
+        );
+    }
+    assert_eq!(blocks.len(), 3, "{}", blocks.join("\n---\n"));
+    assert!(sb.write_requests().is_empty(), "{:?}", sb.write_requests());
+    let counts = sb.api_request_counts();
+    assert_eq!(
+        counts.get("GET /v1/apps/{appId}"),
+        Some(&1),
+        "asked once for two children: {counts:?}"
+    );
+}

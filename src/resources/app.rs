@@ -7,7 +7,7 @@
 //! undocumented (L7165): the app is asynchronous and a delete waits until the GET answers 404.
 
 use crate::framework::membership::{Membership, TeamsFrom};
-use crate::framework::plan_checks::PlanCheck;
+use crate::framework::plan_checks::{ExistsCheck, PlanCheck};
 use crate::framework::validate::{max_length, not_blank};
 use crate::framework::wait::StatusRule;
 use crate::framework::{Attribute, Endpoint, ListSource, ResourceSpec, UpdateVerb};
@@ -28,6 +28,15 @@ pub static PLANS_OF_ORGANISATION: ListSource = ListSource {
     key: "id",
     by: "id",
     paged: true,
+};
+
+/// A component's or certificate's app must exist: an `app_id` that names nothing fails the plan
+/// on it, once per app and process, rather than the create at apply.
+pub(crate) const EXISTS: ExistsCheck = ExistsCheck {
+    attribute: "app_id",
+    path: "/apps/{value}",
+    noun: "app",
+    holds: &[],
 };
 
 pub fn spec() -> ResourceSpec {

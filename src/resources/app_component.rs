@@ -204,6 +204,7 @@ pub fn spec() -> ResourceSpec {
         // Seed L7848: "See list of available types and parameters: /appcomponenttypes"; its
         // entries list each parameter's name, type, `readonly` and `possibleValues` (L8053).
         plan_checks: vec![
+            PlanCheck::Exists(super::app::EXISTS),
             // Seed L32635: `GET /systems/{id}` answers 404 for no system and 403 for one the user
             // has no access to. Seed: a shared system (`/sharedsystems`, organisation 1
             // "level27") is such a one, never the user's own, so it answers 403, which an

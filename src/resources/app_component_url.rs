@@ -62,6 +62,15 @@ pub(crate) const CERTIFICATE_OF_APP: ExistsCheck = ExistsCheck {
     holds: &[],
 };
 
+/// A url's component must exist in its app: a `component_id` that names none (a typo, a
+/// component deleted since, one of another app) fails the plan on it, rather than the create.
+pub(crate) const COMPONENT_OF_APP: ExistsCheck = ExistsCheck {
+    attribute: "component_id",
+    path: "/apps/{app_id}/components/{value}",
+    noun: "component of this app with id",
+    holds: &[],
+};
+
 /// Seed L8922: the certificate "must match the url's content". Its names (`matchingUrls`) are
 /// fixed at its create, so one read per certificate per provider process answers every url.
 pub(crate) const CERTIFICATE_COVERS: ParentCheck = ParentCheck {
@@ -189,6 +198,7 @@ pub fn spec() -> ResourceSpec {
         import_id: &["app_id", "component_id", "id"],
         natural_key: &["content"],
         plan_checks: vec![
+            PlanCheck::Exists(COMPONENT_OF_APP),
             PlanCheck::Parent(COMPONENT_TAKES_URLS),
             PlanCheck::Exists(CERTIFICATE_OF_APP),
             PlanCheck::Parent(CERTIFICATE_COVERS),

@@ -7,6 +7,7 @@
 //! write-only.
 
 use crate::framework::config_check::ConfigRule;
+use crate::framework::plan_checks::PlanCheck;
 use crate::framework::validate::{each, hostname, max_length, not_blank, one_of, pem, HostnameRules};
 use crate::framework::wait::{SecondStatus, StatusRule};
 use crate::framework::{Attribute, Endpoint, ResourceSpec, UpdateVerb};
@@ -140,6 +141,7 @@ pub fn spec() -> ResourceSpec {
             // It only says when to send `private_key_wo` again: on another type it would send nothing.
             ConfigRule::OnlyWhen { attribute: "private_key_wo_version", when: "type", is: &["own"] },
         ],
+        plan_checks: vec![PlanCheck::Exists(super::app::EXISTS)],
         ..ResourceSpec::default()
     }
 }
