@@ -8,9 +8,9 @@ use super::value::Object;
 use level27_client::Error as ApiError;
 
 /// A plan-time check's error when its request met a misconfigured provider (the key rejected):
-/// the plan fails with it. Such a check otherwise lets pass what
-/// it could not ask about, for the apply to decide; here the apply cannot succeed at all, and a
-/// plan that passed would let a CI plan step go green on a wrong secret.
+/// the plan fails with it. Such a check otherwise lets pass what it could not ask about, for the
+/// apply to decide; here the apply cannot succeed at all, and a plan that passed would let a CI
+/// plan step go green on a wrong secret.
 pub fn misconfigured(err: &ApiError, action: &str) -> Option<Diagnostics> {
     err.is_misconfiguration().then(|| translate(err, action, None))
 }
